@@ -1,0 +1,178 @@
+# provstat — one GNU Makefile: build, run, check, install.
+#
+# The user's variables (CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR PKG_CONFIG)
+# come after the project's own flags, so they win.  DEVELOPER=1 turns warnings
+# into errors; SANITIZE=address,undefined builds every target with sanitizers
+# into build/san/ (binaries in build/san/bin) so the two builds never mix.
+
+VERSION := 0.1.0
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+
+ifneq ($(SANITIZE),)
+VARIANT := san
+BIN := build/san/bin
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+else
+VARIANT := default
+BIN := bin
+SAN_FLAGS :=
+endif
+B := build/$(VARIANT)
+
+WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings \
+	-Wimplicit-fallthrough -Wundef -Wold-style-definition \
+	-Wno-format-truncation
+# (-Wno-format-truncation: messages are truncated into fixed buffers on
+# purpose; snprintf's return is the guard, not a bug.)
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+
+PKGS := libcurl libxml-2.0 libcjson sqlite3 libcrypto zlib
+
+# Goals that need no libraries do not trigger the dependency check.
+NO_DEPS_GOALS := clean distclean uninstall help checkstyle format banned
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(B)/deps.mk
+endif
+
+# deps.mk records the pkg-config answers once; make re-reads it after
+# building it.  Missing packages are installed (root) or named (non-root).
+$(B)/deps.mk: scripts/install-deps
+	@mkdir -p $(@D)
+	@scripts/install-deps
+	@{ echo "DEP_CFLAGS := $$($(PKG_CONFIG) --cflags $(PKGS))"; \
+	   echo "DEP_LIBS := $$($(PKG_CONFIG) --libs $(PKGS))"; \
+	   echo "CHECK_CFLAGS := $$($(PKG_CONFIG) --cflags check)"; \
+	   echo "CHECK_LIBS := $$($(PKG_CONFIG) --libs check)"; } > $@.tmp
+	@mv $@.tmp $@
+
+P_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-Istages/common -I$(B)
+ALL_CFLAGS = $(WARNINGS) $(SAN_FLAGS) $(P_CPPFLAGS) $(DEP_CFLAGS) \
+	$(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+STAGES := fetch normalize reconcile emit audit
+PROGRAMS := $(BIN)/provstat $(addprefix $(BIN)/provstat-,$(STAGES))
+
+COMMON_SRC := $(sort $(wildcard stages/common/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
+LIBPROVSTAT := $(B)/libprovstat.a
+
+# stage_lib(stage): the stage's modules (everything but main.c) as a library
+# the unit tests link directly.
+stage_src = $(filter-out stages/$(1)/main.c,$(sort $(wildcard stages/$(1)/*.c)))
+stage_lib = $(B)/lib$(1).a
+STAGE_LIBS := $(foreach s,$(STAGES) driver,$(call stage_lib,$(s)))
+
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
+TEST_RUNNER := $(B)/tests/check_provstat
+
+ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c))
+
+.PHONY: all run check unit e2e banned checkstyle format install uninstall \
+	clean distclean help FORCE
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS)
+
+help:
+	@echo "make [all]     build bin/provstat and the stage programs"
+	@echo "make run       build and run the default configuration"
+	@echo "make check     build and run every test"
+	@echo "make install   install under PREFIX=$(PREFIX) (DESTDIR honoured)"
+	@echo "variables: DEVELOPER=1 (-Werror), SANITIZE=address,undefined"
+
+# The git revision goes into one object only, rewritten when it changes.
+REVISION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(B)/revision.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define PROVSTAT_VERSION "%s"\n#define PROVSTAT_REVISION "%s"\n' \
+		'$(VERSION)' '$(REVISION)' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+$(B)/stages/common/version.o: $(B)/revision.h
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Istages -MMD -MP -c -o $@ $<
+
+$(LIBPROVSTAT): $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define stage_rules
+$(call stage_lib,$(1)): $(patsubst %.c,$(B)/%.o,$(call stage_src,$(1)))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach s,$(STAGES) driver,$(eval $(call stage_rules,$(s))))
+
+$(BIN)/provstat: $(B)/stages/driver/main.o $(call stage_lib,driver) $(LIBPROVSTAT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BIN)/provstat-%: $(B)/stages/%/main.o $(B)/lib%.a $(LIBPROVSTAT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(TEST_RUNNER): $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT) \
+		$(DEP_LIBS) $(CHECK_LIBS)
+
+run: all
+	$(BIN)/provstat run --config config/provstat.json --out output
+
+unit: $(TEST_RUNNER)
+	$(TEST_RUNNER)
+
+e2e: all
+	BIN=$(BIN) tests/e2e/run
+
+check: banned checkstyle unit e2e
+
+# Functions the house style bans: they overflow, lose errors or run a shell.
+banned:
+	@if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|system)[[:space:]]*\(' \
+		$(ALL_SRC) $(wildcard stages/*/*.h) | grep -v 'snprintf'; then \
+		echo "banned functions found (see STYLE.md)" >&2; exit 1; \
+	else echo "banned: 0 uses of banned functions"; fi
+
+# Formatting is mechanical: clang-format decides, nobody argues.
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(ALL_SRC) $(wildcard stages/*/*.h) $(TEST_SRC) $(wildcard tests/unit/*.h)
+checkstyle:
+	@if command -v $(CLANG_FORMAT) >/dev/null 2>&1; then \
+		$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES) && \
+		echo "checkstyle: $(words $(FORMAT_FILES)) files formatted"; \
+	else echo "checkstyle: skipped ($(CLANG_FORMAT) not installed)"; fi
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,provstat $(addprefix provstat-,$(STAGES)))
+
+clean:
+	rm -rf build bin
+
+distclean: clean
+	rm -rf output
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

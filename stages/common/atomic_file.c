@@ -1,0 +1,108 @@
+/* atomic_file — see atomic_file.h. */
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "xalloc.h"
+
+int
+atomic_file_open(struct atomic_file *af, const char *path, struct error *err)
+{
+	int fd;
+
+	af->path = xstrdup(path);
+	af->tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	af->fp = NULL;
+	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || !(af->fp = fdopen(fd, "wb"))) {
+		error_set(err, "cannot create '%s': %s", af->tmp,
+			  strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		atomic_file_abort(af);
+		return -1;
+	}
+	return 0;
+}
+
+FILE *
+atomic_file_fp(struct atomic_file *af)
+{
+	return af->fp;
+}
+
+int
+atomic_file_commit(struct atomic_file *af, struct error *err)
+{
+	char *dir = NULL;
+	int ret = -1;
+
+	if (fflush(af->fp) != 0 || ferror(af->fp)) {
+		error_set(err, "cannot write '%s': %s", af->tmp,
+			  strerror(errno));
+		goto out;
+	}
+	if (fsync(fileno(af->fp)) < 0) {
+		error_set(err, "cannot fsync '%s': %s", af->tmp,
+			  strerror(errno));
+		goto out;
+	}
+	if (fclose(af->fp) != 0) {
+		af->fp = NULL;
+		error_set(err, "cannot close '%s': %s", af->tmp,
+			  strerror(errno));
+		goto out;
+	}
+	af->fp = NULL;
+	if (rename(af->tmp, af->path) < 0) {
+		error_set(err, "cannot rename '%s' to '%s': %s", af->tmp,
+			  af->path, strerror(errno));
+		goto out;
+	}
+	free(af->tmp);
+	af->tmp = NULL;
+	dir = fileio_dirname(af->path);
+	if (fileio_fsync_dir(dir, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(dir);
+	atomic_file_abort(af);
+	return ret;
+}
+
+void
+atomic_file_abort(struct atomic_file *af)
+{
+	if (af->fp)
+		fclose(af->fp);
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	af->fp = NULL;
+	af->tmp = NULL;
+	af->path = NULL;
+}
+
+int
+atomic_file_write(const char *path, const void *data, size_t n,
+		  struct error *err)
+{
+	struct atomic_file af;
+
+	if (atomic_file_open(&af, path, err) < 0)
+		return -1;
+	if (n && fwrite(data, 1, n, af.fp) != n) {
+		error_set(err, "cannot write '%s': %s", af.tmp,
+			  strerror(errno));
+		atomic_file_abort(&af);
+		return -1;
+	}
+	return atomic_file_commit(&af, err);
+}

@@ -1,0 +1,751 @@
+/* config — see config.h. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "json.h"
+#include "xalloc.h"
+
+const char *const config_field_names[FIELD_COUNT] = {"measure", "geo", "period",
+						     "value", "unit"};
+
+static const char *const config_formats[] = {"csv"};
+static const char *const config_grades[] = {"publisher", "press", "report",
+					    "unpublished"};
+
+/* The document being read and where errors go. */
+struct cfg {
+	struct json_doc *doc;
+	struct error *err;
+};
+
+__attribute__((format(printf, 4, 5))) static int
+cfg_fail(struct cfg *c, const struct cJSON *node, const char *key,
+	 const char *fmt, ...)
+{
+	char msg[ERROR_MSG_MAX];
+	int line, col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_doc_where(c->doc, node, &line, &col);
+	if (key)
+		return error_set(c->err, "%s:%d:%d: '%s': %s",
+				 json_doc_name(c->doc), line, col, key, msg);
+	return error_set(c->err, "%s:%d:%d: %s", json_doc_name(c->doc), line,
+			 col, msg);
+}
+
+static int
+in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every member of obj must be one of the allowed keys (NULL-terminated). */
+static int
+cfg_keys(struct cfg *c, const struct cJSON *obj, const char *what,
+	 const char *const *allowed)
+{
+	const struct cJSON *m;
+
+	if (!json_is_object(obj))
+		return cfg_fail(c, obj, NULL, "%s must be an object", what);
+	for (m = json_child(obj); m; m = json_next(m)) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, json_key(m)) == 0)
+				break;
+		if (!*a)
+			return cfg_fail(c, m, json_key(m), "unknown key in %s",
+					what);
+	}
+	return 0;
+}
+
+static int
+cfg_string(struct cfg *c, const struct cJSON *obj, const char *key,
+	   int required, char **out)
+{
+	const struct cJSON *v = json_get(obj, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required)
+			return cfg_fail(c, obj, key, "required key is missing");
+		return 0;
+	}
+	if (!json_is_string(v))
+		return cfg_fail(c, v, key, "must be a string");
+	if (required && !*json_string(v))
+		return cfg_fail(c, v, key, "must not be empty");
+	*out = xstrdup(json_string(v));
+	return 0;
+}
+
+static int
+cfg_long(struct cfg *c, const struct cJSON *obj, const char *key, long min,
+	 long max, long *out)
+{
+	const struct cJSON *v = json_get(obj, key);
+	double d;
+
+	if (!v)
+		return 0; /* keep the default in *out */
+	if (json_number(v, &d) < 0 || d != (double)(long)d)
+		return cfg_fail(c, v, key, "must be a whole number");
+	if (d < (double)min || d > (double)max)
+		return cfg_fail(c, v, key, "must be between %ld and %ld", min,
+				max);
+	*out = (long)d;
+	return 0;
+}
+
+/* A one-character ASCII string such as a delimiter. */
+static int
+cfg_char(struct cfg *c, const struct cJSON *obj, const char *key, int allow_none,
+	 char *out)
+{
+	const struct cJSON *v = json_get(obj, key);
+	const char *s;
+
+	if (!v)
+		return 0;
+	s = json_string(v);
+	if (!s)
+		return cfg_fail(c, v, key, "must be a string");
+	if (allow_none && !*s) {
+		*out = 0;
+		return 0;
+	}
+	if (strlen(s) != 1 || (unsigned char)s[0] >= 0x80 || s[0] == '\n' ||
+	    s[0] == '\r')
+		return cfg_fail(c, v, key, "must be one ASCII character");
+	*out = s[0];
+	return 0;
+}
+
+int
+config_valid_id(const char *id)
+{
+	size_t i, n = strlen(id);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char ch = id[i];
+		int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			 (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
+
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Turns a config URL into the one fetch uses; file: paths are resolved
+ * against dir.  Credentials in URLs are refused: they would end up in the
+ * store, the logs and the release. */
+static int
+cfg_url(struct cfg *c, const struct cJSON *node, const char *dir,
+	struct source_config *s)
+{
+	const char *u = s->url, *rest, *at, *slash;
+
+	if (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0) {
+		rest = strstr(u, "://") + 3;
+		slash = strchr(rest, '/');
+		at = strchr(rest, '@');
+		if (at && (!slash || at < slash))
+			return cfg_fail(c, node, "url",
+					"credentials in URLs are not allowed");
+		if (!*rest || rest == slash)
+			return cfg_fail(c, node, "url", "URL has no host");
+		s->fetch_url = xstrdup(u);
+		return 0;
+	}
+	if (strncmp(u, "file:", 5) == 0) {
+		const char *path = u + 5;
+		char *joined, *real;
+
+		if (strncmp(path, "//", 2) == 0) {
+			if (strncmp(path, "///", 3) != 0)
+				return cfg_fail(c, node, "url",
+						"file URLs must be local "
+						"(file:///path or file:relative)");
+			path += 2;
+		}
+		joined = fileio_join(dir, path);
+		real = realpath(joined, NULL);
+		if (!real) {
+			cfg_fail(c, node, "url", "cannot resolve '%s': %s",
+				 joined, strerror(errno));
+			free(joined);
+			return -1;
+		}
+		free(joined);
+		s->fetch_url = xasprintf("file://%s", real);
+		s->is_file = 1;
+		free(real);
+		return 0;
+	}
+	return cfg_fail(c, node, "url",
+			"unsupported URL scheme in '%s' (https, http or file)",
+			u);
+}
+
+static int
+cfg_number_format(struct cfg *c, const struct cJSON *obj,
+		  struct number_format *f)
+{
+	static const char *const keys[] = {"decimal", "group", "group_space",
+					   "percent", "scale_words", NULL};
+	const struct cJSON *v;
+	const char *g;
+
+	number_format_default(f);
+	if (!obj)
+		return 0;
+	if (cfg_keys(c, obj, "'number'", keys) < 0 ||
+	    cfg_char(c, obj, "decimal", 0, &f->decimal) < 0)
+		return -1;
+	if ((v = json_get(obj, "group"))) {
+		if (!(g = json_string(v)) || strlen(g) > NUMBER_GROUP_MAX)
+			return cfg_fail(c, v, "group",
+					"must be a string of at most %d marks",
+					NUMBER_GROUP_MAX);
+		if (strchr(g, f->decimal))
+			return cfg_fail(c, v, "group",
+					"the decimal mark cannot also group "
+					"digits");
+		snprintf(f->group, sizeof(f->group), "%s", g);
+	}
+	if ((v = json_get(obj, "group_space")))
+		f->group_space = json_is_true(v);
+	if ((v = json_get(obj, "percent")))
+		f->percent = json_is_true(v);
+	if ((v = json_get(obj, "scale_words")))
+		f->scale_words = json_is_true(v);
+	return 0;
+}
+
+static int
+cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what,
+	   char **out)
+{
+	static const char *const keys[] = {"measure", "geo", "period", "value",
+					   "unit", NULL};
+	int i;
+
+	if (!obj)
+		return 0;
+	if (cfg_keys(c, obj, what, keys) < 0)
+		return -1;
+	for (i = 0; i < FIELD_COUNT; i++)
+		if (cfg_string(c, obj, config_field_names[i], 0, &out[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
+	   struct source_config *s)
+{
+	static const char *const keys[] = {
+		"id",	   "publisher",	 "title",   "url",	   "format",
+		"licence", "citation",	 "grade",   "max_age_days", "max_bytes",
+		"number",  "csv",	 "columns", "constant",	    "comment",
+		NULL};
+	static const char *const csv_keys[] = {"delimiter", "quote", "comment",
+					       "header_row", NULL};
+	const struct cJSON *root = json_doc_root(c->doc), *v;
+	char *dir = NULL;
+	long max_bytes = (long)CONFIG_DEFAULT_MAX_BYTES;
+	int i, ret = -1;
+
+	s->file = xstrdup(file);
+	hash_hex(buf, len, s->hash);
+	if (cfg_keys(c, root, "a source", keys) < 0 ||
+	    cfg_string(c, root, "id", 1, &s->id) < 0)
+		goto out;
+	if (!config_valid_id(s->id)) {
+		cfg_fail(c, json_get(root, "id"), "id",
+			 "'%s' is not a valid id (lowercase letters, digits, "
+			 "'.', '_', '-'; at most 64)",
+			 s->id);
+		goto out;
+	}
+	if (cfg_string(c, root, "publisher", 1, &s->publisher) < 0 ||
+	    cfg_string(c, root, "title", 1, &s->title) < 0 ||
+	    cfg_string(c, root, "url", 1, &s->url) < 0 ||
+	    cfg_string(c, root, "format", 1, &s->format) < 0 ||
+	    cfg_string(c, root, "licence", 1, &s->licence) < 0 ||
+	    cfg_string(c, root, "citation", 1, &s->citation) < 0 ||
+	    cfg_string(c, root, "grade", 1, &s->grade) < 0)
+		goto out;
+	if (!in_list(s->format, config_formats,
+		     sizeof(config_formats) / sizeof(config_formats[0]))) {
+		cfg_fail(c, json_get(root, "format"), "format",
+			 "unknown format '%s'", s->format);
+		goto out;
+	}
+	if (!in_list(s->grade, config_grades,
+		     sizeof(config_grades) / sizeof(config_grades[0]))) {
+		cfg_fail(c, json_get(root, "grade"), "grade",
+			 "unknown evidence grade '%s' (publisher, press, "
+			 "report, unpublished)",
+			 s->grade);
+		goto out;
+	}
+	if (cfg_long(c, root, "max_age_days", 0, 36500, &s->max_age_days) < 0 ||
+	    cfg_long(c, root, "max_bytes", 1, LONG_MAX, &max_bytes) < 0)
+		goto out;
+	s->max_bytes = (size_t)max_bytes;
+	dir = fileio_dirname(file);
+	if (cfg_url(c, json_get(root, "url"), dir, s) < 0)
+		goto out;
+	if (cfg_number_format(c, json_get(root, "number"), &s->number) < 0)
+		goto out;
+
+	s->csv.delimiter = ',';
+	s->csv.quote = '"';
+	s->csv.comment = 0;
+	s->csv.header_row = 1;
+	if ((v = json_get(root, "csv"))) {
+		if (cfg_keys(c, v, "'csv'", csv_keys) < 0 ||
+		    cfg_char(c, v, "delimiter", 0, &s->csv.delimiter) < 0 ||
+		    cfg_char(c, v, "quote", 0, &s->csv.quote) < 0 ||
+		    cfg_char(c, v, "comment", 1, &s->csv.comment) < 0 ||
+		    cfg_long(c, v, "header_row", 1, 1000, &s->csv.header_row) <
+			    0)
+			goto out;
+	}
+	if (cfg_fields(c, json_get(root, "columns"), "'columns'", s->column) <
+		    0 ||
+	    cfg_fields(c, json_get(root, "constant"), "'constant'",
+		       s->constant) < 0)
+		goto out;
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const char *name = config_field_names[i];
+
+		if (s->column[i] && s->constant[i]) {
+			cfg_fail(c, json_get(json_get(root, "constant"), name),
+				 name, "given both as a column and a constant");
+			goto out;
+		}
+		if (!s->column[i] && !s->constant[i]) {
+			cfg_fail(c, root, name,
+				 "needs a column in 'columns' or a value in "
+				 "'constant'");
+			goto out;
+		}
+	}
+	if (s->constant[FIELD_VALUE]) {
+		cfg_fail(c, json_get(json_get(root, "constant"), "value"),
+			 "value", "a value must come from the document");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(dir);
+	return ret;
+}
+
+static void
+source_release(struct source_config *s)
+{
+	int i;
+
+	free(s->id);
+	free(s->publisher);
+	free(s->title);
+	free(s->url);
+	free(s->fetch_url);
+	free(s->format);
+	free(s->licence);
+	free(s->citation);
+	free(s->grade);
+	free(s->file);
+	for (i = 0; i < FIELD_COUNT; i++) {
+		free(s->column[i]);
+		free(s->constant[i]);
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmp_source(const void *a, const void *b)
+{
+	return strcmp(((const struct source_config *)a)->id,
+		      ((const struct source_config *)b)->id);
+}
+
+/* Reads one config file and folds its name and bytes into the config hash. */
+static int
+cfg_read(struct hash *h, const char *display, const char *path, char **buf,
+	 size_t *len, struct error *err)
+{
+	if (fileio_read(path, CONFIG_MAX_BYTES, buf, len, err) < 0)
+		return -1;
+	hash_update(h, display, strlen(display) + 1);
+	hash_update(h, *buf, *len);
+	hash_update(h, "", 1);
+	return 0;
+}
+
+static int
+load_sources(struct config *cfg, struct hash *h, const char *sources_dir,
+	     const char *rel_dir, struct error *err)
+{
+	DIR *d = NULL;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i, j;
+	int ret = -1;
+
+	d = opendir(sources_dir);
+	if (!d)
+		return error_set(err, "cannot open sources directory '%s': %s",
+				 sources_dir, strerror(errno));
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || len < 6 ||
+		    strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			names = xreallocarray(names, alloc, sizeof(*names));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	cfg->sources = xcalloc(n ? n : 1, sizeof(*cfg->sources));
+	for (i = 0; i < n; i++) {
+		char *path = fileio_join(sources_dir, names[i]);
+		char *display = xasprintf("%s/%s", rel_dir, names[i]);
+		char *buf = NULL;
+		size_t len;
+		struct cfg c = {NULL, err};
+		int r;
+
+		r = cfg_read(h, display, path, &buf, &len, err);
+		if (r == 0)
+			r = json_doc_parse(&c.doc, path, buf, len,
+					   CONFIG_MAX_BYTES, err);
+		if (r == 0)
+			r = cfg_source(&c, path, buf, len,
+				       &cfg->sources[cfg->nsources]);
+		cfg->nsources++;
+		json_doc_free(c.doc);
+		free(buf);
+		free(display);
+		free(path);
+		if (r < 0)
+			goto out;
+	}
+	qsort(cfg->sources, cfg->nsources, sizeof(*cfg->sources), cmp_source);
+	for (j = 1; j < cfg->nsources; j++) {
+		if (strcmp(cfg->sources[j - 1].id, cfg->sources[j].id) == 0) {
+			error_set(err, "%s: duplicate source id '%s' (also in %s)",
+				  cfg->sources[j].file, cfg->sources[j].id,
+				  cfg->sources[j - 1].file);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+static int
+load_indicators(struct config *cfg, struct hash *h, const char *path,
+		const char *display, struct error *err)
+{
+	static const char *const keys[] = {"version", "indicators", "crosswalk",
+					   "comment", NULL};
+	static const char *const ind_keys[] = {"id",	     "title",
+					       "unit",	     "definition",
+					       "scope_note", "comment",
+					       NULL};
+	static const char *const xw_keys[] = {"source",	    "measure",
+					      "indicator",  "valid_from",
+					      "valid_to",   "comment",
+					      NULL};
+	struct cfg c = {NULL, err};
+	const struct cJSON *root, *list, *it;
+	char *buf = NULL;
+	size_t len, i;
+	int ret = -1;
+
+	if (cfg_read(h, display, path, &buf, &len, err) < 0 ||
+	    json_doc_parse(&c.doc, path, buf, len, CONFIG_MAX_BYTES, err) < 0)
+		goto out;
+	root = json_doc_root(c.doc);
+	if (cfg_keys(&c, root, "the indicators file", keys) < 0 ||
+	    cfg_string(&c, root, "version", 1, &cfg->indicators_version) < 0)
+		goto out;
+	list = json_get(root, "indicators");
+	if (!json_is_array(list)) {
+		cfg_fail(&c, list ? list : root, "indicators",
+			 "must be an array");
+		goto out;
+	}
+	cfg->indicators = xcalloc(json_size(list) + 1, sizeof(*cfg->indicators));
+	for (it = json_child(list); it; it = json_next(it)) {
+		struct indicator_config *ind =
+			&cfg->indicators[cfg->nindicators++];
+
+		if (cfg_keys(&c, it, "an indicator", ind_keys) < 0 ||
+		    cfg_string(&c, it, "id", 1, &ind->id) < 0 ||
+		    cfg_string(&c, it, "title", 1, &ind->title) < 0 ||
+		    cfg_string(&c, it, "unit", 1, &ind->unit) < 0 ||
+		    cfg_string(&c, it, "definition", 1, &ind->definition) < 0 ||
+		    cfg_string(&c, it, "scope_note", 0, &ind->scope_note) < 0)
+			goto out;
+		if (!config_valid_id(ind->id)) {
+			cfg_fail(&c, json_get(it, "id"), "id",
+				 "'%s' is not a valid id", ind->id);
+			goto out;
+		}
+		for (i = 0; i + 1 < cfg->nindicators; i++) {
+			if (strcmp(cfg->indicators[i].id, ind->id) == 0) {
+				cfg_fail(&c, json_get(it, "id"), "id",
+					 "duplicate indicator '%s'", ind->id);
+				goto out;
+			}
+		}
+	}
+	list = json_get(root, "crosswalk");
+	if (!json_is_array(list)) {
+		cfg_fail(&c, list ? list : root, "crosswalk",
+			 "must be an array");
+		goto out;
+	}
+	cfg->crosswalk = xcalloc(json_size(list) + 1, sizeof(*cfg->crosswalk));
+	for (it = json_child(list); it; it = json_next(it)) {
+		struct crosswalk_entry *x = &cfg->crosswalk[cfg->ncrosswalk++];
+
+		if (cfg_keys(&c, it, "a crosswalk entry", xw_keys) < 0 ||
+		    cfg_string(&c, it, "source", 1, &x->source) < 0 ||
+		    cfg_string(&c, it, "measure", 1, &x->measure) < 0 ||
+		    cfg_string(&c, it, "indicator", 1, &x->indicator) < 0 ||
+		    cfg_string(&c, it, "valid_from", 0, &x->valid_from) < 0 ||
+		    cfg_string(&c, it, "valid_to", 0, &x->valid_to) < 0)
+			goto out;
+		if (!config_indicator(cfg, x->indicator)) {
+			cfg_fail(&c, json_get(it, "indicator"), "indicator",
+				 "no indicator '%s' is defined", x->indicator);
+			goto out;
+		}
+		if (!config_source(cfg, x->source)) {
+			cfg_fail(&c, json_get(it, "source"), "source",
+				 "no source '%s' is configured", x->source);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	json_doc_free(c.doc);
+	free(buf);
+	return ret;
+}
+
+int
+config_load(struct config **out, const char *path, struct error *err)
+{
+	static const char *const keys[] = {"provstat", "name",	  "sources_dir",
+					   "indicators", "geo",	  "release",
+					   "fetch",	 "comment", NULL};
+	static const char *const geo_keys[] = {"iso_codes", "aliases", NULL};
+	static const char *const rel_keys[] = {"keep", NULL};
+	static const char *const fetch_keys[] = {
+		"timeout_s", "connect_timeout_s", "low_speed_bytes",
+		"low_speed_time_s", "proxy", NULL};
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	struct hash *h = hash_new();
+	struct cfg c = {NULL, err};
+	const struct cJSON *root, *v;
+	char *buf = NULL, *sources_rel = NULL, *ind_rel = NULL, *tmp = NULL;
+	char *sources_dir = NULL, *ind_path = NULL;
+	size_t len;
+	long schema = 0;
+	int ret = -1;
+
+	*out = NULL;
+	cfg->path = xstrdup(path);
+	cfg->dir = fileio_dirname(path);
+	if (cfg_read(h, "provstat.json", path, &buf, &len, err) < 0 ||
+	    json_doc_parse(&c.doc, path, buf, len, CONFIG_MAX_BYTES, err) < 0)
+		goto out;
+	root = json_doc_root(c.doc);
+	if (cfg_keys(&c, root, "provstat.json", keys) < 0 ||
+	    cfg_long(&c, root, "provstat", 1, 1, &schema) < 0)
+		goto out;
+	if (schema != 1) {
+		cfg_fail(&c, root, "provstat",
+			 "required key is missing (the config format version, "
+			 "1)");
+		goto out;
+	}
+	if (cfg_string(&c, root, "sources_dir", 1, &sources_rel) < 0 ||
+	    cfg_string(&c, root, "indicators", 1, &ind_rel) < 0)
+		goto out;
+
+	cfg->keep_releases = 10;
+	if ((v = json_get(root, "release")) &&
+	    (cfg_keys(&c, v, "'release'", rel_keys) < 0 ||
+	     cfg_long(&c, v, "keep", 1, 100000, &cfg->keep_releases) < 0))
+		goto out;
+
+	cfg->fetch.timeout_s = 300;
+	cfg->fetch.connect_timeout_s = 30;
+	cfg->fetch.low_speed_bytes = 100;
+	cfg->fetch.low_speed_time_s = 60;
+	if ((v = json_get(root, "fetch"))) {
+		if (cfg_keys(&c, v, "'fetch'", fetch_keys) < 0 ||
+		    cfg_long(&c, v, "timeout_s", 1, 86400,
+			     &cfg->fetch.timeout_s) < 0 ||
+		    cfg_long(&c, v, "connect_timeout_s", 1, 3600,
+			     &cfg->fetch.connect_timeout_s) < 0 ||
+		    cfg_long(&c, v, "low_speed_bytes", 0, LONG_MAX,
+			     &cfg->fetch.low_speed_bytes) < 0 ||
+		    cfg_long(&c, v, "low_speed_time_s", 0, 86400,
+			     &cfg->fetch.low_speed_time_s) < 0 ||
+		    cfg_string(&c, v, "proxy", 0, &cfg->fetch.proxy) < 0)
+			goto out;
+	}
+	if (!cfg->fetch.proxy)
+		cfg->fetch.proxy = xstrdup("");
+
+	v = json_get(root, "geo");
+	if (!v) {
+		cfg_fail(&c, root, "geo", "required key is missing");
+		goto out;
+	}
+	if (cfg_keys(&c, v, "'geo'", geo_keys) < 0 ||
+	    cfg_string(&c, v, "iso_codes", 1, &tmp) < 0)
+		goto out;
+	cfg->iso_codes_path = fileio_join(cfg->dir, tmp);
+	free(tmp);
+	tmp = NULL;
+	if (cfg_string(&c, v, "aliases", 1, &tmp) < 0)
+		goto out;
+	cfg->geo_aliases_path = fileio_join(cfg->dir, tmp);
+	free(tmp);
+	tmp = NULL;
+	json_doc_free(c.doc);
+	c.doc = NULL;
+
+	/* The geo tables are data the result depends on: hash them too. */
+	free(buf);
+	buf = NULL;
+	if (cfg_read(h, "geo/aliases", cfg->geo_aliases_path, &buf, &len,
+		     err) < 0)
+		goto out;
+	free(buf);
+	buf = NULL;
+
+	sources_dir = fileio_join(cfg->dir, sources_rel);
+	if (load_sources(cfg, h, sources_dir, sources_rel, err) < 0)
+		goto out;
+	ind_path = fileio_join(cfg->dir, ind_rel);
+	if (load_indicators(cfg, h, ind_path, ind_rel, err) < 0)
+		goto out;
+	hash_final_hex(h, cfg->hash);
+	*out = cfg;
+	cfg = NULL;
+	ret = 0;
+out:
+	json_doc_free(c.doc);
+	hash_free(h);
+	free(buf);
+	free(tmp);
+	free(sources_rel);
+	free(ind_rel);
+	free(sources_dir);
+	free(ind_path);
+	config_free(cfg);
+	return ret;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (!cfg)
+		return;
+	for (i = 0; i < cfg->nsources; i++)
+		source_release(&cfg->sources[i]);
+	free(cfg->sources);
+	for (i = 0; i < cfg->nindicators; i++) {
+		free(cfg->indicators[i].id);
+		free(cfg->indicators[i].title);
+		free(cfg->indicators[i].unit);
+		free(cfg->indicators[i].definition);
+		free(cfg->indicators[i].scope_note);
+	}
+	free(cfg->indicators);
+	for (i = 0; i < cfg->ncrosswalk; i++) {
+		free(cfg->crosswalk[i].source);
+		free(cfg->crosswalk[i].measure);
+		free(cfg->crosswalk[i].indicator);
+		free(cfg->crosswalk[i].valid_from);
+		free(cfg->crosswalk[i].valid_to);
+	}
+	free(cfg->crosswalk);
+	free(cfg->indicators_version);
+	free(cfg->iso_codes_path);
+	free(cfg->geo_aliases_path);
+	free(cfg->fetch.proxy);
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg);
+}
+
+const struct source_config *
+config_source(const struct config *cfg, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		if (strcmp(cfg->sources[i].id, id) == 0)
+			return &cfg->sources[i];
+	return NULL;
+}
+
+const struct indicator_config *
+config_indicator(const struct config *cfg, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nindicators; i++)
+		if (strcmp(cfg->indicators[i].id, id) == 0)
+			return &cfg->indicators[i];
+	return NULL;
+}

@@ -1,0 +1,120 @@
+/*
+ * config — loads and validates the whole configuration: provstat.json, every
+ * source file in its sources directory, and the indicators file.
+ *
+ * Mapping is data, not code: a source file declares where its document is,
+ * what it is (citation, licence, evidence grade) and how its cells map to
+ * observations.  Every key is documented in doc/provstat-config.5.  Unknown
+ * keys are errors (a misspelt key must not be silently ignored), and every
+ * error names the place: "config/sources/iwf.json:12:5: 'format': unknown
+ * format 'xlsx'".
+ *
+ * Ownership: config_load() returns a struct config that owns every string in
+ * it; free it with config_free().
+ */
+#ifndef PROVSTAT_CONFIG_H
+#define PROVSTAT_CONFIG_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "hash.h"
+#include "number.h"
+
+#define CONFIG_MAX_BYTES (4u << 20) /* a config file larger is an error */
+#define CONFIG_DEFAULT_MAX_BYTES ((size_t)256 << 20)
+
+/* What an observation is made of; each comes from a column or a constant. */
+enum config_field {
+	FIELD_MEASURE,
+	FIELD_GEO,
+	FIELD_PERIOD,
+	FIELD_VALUE,
+	FIELD_UNIT,
+	FIELD_COUNT
+};
+
+extern const char *const config_field_names[FIELD_COUNT];
+
+struct csv_options {
+	char delimiter; /* default ',' */
+	char quote; /* default '"' */
+	char comment; /* lines starting with it are skipped; 0 = none */
+	long header_row; /* 1-based line of the header among non-comment
+			    records; default 1 */
+};
+
+struct source_config {
+	char *id;
+	char *publisher;
+	char *title;
+	char *url; /* as written */
+	char *fetch_url; /* file: URLs made absolute (file:///...) */
+	int is_file; /* a local file: source */
+	char *format;
+	char *licence;
+	char *citation;
+	char *grade; /* publisher | press | report | unpublished */
+	char *file; /* the config file this came from */
+	char hash[HASH_HEX_SIZE]; /* SHA-256 of that file's bytes */
+	long max_age_days; /* 0: no limit */
+	size_t max_bytes; /* download and document cap */
+	struct number_format number;
+	struct csv_options csv;
+	char *column[FIELD_COUNT]; /* header names, or NULL */
+	char *constant[FIELD_COUNT]; /* fixed values, or NULL */
+};
+
+struct indicator_config {
+	char *id;
+	char *title;
+	char *unit;
+	char *definition;
+	char *scope_note; /* may be NULL */
+};
+
+struct crosswalk_entry {
+	char *source; /* source id */
+	char *measure; /* the source's measure code */
+	char *indicator; /* canonical indicator id */
+	char *valid_from; /* first period it applies to, or NULL */
+	char *valid_to; /* last period it applies to, or NULL */
+};
+
+struct fetch_config {
+	long timeout_s;
+	long connect_timeout_s;
+	long low_speed_bytes; /* abort below this rate ... */
+	long low_speed_time_s; /* ... for this long */
+	char *proxy; /* "" = no proxy, never the environment's */
+};
+
+struct config {
+	char *path; /* provstat.json as given */
+	char *dir; /* its directory */
+	char hash[HASH_HEX_SIZE]; /* of every config file, names and bytes */
+	char *indicators_version;
+	char *iso_codes_path;
+	char *geo_aliases_path;
+	long keep_releases;
+	struct fetch_config fetch;
+	struct source_config *sources; /* sorted by id */
+	size_t nsources;
+	struct indicator_config *indicators;
+	size_t nindicators;
+	struct crosswalk_entry *crosswalk;
+	size_t ncrosswalk;
+};
+
+/* Loads and validates the configuration rooted at path. */
+int config_load(struct config **out, const char *path, struct error *err);
+void config_free(struct config *cfg);
+/* The source with this id, or NULL. */
+const struct source_config *config_source(const struct config *cfg,
+					  const char *id);
+const struct indicator_config *config_indicator(const struct config *cfg,
+						const char *id);
+/* 1 if id is a valid source or indicator id: [a-z0-9][a-z0-9._-]{0,63}. */
+int config_valid_id(const char *id);
+
+#endif

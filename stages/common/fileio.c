@@ -1,0 +1,166 @@
+/* fileio — see fileio.h. */
+#define _XOPEN_SOURCE 700
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+int
+fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
+	    struct error *err)
+{
+	FILE *fp = NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	int ret = -1;
+
+	fp = fopen(path, "rb");
+	if (!fp)
+		return error_set(err, "cannot open '%s': %s", path,
+				 strerror(errno));
+	for (;;) {
+		if (n == cap) {
+			if (cap > max_bytes) {
+				error_set(err,
+					  "'%s': larger than the limit of %zu "
+					  "bytes",
+					  path, max_bytes);
+				goto out;
+			}
+			cap = cap ? cap * 2 : 65536;
+			if (cap > max_bytes + 1)
+				cap = max_bytes + 1;
+			buf = xrealloc(buf, cap + 1);
+		}
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		error_set(err, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (n > max_bytes) {
+		error_set(err, "'%s': larger than the limit of %zu bytes", path,
+			  max_bytes);
+		goto out;
+	}
+	if (!buf)
+		buf = xmalloc(1);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	fclose(fp);
+	return ret;
+}
+
+int
+fileio_mkdirs(const char *path, mode_t mode, struct error *err)
+{
+	char *p = xstrdup(path), *s;
+	int ret = -1;
+
+	for (s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				error_set(err, "cannot create directory '%s': %s",
+					  p, strerror(errno));
+				goto out;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	ret = 0;
+out:
+	free(p);
+	return ret;
+}
+
+int
+fileio_fsync_dir(const char *dir, struct error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_set(err, "cannot open directory '%s': %s", dir,
+				 strerror(errno));
+	if (fsync(fd) < 0) {
+		error_set(err, "cannot fsync directory '%s': %s", dir,
+			  strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int
+fileio_remove_tree(const char *path, struct error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT
+			       ? 0
+			       : error_set(err, "cannot stat '%s': %s", path,
+					   strerror(errno));
+	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		return error_set(err, "cannot remove '%s': %s", path,
+				 strerror(errno));
+	return 0;
+}
+
+int
+fileio_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+char *
+fileio_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *
+fileio_join(const char *dir, const char *rel)
+{
+	if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+		return xstrdup(rel);
+	return xasprintf("%s/%s", dir, rel);
+}

@@ -1,0 +1,594 @@
+/*
+ * json — see json.h.
+ *
+ * The position scan below is written by hand because cJSON has no notion of
+ * positions.  It runs only over text cJSON has already accepted, so it needs
+ * no error recovery of its own beyond the extra rules it enforces.
+ */
+#include "json.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "fileio.h"
+#include "xalloc.h"
+
+/* cJSON reports allocation failure as NULL: out of memory (xalloc.h). */
+static void
+json_oom(void)
+{
+	fputs("provstat: out of memory (json)\n", stderr);
+	exit(1);
+}
+
+struct json_pos {
+	const cJSON *node;
+	int line;
+	int col;
+};
+
+struct json_doc {
+	char *name;
+	cJSON *root;
+	struct json_pos *pos;
+	size_t npos;
+	size_t pos_alloc;
+};
+
+struct json_scan {
+	const char *p;
+	const char *end;
+	const char *line_start;
+	int line;
+	struct json_doc *doc;
+	struct error *err;
+};
+
+static int
+json_scan_col(const struct json_scan *s, const char *at)
+{
+	/* Columns count characters, not bytes: skip UTF-8 continuations. */
+	int col = 1;
+	const char *q;
+
+	for (q = s->line_start; q < at; q++)
+		if (((unsigned char)*q & 0xC0) != 0x80)
+			col++;
+	return col;
+}
+
+static int
+json_scan_fail(struct json_scan *s, const char *at, const char *msg)
+{
+	return error_set(s->err, "%s:%d:%d: %s", s->doc->name, s->line,
+			 json_scan_col(s, at), msg);
+}
+
+static void
+json_scan_ws(struct json_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+				 *s->p == '\n' || *s->p == '\r')) {
+		if (*s->p == '\n') {
+			s->line++;
+			s->line_start = s->p + 1;
+		}
+		s->p++;
+	}
+}
+
+static void
+json_record(struct json_scan *s, const cJSON *node)
+{
+	struct json_doc *d = s->doc;
+
+	if (d->npos == d->pos_alloc) {
+		d->pos_alloc = d->pos_alloc ? d->pos_alloc * 2 : 64;
+		d->pos = xreallocarray(d->pos, d->pos_alloc, sizeof(*d->pos));
+	}
+	d->pos[d->npos].node = node;
+	d->pos[d->npos].line = s->line;
+	d->pos[d->npos].col = json_scan_col(s, s->p);
+	d->npos++;
+}
+
+static int
+json_scan_string(struct json_scan *s)
+{
+	const char *start = s->p;
+
+	s->p++; /* opening quote */
+	while (s->p < s->end && *s->p != '"') {
+		if (*s->p == '\\') {
+			if (s->end - s->p >= 6 && memcmp(s->p, "\\u0000", 6) == 0)
+				return json_scan_fail(
+					s, s->p,
+					"string contains '\\u0000', which would "
+					"truncate it");
+			s->p++;
+		}
+		s->p++;
+	}
+	(void)start;
+	s->p++; /* closing quote */
+	return 0;
+}
+
+static int
+json_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+json_check_duplicates(struct json_scan *s, const cJSON *obj, const char *at)
+{
+	const cJSON *c;
+	const char **keys;
+	size_t n = 0, i;
+	int ret = 0;
+
+	for (c = obj->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return 0;
+	keys = xreallocarray(NULL, n, sizeof(*keys));
+	n = 0;
+	for (c = obj->child; c; c = c->next)
+		keys[n++] = c->string;
+	qsort(keys, n, sizeof(*keys), json_cmp_str);
+	for (i = 1; i < n; i++) {
+		if (strcmp(keys[i - 1], keys[i]) == 0) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "duplicate key '%.200s'",
+				 keys[i]);
+			ret = json_scan_fail(s, at, msg);
+			break;
+		}
+	}
+	free(keys);
+	return ret;
+}
+
+static int
+json_scan_number(struct json_scan *s, const cJSON *node)
+{
+	const char *start = s->p, *digits;
+	int integer = 1;
+
+	if (*s->p == '-')
+		s->p++;
+	digits = s->p;
+	if (s->end - digits >= 2 && digits[0] == '0' && digits[1] >= '0' &&
+	    digits[1] <= '9')
+		return json_scan_fail(s, start, "number with a leading zero");
+	while (s->p < s->end && strchr("0123456789+-.eE", *s->p)) {
+		if (*s->p == '.' || *s->p == 'e' || *s->p == 'E')
+			integer = 0;
+		s->p++;
+	}
+	if (!isfinite(node->valuedouble))
+		return json_scan_fail(s, start, "number is not finite");
+	if (integer && fabs(node->valuedouble) > 9007199254740992.0)
+		return json_scan_fail(s, start,
+				      "integer beyond 2^53 cannot be kept "
+				      "exactly");
+	return 0;
+}
+
+static int
+json_scan_value(struct json_scan *s, const cJSON *node)
+{
+	const cJSON *child;
+	const char *open;
+
+	json_scan_ws(s);
+	json_record(s, node);
+	switch (*s->p) {
+	case '{':
+		open = s->p++;
+		child = node->child;
+		for (;;) {
+			json_scan_ws(s);
+			if (*s->p == '}')
+				break;
+			if (*s->p == ',') {
+				s->p++;
+				continue;
+			}
+			if (json_scan_string(s) < 0)
+				return -1;
+			json_scan_ws(s);
+			s->p++; /* ':' */
+			if (json_scan_value(s, child) < 0)
+				return -1;
+			child = child->next;
+		}
+		s->p++;
+		return json_check_duplicates(s, node, open);
+	case '[':
+		s->p++;
+		child = node->child;
+		for (;;) {
+			json_scan_ws(s);
+			if (*s->p == ']')
+				break;
+			if (*s->p == ',') {
+				s->p++;
+				continue;
+			}
+			if (json_scan_value(s, child) < 0)
+				return -1;
+			child = child->next;
+		}
+		s->p++;
+		return 0;
+	case '"':
+		return json_scan_string(s);
+	case 't':
+	case 'n':
+		s->p += 4;
+		return 0;
+	case 'f':
+		s->p += 5;
+		return 0;
+	default:
+		return json_scan_number(s, node);
+	}
+}
+
+/* Returns the offset of the first invalid UTF-8 byte, or len if none. */
+static size_t
+json_utf8_check(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+		size_t n, k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+static void
+json_line_col(const char *buf, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int
+json_pos_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct json_pos *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct json_pos *)b)->node;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+json_doc_parse(struct json_doc **out, const char *name, const char *buf,
+	       size_t len, size_t max_bytes, struct error *err)
+{
+	struct json_doc *doc = NULL;
+	struct json_scan s;
+	const char *end = NULL;
+	size_t bad;
+	int line, col;
+
+	*out = NULL;
+	if (len > max_bytes)
+		return error_set(err,
+				 "%s: document of %zu bytes is over the limit of "
+				 "%zu bytes",
+				 name, len, max_bytes);
+	bad = json_utf8_check((const unsigned char *)buf, len);
+	if (bad < len) {
+		json_line_col(buf, bad, &line, &col);
+		return error_set(err, "%s:%d:%d: invalid UTF-8", name, line,
+				 col);
+	}
+	if (memchr(buf, '\0', len)) {
+		json_line_col(buf, (size_t)((const char *)memchr(buf, '\0', len) -
+					    buf),
+			      &line, &col);
+		return error_set(err, "%s:%d:%d: NUL byte in JSON text", name,
+				 line, col);
+	}
+	doc = xcalloc(1, sizeof(*doc));
+	doc->name = xstrdup(name);
+	doc->root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (!doc->root) {
+		size_t off = end && end >= buf && end <= buf + len
+				     ? (size_t)(end - buf)
+				     : 0;
+
+		json_line_col(buf, off, &line, &col);
+		error_set(err, "%s:%d:%d: invalid JSON", name, line, col);
+		goto fail;
+	}
+	memset(&s, 0, sizeof(s));
+	s.p = buf;
+	s.end = buf + len;
+	s.line_start = buf;
+	s.line = 1;
+	s.doc = doc;
+	s.err = err;
+	if (json_scan_value(&s, doc->root) < 0)
+		goto fail;
+	json_scan_ws(&s);
+	if (s.p < s.end) {
+		json_scan_fail(&s, s.p, "trailing data after the JSON value");
+		goto fail;
+	}
+	qsort(doc->pos, doc->npos, sizeof(*doc->pos), json_pos_cmp);
+	*out = doc;
+	return 0;
+fail:
+	json_doc_free(doc);
+	return -1;
+}
+
+int
+json_doc_load(struct json_doc **out, const char *path, size_t max_bytes,
+	      struct error *err)
+{
+	char *buf = NULL;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	if (fileio_read(path, max_bytes, &buf, &len, err) < 0)
+		return -1;
+	ret = json_doc_parse(out, path, buf, len, max_bytes, err);
+	free(buf);
+	return ret;
+}
+
+void
+json_doc_free(struct json_doc *doc)
+{
+	if (!doc)
+		return;
+	cJSON_Delete(doc->root);
+	free(doc->pos);
+	free(doc->name);
+	free(doc);
+}
+
+const struct cJSON *
+json_doc_root(const struct json_doc *doc)
+{
+	return doc->root;
+}
+
+const char *
+json_doc_name(const struct json_doc *doc)
+{
+	return doc->name;
+}
+
+void
+json_doc_where(const struct json_doc *doc, const struct cJSON *node, int *line,
+	       int *col)
+{
+	struct json_pos key = {node, 0, 0}, *hit;
+
+	*line = 0;
+	*col = 0;
+	if (!doc || !node)
+		return;
+	hit = bsearch(&key, doc->pos, doc->npos, sizeof(*doc->pos),
+		      json_pos_cmp);
+	if (hit) {
+		*line = hit->line;
+		*col = hit->col;
+	}
+}
+
+int
+json_is_object(const struct cJSON *node)
+{
+	return node && cJSON_IsObject(node);
+}
+
+int
+json_is_array(const struct cJSON *node)
+{
+	return node && cJSON_IsArray(node);
+}
+
+int
+json_is_string(const struct cJSON *node)
+{
+	return node && cJSON_IsString(node);
+}
+
+int
+json_is_number(const struct cJSON *node)
+{
+	return node && cJSON_IsNumber(node);
+}
+
+int
+json_is_bool(const struct cJSON *node)
+{
+	return node && cJSON_IsBool(node);
+}
+
+int
+json_is_null(const struct cJSON *node)
+{
+	return node && cJSON_IsNull(node);
+}
+
+int
+json_is_true(const struct cJSON *node)
+{
+	return node && cJSON_IsTrue(node);
+}
+
+const struct cJSON *
+json_get(const struct cJSON *obj, const char *key)
+{
+	if (!json_is_object(obj))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+const char *
+json_string(const struct cJSON *node)
+{
+	return json_is_string(node) ? node->valuestring : NULL;
+}
+
+int
+json_number(const struct cJSON *node, double *out)
+{
+	if (!json_is_number(node))
+		return -1;
+	*out = node->valuedouble;
+	return 0;
+}
+
+size_t
+json_size(const struct cJSON *node)
+{
+	const cJSON *c;
+	size_t n = 0;
+
+	if (!node)
+		return 0;
+	for (c = node->child; c; c = c->next)
+		n++;
+	return n;
+}
+
+const struct cJSON *
+json_child(const struct cJSON *node)
+{
+	return node && (cJSON_IsObject(node) || cJSON_IsArray(node))
+		       ? node->child
+		       : NULL;
+}
+
+const struct cJSON *
+json_next(const struct cJSON *node)
+{
+	return node ? node->next : NULL;
+}
+
+const char *
+json_key(const struct cJSON *node)
+{
+	return node ? node->string : NULL;
+}
+
+struct cJSON *
+json_new_object(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		json_oom();
+	return o;
+}
+
+struct cJSON *
+json_new_array(void)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	if (!a)
+		json_oom();
+	return a;
+}
+
+void
+json_add_item(struct cJSON *parent, const char *key, struct cJSON *item)
+{
+	if (!item)
+		json_oom();
+	if (key)
+		cJSON_AddItemToObject(parent, key, item);
+	else
+		cJSON_AddItemToArray(parent, item);
+}
+
+void
+json_add_string(struct cJSON *parent, const char *key, const char *s)
+{
+	json_add_item(parent, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+void
+json_add_number(struct cJSON *parent, const char *key, double v)
+{
+	json_add_item(parent, key, cJSON_CreateNumber(v));
+}
+
+void
+json_add_bool(struct cJSON *parent, const char *key, int v)
+{
+	json_add_item(parent, key, cJSON_CreateBool(v));
+}
+
+char *
+json_print(const struct cJSON *node, int pretty)
+{
+	char *s = pretty ? cJSON_Print(node) : cJSON_PrintUnformatted(node);
+
+	if (!s)
+		json_oom();
+	return s;
+}
+
+void
+json_delete(struct cJSON *node)
+{
+	cJSON_Delete(node);
+}

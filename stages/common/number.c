@@ -1,0 +1,384 @@
+/*
+ * number — see number.h.
+ *
+ * Written by hand: no Debian library parses publication-style numbers with
+ * per-source grouping, qualifiers and footnote marks, and strtod() follows
+ * the locale and accepts partial input.  The digits themselves are converted
+ * by strtod() on a cleaned ASCII copy under the C locale's '.'.
+ */
+#include "number.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NUMBER_TEXT_MAX 256
+
+struct qualifier_phrase {
+	const char *phrase;
+	const char *canonical;
+};
+
+/* Longest phrases first so that "just over" wins over "over". */
+static const struct qualifier_phrase number_qualifiers[] = {
+	{"more than", "over"},
+	{"greater than", "over"},
+	{"in excess of", "over"},
+	{"just over", "just over"},
+	{"just under", "almost"},
+	{"at least", "at least"},
+	{"less than", "under"},
+	{"fewer than", "under"},
+	{"approximately", "about"},
+	{"roughly", "about"},
+	{"around", "about"},
+	{"approx.", "about"},
+	{"almost", "almost"},
+	{"nearly", "almost"},
+	{"about", "about"},
+	{"above", "over"},
+	{"under", "under"},
+	{"over", "over"},
+	{"some", "about"},
+	{"c.", "about"},
+	{">=", "at least"},
+	{"\xe2\x89\xa5", "at least"}, /* ≥ */
+	{">", "over"},
+	{"<", "under"},
+	{"~", "about"},
+};
+
+struct scale_word {
+	const char *word;
+	int scale;
+};
+
+static const struct scale_word number_scales[] = {
+	{"thousand", 3}, {"million", 6}, {"millions", 6}, {"billion", 9},
+	{"bn", 9},	 {"mn", 6},	 {"m", 6},	  {"k", 3},
+};
+
+static const char *const number_missing[] = {
+	"", ":", "n/a", "na", "..", "...", "-", "\xe2\x80\x93", "\xe2\x80\x94",
+};
+
+void
+number_format_default(struct number_format *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->decimal = '.';
+	f->group[0] = ',';
+}
+
+/* Length of a space-like character at s (ASCII space, NBSP, NNBSP, thin). */
+static size_t
+space_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u == ' ' || *u == '\t')
+		return 1;
+	if (u[0] == 0xC2 && u[1] == 0xA0)
+		return 2;
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xAF || u[2] == 0x89))
+		return 3;
+	return 0;
+}
+
+static const char *
+skip_spaces(const char *s)
+{
+	size_t n;
+
+	while ((n = space_len(s)) > 0)
+		s += n;
+	return s;
+}
+
+/* Length of a superscript digit at s (¹ ² ³ ⁰ ⁴-⁹), else 0. */
+static size_t
+superscript_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == 0xC2 && (u[1] == 0xB9 || u[1] == 0xB2 || u[1] == 0xB3))
+		return 2;
+	if (u[0] == 0xE2 && u[1] == 0x81 &&
+	    (u[2] == 0xB0 || (u[2] >= 0xB4 && u[2] <= 0xB9)))
+		return 3;
+	return 0;
+}
+
+/* Case-insensitive prefix match of phrase at s, ending at a word boundary
+ * when the phrase ends in a letter. */
+static size_t
+phrase_at(const char *s, const char *phrase)
+{
+	size_t n = strlen(phrase);
+
+	if (strncasecmp(s, phrase, n) != 0)
+		return 0;
+	if (isalpha((unsigned char)phrase[n - 1]) &&
+	    isalpha((unsigned char)s[n]))
+		return 0;
+	return n;
+}
+
+const char *
+number_qualifier(const char *phrase)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]);
+	     i++)
+		if (strcasecmp(phrase, number_qualifiers[i].phrase) == 0)
+			return number_qualifiers[i].canonical;
+	return NULL;
+}
+
+static void
+add_flag(struct number *out, char c)
+{
+	size_t n = strlen(out->flags);
+
+	if (!strchr(out->flags, c) && n + 1 < sizeof(out->flags)) {
+		out->flags[n] = c;
+		out->flags[n + 1] = '\0';
+	}
+}
+
+static int
+fail(struct error *err, const char *text, const char *why)
+{
+	return error_set(err, "cannot parse '%.200s' as a number: %s", text,
+			 why);
+}
+
+/*
+ * Reads the digits at *sp into clean (ASCII, '.' as decimal), checking that
+ * grouping marks separate groups of exactly three digits.
+ */
+static int
+read_digits(const struct number_format *f, const char **sp, char *clean,
+	    size_t cap, int *decimals, const char **why)
+{
+	const char *s = *sp;
+	size_t n = 0;
+	int group_len = 0, groups = 0, first_group = 0, in_fraction = 0;
+	int digits = 0;
+
+	*decimals = 0;
+	for (;;) {
+		size_t sl;
+
+		if (isdigit((unsigned char)*s)) {
+			if (n + 2 >= cap) {
+				*why = "too many digits";
+				return -1;
+			}
+			clean[n++] = *s++;
+			digits++;
+			if (in_fraction)
+				(*decimals)++;
+			else
+				group_len++;
+			continue;
+		}
+		if (!in_fraction && *s == f->decimal && isdigit((unsigned char)s[1])) {
+			if (groups && group_len != 3) {
+				*why = "digit groups must have three digits";
+				return -1;
+			}
+			clean[n++] = '.';
+			in_fraction = 1;
+			s++;
+			continue;
+		}
+		sl = 0;
+		if (!in_fraction && *s && strchr(f->group, *s) && *s != f->decimal)
+			sl = 1;
+		else if (!in_fraction && f->group_space)
+			sl = space_len(s);
+		if (sl && digits > 0 && isdigit((unsigned char)s[sl]) &&
+		    isdigit((unsigned char)s[sl + 1]) &&
+		    isdigit((unsigned char)s[sl + 2])) {
+			if (groups == 0) {
+				first_group = group_len;
+				if (first_group < 1 || first_group > 3) {
+					*why = "digit groups must have three "
+					       "digits";
+					return -1;
+				}
+			} else if (group_len != 3) {
+				*why = "digit groups must have three digits";
+				return -1;
+			}
+			groups++;
+			group_len = 0;
+			s += sl;
+			continue;
+		}
+		break;
+	}
+	if (!digits) {
+		*why = "no digits";
+		return -1;
+	}
+	if (groups && !in_fraction && group_len != 3) {
+		*why = "digit groups must have three digits";
+		return -1;
+	}
+	clean[n] = '\0';
+	*sp = s;
+	return 0;
+}
+
+int
+number_parse(const struct number_format *f, const char *text,
+	     struct number *out, struct error *err)
+{
+	char buf[NUMBER_TEXT_MAX], clean[NUMBER_TEXT_MAX + 2];
+	const char *s, *why = NULL;
+	char *end;
+	size_t len, i;
+	int neg = 0;
+	double v;
+
+	memset(out, 0, sizeof(*out));
+	len = strlen(text);
+	if (len >= sizeof(buf))
+		return fail(err, text, "text too long");
+	/* Trim surrounding spaces. */
+	s = skip_spaces(text);
+	memcpy(buf, s, strlen(s) + 1);
+	len = strlen(buf);
+	while (len > 0) {
+		size_t k = 0;
+
+		if (buf[len - 1] == ' ' || buf[len - 1] == '\t' ||
+		    buf[len - 1] == '\r' || buf[len - 1] == '\n')
+			k = 1;
+		else if (len >= 2 && space_len(buf + len - 2) == 2)
+			k = 2;
+		else if (len >= 3 && space_len(buf + len - 3) == 3)
+			k = 3;
+		if (!k)
+			break;
+		len -= k;
+		buf[len] = '\0';
+	}
+
+	for (i = 0; i < sizeof(number_missing) / sizeof(number_missing[0]); i++) {
+		if (strcasecmp(buf, number_missing[i]) == 0) {
+			out->missing = 1;
+			return 0;
+		}
+	}
+	if (strcasecmp(buf, "c") == 0) {
+		out->missing = 1;
+		add_flag(out, 'c');
+		return 0;
+	}
+
+	s = buf;
+	for (i = 0; i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]);
+	     i++) {
+		size_t n = phrase_at(s, number_qualifiers[i].phrase);
+
+		if (n) {
+			snprintf(out->qualifier, sizeof(out->qualifier), "%s",
+				 number_qualifiers[i].canonical);
+			s = skip_spaces(s + n);
+			break;
+		}
+	}
+
+	if (*s == '-' || *s == '+') {
+		neg = *s == '-';
+		s++;
+	}
+	if (read_digits(f, &s, clean, sizeof(clean), &out->decimals, &why) < 0)
+		return fail(err, text, why);
+	v = strtod(clean, &end);
+	if (*end != '\0' || !isfinite(v))
+		return fail(err, text, "out of range");
+	if (neg)
+		v = -v;
+
+	/* Scale word. */
+	{
+		const char *t = skip_spaces(s);
+
+		for (i = 0; i < sizeof(number_scales) / sizeof(number_scales[0]);
+		     i++) {
+			size_t n = phrase_at(t, number_scales[i].word);
+
+			if (n && t[n] != '.' && !isalnum((unsigned char)t[n])) {
+				if (!f->scale_words)
+					return fail(err, text,
+						    "scale words are not allowed "
+						    "for this source");
+				out->scale = number_scales[i].scale;
+				s = t + n;
+				break;
+			}
+		}
+	}
+
+	if (*s == '%') {
+		if (!f->percent)
+			return fail(err, text,
+				    "percentages are not allowed for this "
+				    "source");
+		out->percent = 1;
+		s++;
+	}
+
+	/* Footnote marks: '*', superscript digits, "(x)" flag letters. */
+	for (;;) {
+		const char *t = skip_spaces(s);
+		size_t sl;
+
+		if (*t == '*') {
+			add_flag(out, '*');
+			s = t + 1;
+		} else if ((sl = superscript_len(t)) > 0) {
+			add_flag(out, '*');
+			s = t + sl;
+		} else if (t[0] == '(' && isalpha((unsigned char)t[1]) &&
+			   t[2] == ')') {
+			add_flag(out, (char)tolower((unsigned char)t[1]));
+			s = t + 3;
+		} else {
+			break;
+		}
+	}
+	if (*skip_spaces(s) != '\0')
+		return fail(err, text, "unexpected text after the number");
+
+	out->value = v * pow(10.0, out->scale);
+	return 0;
+}
+
+void
+number_format_shortest(double v, char out[32])
+{
+	int prec;
+
+	if (v == 0) {
+		snprintf(out, 32, "0");
+		return;
+	}
+	if (fabs(v) < 9007199254740992.0 && v == floor(v)) {
+		snprintf(out, 32, "%.0f", v);
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(out, 32, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
+}

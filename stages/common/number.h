@@ -1,0 +1,64 @@
+/*
+ * number — numbers as publishers write them, parsed by per-source rules.
+ *
+ * One parser for every format.  The decimal mark and the grouping marks are a
+ * source's setting, never the process locale.  The text must be consumed
+ * completely: "12,5a" is an error, never 12.  Understood around the digits:
+ * a qualifier before ("over", "more than", "at least", "almost", "nearly",
+ * "just over", "roughly", "about", "~", ">", "<"), a scale word after
+ * ("thousand", "million", "bn"), a percent sign where the source allows it,
+ * footnote marks ("1 500*", "12,345¹", "123 (p)") and missing or confidential
+ * markers (":", "n/a", "..", "-", "c", empty).
+ */
+#ifndef PROVSTAT_NUMBER_H
+#define PROVSTAT_NUMBER_H
+
+#include "error.h"
+
+#define NUMBER_GROUP_MAX 4
+#define NUMBER_FLAGS_MAX 16
+#define NUMBER_QUALIFIER_MAX 16
+
+struct number_format {
+	char decimal; /* '.' or ',' */
+	/* ASCII grouping marks, e.g. "," or "." or "'"; "" for none */
+	char group[NUMBER_GROUP_MAX + 1];
+	int group_space; /* space, U+00A0 and U+202F group digits */
+	int percent; /* a trailing '%' is allowed (value stays as written) */
+	int scale_words; /* "thousand", "million", "billion"/"bn" allowed */
+};
+
+struct number {
+	double value; /* scaled: "8.8 million" is 8800000 */
+	int missing; /* a missing or confidential marker, value is 0 */
+	int percent; /* written with '%' */
+	int scale; /* power of ten from a scale word (6 for "million") */
+	int decimals; /* digits written after the decimal mark */
+	char flags[NUMBER_FLAGS_MAX]; /* "c", footnote "*", "(p)" -> "p" */
+	char qualifier[NUMBER_QUALIFIER_MAX]; /* canonical, "" when none */
+};
+
+/* The usual English convention: decimal '.', group ','. */
+void number_format_default(struct number_format *f);
+
+/*
+ * Parses text under the rules of f into *out.  On failure err reads
+ * "cannot parse 'TEXT' as a number" with the reason.
+ */
+int number_parse(const struct number_format *f, const char *text,
+		 struct number *out, struct error *err);
+
+/*
+ * The canonical qualifier for a phrase ("more than" -> "over", "nearly" ->
+ * "almost", "~" -> "about"), or NULL if the phrase is not a qualifier.
+ */
+const char *number_qualifier(const char *phrase);
+
+/*
+ * Formats v in the shortest form that reads back to the same double
+ * ("%.17g" narrowed), without exponent for integers below 2^53; out must hold
+ * 32 bytes.  Deterministic on every machine (C locale).
+ */
+void number_format_shortest(double v, char out[32]);
+
+#endif

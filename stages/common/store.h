@@ -1,0 +1,76 @@
+/*
+ * store — the SQLite database every stage reads and writes: the adapter for
+ * sqlite3.  Only this module and the stages' store "friends" (the modules
+ * that run their stage's queries) include <sqlite3.h>.
+ *
+ * Opening applies the safe settings of HARDENING.md once, here: WAL,
+ * busy_timeout, SQLITE_DBCONFIG_DEFENSIVE, no double-quoted strings,
+ * foreign_keys, STRICT tables; application_id and user_version identify the
+ * schema, and store_open() migrates an older schema forward in one
+ * transaction (a newer one is refused).  Every write transaction starts with
+ * BEGIN IMMEDIATE.
+ *
+ * Tables (see SCHEMA in store.c for the columns):
+ *   run          one row per stage run
+ *   source       the configured sources as last seen
+ *   snapshot     archived documents, by SHA-256 (bytes in the archive)
+ *   fetch        one row per fetch attempt
+ *   parse        one row per snapshot normalized under one source config
+ *   observation  what a source said, raw text and locator
+ *   lineage      deduplicated recipes (rules applied)
+ *   value        canonical indicator values, bitemporal
+ */
+#ifndef PROVSTAT_STORE_H
+#define PROVSTAT_STORE_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct store;
+
+#define STORE_APPLICATION_ID 0x70727374 /* "prst" */
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens (creating and migrating) the store at path; caller closes. */
+int store_open(struct store **out, const char *path, struct error *err);
+/* Opens an existing store read-only (query_only); no migration. */
+int store_open_readonly(struct store **out, const char *path,
+			struct error *err);
+void store_close(struct store *st);
+/* The connection, borrowed until store_close(). */
+struct sqlite3 *store_db(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Runs SQL without results; err names the statement's failure. */
+int store_exec(struct store *st, const char *sql, struct error *err);
+/* Prepares one statement; caller finalizes with sqlite3_finalize(). */
+int store_prepare(struct store *st, const char *sql,
+		  struct sqlite3_stmt **out, struct error *err);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
+int store_begin(struct store *st, struct error *err);
+int store_commit(struct store *st, struct error *err);
+void store_rollback(struct store *st);
+
+/* Records the start of a stage run; *run_id is its id. */
+int store_run_start(struct store *st, const char *stage,
+		    const char *config_hash, int64_t *run_id,
+		    struct error *err);
+/*
+ * Records how the run ended.  status is one of "ok", "nothing-new",
+ * "partial", "failed"; input_hash (may be NULL) fingerprints what the stage
+ * consumed, so that the next run can tell whether anything is new.
+ */
+int store_run_finish(struct store *st, int64_t run_id, const char *status,
+		     const char *input_hash, const char *message,
+		     struct error *err);
+/*
+ * The input_hash of the newest run of stage that ended "ok" or
+ * "nothing-new", newly allocated in *out (NULL if there is none).
+ */
+int store_last_input(struct store *st, const char *stage, char **out,
+		     struct error *err);
+
+#endif
