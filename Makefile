@@ -101,13 +101,22 @@ $(B)/revision.h: FORCE
 	@rm -f $@.tmp
 $(B)/stages/common/version.o: $(B)/revision.h
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Istages -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Istages -MMD -MP -c -o $@ $<
 
 $(LIBPROVSTAT): $(COMMON_OBJ)
 	@rm -f $@
@@ -122,16 +131,19 @@ $(foreach s,$(STAGES) driver,$(eval $(call stage_rules,$(s))))
 
 $(BIN)/provstat: $(B)/stages/driver/main.o $(call stage_lib,driver) $(LIBPROVSTAT)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) -lm
 
 $(BIN)/provstat-%: $(B)/stages/%/main.o $(B)/lib%.a $(LIBPROVSTAT)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) -lm
 
 $(TEST_RUNNER): $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT) \
-		$(DEP_LIBS) $(CHECK_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT) \
+		$(DEP_LIBS) $(CHECK_LIBS) -lm
 
 run: all
 	$(BIN)/provstat run --config config/provstat.json --out output

@@ -21,7 +21,7 @@ atomic_file_open(struct atomic_file *af, const char *path, struct error *err)
 	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || !(af->fp = fdopen(fd, "wb"))) {
 		error_set(err, "cannot create '%s': %s", af->tmp,
-			  strerror(errno));
+		          strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		atomic_file_abort(af);
@@ -44,24 +44,24 @@ atomic_file_commit(struct atomic_file *af, struct error *err)
 
 	if (fflush(af->fp) != 0 || ferror(af->fp)) {
 		error_set(err, "cannot write '%s': %s", af->tmp,
-			  strerror(errno));
+		          strerror(errno));
 		goto out;
 	}
 	if (fsync(fileno(af->fp)) < 0) {
 		error_set(err, "cannot fsync '%s': %s", af->tmp,
-			  strerror(errno));
+		          strerror(errno));
 		goto out;
 	}
 	if (fclose(af->fp) != 0) {
 		af->fp = NULL;
 		error_set(err, "cannot close '%s': %s", af->tmp,
-			  strerror(errno));
+		          strerror(errno));
 		goto out;
 	}
 	af->fp = NULL;
 	if (rename(af->tmp, af->path) < 0) {
 		error_set(err, "cannot rename '%s' to '%s': %s", af->tmp,
-			  af->path, strerror(errno));
+		          af->path, strerror(errno));
 		goto out;
 	}
 	free(af->tmp);
@@ -92,7 +92,7 @@ atomic_file_abort(struct atomic_file *af)
 
 int
 atomic_file_write(const char *path, const void *data, size_t n,
-		  struct error *err)
+                  struct error *err)
 {
 	struct atomic_file af;
 
@@ -100,7 +100,7 @@ atomic_file_write(const char *path, const void *data, size_t n,
 		return -1;
 	if (n && fwrite(data, 1, n, af.fp) != n) {
 		error_set(err, "cannot write '%s': %s", af.tmp,
-			  strerror(errno));
+		          strerror(errno));
 		atomic_file_abort(&af);
 		return -1;
 	}

@@ -23,7 +23,7 @@ struct atomic_file {
 };
 
 int atomic_file_open(struct atomic_file *af, const char *path,
-		     struct error *err);
+                     struct error *err);
 FILE *atomic_file_fp(struct atomic_file *af);
 int atomic_file_commit(struct atomic_file *af, struct error *err);
 /* Discards the temporary file; safe on a committed or zeroed handle. */
@@ -31,6 +31,6 @@ void atomic_file_abort(struct atomic_file *af);
 
 /* Writes data as the whole new content of path, atomically. */
 int atomic_file_write(const char *path, const void *data, size_t n,
-		      struct error *err);
+                      struct error *err);
 
 #endif

@@ -14,11 +14,11 @@
 #include "xalloc.h"
 
 const char *const config_field_names[FIELD_COUNT] = {"measure", "geo", "period",
-						     "value", "unit"};
+                                                     "value", "unit"};
 
 static const char *const config_formats[] = {"csv"};
 static const char *const config_grades[] = {"publisher", "press", "report",
-					    "unpublished"};
+                                            "unpublished"};
 
 /* The document being read and where errors go. */
 struct cfg {
@@ -28,7 +28,7 @@ struct cfg {
 
 __attribute__((format(printf, 4, 5))) static int
 cfg_fail(struct cfg *c, const struct cJSON *node, const char *key,
-	 const char *fmt, ...)
+         const char *fmt, ...)
 {
 	char msg[ERROR_MSG_MAX];
 	int line, col;
@@ -40,9 +40,9 @@ cfg_fail(struct cfg *c, const struct cJSON *node, const char *key,
 	json_doc_where(c->doc, node, &line, &col);
 	if (key)
 		return error_set(c->err, "%s:%d:%d: '%s': %s",
-				 json_doc_name(c->doc), line, col, key, msg);
+		                 json_doc_name(c->doc), line, col, key, msg);
 	return error_set(c->err, "%s:%d:%d: %s", json_doc_name(c->doc), line,
-			 col, msg);
+	                 col, msg);
 }
 
 static int
@@ -59,7 +59,7 @@ in_list(const char *s, const char *const *list, size_t n)
 /* Every member of obj must be one of the allowed keys (NULL-terminated). */
 static int
 cfg_keys(struct cfg *c, const struct cJSON *obj, const char *what,
-	 const char *const *allowed)
+         const char *const *allowed)
 {
 	const struct cJSON *m;
 
@@ -73,14 +73,14 @@ cfg_keys(struct cfg *c, const struct cJSON *obj, const char *what,
 				break;
 		if (!*a)
 			return cfg_fail(c, m, json_key(m), "unknown key in %s",
-					what);
+			                what);
 	}
 	return 0;
 }
 
 static int
 cfg_string(struct cfg *c, const struct cJSON *obj, const char *key,
-	   int required, char **out)
+           int required, char **out)
 {
 	const struct cJSON *v = json_get(obj, key);
 
@@ -100,7 +100,7 @@ cfg_string(struct cfg *c, const struct cJSON *obj, const char *key,
 
 static int
 cfg_long(struct cfg *c, const struct cJSON *obj, const char *key, long min,
-	 long max, long *out)
+         long max, long *out)
 {
 	const struct cJSON *v = json_get(obj, key);
 	double d;
@@ -111,15 +111,15 @@ cfg_long(struct cfg *c, const struct cJSON *obj, const char *key, long min,
 		return cfg_fail(c, v, key, "must be a whole number");
 	if (d < (double)min || d > (double)max)
 		return cfg_fail(c, v, key, "must be between %ld and %ld", min,
-				max);
+		                max);
 	*out = (long)d;
 	return 0;
 }
 
 /* A one-character ASCII string such as a delimiter. */
 static int
-cfg_char(struct cfg *c, const struct cJSON *obj, const char *key, int allow_none,
-	 char *out)
+cfg_char(struct cfg *c, const struct cJSON *obj, const char *key,
+         int allow_none, char *out)
 {
 	const struct cJSON *v = json_get(obj, key);
 	const char *s;
@@ -150,7 +150,7 @@ config_valid_id(const char *id)
 	for (i = 0; i < n; i++) {
 		char ch = id[i];
 		int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-			 (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
+		         (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
 
 		if (!ok)
 			return 0;
@@ -163,7 +163,7 @@ config_valid_id(const char *id)
  * store, the logs and the release. */
 static int
 cfg_url(struct cfg *c, const struct cJSON *node, const char *dir,
-	struct source_config *s)
+        struct source_config *s)
 {
 	const char *u = s->url, *rest, *at, *slash;
 
@@ -173,7 +173,7 @@ cfg_url(struct cfg *c, const struct cJSON *node, const char *dir,
 		at = strchr(rest, '@');
 		if (at && (!slash || at < slash))
 			return cfg_fail(c, node, "url",
-					"credentials in URLs are not allowed");
+			                "credentials in URLs are not allowed");
 		if (!*rest || rest == slash)
 			return cfg_fail(c, node, "url", "URL has no host");
 		s->fetch_url = xstrdup(u);
@@ -185,16 +185,17 @@ cfg_url(struct cfg *c, const struct cJSON *node, const char *dir,
 
 		if (strncmp(path, "//", 2) == 0) {
 			if (strncmp(path, "///", 3) != 0)
-				return cfg_fail(c, node, "url",
-						"file URLs must be local "
-						"(file:///path or file:relative)");
+				return cfg_fail(
+				        c, node, "url",
+				        "file URLs must be local "
+				        "(file:///path or file:relative)");
 			path += 2;
 		}
 		joined = fileio_join(dir, path);
 		real = realpath(joined, NULL);
 		if (!real) {
 			cfg_fail(c, node, "url", "cannot resolve '%s': %s",
-				 joined, strerror(errno));
+			         joined, strerror(errno));
 			free(joined);
 			return -1;
 		}
@@ -205,16 +206,17 @@ cfg_url(struct cfg *c, const struct cJSON *node, const char *dir,
 		return 0;
 	}
 	return cfg_fail(c, node, "url",
-			"unsupported URL scheme in '%s' (https, http or file)",
-			u);
+	                "unsupported URL scheme in '%s' (https, http or file)",
+	                u);
 }
 
 static int
 cfg_number_format(struct cfg *c, const struct cJSON *obj,
-		  struct number_format *f)
+                  struct number_format *f)
 {
-	static const char *const keys[] = {"decimal", "group", "group_space",
-					   "percent", "scale_words", NULL};
+	static const char *const keys[] = {"decimal",     "group",
+	                                   "group_space", "percent",
+	                                   "scale_words", NULL};
 	const struct cJSON *v;
 	const char *g;
 
@@ -227,12 +229,12 @@ cfg_number_format(struct cfg *c, const struct cJSON *obj,
 	if ((v = json_get(obj, "group"))) {
 		if (!(g = json_string(v)) || strlen(g) > NUMBER_GROUP_MAX)
 			return cfg_fail(c, v, "group",
-					"must be a string of at most %d marks",
-					NUMBER_GROUP_MAX);
+			                "must be a string of at most %d marks",
+			                NUMBER_GROUP_MAX);
 		if (strchr(g, f->decimal))
 			return cfg_fail(c, v, "group",
-					"the decimal mark cannot also group "
-					"digits");
+			                "the decimal mark cannot also group "
+			                "digits");
 		snprintf(f->group, sizeof(f->group), "%s", g);
 	}
 	if ((v = json_get(obj, "group_space")))
@@ -245,11 +247,10 @@ cfg_number_format(struct cfg *c, const struct cJSON *obj,
 }
 
 static int
-cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what,
-	   char **out)
+cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what, char **out)
 {
-	static const char *const keys[] = {"measure", "geo", "period", "value",
-					   "unit", NULL};
+	static const char *const keys[] = {"measure", "geo",  "period",
+	                                   "value",   "unit", NULL};
 	int i;
 
 	if (!obj)
@@ -264,15 +265,15 @@ cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what,
 
 static int
 cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
-	   struct source_config *s)
+           struct source_config *s)
 {
 	static const char *const keys[] = {
-		"id",	   "publisher",	 "title",   "url",	   "format",
-		"licence", "citation",	 "grade",   "max_age_days", "max_bytes",
-		"number",  "csv",	 "columns", "constant",	    "comment",
-		NULL};
+	        "id",           "publisher", "title",    "url",
+	        "format",       "licence",   "citation", "grade",
+	        "max_age_days", "max_bytes", "number",   "csv",
+	        "columns",      "constant",  "comment",  NULL};
 	static const char *const csv_keys[] = {"delimiter", "quote", "comment",
-					       "header_row", NULL};
+	                                       "header_row", NULL};
 	const struct cJSON *root = json_doc_root(c->doc), *v;
 	char *dir = NULL;
 	long max_bytes = (long)CONFIG_DEFAULT_MAX_BYTES;
@@ -285,9 +286,9 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 		goto out;
 	if (!config_valid_id(s->id)) {
 		cfg_fail(c, json_get(root, "id"), "id",
-			 "'%s' is not a valid id (lowercase letters, digits, "
-			 "'.', '_', '-'; at most 64)",
-			 s->id);
+		         "'%s' is not a valid id (lowercase letters, digits, "
+		         "'.', '_', '-'; at most 64)",
+		         s->id);
 		goto out;
 	}
 	if (cfg_string(c, root, "publisher", 1, &s->publisher) < 0 ||
@@ -299,17 +300,17 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	    cfg_string(c, root, "grade", 1, &s->grade) < 0)
 		goto out;
 	if (!in_list(s->format, config_formats,
-		     sizeof(config_formats) / sizeof(config_formats[0]))) {
+	             sizeof(config_formats) / sizeof(config_formats[0]))) {
 		cfg_fail(c, json_get(root, "format"), "format",
-			 "unknown format '%s'", s->format);
+		         "unknown format '%s'", s->format);
 		goto out;
 	}
 	if (!in_list(s->grade, config_grades,
-		     sizeof(config_grades) / sizeof(config_grades[0]))) {
+	             sizeof(config_grades) / sizeof(config_grades[0]))) {
 		cfg_fail(c, json_get(root, "grade"), "grade",
-			 "unknown evidence grade '%s' (publisher, press, "
-			 "report, unpublished)",
-			 s->grade);
+		         "unknown evidence grade '%s' (publisher, press, "
+		         "report, unpublished)",
+		         s->grade);
 		goto out;
 	}
 	if (cfg_long(c, root, "max_age_days", 0, 36500, &s->max_age_days) < 0 ||
@@ -332,32 +333,32 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 		    cfg_char(c, v, "quote", 0, &s->csv.quote) < 0 ||
 		    cfg_char(c, v, "comment", 1, &s->csv.comment) < 0 ||
 		    cfg_long(c, v, "header_row", 1, 1000, &s->csv.header_row) <
-			    0)
+		            0)
 			goto out;
 	}
 	if (cfg_fields(c, json_get(root, "columns"), "'columns'", s->column) <
-		    0 ||
+	            0 ||
 	    cfg_fields(c, json_get(root, "constant"), "'constant'",
-		       s->constant) < 0)
+	               s->constant) < 0)
 		goto out;
 	for (i = 0; i < FIELD_COUNT; i++) {
 		const char *name = config_field_names[i];
 
 		if (s->column[i] && s->constant[i]) {
 			cfg_fail(c, json_get(json_get(root, "constant"), name),
-				 name, "given both as a column and a constant");
+			         name, "given both as a column and a constant");
 			goto out;
 		}
 		if (!s->column[i] && !s->constant[i]) {
 			cfg_fail(c, root, name,
-				 "needs a column in 'columns' or a value in "
-				 "'constant'");
+			         "needs a column in 'columns' or a value in "
+			         "'constant'");
 			goto out;
 		}
 	}
 	if (s->constant[FIELD_VALUE]) {
 		cfg_fail(c, json_get(json_get(root, "constant"), "value"),
-			 "value", "a value must come from the document");
+		         "value", "a value must come from the document");
 		goto out;
 	}
 	ret = 0;
@@ -397,13 +398,13 @@ static int
 cmp_source(const void *a, const void *b)
 {
 	return strcmp(((const struct source_config *)a)->id,
-		      ((const struct source_config *)b)->id);
+	              ((const struct source_config *)b)->id);
 }
 
 /* Reads one config file and folds its name and bytes into the config hash. */
 static int
 cfg_read(struct hash *h, const char *display, const char *path, char **buf,
-	 size_t *len, struct error *err)
+         size_t *len, struct error *err)
 {
 	if (fileio_read(path, CONFIG_MAX_BYTES, buf, len, err) < 0)
 		return -1;
@@ -415,7 +416,7 @@ cfg_read(struct hash *h, const char *display, const char *path, char **buf,
 
 static int
 load_sources(struct config *cfg, struct hash *h, const char *sources_dir,
-	     const char *rel_dir, struct error *err)
+             const char *rel_dir, struct error *err)
 {
 	DIR *d = NULL;
 	struct dirent *e;
@@ -426,7 +427,7 @@ load_sources(struct config *cfg, struct hash *h, const char *sources_dir,
 	d = opendir(sources_dir);
 	if (!d)
 		return error_set(err, "cannot open sources directory '%s': %s",
-				 sources_dir, strerror(errno));
+		                 sources_dir, strerror(errno));
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
@@ -453,10 +454,10 @@ load_sources(struct config *cfg, struct hash *h, const char *sources_dir,
 		r = cfg_read(h, display, path, &buf, &len, err);
 		if (r == 0)
 			r = json_doc_parse(&c.doc, path, buf, len,
-					   CONFIG_MAX_BYTES, err);
+			                   CONFIG_MAX_BYTES, err);
 		if (r == 0)
 			r = cfg_source(&c, path, buf, len,
-				       &cfg->sources[cfg->nsources]);
+			               &cfg->sources[cfg->nsources]);
 		cfg->nsources++;
 		json_doc_free(c.doc);
 		free(buf);
@@ -468,9 +469,10 @@ load_sources(struct config *cfg, struct hash *h, const char *sources_dir,
 	qsort(cfg->sources, cfg->nsources, sizeof(*cfg->sources), cmp_source);
 	for (j = 1; j < cfg->nsources; j++) {
 		if (strcmp(cfg->sources[j - 1].id, cfg->sources[j].id) == 0) {
-			error_set(err, "%s: duplicate source id '%s' (also in %s)",
-				  cfg->sources[j].file, cfg->sources[j].id,
-				  cfg->sources[j - 1].file);
+			error_set(err,
+			          "%s: duplicate source id '%s' (also in %s)",
+			          cfg->sources[j].file, cfg->sources[j].id,
+			          cfg->sources[j - 1].file);
 			goto out;
 		}
 	}
@@ -484,18 +486,16 @@ out:
 
 static int
 load_indicators(struct config *cfg, struct hash *h, const char *path,
-		const char *display, struct error *err)
+                const char *display, struct error *err)
 {
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
-					   "comment", NULL};
-	static const char *const ind_keys[] = {"id",	     "title",
-					       "unit",	     "definition",
-					       "scope_note", "comment",
-					       NULL};
-	static const char *const xw_keys[] = {"source",	    "measure",
-					      "indicator",  "valid_from",
-					      "valid_to",   "comment",
-					      NULL};
+	                                   "comment", NULL};
+	static const char *const ind_keys[] = {
+	        "id",         "title",   "unit", "definition",
+	        "scope_note", "comment", NULL};
+	static const char *const xw_keys[] = {
+	        "source",   "measure", "indicator", "valid_from",
+	        "valid_to", "comment", NULL};
 	struct cfg c = {NULL, err};
 	const struct cJSON *root, *list, *it;
 	char *buf = NULL;
@@ -512,13 +512,14 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	list = json_get(root, "indicators");
 	if (!json_is_array(list)) {
 		cfg_fail(&c, list ? list : root, "indicators",
-			 "must be an array");
+		         "must be an array");
 		goto out;
 	}
-	cfg->indicators = xcalloc(json_size(list) + 1, sizeof(*cfg->indicators));
+	cfg->indicators =
+	        xcalloc(json_size(list) + 1, sizeof(*cfg->indicators));
 	for (it = json_child(list); it; it = json_next(it)) {
 		struct indicator_config *ind =
-			&cfg->indicators[cfg->nindicators++];
+		        &cfg->indicators[cfg->nindicators++];
 
 		if (cfg_keys(&c, it, "an indicator", ind_keys) < 0 ||
 		    cfg_string(&c, it, "id", 1, &ind->id) < 0 ||
@@ -529,13 +530,13 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 			goto out;
 		if (!config_valid_id(ind->id)) {
 			cfg_fail(&c, json_get(it, "id"), "id",
-				 "'%s' is not a valid id", ind->id);
+			         "'%s' is not a valid id", ind->id);
 			goto out;
 		}
 		for (i = 0; i + 1 < cfg->nindicators; i++) {
 			if (strcmp(cfg->indicators[i].id, ind->id) == 0) {
 				cfg_fail(&c, json_get(it, "id"), "id",
-					 "duplicate indicator '%s'", ind->id);
+				         "duplicate indicator '%s'", ind->id);
 				goto out;
 			}
 		}
@@ -543,7 +544,7 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	list = json_get(root, "crosswalk");
 	if (!json_is_array(list)) {
 		cfg_fail(&c, list ? list : root, "crosswalk",
-			 "must be an array");
+		         "must be an array");
 		goto out;
 	}
 	cfg->crosswalk = xcalloc(json_size(list) + 1, sizeof(*cfg->crosswalk));
@@ -559,12 +560,12 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 			goto out;
 		if (!config_indicator(cfg, x->indicator)) {
 			cfg_fail(&c, json_get(it, "indicator"), "indicator",
-				 "no indicator '%s' is defined", x->indicator);
+			         "no indicator '%s' is defined", x->indicator);
 			goto out;
 		}
 		if (!config_source(cfg, x->source)) {
 			cfg_fail(&c, json_get(it, "source"), "source",
-				 "no source '%s' is configured", x->source);
+			         "no source '%s' is configured", x->source);
 			goto out;
 		}
 	}
@@ -578,14 +579,15 @@ out:
 int
 config_load(struct config **out, const char *path, struct error *err)
 {
-	static const char *const keys[] = {"provstat", "name",	  "sources_dir",
-					   "indicators", "geo",	  "release",
-					   "fetch",	 "comment", NULL};
+	static const char *const keys[] = {
+	        "provstat", "name",  "sources_dir", "indicators", "geo",
+	        "release",  "fetch", "comment",     NULL};
 	static const char *const geo_keys[] = {"iso_codes", "aliases", NULL};
 	static const char *const rel_keys[] = {"keep", NULL};
 	static const char *const fetch_keys[] = {
-		"timeout_s", "connect_timeout_s", "low_speed_bytes",
-		"low_speed_time_s", "proxy", NULL};
+	        "timeout_s",       "connect_timeout_s",
+	        "low_speed_bytes", "low_speed_time_s",
+	        "proxy",           NULL};
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	struct hash *h = hash_new();
 	struct cfg c = {NULL, err};
@@ -608,8 +610,8 @@ config_load(struct config **out, const char *path, struct error *err)
 		goto out;
 	if (schema != 1) {
 		cfg_fail(&c, root, "provstat",
-			 "required key is missing (the config format version, "
-			 "1)");
+		         "required key is missing (the config format version, "
+		         "1)");
 		goto out;
 	}
 	if (cfg_string(&c, root, "sources_dir", 1, &sources_rel) < 0 ||
@@ -629,13 +631,13 @@ config_load(struct config **out, const char *path, struct error *err)
 	if ((v = json_get(root, "fetch"))) {
 		if (cfg_keys(&c, v, "'fetch'", fetch_keys) < 0 ||
 		    cfg_long(&c, v, "timeout_s", 1, 86400,
-			     &cfg->fetch.timeout_s) < 0 ||
+		             &cfg->fetch.timeout_s) < 0 ||
 		    cfg_long(&c, v, "connect_timeout_s", 1, 3600,
-			     &cfg->fetch.connect_timeout_s) < 0 ||
+		             &cfg->fetch.connect_timeout_s) < 0 ||
 		    cfg_long(&c, v, "low_speed_bytes", 0, LONG_MAX,
-			     &cfg->fetch.low_speed_bytes) < 0 ||
+		             &cfg->fetch.low_speed_bytes) < 0 ||
 		    cfg_long(&c, v, "low_speed_time_s", 0, 86400,
-			     &cfg->fetch.low_speed_time_s) < 0 ||
+		             &cfg->fetch.low_speed_time_s) < 0 ||
 		    cfg_string(&c, v, "proxy", 0, &cfg->fetch.proxy) < 0)
 			goto out;
 	}
@@ -664,8 +666,8 @@ config_load(struct config **out, const char *path, struct error *err)
 	/* The geo tables are data the result depends on: hash them too. */
 	free(buf);
 	buf = NULL;
-	if (cfg_read(h, "geo/aliases", cfg->geo_aliases_path, &buf, &len,
-		     err) < 0)
+	if (cfg_read(h, "geo/aliases", cfg->geo_aliases_path, &buf, &len, err) <
+	    0)
 		goto out;
 	free(buf);
 	buf = NULL;

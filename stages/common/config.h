@@ -41,7 +41,7 @@ struct csv_options {
 	char quote; /* default '"' */
 	char comment; /* lines starting with it are skipped; 0 = none */
 	long header_row; /* 1-based line of the header among non-comment
-			    records; default 1 */
+	                    records; default 1 */
 };
 
 struct source_config {
@@ -111,9 +111,9 @@ int config_load(struct config **out, const char *path, struct error *err);
 void config_free(struct config *cfg);
 /* The source with this id, or NULL. */
 const struct source_config *config_source(const struct config *cfg,
-					  const char *id);
+                                          const char *id);
 const struct indicator_config *config_indicator(const struct config *cfg,
-						const char *id);
+                                                const char *id);
 /* 1 if id is a valid source or indicator id: [a-z0-9][a-z0-9._-]{0,63}. */
 int config_valid_id(const char *id);
 

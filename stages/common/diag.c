@@ -10,7 +10,7 @@ static int diag_cur = DIAG_INFO;
 static int diag_json;
 
 static const char *const diag_level_names[] = {"error", "warning", "info",
-					       "verbose", "debug"};
+                                               "verbose", "debug"};
 
 void
 diag_init(const char *prog)
@@ -79,7 +79,7 @@ diag_log(int level, const char *fmt, ...)
 		fputs("{\"prog\":\"", stderr);
 		diag_json_escape(stderr, diag_name);
 		fprintf(stderr, "\",\"level\":\"%s\",\"msg\":\"",
-			diag_level_names[level]);
+		        diag_level_names[level]);
 		diag_json_escape(stderr, msg);
 		fputs("\"}\n", stderr);
 	} else if (level == DIAG_WARN) {

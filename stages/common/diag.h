@@ -26,7 +26,7 @@ void diag_set_json(int on);
 const char *diag_prog(void);
 
 void diag_log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #define DIAG_LOG(lvl, ...)                                                     \
 	do {                                                                   \

@@ -27,13 +27,13 @@ void error_clear(struct error *err);
  * that callers can write `return error_set(err, ...);`.
  */
 int error_set(struct error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /*
  * Puts the formatted context before the message already in err, separated by
  * ": " (for example a file name before a parser's "line 3: ...").  Returns -1.
  */
 int error_prefix(struct error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

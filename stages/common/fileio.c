@@ -15,7 +15,7 @@
 
 int
 fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
-	    struct error *err)
+            struct error *err)
 {
 	FILE *fp = NULL;
 	char *buf = NULL;
@@ -25,14 +25,14 @@ fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
 	fp = fopen(path, "rb");
 	if (!fp)
 		return error_set(err, "cannot open '%s': %s", path,
-				 strerror(errno));
+		                 strerror(errno));
 	for (;;) {
 		if (n == cap) {
 			if (cap > max_bytes) {
 				error_set(err,
-					  "'%s': larger than the limit of %zu "
-					  "bytes",
-					  path, max_bytes);
+				          "'%s': larger than the limit of %zu "
+				          "bytes",
+				          path, max_bytes);
 				goto out;
 			}
 			cap = cap ? cap * 2 : 65536;
@@ -51,7 +51,7 @@ fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
 	}
 	if (n > max_bytes) {
 		error_set(err, "'%s': larger than the limit of %zu bytes", path,
-			  max_bytes);
+		          max_bytes);
 		goto out;
 	}
 	if (!buf)
@@ -79,8 +79,9 @@ fileio_mkdirs(const char *path, mode_t mode, struct error *err)
 
 			*s = '\0';
 			if (mkdir(p, mode) < 0 && errno != EEXIST) {
-				error_set(err, "cannot create directory '%s': %s",
-					  p, strerror(errno));
+				error_set(err,
+				          "cannot create directory '%s': %s", p,
+				          strerror(errno));
 				goto out;
 			}
 			*s = c;
@@ -101,10 +102,10 @@ fileio_fsync_dir(const char *dir, struct error *err)
 
 	if (fd < 0)
 		return error_set(err, "cannot open directory '%s': %s", dir,
-				 strerror(errno));
+		                 strerror(errno));
 	if (fsync(fd) < 0) {
 		error_set(err, "cannot fsync directory '%s': %s", dir,
-			  strerror(errno));
+		          strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -127,13 +128,12 @@ fileio_remove_tree(const char *path, struct error *err)
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT
-			       ? 0
-			       : error_set(err, "cannot stat '%s': %s", path,
-					   strerror(errno));
+		return errno == ENOENT ? 0
+		                       : error_set(err, "cannot stat '%s': %s",
+		                                   path, strerror(errno));
 	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		return error_set(err, "cannot remove '%s': %s", path,
-				 strerror(errno));
+		                 strerror(errno));
 	return 0;
 }
 

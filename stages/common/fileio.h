@@ -19,7 +19,7 @@
  * max_bytes, naming the file.
  */
 int fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
-		struct error *err);
+                struct error *err);
 /* Creates path and any missing parents (like mkdir -p). */
 int fileio_mkdirs(const char *path, mode_t mode, struct error *err);
 /* fsyncs a directory so that a rename or create in it is durable. */

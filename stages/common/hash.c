@@ -88,7 +88,7 @@ hash_file_hex(const char *path, char out[HASH_HEX_SIZE], struct error *err)
 	fp = fopen(path, "rb");
 	if (!fp)
 		return error_set(err, "cannot open '%s': %s", path,
-				 strerror(errno));
+		                 strerror(errno));
 	h = hash_new();
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		hash_update(h, buf, n);
@@ -110,7 +110,8 @@ hash_is_hex(const char *s)
 	size_t i;
 
 	for (i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return s[64] == '\0';
 }

@@ -66,14 +66,14 @@ static int
 json_scan_fail(struct json_scan *s, const char *at, const char *msg)
 {
 	return error_set(s->err, "%s:%d:%d: %s", s->doc->name, s->line,
-			 json_scan_col(s, at), msg);
+	                 json_scan_col(s, at), msg);
 }
 
 static void
 json_scan_ws(struct json_scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-				 *s->p == '\n' || *s->p == '\r')) {
+	                         *s->p == '\n' || *s->p == '\r')) {
 		if (*s->p == '\n') {
 			s->line++;
 			s->line_start = s->p + 1;
@@ -105,11 +105,12 @@ json_scan_string(struct json_scan *s)
 	s->p++; /* opening quote */
 	while (s->p < s->end && *s->p != '"') {
 		if (*s->p == '\\') {
-			if (s->end - s->p >= 6 && memcmp(s->p, "\\u0000", 6) == 0)
-				return json_scan_fail(
-					s, s->p,
-					"string contains '\\u0000', which would "
-					"truncate it");
+			if (s->end - s->p >= 6 &&
+			    memcmp(s->p, "\\u0000", 6) == 0)
+				return json_scan_fail(s, s->p,
+				                      "string contains "
+				                      "'\\u0000', which would "
+				                      "truncate it");
 			s->p++;
 		}
 		s->p++;
@@ -147,7 +148,7 @@ json_check_duplicates(struct json_scan *s, const cJSON *obj, const char *at)
 			char msg[256];
 
 			snprintf(msg, sizeof(msg), "duplicate key '%.200s'",
-				 keys[i]);
+			         keys[i]);
 			ret = json_scan_fail(s, at, msg);
 			break;
 		}
@@ -177,8 +178,8 @@ json_scan_number(struct json_scan *s, const cJSON *node)
 		return json_scan_fail(s, start, "number is not finite");
 	if (integer && fabs(node->valuedouble) > 9007199254740992.0)
 		return json_scan_fail(s, start,
-				      "integer beyond 2^53 cannot be kept "
-				      "exactly");
+		                      "integer beyond 2^53 cannot be kept "
+		                      "exactly");
 	return 0;
 }
 
@@ -276,7 +277,8 @@ json_utf8_check(const unsigned char *p, size_t len)
 				return i;
 			cp = (cp << 6) | (p[i + k] & 0x3F);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		if ((n == 2 &&
+		     (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
 		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
 			return i;
 		i += n + 1;
@@ -312,7 +314,7 @@ json_pos_cmp(const void *a, const void *b)
 
 int
 json_doc_parse(struct json_doc **out, const char *name, const char *buf,
-	       size_t len, size_t max_bytes, struct error *err)
+               size_t len, size_t max_bytes, struct error *err)
 {
 	struct json_doc *doc = NULL;
 	struct json_scan s;
@@ -322,30 +324,32 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 
 	*out = NULL;
 	if (len > max_bytes)
-		return error_set(err,
-				 "%s: document of %zu bytes is over the limit of "
-				 "%zu bytes",
-				 name, len, max_bytes);
+		return error_set(
+		        err,
+		        "%s: document of %zu bytes is over the limit of "
+		        "%zu bytes",
+		        name, len, max_bytes);
 	bad = json_utf8_check((const unsigned char *)buf, len);
 	if (bad < len) {
 		json_line_col(buf, bad, &line, &col);
 		return error_set(err, "%s:%d:%d: invalid UTF-8", name, line,
-				 col);
+		                 col);
 	}
 	if (memchr(buf, '\0', len)) {
-		json_line_col(buf, (size_t)((const char *)memchr(buf, '\0', len) -
-					    buf),
-			      &line, &col);
+		json_line_col(
+		        buf,
+		        (size_t)((const char *)memchr(buf, '\0', len) - buf),
+		        &line, &col);
 		return error_set(err, "%s:%d:%d: NUL byte in JSON text", name,
-				 line, col);
+		                 line, col);
 	}
 	doc = xcalloc(1, sizeof(*doc));
 	doc->name = xstrdup(name);
 	doc->root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!doc->root) {
 		size_t off = end && end >= buf && end <= buf + len
-				     ? (size_t)(end - buf)
-				     : 0;
+		                     ? (size_t)(end - buf)
+		                     : 0;
 
 		json_line_col(buf, off, &line, &col);
 		error_set(err, "%s:%d:%d: invalid JSON", name, line, col);
@@ -375,7 +379,7 @@ fail:
 
 int
 json_doc_load(struct json_doc **out, const char *path, size_t max_bytes,
-	      struct error *err)
+              struct error *err)
 {
 	char *buf = NULL;
 	size_t len;
@@ -414,7 +418,7 @@ json_doc_name(const struct json_doc *doc)
 
 void
 json_doc_where(const struct json_doc *doc, const struct cJSON *node, int *line,
-	       int *col)
+               int *col)
 {
 	struct json_pos key = {node, 0, 0}, *hit;
 
@@ -423,7 +427,7 @@ json_doc_where(const struct json_doc *doc, const struct cJSON *node, int *line,
 	if (!doc || !node)
 		return;
 	hit = bsearch(&key, doc->pos, doc->npos, sizeof(*doc->pos),
-		      json_pos_cmp);
+	              json_pos_cmp);
 	if (hit) {
 		*line = hit->line;
 		*col = hit->col;
@@ -512,8 +516,8 @@ const struct cJSON *
 json_child(const struct cJSON *node)
 {
 	return node && (cJSON_IsObject(node) || cJSON_IsArray(node))
-		       ? node->child
-		       : NULL;
+	               ? node->child
+	               : NULL;
 }
 
 const struct cJSON *
@@ -526,6 +530,12 @@ const char *
 json_key(const struct cJSON *node)
 {
 	return node ? node->string : NULL;
+}
+
+struct cJSON *
+json_parse_own(const char *text)
+{
+	return cJSON_Parse(text);
 }
 
 struct cJSON *
@@ -562,7 +572,8 @@ json_add_item(struct cJSON *parent, const char *key, struct cJSON *item)
 void
 json_add_string(struct cJSON *parent, const char *key, const char *s)
 {
-	json_add_item(parent, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+	json_add_item(parent, key,
+	              s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
 void

@@ -29,16 +29,16 @@ struct json_doc;
  * "name:line:col: problem".
  */
 int json_doc_parse(struct json_doc **out, const char *name, const char *buf,
-		   size_t len, size_t max_bytes, struct error *err);
+                   size_t len, size_t max_bytes, struct error *err);
 /* Reads and parses a file, capped at max_bytes. */
 int json_doc_load(struct json_doc **out, const char *path, size_t max_bytes,
-		  struct error *err);
+                  struct error *err);
 void json_doc_free(struct json_doc *doc);
 const struct cJSON *json_doc_root(const struct json_doc *doc);
 const char *json_doc_name(const struct json_doc *doc);
 /* Where node starts in the text (1-based); 0, 0 if node is not in doc. */
 void json_doc_where(const struct json_doc *doc, const struct cJSON *node,
-		    int *line, int *col);
+                    int *line, int *col);
 
 /* Node queries; all accept NULL and then answer 0 / NULL. */
 int json_is_object(const struct cJSON *node);
@@ -60,6 +60,13 @@ const struct cJSON *json_child(const struct cJSON *node);
 const struct cJSON *json_next(const struct cJSON *node);
 /* The key of an object member. */
 const char *json_key(const struct cJSON *node);
+
+/*
+ * Parses JSON that provstat itself wrote (a lineage recipe) into a detached
+ * node the caller owns (json_delete(), or add it to a parent); NULL if the
+ * text is not JSON.  Not for untrusted input: use json_doc_parse().
+ */
+struct cJSON *json_parse_own(const char *text);
 
 /* Building documents for output. */
 struct cJSON *json_new_object(void);

@@ -24,31 +24,31 @@ struct qualifier_phrase {
 
 /* Longest phrases first so that "just over" wins over "over". */
 static const struct qualifier_phrase number_qualifiers[] = {
-	{"more than", "over"},
-	{"greater than", "over"},
-	{"in excess of", "over"},
-	{"just over", "just over"},
-	{"just under", "almost"},
-	{"at least", "at least"},
-	{"less than", "under"},
-	{"fewer than", "under"},
-	{"approximately", "about"},
-	{"roughly", "about"},
-	{"around", "about"},
-	{"approx.", "about"},
-	{"almost", "almost"},
-	{"nearly", "almost"},
-	{"about", "about"},
-	{"above", "over"},
-	{"under", "under"},
-	{"over", "over"},
-	{"some", "about"},
-	{"c.", "about"},
-	{">=", "at least"},
-	{"\xe2\x89\xa5", "at least"}, /* ≥ */
-	{">", "over"},
-	{"<", "under"},
-	{"~", "about"},
+        {"more than", "over"},
+        {"greater than", "over"},
+        {"in excess of", "over"},
+        {"just over", "just over"},
+        {"just under", "almost"},
+        {"at least", "at least"},
+        {"less than", "under"},
+        {"fewer than", "under"},
+        {"approximately", "about"},
+        {"roughly", "about"},
+        {"around", "about"},
+        {"approx.", "about"},
+        {"almost", "almost"},
+        {"nearly", "almost"},
+        {"about", "about"},
+        {"above", "over"},
+        {"under", "under"},
+        {"over", "over"},
+        {"some", "about"},
+        {"c.", "about"},
+        {">=", "at least"},
+        {"\xe2\x89\xa5", "at least"}, /* ≥ */
+        {">", "over"},
+        {"<", "under"},
+        {"~", "about"},
 };
 
 struct scale_word {
@@ -57,12 +57,12 @@ struct scale_word {
 };
 
 static const struct scale_word number_scales[] = {
-	{"thousand", 3}, {"million", 6}, {"millions", 6}, {"billion", 9},
-	{"bn", 9},	 {"mn", 6},	 {"m", 6},	  {"k", 3},
+        {"thousand", 3}, {"million", 6}, {"millions", 6}, {"billion", 9},
+        {"bn", 9},       {"mn", 6},      {"m", 6},        {"k", 3},
 };
 
 static const char *const number_missing[] = {
-	"", ":", "n/a", "na", "..", "...", "-", "\xe2\x80\x93", "\xe2\x80\x94",
+        "", ":", "n/a", "na", "..", "...", "-", "\xe2\x80\x93", "\xe2\x80\x94",
 };
 
 void
@@ -132,8 +132,8 @@ number_qualifier(const char *phrase)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]);
-	     i++)
+	for (i = 0;
+	     i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]); i++)
 		if (strcasecmp(phrase, number_qualifiers[i].phrase) == 0)
 			return number_qualifiers[i].canonical;
 	return NULL;
@@ -154,7 +154,7 @@ static int
 fail(struct error *err, const char *text, const char *why)
 {
 	return error_set(err, "cannot parse '%.200s' as a number: %s", text,
-			 why);
+	                 why);
 }
 
 /*
@@ -163,7 +163,7 @@ fail(struct error *err, const char *text, const char *why)
  */
 static int
 read_digits(const struct number_format *f, const char **sp, char *clean,
-	    size_t cap, int *decimals, const char **why)
+            size_t cap, int *decimals, const char **why)
 {
 	const char *s = *sp;
 	size_t n = 0;
@@ -187,7 +187,8 @@ read_digits(const struct number_format *f, const char **sp, char *clean,
 				group_len++;
 			continue;
 		}
-		if (!in_fraction && *s == f->decimal && isdigit((unsigned char)s[1])) {
+		if (!in_fraction && *s == f->decimal &&
+		    isdigit((unsigned char)s[1])) {
 			if (groups && group_len != 3) {
 				*why = "digit groups must have three digits";
 				return -1;
@@ -198,7 +199,8 @@ read_digits(const struct number_format *f, const char **sp, char *clean,
 			continue;
 		}
 		sl = 0;
-		if (!in_fraction && *s && strchr(f->group, *s) && *s != f->decimal)
+		if (!in_fraction && *s && strchr(f->group, *s) &&
+		    *s != f->decimal)
 			sl = 1;
 		else if (!in_fraction && f->group_space)
 			sl = space_len(s);
@@ -238,7 +240,7 @@ read_digits(const struct number_format *f, const char **sp, char *clean,
 
 int
 number_parse(const struct number_format *f, const char *text,
-	     struct number *out, struct error *err)
+             struct number *out, struct error *err)
 {
 	char buf[NUMBER_TEXT_MAX], clean[NUMBER_TEXT_MAX + 2];
 	const char *s, *why = NULL;
@@ -271,7 +273,8 @@ number_parse(const struct number_format *f, const char *text,
 		buf[len] = '\0';
 	}
 
-	for (i = 0; i < sizeof(number_missing) / sizeof(number_missing[0]); i++) {
+	for (i = 0; i < sizeof(number_missing) / sizeof(number_missing[0]);
+	     i++) {
 		if (strcasecmp(buf, number_missing[i]) == 0) {
 			out->missing = 1;
 			return 0;
@@ -284,13 +287,14 @@ number_parse(const struct number_format *f, const char *text,
 	}
 
 	s = buf;
-	for (i = 0; i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]);
+	for (i = 0;
+	     i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]);
 	     i++) {
 		size_t n = phrase_at(s, number_qualifiers[i].phrase);
 
 		if (n) {
 			snprintf(out->qualifier, sizeof(out->qualifier), "%s",
-				 number_qualifiers[i].canonical);
+			         number_qualifiers[i].canonical);
 			s = skip_spaces(s + n);
 			break;
 		}
@@ -312,15 +316,17 @@ number_parse(const struct number_format *f, const char *text,
 	{
 		const char *t = skip_spaces(s);
 
-		for (i = 0; i < sizeof(number_scales) / sizeof(number_scales[0]);
+		for (i = 0;
+		     i < sizeof(number_scales) / sizeof(number_scales[0]);
 		     i++) {
 			size_t n = phrase_at(t, number_scales[i].word);
 
 			if (n && t[n] != '.' && !isalnum((unsigned char)t[n])) {
 				if (!f->scale_words)
-					return fail(err, text,
-						    "scale words are not allowed "
-						    "for this source");
+					return fail(
+					        err, text,
+					        "scale words are not allowed "
+					        "for this source");
 				out->scale = number_scales[i].scale;
 				s = t + n;
 				break;
@@ -331,8 +337,8 @@ number_parse(const struct number_format *f, const char *text,
 	if (*s == '%') {
 		if (!f->percent)
 			return fail(err, text,
-				    "percentages are not allowed for this "
-				    "source");
+			            "percentages are not allowed for this "
+			            "source");
 		out->percent = 1;
 		s++;
 	}
@@ -349,7 +355,7 @@ number_parse(const struct number_format *f, const char *text,
 			add_flag(out, '*');
 			s = t + sl;
 		} else if (t[0] == '(' && isalpha((unsigned char)t[1]) &&
-			   t[2] == ')') {
+		           t[2] == ')') {
 			add_flag(out, (char)tolower((unsigned char)t[1]));
 			s = t + 3;
 		} else {

@@ -46,7 +46,7 @@ void number_format_default(struct number_format *f);
  * "cannot parse 'TEXT' as a number" with the reason.
  */
 int number_parse(const struct number_format *f, const char *text,
-		 struct number *out, struct error *err);
+                 struct number *out, struct error *err);
 
 /*
  * The canonical qualifier for a phrase ("more than" -> "over", "nearly" ->

@@ -21,119 +21,120 @@ struct store {
  * i + 1.  Never edit a released entry; add a new one.
  */
 static const char *const MIGRATIONS[] = {
-	/* 0 -> 1: the initial schema. */
-	"CREATE TABLE run ("
-	"  id INTEGER PRIMARY KEY,"
-	"  stage TEXT NOT NULL,"
-	"  started_at TEXT NOT NULL,"
-	"  finished_at TEXT,"
-	"  status TEXT NOT NULL CHECK (status IN"
-	"    ('running', 'ok', 'nothing-new', 'partial', 'failed')),"
-	"  tool_version TEXT NOT NULL,"
-	"  config_hash TEXT NOT NULL,"
-	"  input_hash TEXT,"
-	"  message TEXT"
-	") STRICT;"
-	"CREATE TABLE source ("
-	"  id TEXT PRIMARY KEY,"
-	"  publisher TEXT NOT NULL,"
-	"  title TEXT NOT NULL,"
-	"  url TEXT NOT NULL,"
-	"  format TEXT NOT NULL,"
-	"  licence TEXT NOT NULL,"
-	"  citation TEXT NOT NULL,"
-	"  grade TEXT NOT NULL,"
-	"  config_hash TEXT NOT NULL"
-	") STRICT;"
-	"CREATE TABLE snapshot ("
-	"  sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
-	"  bytes INTEGER NOT NULL CHECK (bytes >= 0),"
-	"  media_type TEXT,"
-	"  first_seen TEXT NOT NULL"
-	") STRICT;"
-	"CREATE TABLE fetch ("
-	"  id INTEGER PRIMARY KEY,"
-	"  run_id INTEGER NOT NULL REFERENCES run(id),"
-	"  source_id TEXT NOT NULL REFERENCES source(id),"
-	"  url TEXT NOT NULL,"
-	"  effective_url TEXT,"
-	"  redirects INTEGER NOT NULL DEFAULT 0,"
-	"  http_status INTEGER,"
-	"  etag TEXT,"
-	"  last_modified TEXT,"
-	"  content_type TEXT,"
-	"  retrieved_at TEXT NOT NULL,"
-	"  outcome TEXT NOT NULL CHECK (outcome IN"
-	"    ('new', 'unchanged', 'not-modified', 'failed')),"
-	"  error TEXT,"
-	"  snapshot_sha256 TEXT REFERENCES snapshot(sha256),"
-	"  bytes INTEGER,"
-	"  duration_ms INTEGER,"
-	"  attempts INTEGER NOT NULL DEFAULT 1,"
-	"  CHECK ((outcome = 'failed') = (snapshot_sha256 IS NULL))"
-	") STRICT;"
-	"CREATE INDEX fetch_by_source ON fetch(source_id, id);"
-	"CREATE TABLE parse ("
-	"  id INTEGER PRIMARY KEY,"
-	"  run_id INTEGER NOT NULL REFERENCES run(id),"
-	"  source_id TEXT NOT NULL REFERENCES source(id),"
-	"  snapshot_sha256 TEXT NOT NULL REFERENCES snapshot(sha256),"
-	"  source_config_hash TEXT NOT NULL,"
-	"  observations INTEGER NOT NULL,"
-	"  parsed_at TEXT NOT NULL,"
-	"  UNIQUE (source_id, snapshot_sha256, source_config_hash)"
-	") STRICT;"
-	"CREATE TABLE observation ("
-	"  id INTEGER PRIMARY KEY,"
-	"  parse_id INTEGER NOT NULL REFERENCES parse(id),"
-	"  seq INTEGER NOT NULL,"
-	"  measure TEXT NOT NULL,"
-	"  raw_geo TEXT NOT NULL,"
-	"  raw_period TEXT NOT NULL,"
-	"  raw_value TEXT NOT NULL,"
-	"  value REAL,"
-	"  unit TEXT NOT NULL,"
-	"  scale INTEGER NOT NULL DEFAULT 0,"
-	"  decimals INTEGER NOT NULL DEFAULT 0,"
-	"  flags TEXT NOT NULL DEFAULT '',"
-	"  qualifier TEXT NOT NULL DEFAULT '',"
-	"  locator TEXT NOT NULL,"
-	"  line INTEGER,"
-	"  col INTEGER,"
-	"  byte_offset INTEGER,"
-	"  byte_length INTEGER,"
-	"  UNIQUE (parse_id, seq)"
-	") STRICT;"
-	"CREATE TABLE lineage ("
-	"  id INTEGER PRIMARY KEY,"
-	"  recipe_sha256 TEXT NOT NULL UNIQUE,"
-	"  recipe TEXT NOT NULL"
-	") STRICT;"
-	"CREATE TABLE value ("
-	"  id INTEGER PRIMARY KEY,"
-	"  key TEXT NOT NULL UNIQUE,"
-	"  indicator TEXT NOT NULL,"
-	"  geo TEXT NOT NULL,"
-	"  period TEXT NOT NULL,"
-	"  known_from TEXT NOT NULL,"
-	"  known_to TEXT,"
-	"  value REAL,"
-	"  unit TEXT NOT NULL,"
-	"  flags TEXT NOT NULL DEFAULT '',"
-	"  qualifier TEXT NOT NULL DEFAULT '',"
-	"  status TEXT NOT NULL,"
-	"  source_id TEXT NOT NULL REFERENCES source(id),"
-	"  lineage_id INTEGER NOT NULL REFERENCES lineage(id),"
-	"  observation_id INTEGER REFERENCES observation(id)"
-	") STRICT;"
-	"CREATE INDEX value_by_key ON value(indicator, geo, period, known_from);",
+        /* 0 -> 1: the initial schema. */
+        "CREATE TABLE run ("
+        "  id INTEGER PRIMARY KEY,"
+        "  stage TEXT NOT NULL,"
+        "  started_at TEXT NOT NULL,"
+        "  finished_at TEXT,"
+        "  status TEXT NOT NULL CHECK (status IN"
+        "    ('running', 'ok', 'nothing-new', 'partial', 'failed')),"
+        "  tool_version TEXT NOT NULL,"
+        "  config_hash TEXT NOT NULL,"
+        "  input_hash TEXT,"
+        "  message TEXT"
+        ") STRICT;"
+        "CREATE TABLE source ("
+        "  id TEXT PRIMARY KEY,"
+        "  publisher TEXT NOT NULL,"
+        "  title TEXT NOT NULL,"
+        "  url TEXT NOT NULL,"
+        "  format TEXT NOT NULL,"
+        "  licence TEXT NOT NULL,"
+        "  citation TEXT NOT NULL,"
+        "  grade TEXT NOT NULL,"
+        "  config_hash TEXT NOT NULL"
+        ") STRICT;"
+        "CREATE TABLE snapshot ("
+        "  sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
+        "  bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+        "  media_type TEXT,"
+        "  first_seen TEXT NOT NULL"
+        ") STRICT;"
+        "CREATE TABLE fetch ("
+        "  id INTEGER PRIMARY KEY,"
+        "  run_id INTEGER NOT NULL REFERENCES run(id),"
+        "  source_id TEXT NOT NULL REFERENCES source(id),"
+        "  url TEXT NOT NULL,"
+        "  effective_url TEXT,"
+        "  redirects INTEGER NOT NULL DEFAULT 0,"
+        "  http_status INTEGER,"
+        "  etag TEXT,"
+        "  last_modified TEXT,"
+        "  content_type TEXT,"
+        "  retrieved_at TEXT NOT NULL,"
+        "  outcome TEXT NOT NULL CHECK (outcome IN"
+        "    ('new', 'unchanged', 'not-modified', 'failed')),"
+        "  error TEXT,"
+        "  snapshot_sha256 TEXT REFERENCES snapshot(sha256),"
+        "  bytes INTEGER,"
+        "  duration_ms INTEGER,"
+        "  attempts INTEGER NOT NULL DEFAULT 1,"
+        "  CHECK ((outcome = 'failed') = (snapshot_sha256 IS NULL))"
+        ") STRICT;"
+        "CREATE INDEX fetch_by_source ON fetch(source_id, id);"
+        "CREATE TABLE parse ("
+        "  id INTEGER PRIMARY KEY,"
+        "  run_id INTEGER NOT NULL REFERENCES run(id),"
+        "  source_id TEXT NOT NULL REFERENCES source(id),"
+        "  snapshot_sha256 TEXT NOT NULL REFERENCES snapshot(sha256),"
+        "  source_config_hash TEXT NOT NULL,"
+        "  observations INTEGER NOT NULL,"
+        "  parsed_at TEXT NOT NULL,"
+        "  UNIQUE (source_id, snapshot_sha256, source_config_hash)"
+        ") STRICT;"
+        "CREATE TABLE observation ("
+        "  id INTEGER PRIMARY KEY,"
+        "  parse_id INTEGER NOT NULL REFERENCES parse(id),"
+        "  seq INTEGER NOT NULL,"
+        "  measure TEXT NOT NULL,"
+        "  raw_geo TEXT NOT NULL,"
+        "  raw_period TEXT NOT NULL,"
+        "  raw_value TEXT NOT NULL,"
+        "  value REAL,"
+        "  unit TEXT NOT NULL,"
+        "  scale INTEGER NOT NULL DEFAULT 0,"
+        "  decimals INTEGER NOT NULL DEFAULT 0,"
+        "  flags TEXT NOT NULL DEFAULT '',"
+        "  qualifier TEXT NOT NULL DEFAULT '',"
+        "  locator TEXT NOT NULL,"
+        "  line INTEGER,"
+        "  col INTEGER,"
+        "  byte_offset INTEGER,"
+        "  byte_length INTEGER,"
+        "  UNIQUE (parse_id, seq)"
+        ") STRICT;"
+        "CREATE TABLE lineage ("
+        "  id INTEGER PRIMARY KEY,"
+        "  recipe_sha256 TEXT NOT NULL UNIQUE,"
+        "  recipe TEXT NOT NULL"
+        ") STRICT;"
+        "CREATE TABLE value ("
+        "  id INTEGER PRIMARY KEY,"
+        "  key TEXT NOT NULL UNIQUE,"
+        "  indicator TEXT NOT NULL,"
+        "  geo TEXT NOT NULL,"
+        "  period TEXT NOT NULL,"
+        "  known_from TEXT NOT NULL,"
+        "  known_to TEXT,"
+        "  value REAL,"
+        "  unit TEXT NOT NULL,"
+        "  flags TEXT NOT NULL DEFAULT '',"
+        "  qualifier TEXT NOT NULL DEFAULT '',"
+        "  status TEXT NOT NULL,"
+        "  source_id TEXT NOT NULL REFERENCES source(id),"
+        "  lineage_id INTEGER NOT NULL REFERENCES lineage(id),"
+        "  observation_id INTEGER REFERENCES observation(id)"
+        ") STRICT;"
+        "CREATE INDEX value_by_key ON value(indicator, geo, period, "
+        "known_from);",
 };
 
 static int
 store_fail(struct store *st, struct error *err, const char *what)
 {
 	return error_set(err, "store '%s': %s: %s", st->path, what,
-			 sqlite3_errmsg(st->db));
+	                 sqlite3_errmsg(st->db));
 }
 
 int
@@ -143,7 +144,7 @@ store_exec(struct store *st, const char *sql, struct error *err)
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		error_set(err, "store '%s': %s", st->path,
-			  msg ? msg : sqlite3_errmsg(st->db));
+		          msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -152,7 +153,7 @@ store_exec(struct store *st, const char *sql, struct error *err)
 
 int
 store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
-	      struct error *err)
+              struct error *err)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK) {
 		*out = NULL;
@@ -182,7 +183,7 @@ store_rollback(struct store *st)
 
 static int
 store_pragma_int(struct store *st, const char *pragma, int *out,
-		 struct error *err)
+                 struct error *err)
 {
 	sqlite3_stmt *s = NULL;
 	char *sql = xasprintf("PRAGMA %s", pragma);
@@ -210,20 +211,20 @@ store_configure(struct store *st, struct error *err)
 	/* Defensive mode, and no double-quoted string literals: a misspelt
 	 * column must be an error, not a string. */
 	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &dummy) !=
-		    SQLITE_OK ||
+	            SQLITE_OK ||
 	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DQS_DML, 0, &dummy) !=
-		    SQLITE_OK ||
+	            SQLITE_OK ||
 	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DQS_DDL, 0, &dummy) !=
-		    SQLITE_OK ||
+	            SQLITE_OK ||
 	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
-			      &dummy) != SQLITE_OK)
+	                      &dummy) != SQLITE_OK)
 		return store_fail(st, err, "cannot configure connection");
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
 	return store_exec(st,
-			  "PRAGMA foreign_keys = ON;"
-			  "PRAGMA synchronous = FULL;",
-			  err);
+	                  "PRAGMA foreign_keys = ON;"
+	                  "PRAGMA synchronous = FULL;",
+	                  err);
 }
 
 static int
@@ -244,30 +245,30 @@ store_migrate(struct store *st, struct error *err)
 
 		/* A new file: refuse to adopt a database that holds tables. */
 		if (store_prepare(st, "SELECT count(*) FROM sqlite_schema", &s,
-				  err) < 0)
+		                  err) < 0)
 			goto fail;
 		empty = sqlite3_step(s) == SQLITE_ROW &&
-			sqlite3_column_int(s, 0) == 0;
+		        sqlite3_column_int(s, 0) == 0;
 		sqlite3_finalize(s);
 		if (!empty) {
 			error_set(err,
-				  "store '%s': not a provstat store (it holds "
-				  "other tables)",
-				  st->path);
+			          "store '%s': not a provstat store (it holds "
+			          "other tables)",
+			          st->path);
 			goto fail;
 		}
 	} else if (app_id != STORE_APPLICATION_ID) {
 		error_set(err,
-			  "store '%s': not a provstat store (application_id "
-			  "%d)",
-			  st->path, app_id);
+		          "store '%s': not a provstat store (application_id "
+		          "%d)",
+		          st->path, app_id);
 		goto fail;
 	}
 	if (version < 0 || (size_t)version > n) {
 		error_set(err,
-			  "store '%s': schema version %d is newer than this "
-			  "provstat (%zu); upgrade provstat",
-			  st->path, version, n);
+		          "store '%s': schema version %d is newer than this "
+		          "provstat (%zu); upgrade provstat",
+		          st->path, version, n);
 		goto fail;
 	}
 	for (i = (size_t)version; i < n; i++) {
@@ -277,7 +278,7 @@ store_migrate(struct store *st, struct error *err)
 		}
 	}
 	sql = xasprintf("PRAGMA application_id = %d; PRAGMA user_version = %zu",
-			STORE_APPLICATION_ID, n);
+	                STORE_APPLICATION_ID, n);
 	if (store_exec(st, sql, err) < 0 || store_commit(st, err) < 0)
 		goto fail;
 	free(sql);
@@ -290,14 +291,14 @@ fail:
 
 static int
 store_open_flags(struct store **out, const char *path, int flags,
-		 struct error *err)
+                 struct error *err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 
 	*out = NULL;
 	st->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOFOLLOW, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOFOLLOW,
+	                    NULL) != SQLITE_OK) {
 		if (st->db)
 			store_fail(st, err, "cannot open");
 		else
@@ -319,7 +320,8 @@ store_open(struct store **out, const char *path, struct error *err)
 	struct store *st;
 
 	if (store_open_flags(&st, path,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err) < 0)
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	                     err) < 0)
 		return -1;
 	if (store_exec(st, "PRAGMA journal_mode = WAL", err) < 0 ||
 	    store_migrate(st, err) < 0) {
@@ -343,12 +345,11 @@ store_open_readonly(struct store **out, const char *path, struct error *err)
 		store_close(st);
 		return -1;
 	}
-	if (app_id != STORE_APPLICATION_ID ||
-	    version != STORE_SCHEMA_VERSION) {
+	if (app_id != STORE_APPLICATION_ID || version != STORE_SCHEMA_VERSION) {
 		error_set(err,
-			  "store '%s': not a provstat store of schema version "
-			  "%d (run 'provstat run' first)",
-			  path, STORE_SCHEMA_VERSION);
+		          "store '%s': not a provstat store of schema version "
+		          "%d (run 'provstat run' first)",
+		          path, STORE_SCHEMA_VERSION);
 		store_close(st);
 		return -1;
 	}
@@ -380,7 +381,7 @@ store_path(const struct store *st)
 
 int
 store_run_start(struct store *st, const char *stage, const char *config_hash,
-		int64_t *run_id, struct error *err)
+                int64_t *run_id, struct error *err)
 {
 	sqlite3_stmt *s = NULL;
 	char now[TIMEFMT_LEN];
@@ -388,10 +389,10 @@ store_run_start(struct store *st, const char *stage, const char *config_hash,
 
 	timefmt_format(timefmt_now(), now);
 	if (store_prepare(st,
-			  "INSERT INTO run (stage, started_at, status, "
-			  "tool_version, config_hash) VALUES (?, ?, 'running', "
-			  "?, ?)",
-			  &s, err) < 0)
+	                  "INSERT INTO run (stage, started_at, status, "
+	                  "tool_version, config_hash) VALUES (?, ?, 'running', "
+	                  "?, ?)",
+	                  &s, err) < 0)
 		return -1;
 	sqlite3_bind_text(s, 1, stage, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
@@ -410,8 +411,7 @@ out:
 
 int
 store_run_finish(struct store *st, int64_t run_id, const char *status,
-		 const char *input_hash, const char *message,
-		 struct error *err)
+                 const char *input_hash, const char *message, struct error *err)
 {
 	sqlite3_stmt *s = NULL;
 	char now[TIMEFMT_LEN];
@@ -419,9 +419,9 @@ store_run_finish(struct store *st, int64_t run_id, const char *status,
 
 	timefmt_format(timefmt_now(), now);
 	if (store_prepare(st,
-			  "UPDATE run SET finished_at = ?, status = ?, "
-			  "input_hash = ?, message = ? WHERE id = ?",
-			  &s, err) < 0)
+	                  "UPDATE run SET finished_at = ?, status = ?, "
+	                  "input_hash = ?, message = ? WHERE id = ?",
+	                  &s, err) < 0)
 		return -1;
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
@@ -442,16 +442,17 @@ out:
 
 int
 store_last_input(struct store *st, const char *stage, char **out,
-		 struct error *err)
+                 struct error *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
 	*out = NULL;
-	if (store_prepare(st,
-			  "SELECT input_hash FROM run WHERE stage = ? AND status "
-			  "IN ('ok', 'nothing-new') ORDER BY id DESC LIMIT 1",
-			  &s, err) < 0)
+	if (store_prepare(
+	            st,
+	            "SELECT input_hash FROM run WHERE stage = ? AND status "
+	            "IN ('ok', 'nothing-new') ORDER BY id DESC LIMIT 1",
+	            &s, err) < 0)
 		return -1;
 	sqlite3_bind_text(s, 1, stage, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);

@@ -38,7 +38,7 @@ struct store;
 int store_open(struct store **out, const char *path, struct error *err);
 /* Opens an existing store read-only (query_only); no migration. */
 int store_open_readonly(struct store **out, const char *path,
-			struct error *err);
+                        struct error *err);
 void store_close(struct store *st);
 /* The connection, borrowed until store_close(). */
 struct sqlite3 *store_db(struct store *st);
@@ -47,8 +47,8 @@ const char *store_path(const struct store *st);
 /* Runs SQL without results; err names the statement's failure. */
 int store_exec(struct store *st, const char *sql, struct error *err);
 /* Prepares one statement; caller finalizes with sqlite3_finalize(). */
-int store_prepare(struct store *st, const char *sql,
-		  struct sqlite3_stmt **out, struct error *err);
+int store_prepare(struct store *st, const char *sql, struct sqlite3_stmt **out,
+                  struct error *err);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
 int store_begin(struct store *st, struct error *err);
 int store_commit(struct store *st, struct error *err);
@@ -56,21 +56,21 @@ void store_rollback(struct store *st);
 
 /* Records the start of a stage run; *run_id is its id. */
 int store_run_start(struct store *st, const char *stage,
-		    const char *config_hash, int64_t *run_id,
-		    struct error *err);
+                    const char *config_hash, int64_t *run_id,
+                    struct error *err);
 /*
  * Records how the run ended.  status is one of "ok", "nothing-new",
  * "partial", "failed"; input_hash (may be NULL) fingerprints what the stage
  * consumed, so that the next run can tell whether anything is new.
  */
 int store_run_finish(struct store *st, int64_t run_id, const char *status,
-		     const char *input_hash, const char *message,
-		     struct error *err);
+                     const char *input_hash, const char *message,
+                     struct error *err);
 /*
  * The input_hash of the newest run of stage that ended "ok" or
  * "nothing-new", newly allocated in *out (NULL if there is none).
  */
 int store_last_input(struct store *st, const char *stage, char **out,
-		     struct error *err);
+                     struct error *err);
 
 #endif

@@ -32,6 +32,6 @@ int strbuf_add(struct strbuf *sb, const void *data, size_t n);
 int strbuf_addch(struct strbuf *sb, int c);
 int strbuf_addstr(struct strbuf *sb, const char *s);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -24,7 +24,8 @@ days_from_civil(int y, unsigned m, unsigned d)
 static int
 days_in_month(int y, int m)
 {
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int dm[] = {31, 28, 31, 30, 31, 30,
+	                         31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 && leap ? 29 : dm[m - 1];
@@ -44,21 +45,21 @@ timefmt_parse(const char *s, int end_of_day, time_t *out, struct error *err)
 			sec = 59;
 		}
 	} else if (len == 20 &&
-		   sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
-			  &sec, &n) == 6 &&
-		   n == 20) {
+	           sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
+	                  &sec, &n) == 6 &&
+	           n == 20) {
 		/* full timestamp */
 	} else {
 		return error_set(err,
-				 "'%s': not a date (YYYY-MM-DD) or UTC time "
-				 "(YYYY-MM-DDTHH:MM:SSZ)",
-				 s);
+		                 "'%s': not a date (YYYY-MM-DD) or UTC time "
+		                 "(YYYY-MM-DDTHH:MM:SSZ)",
+		                 s);
 	}
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
 	    d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60)
 		return error_set(err, "'%s': no such date or time", s);
 	*out = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-			h * 3600 + mi * 60 + sec);
+	                h * 3600 + mi * 60 + sec);
 	return 0;
 }
 

@@ -25,6 +25,6 @@ void timefmt_format(time_t t, char out[TIMEFMT_LEN]);
  * "--as-of 2021-03-01" should mean: everything known on that date.
  */
 int timefmt_parse(const char *s, int end_of_day, time_t *out,
-		  struct error *err);
+                  struct error *err);
 
 #endif

@@ -1,0 +1,134 @@
+/* provstat-audit — trace values back to the bytes they came from. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "trace.h"
+
+static const char usage[] =
+        "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
+        "       provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] "
+        "[--as-of DATE]\n"
+        "                            --indicator I --geo G --period P\n";
+
+static const char help[] =
+        "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
+        "       provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] "
+        "[--as-of DATE]\n"
+        "                            --indicator I --geo G --period P\n"
+        "\n"
+        "Trace one published value (by its lineage id from indicators.csv, or\n"
+        "by indicator, geo and period) to the rules applied, the observation,\n"
+        "the archived bytes (re-hashed) and the fetch that brought them.\n"
+        "\n"
+        "options:\n" CLI_COMMON_HELP
+        "      --json           one JSON object on stdout\n"
+        "      --indicator I, --geo G, --period P\n"
+        "                       select by key instead of lineage id\n"
+        "      --as-of DATE     with the key form: as known on DATE\n"
+        "\n" CLI_EXIT_HELP;
+
+enum {
+	OPT_JSON = CLI_OPT_FIRST_FREE,
+	OPT_INDICATOR,
+	OPT_GEO,
+	OPT_PERIOD,
+	OPT_AS_OF
+};
+
+static int
+cmd_trace(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        CLI_LONG_OPTIONS,
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"indicator", required_argument, NULL, OPT_INDICATOR},
+	        {"geo", required_argument, NULL, OPT_GEO},
+	        {"period", required_argument, NULL, OPT_PERIOD},
+	        {"as-of", required_argument, NULL, OPT_AS_OF},
+	        {NULL, 0, NULL, 0}};
+	struct trace_query q;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	struct error err;
+	char *path = NULL;
+	int c, rc, status = EXIT_FAIL;
+
+	memset(&q, 0, sizeof(q));
+	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			q.json = 1;
+			break;
+		case OPT_INDICATOR:
+			q.indicator = optarg;
+			break;
+		case OPT_GEO:
+			q.geo = optarg;
+			break;
+		case OPT_PERIOD:
+			q.period = optarg;
+			break;
+		case OPT_AS_OF:
+			q.as_of = optarg;
+			break;
+		default:
+			if ((rc = cli_option(cli, c, optarg)) < 0)
+				return -rc - 1;
+			if (rc == 0)
+				return cli_usage_error(cli, "unknown option");
+		}
+	}
+	if (optind < argc)
+		q.key = argv[optind++];
+	if (optind != argc)
+		return cli_usage_error(cli, "unexpected argument '%s'",
+		                       argv[optind]);
+	if (!q.key == !(q.indicator || q.geo || q.period))
+		return cli_usage_error(cli,
+		                       "give a lineage id, or --indicator, "
+		                       "--geo and --period");
+	if (!q.key && !(q.indicator && q.geo && q.period))
+		return cli_usage_error(cli, "--indicator, --geo and --period "
+		                            "go together");
+	error_clear(&err);
+	path = cli_store_path(cli);
+	if (config_load(&cfg, cli->config, &err) < 0 ||
+	    store_open_readonly(&st, path, &err) < 0 ||
+	    trace_run(cfg, st, cli->out, &q, stdout, &err) < 0) {
+		diag_error("%s", err.msg);
+		goto out;
+	}
+	status = EXIT_OK;
+out:
+	if (fflush(stdout) == EOF && status == EXIT_OK) {
+		diag_error("cannot write to standard output");
+		status = EXIT_FAIL;
+	}
+	free(path);
+	store_close(st);
+	config_free(cfg);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+
+	cli_init(&cli, argv[0], usage, help);
+	if (argc >= 2 && strcmp(argv[1], "trace") == 0)
+		return cmd_trace(&cli, argc - 1, argv + 1);
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return -cli_option(&cli, 'h', NULL) - 1;
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0))
+		return -cli_option(&cli, 'V', NULL) - 1;
+	if (argc < 2)
+		return cli_usage_error(&cli, "missing command");
+	return cli_usage_error(&cli, "unknown command '%s'", argv[1]);
+}

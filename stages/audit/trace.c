@@ -1,0 +1,480 @@
+/* trace — see trace.h.  A store friend: it runs its own queries. */
+#include "trace.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "archive.h"
+#include "geo.h"
+#include "hash.h"
+#include "json.h"
+#include "number.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define TRACE_BYTES_MAX 4096
+
+enum {
+	C_KEY,
+	C_INDICATOR,
+	C_GEO,
+	C_PERIOD,
+	C_VALUE,
+	C_UNIT,
+	C_FLAGS,
+	C_QUALIFIER,
+	C_STATUS,
+	C_KNOWN_FROM,
+	C_KNOWN_TO,
+	C_SOURCE,
+	C_RECIPE,
+	C_RECIPE_SHA,
+	C_MEASURE,
+	C_RAW_GEO,
+	C_RAW_PERIOD,
+	C_RAW_VALUE,
+	C_LOCATOR,
+	C_LINE,
+	C_COL,
+	C_OFFSET,
+	C_LENGTH,
+	C_SNAPSHOT,
+	C_SNAP_BYTES,
+	C_PUBLISHER,
+	C_TITLE,
+	C_CITATION,
+	C_GRADE,
+	C_COUNT
+};
+
+#define TRACE_SELECT                                                           \
+	"SELECT v.key, v.indicator, v.geo, v.period, v.value, v.unit, "        \
+	"v.flags, v.qualifier, v.status, v.known_from, v.known_to, "           \
+	"v.source_id, l.recipe, l.recipe_sha256, o.measure, o.raw_geo, "       \
+	"o.raw_period, o.raw_value, o.locator, o.line, o.col, o.byte_offset, " \
+	"o.byte_length, p.snapshot_sha256, s.bytes, src.publisher, "           \
+	"src.title, src.citation, src.grade FROM value v "                     \
+	"JOIN lineage l ON l.id = v.lineage_id "                               \
+	"JOIN observation o ON o.id = v.observation_id "                       \
+	"JOIN parse p ON p.id = o.parse_id "                                   \
+	"JOIN snapshot s ON s.sha256 = p.snapshot_sha256 "                     \
+	"JOIN source src ON src.id = v.source_id "
+
+struct bytes_at {
+	char *raw; /* the bytes at the locator */
+	char *line; /* the whole line around them */
+	char actual[HASH_HEX_SIZE]; /* the archive file's digest now */
+};
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : NULL;
+}
+
+/* Reads the locator's bytes and their line from the archived file. */
+static int
+read_bytes(const char *path, long long off, long long len, struct bytes_at *b,
+           struct error *err)
+{
+	FILE *fp = NULL;
+	long long start;
+	char buf[TRACE_BYTES_MAX + 1];
+	size_t n, i;
+	int ret = -1;
+
+	if (hash_file_hex(path, b->actual, err) < 0)
+		return -1;
+	if (off < 0 || len < 0)
+		return 0;
+	if (len > TRACE_BYTES_MAX)
+		len = TRACE_BYTES_MAX;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return error_set(err, "cannot open '%s': %s", path,
+		                 strerror(errno));
+	if (fseeko(fp, (off_t)off, SEEK_SET) != 0 ||
+	    (n = fread(buf, 1, (size_t)len, fp)) != (size_t)len) {
+		error_set(err, "'%s': cannot read %lld bytes at offset %lld",
+		          path, len, off);
+		goto out;
+	}
+	b->raw = xstrndup(buf, n);
+	/* The line around: back to the previous newline (at most a page). */
+	start = off > TRACE_BYTES_MAX / 2 ? off - TRACE_BYTES_MAX / 2 : 0;
+	if (fseeko(fp, (off_t)start, SEEK_SET) != 0)
+		goto out;
+	n = fread(buf, 1, TRACE_BYTES_MAX, fp);
+	buf[n] = '\0';
+	{
+		size_t rel = (size_t)(off - start), lo = rel, hi = rel;
+
+		while (lo > 0 && buf[lo - 1] != '\n')
+			lo--;
+		while (hi < n && buf[hi] != '\n' && buf[hi] != '\r')
+			hi++;
+		b->line = xstrndup(buf + lo, hi - lo);
+		for (i = 0; b->line[i]; i++)
+			if ((unsigned char)b->line[i] < 0x20 &&
+			    b->line[i] != '\t')
+				b->line[i] = ' ';
+	}
+	ret = 0;
+out:
+	fclose(fp);
+	return ret;
+}
+
+struct fetch_row {
+	char *url, *effective_url, *retrieved_at, *etag, *last_modified,
+	        *content_type, *outcome;
+	long status;
+};
+
+static void
+fetch_row_release(struct fetch_row *f)
+{
+	free(f->url);
+	free(f->effective_url);
+	free(f->retrieved_at);
+	free(f->etag);
+	free(f->last_modified);
+	free(f->content_type);
+	free(f->outcome);
+	memset(f, 0, sizeof(*f));
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int
+load_fetch(struct store *st, const char *source, const char *sha,
+           const char *known_from, struct fetch_row *f, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+
+	memset(f, 0, sizeof(*f));
+	if (store_prepare(
+	            st,
+	            "SELECT url, effective_url, retrieved_at, http_status, "
+	            "etag, last_modified, content_type, outcome FROM fetch "
+	            "WHERE source_id = ? AND snapshot_sha256 = ? AND "
+	            "retrieved_at <= ? ORDER BY id DESC LIMIT 1",
+	            &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, known_from, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		f->url = dup_or_null(col(s, 0));
+		f->effective_url = dup_or_null(col(s, 1));
+		f->retrieved_at = dup_or_null(col(s, 2));
+		f->status = (long)sqlite3_column_int64(s, 3);
+		f->etag = dup_or_null(col(s, 4));
+		f->last_modified = dup_or_null(col(s, 5));
+		f->content_type = dup_or_null(col(s, 6));
+		f->outcome = dup_or_null(col(s, 7));
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static const char *
+str_at(const struct cJSON *obj, const char *a, const char *b)
+{
+	const char *v = json_string(json_get(json_get(obj, a), b));
+
+	return v ? v : "-";
+}
+
+/* The recipe as one line per rule. */
+static void
+print_rules(FILE *fp, const char *recipe, const char *sha)
+{
+	struct cJSON *r = json_parse_own(recipe);
+
+	if (!r) {
+		fprintf(fp, "rules      %s\n", recipe);
+		return;
+	}
+	fprintf(fp, "rules      recipe %.12s\n", sha);
+	fprintf(fp, "  crosswalk  %s/%s -> %s (indicators version %s",
+	        str_at(r, "crosswalk", "source"),
+	        str_at(r, "crosswalk", "measure"),
+	        str_at(r, "crosswalk", "indicator"),
+	        str_at(r, "crosswalk", "indicators_version"));
+	if (json_string(json_get(json_get(r, "crosswalk"), "valid_from")))
+		fprintf(fp, ", from %s", str_at(r, "crosswalk", "valid_from"));
+	if (json_string(json_get(json_get(r, "crosswalk"), "valid_to")))
+		fprintf(fp, ", to %s", str_at(r, "crosswalk", "valid_to"));
+	fprintf(fp, ")\n");
+	fprintf(fp, "  geo table  aliases version %s, tables sha256 %.12s\n",
+	        str_at(r, "geo", "aliases_version"),
+	        str_at(r, "geo", "tables_sha256"));
+	fprintf(fp, "  unit       %s (%s)\n", str_at(r, "unit", "rule"),
+	        str_at(r, "unit", "unit"));
+	fprintf(fp, "  period     %s\n", str_at(r, "period", "rule"));
+	fprintf(fp, "  conflict   %s\n", str_at(r, "conflict", "rule"));
+	json_delete(r);
+}
+
+static void
+print_human(FILE *fp, sqlite3_stmt *s, const char *value_text,
+            const struct geo_match *gm, const char *archive,
+            const struct bytes_at *b, const struct fetch_row *f)
+{
+	const char *q = col(s, C_QUALIFIER), *fl = col(s, C_FLAGS);
+
+	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", col(s, C_INDICATOR),
+	        col(s, C_GEO), col(s, C_PERIOD), q && *q ? q : "",
+	        q && *q ? " " : "", value_text, col(s, C_UNIT));
+	fprintf(fp, "lineage    %s  status %s%s%s\n", col(s, C_KEY),
+	        col(s, C_STATUS), fl && *fl ? "  flags " : "",
+	        fl && *fl ? fl : "");
+	fprintf(fp, "vintage    known from %s%s%s\n", col(s, C_KNOWN_FROM),
+	        col(s, C_KNOWN_TO) ? " until " : " (current)",
+	        col(s, C_KNOWN_TO) ? col(s, C_KNOWN_TO) : "");
+	print_rules(fp, col(s, C_RECIPE), col(s, C_RECIPE_SHA));
+	fprintf(fp, "geo        '%s' -> %s (%s)\n", col(s, C_RAW_GEO),
+	        col(s, C_GEO), geo_rule_name(gm->rule));
+	fprintf(fp, "period     '%s' -> %s\n", col(s, C_RAW_PERIOD),
+	        col(s, C_PERIOD));
+	fprintf(fp, "measure    '%s'\n", col(s, C_MEASURE));
+	fprintf(fp, "source     %s: %s, \"%s\" (evidence grade %s)\n",
+	        col(s, C_SOURCE), col(s, C_PUBLISHER), col(s, C_TITLE),
+	        col(s, C_GRADE));
+	fprintf(fp, "citation   %s\n", col(s, C_CITATION));
+	fprintf(fp, "snapshot   sha256 %s (%lld bytes; re-hashed now: %s)\n",
+	        col(s, C_SNAPSHOT),
+	        (long long)sqlite3_column_int64(s, C_SNAP_BYTES),
+	        strcmp(b->actual, col(s, C_SNAPSHOT)) == 0 ? "matches"
+	                                                   : "DIFFERS");
+	fprintf(fp, "file       %s\n", archive);
+	fprintf(fp, "locator    %s (bytes %lld..%lld)\n", col(s, C_LOCATOR),
+	        (long long)sqlite3_column_int64(s, C_OFFSET),
+	        (long long)(sqlite3_column_int64(s, C_OFFSET) +
+	                    sqlite3_column_int64(s, C_LENGTH)));
+	fprintf(fp, "raw text   '%s'\n", col(s, C_RAW_VALUE));
+	if (b->raw)
+		fprintf(fp, "bytes      %s\n", b->raw);
+	if (b->line)
+		fprintf(fp, "context    %s\n", b->line);
+	if (f->url) {
+		fprintf(fp, "fetch      %s at %s, outcome %s", f->url,
+		        f->retrieved_at, f->outcome);
+		if (f->status)
+			fprintf(fp, ", HTTP %ld", f->status);
+		if (f->etag)
+			fprintf(fp, ", ETag %s", f->etag);
+		if (f->last_modified)
+			fprintf(fp, ", Last-Modified %s", f->last_modified);
+		fputc('\n', fp);
+	}
+}
+
+static void
+print_json(FILE *fp, sqlite3_stmt *s, const struct geo_match *gm,
+           const char *archive, const struct bytes_at *b,
+           const struct fetch_row *f)
+{
+	struct cJSON *root = json_new_object(), *o;
+	struct cJSON *recipe;
+	char *text;
+	const char *r = col(s, C_RECIPE);
+
+	json_add_string(root, "lineage_id", col(s, C_KEY));
+	json_add_string(root, "indicator", col(s, C_INDICATOR));
+	json_add_string(root, "geo", col(s, C_GEO));
+	json_add_string(root, "period", col(s, C_PERIOD));
+	if (sqlite3_column_type(s, C_VALUE) == SQLITE_NULL)
+		json_add_string(root, "value", NULL);
+	else
+		json_add_number(root, "value",
+		                sqlite3_column_double(s, C_VALUE));
+	json_add_string(root, "unit", col(s, C_UNIT));
+	json_add_string(root, "flags", col(s, C_FLAGS));
+	json_add_string(root, "qualifier", col(s, C_QUALIFIER));
+	json_add_string(root, "status", col(s, C_STATUS));
+	json_add_string(root, "known_from", col(s, C_KNOWN_FROM));
+	json_add_string(root, "known_to", col(s, C_KNOWN_TO));
+	o = json_new_object();
+	json_add_string(o, "sha256", col(s, C_RECIPE_SHA));
+	recipe = json_parse_own(r);
+	if (recipe)
+		json_add_item(o, "recipe", recipe);
+	else
+		json_add_string(o, "recipe", r);
+	json_add_item(root, "rules", o);
+	o = json_new_object();
+	json_add_string(o, "raw", col(s, C_RAW_GEO));
+	json_add_string(o, "code", col(s, C_GEO));
+	json_add_string(o, "rule", geo_rule_name(gm->rule));
+	json_add_item(root, "geo_mapping", o);
+	o = json_new_object();
+	json_add_string(o, "source", col(s, C_SOURCE));
+	json_add_string(o, "publisher", col(s, C_PUBLISHER));
+	json_add_string(o, "title", col(s, C_TITLE));
+	json_add_string(o, "citation", col(s, C_CITATION));
+	json_add_string(o, "grade", col(s, C_GRADE));
+	json_add_string(o, "measure", col(s, C_MEASURE));
+	json_add_string(o, "raw_period", col(s, C_RAW_PERIOD));
+	json_add_string(o, "raw_text", col(s, C_RAW_VALUE));
+	json_add_string(o, "locator", col(s, C_LOCATOR));
+	json_add_number(o, "line", (double)sqlite3_column_int64(s, C_LINE));
+	json_add_number(o, "column", (double)sqlite3_column_int64(s, C_COL));
+	json_add_number(o, "byte_offset",
+	                (double)sqlite3_column_int64(s, C_OFFSET));
+	json_add_number(o, "byte_length",
+	                (double)sqlite3_column_int64(s, C_LENGTH));
+	json_add_string(o, "bytes", b->raw);
+	json_add_string(o, "context", b->line);
+	json_add_item(root, "observation", o);
+	o = json_new_object();
+	json_add_string(o, "sha256", col(s, C_SNAPSHOT));
+	json_add_number(o, "bytes",
+	                (double)sqlite3_column_int64(s, C_SNAP_BYTES));
+	json_add_string(o, "file", archive);
+	json_add_bool(o, "verified",
+	              strcmp(b->actual, col(s, C_SNAPSHOT)) == 0);
+	json_add_item(root, "snapshot", o);
+	o = json_new_object();
+	json_add_string(o, "url", f->url);
+	json_add_string(o, "effective_url", f->effective_url);
+	json_add_string(o, "retrieved_at", f->retrieved_at);
+	if (f->status)
+		json_add_number(o, "http_status", (double)f->status);
+	json_add_string(o, "etag", f->etag);
+	json_add_string(o, "last_modified", f->last_modified);
+	json_add_string(o, "outcome", f->outcome);
+	json_add_item(root, "fetch", o);
+	text = json_print(root, 1);
+	fprintf(fp, "%s\n", text);
+	free(text);
+	json_delete(root);
+}
+
+static int
+valid_key_prefix(const char *k)
+{
+	size_t n = strlen(k), i;
+
+	if (n < 6 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)k[i]) ||
+		    isupper((unsigned char)k[i]))
+			return 0;
+	return 1;
+}
+
+int
+trace_run(const struct config *cfg, struct store *st, const char *out_dir,
+          const struct trace_query *q, FILE *fp, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct geo_table *geo = NULL;
+	struct fetch_row f;
+	struct bytes_at b;
+	struct geo_match gm;
+	char *archive = NULL, *like = NULL;
+	char value_text[32] = "(not available)", as_of[TIMEFMT_LEN];
+	time_t t;
+	int rc, ret = -1;
+
+	memset(&f, 0, sizeof(f));
+	memset(&b, 0, sizeof(b));
+	if (q->key) {
+		if (!valid_key_prefix(q->key))
+			return error_set(err,
+			                 "'%s': a lineage id is 6 to 12 "
+			                 "lowercase hex digits",
+			                 q->key);
+		like = xasprintf("%s%%", q->key);
+		if (store_prepare(st, TRACE_SELECT "WHERE v.key LIKE ?1", &s,
+		                  err) < 0)
+			goto out;
+		sqlite3_bind_text(s, 1, like, -1, SQLITE_STATIC);
+	} else {
+		if (q->as_of) {
+			if (timefmt_parse(q->as_of, 1, &t, err) < 0)
+				goto out;
+		} else {
+			t = timefmt_now();
+		}
+		timefmt_format(t, as_of);
+		if (store_prepare(st,
+		                  TRACE_SELECT
+		                  "WHERE v.indicator = ?1 AND v.geo = ?2 AND "
+		                  "v.period = ?3 AND v.known_from <= ?4 AND "
+		                  "(v.known_to IS NULL OR v.known_to > ?4)",
+		                  &s, err) < 0)
+			goto out;
+		sqlite3_bind_text(s, 1, q->indicator, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, q->geo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, as_of, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if (q->key)
+			error_set(err, "no value with lineage id '%s'", q->key);
+		else
+			error_set(err, "no value for %s %s %s", q->indicator,
+			          q->geo, q->period);
+		goto out;
+	}
+	if (q->key && sqlite3_step(s) == SQLITE_ROW) {
+		error_set(err, "lineage id prefix '%s' is ambiguous", q->key);
+		goto out;
+	}
+	sqlite3_reset(s);
+	sqlite3_step(s);
+	if (sqlite3_column_type(s, C_VALUE) != SQLITE_NULL)
+		number_format_shortest(sqlite3_column_double(s, C_VALUE),
+		                       value_text);
+	archive = archive_path(out_dir, col(s, C_SNAPSHOT));
+	if (read_bytes(archive,
+	               sqlite3_column_type(s, C_OFFSET) == SQLITE_NULL
+	                       ? -1
+	                       : sqlite3_column_int64(s, C_OFFSET),
+	               sqlite3_column_int64(s, C_LENGTH), &b, err) < 0)
+		goto out;
+	if (geo_table_load(&geo, cfg->iso_codes_path, cfg->geo_aliases_path,
+	                   err) < 0)
+		goto out;
+	gm = geo_lookup(geo, col(s, C_RAW_GEO));
+	if (load_fetch(st, col(s, C_SOURCE), col(s, C_SNAPSHOT),
+	               col(s, C_KNOWN_FROM), &f, err) < 0)
+		goto out;
+	if (q->json)
+		print_json(fp, s, &gm, archive, &b, &f);
+	else
+		print_human(fp, s, value_text, &gm, archive, &b, &f);
+	if (strcmp(b.actual, col(s, C_SNAPSHOT)) != 0) {
+		error_set(err,
+		          "archived file '%s' no longer matches its sha256: "
+		          "the archive was modified",
+		          archive);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	geo_table_free(geo);
+	fetch_row_release(&f);
+	free(b.raw);
+	free(b.line);
+	free(archive);
+	free(like);
+	return ret;
+}

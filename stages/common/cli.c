@@ -1,0 +1,114 @@
+/* cli — see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "fileio.h"
+#include "version.h"
+#include "xalloc.h"
+
+void
+cli_init(struct cli *c, const char *argv0, const char *usage, const char *help)
+{
+	diag_init(argv0);
+	c->config = "config/provstat.json";
+	c->out = "output";
+	c->usage = usage;
+	c->help = help;
+}
+
+int
+cli_option(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c':
+		c->config = arg;
+		return 1;
+	case 'o':
+		c->out = arg;
+		return 1;
+	case 'q':
+		diag_set_level(DIAG_ERROR);
+		return 1;
+	case 'v':
+		diag_set_level(diag_level() + 1);
+		return 1;
+	case CLI_OPT_LOG_FORMAT:
+		if (strcmp(arg, "json") == 0)
+			diag_set_json(1);
+		else if (strcmp(arg, "human") == 0)
+			diag_set_json(0);
+		else
+			return -(cli_usage_error(c,
+			                         "unknown log format '%s' "
+			                         "(human or json)",
+			                         arg) +
+			         1);
+		return 1;
+	case 'h':
+		if (fputs(c->help, stdout) == EOF || fflush(stdout) == EOF)
+			return -(EXIT_FAIL + 1);
+		return -(EXIT_OK + 1);
+	case 'V':
+		printf("%s %s (git %s)\n", diag_prog(), version_number(),
+		       version_revision());
+		if (fflush(stdout) == EOF)
+			return -(EXIT_FAIL + 1);
+		return -(EXIT_OK + 1);
+	case '?':
+		/* getopt_long has printed the problem. */
+		fprintf(stderr, "%s", c->usage);
+		return -(EXIT_USAGE + 1);
+	default:
+		return 0;
+	}
+}
+
+int
+cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", diag_prog());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", c->usage);
+	return EXIT_USAGE;
+}
+
+char *
+cli_store_path(const struct cli *c)
+{
+	return xasprintf("%s/store.sqlite", c->out);
+}
+
+int
+cli_open(const struct cli *c, struct config **cfg, struct store **st,
+         struct error *err)
+{
+	char *path = NULL;
+	int ret = -1;
+
+	*cfg = NULL;
+	*st = NULL;
+	if (config_load(cfg, c->config, err) < 0)
+		return -1;
+	if (fileio_mkdirs(c->out, 0755, err) < 0)
+		goto out;
+	path = cli_store_path(c);
+	if (store_open(st, path, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(path);
+	if (ret < 0) {
+		config_free(*cfg);
+		*cfg = NULL;
+	}
+	return ret;
+}

@@ -1,0 +1,220 @@
+/*
+ * period — see period.h.  Written by hand: periods as publishers word them
+ * ("Dec 2019–Feb 2020") are no standard format any library parses.
+ */
+#include "period.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const month_names[12] = {
+        "january", "february", "march",     "april",   "may",      "june",
+        "july",    "august",   "september", "october", "november", "december"};
+
+const char *
+period_type_name(enum period_type t)
+{
+	static const char *const names[] = {
+	        "year", "quarter", "month", "month range", "week", "instant"};
+
+	return names[t];
+}
+
+/* Reads a month name or its 3-letter abbreviation ("Sept" too); returns the
+ * month 1..12 and advances *sp, or 0. */
+static int
+read_month(const char **sp)
+{
+	const char *s = *sp;
+	size_t n = 0;
+	int i;
+
+	while (isalpha((unsigned char)s[n]))
+		n++;
+	if (n < 3)
+		return 0;
+	for (i = 0; i < 12; i++) {
+		size_t full = strlen(month_names[i]);
+
+		if ((n == full || n == 3 || (i == 8 && n == 4)) && n <= full &&
+		    strncasecmp(s, month_names[i], n) == 0) {
+			*sp = s + n;
+			if (**sp == '.')
+				(*sp)++;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_int(const char **sp, int digits_min, int digits_max, int *out)
+{
+	const char *s = *sp;
+	int n = 0, v = 0;
+
+	while (isdigit((unsigned char)s[n]) && n < digits_max) {
+		v = v * 10 + (s[n] - '0');
+		n++;
+	}
+	if (n < digits_min || isdigit((unsigned char)s[n]))
+		return -1;
+	*sp = s + n;
+	*out = v;
+	return 0;
+}
+
+static const char *
+skip_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* A range separator: '-', en dash, em dash, or "to", with spaces. */
+static const char *
+read_range_sep(const char *s)
+{
+	s = skip_ws(s);
+	if (*s == '-' || *s == '/')
+		return skip_ws(s + 1);
+	if (strncmp(s, "\xe2\x80\x93", 3) == 0 ||
+	    strncmp(s, "\xe2\x80\x94", 3) == 0)
+		return skip_ws(s + 3);
+	if (strncasecmp(s, "to ", 3) == 0)
+		return skip_ws(s + 3);
+	return NULL;
+}
+
+static int
+valid_year(int y)
+{
+	return y >= 1900 && y <= 2999;
+}
+
+int
+period_parse(const char *text, struct period *out, struct error *err)
+{
+	const char *s = skip_ws(text), *t;
+	int y, y2, m, m2, q, w, d;
+
+	memset(out, 0, sizeof(*out));
+	t = s;
+	/* Leading digits: year forms and ISO forms. */
+	if (read_int(&t, 4, 4, &y) == 0 && valid_year(y)) {
+		if (*skip_ws(t) == '\0') {
+			out->type = PERIOD_YEAR;
+			snprintf(out->canonical, PERIOD_MAX, "%04d", y);
+			return 0;
+		}
+		if ((t[0] == '-' && (t[1] == 'Q' || t[1] == 'q')) ||
+		    t[0] == 'Q' || t[0] == 'q') {
+			t += t[0] == '-' ? 2 : 1;
+			if (read_int(&t, 1, 1, &q) == 0 && q >= 1 && q <= 4 &&
+			    *skip_ws(t) == '\0') {
+				out->type = PERIOD_QUARTER;
+				snprintf(out->canonical, PERIOD_MAX, "%04d-Q%d",
+				         y, q);
+				return 0;
+			}
+		} else if ((t[0] == '-' && (t[1] == 'W' || t[1] == 'w')) ||
+		           t[0] == 'W' || t[0] == 'w') {
+			t += t[0] == '-' ? 2 : 1;
+			if (read_int(&t, 2, 2, &w) == 0 && w >= 1 && w <= 53 &&
+			    *skip_ws(t) == '\0') {
+				out->type = PERIOD_WEEK;
+				snprintf(out->canonical, PERIOD_MAX,
+				         "%04d-W%02d", y, w);
+				return 0;
+			}
+		} else if (t[0] == '-' || t[0] == 'M') {
+			t++;
+			if (read_int(&t, 2, 2, &m) == 0 && m >= 1 && m <= 12) {
+				if (*skip_ws(t) == '\0') {
+					out->type = PERIOD_MONTH;
+					snprintf(out->canonical, PERIOD_MAX,
+					         "%04d-%02d", y, m);
+					return 0;
+				}
+				if (*t == '-' &&
+				    (t++, read_int(&t, 2, 2, &d) == 0) &&
+				    d >= 1 && d <= 31 && *skip_ws(t) == '\0') {
+					out->type = PERIOD_INSTANT;
+					snprintf(out->canonical, PERIOD_MAX,
+					         "%04d-%02d-%02d", y, m, d);
+					return 0;
+				}
+			}
+		}
+		goto fail;
+	}
+	/* "Q1 2020" */
+	t = s;
+	if ((*t == 'Q' || *t == 'q') && (t++, read_int(&t, 1, 1, &q) == 0) &&
+	    q >= 1 && q <= 4) {
+		t = skip_ws(t);
+		if (read_int(&t, 4, 4, &y) == 0 && valid_year(y) &&
+		    *skip_ws(t) == '\0') {
+			out->type = PERIOD_QUARTER;
+			snprintf(out->canonical, PERIOD_MAX, "%04d-Q%d", y, q);
+			return 0;
+		}
+		goto fail;
+	}
+	/* "1 January 2020" */
+	t = s;
+	if (read_int(&t, 1, 2, &d) == 0 && d >= 1 && d <= 31) {
+		t = skip_ws(t);
+		if ((m = read_month(&t)) &&
+		    (t = skip_ws(t), read_int(&t, 4, 4, &y) == 0) &&
+		    valid_year(y) && *skip_ws(t) == '\0') {
+			out->type = PERIOD_INSTANT;
+			snprintf(out->canonical, PERIOD_MAX, "%04d-%02d-%02d",
+			         y, m, d);
+			return 0;
+		}
+		goto fail;
+	}
+	/* "March 2020", "March-May 2020", "Dec 2019-Feb 2020" */
+	t = s;
+	if ((m = read_month(&t))) {
+		const char *after_m = t, *r;
+
+		t = skip_ws(t);
+		if (read_int(&t, 4, 4, &y) == 0) {
+			if (!valid_year(y))
+				goto fail;
+			if (*skip_ws(t) == '\0') {
+				out->type = PERIOD_MONTH;
+				snprintf(out->canonical, PERIOD_MAX,
+				         "%04d-%02d", y, m);
+				return 0;
+			}
+			/* "Dec 2019-Feb 2020" */
+			if ((r = read_range_sep(t)) && (m2 = read_month(&r)) &&
+			    (r = skip_ws(r), read_int(&r, 4, 4, &y2) == 0) &&
+			    valid_year(y2) && *skip_ws(r) == '\0' &&
+			    (y2 > y || (y2 == y && m2 > m))) {
+				out->type = PERIOD_MONTH_RANGE;
+				snprintf(out->canonical, PERIOD_MAX,
+				         "%04d-%02d/%04d-%02d", y, m, y2, m2);
+				return 0;
+			}
+			goto fail;
+		}
+		/* "March-May 2020" */
+		if ((r = read_range_sep(after_m)) && (m2 = read_month(&r)) &&
+		    (r = skip_ws(r), read_int(&r, 4, 4, &y) == 0) &&
+		    valid_year(y) && *skip_ws(r) == '\0' && m2 > m) {
+			out->type = PERIOD_MONTH_RANGE;
+			snprintf(out->canonical, PERIOD_MAX,
+			         "%04d-%02d/%04d-%02d", y, m, y, m2);
+			return 0;
+		}
+	}
+fail:
+	return error_set(err, "cannot parse '%.100s' as a period", text);
+}

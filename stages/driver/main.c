@@ -1,0 +1,225 @@
+/*
+ * provstat — the driver: `provstat run` runs the chain, `provstat config
+ * check` validates the configuration, and any other verb is dispatched to
+ * the stage program that owns it, the way git dispatches its commands.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chain.h"
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "geo.h"
+
+static const char usage[] =
+        "usage: provstat run [-qv] [-c FILE] [-o DIR] [--offline] [--only ID]\n"
+        "                    [--as-of DATE]\n"
+        "       provstat config check [-c FILE]\n"
+        "       provstat trace [--json] ID | --indicator I --geo G --period P\n"
+        "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
+        "       provstat --help | --version\n";
+
+static const char help[] =
+        "usage: provstat run [-qv] [-c FILE] [-o DIR] [--offline] [--only ID]\n"
+        "                    [--as-of DATE]\n"
+        "       provstat config check [-c FILE]\n"
+        "       provstat trace [--json] ID | --indicator I --geo G --period P\n"
+        "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
+        "       provstat --help | --version\n"
+        "\n"
+        "Rebuild indicator datasets from published statistics, with "
+        "provenance\n"
+        "down to the byte.\n"
+        "\n"
+        "commands:\n"
+        "  run            fetch, normalize, reconcile and emit, under a lock\n"
+        "  config check   validate the whole configuration without running\n"
+        "  trace          where a published value came from (provstat-audit)\n"
+        "  fetch, normalize, reconcile, emit\n"
+        "                 run one stage (provstat-STAGE --help)\n"
+        "\n"
+        "options of run:\n" CLI_COMMON_HELP
+        "      --offline        touch no network; use archived snapshots\n"
+        "      --only ID        fetch only this source\n"
+        "      --as-of DATE     publish what was known on DATE\n"
+        "\n" CLI_EXIT_HELP;
+
+enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_AS_OF };
+
+static int
+cmd_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        CLI_LONG_OPTIONS,
+	        {"offline", no_argument, NULL, OPT_OFFLINE},
+	        {"only", required_argument, NULL, OPT_ONLY},
+	        {"as-of", required_argument, NULL, OPT_AS_OF},
+	        {NULL, 0, NULL, 0}};
+	struct chain_options o;
+	const char *pass[16];
+	struct error err;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.pass = pass;
+	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case OPT_OFFLINE:
+			o.offline = 1;
+			break;
+		case OPT_ONLY:
+			o.only = optarg;
+			break;
+		case OPT_AS_OF:
+			o.as_of = optarg;
+			break;
+		case 'q':
+			if (o.npass < 14)
+				pass[o.npass++] = "-q";
+			cli_option(cli, c, optarg);
+			break;
+		case 'v':
+			if (o.npass < 14)
+				pass[o.npass++] = "-v";
+			cli_option(cli, c, optarg);
+			break;
+		case CLI_OPT_LOG_FORMAT:
+			if ((rc = cli_option(cli, c, optarg)) < 0)
+				return -rc - 1;
+			if (o.npass < 14) {
+				pass[o.npass++] = "--log-format";
+				pass[o.npass++] = optarg;
+			}
+			break;
+		default:
+			if ((rc = cli_option(cli, c, optarg)) < 0)
+				return -rc - 1;
+			if (rc == 0)
+				return cli_usage_error(cli, "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(cli, "unexpected argument '%s'",
+		                       argv[optind]);
+	o.config = cli->config;
+	o.out = cli->out;
+	error_clear(&err);
+	rc = chain_run(&o, &err);
+	if (rc == EXIT_FAIL || rc == EXIT_LOCKED)
+		diag_error("%s", err.msg);
+	else if (rc == EXIT_PARTIAL)
+		diag_warn("finished with stale sources (exit 3)");
+	return rc;
+}
+
+static int
+cmd_config(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_LONG_OPTIONS,
+	                                         {NULL, 0, NULL, 0}};
+	struct config *cfg = NULL;
+	struct geo_table *geo = NULL;
+	struct error err;
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "check") != 0)
+		return cli_usage_error(cli, "usage: provstat config check");
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
+	                        NULL)) != -1) {
+		if ((rc = cli_option(cli, c, optarg)) < 0)
+			return -rc - 1;
+		if (rc == 0)
+			return cli_usage_error(cli, "unknown option");
+	}
+	if (optind != argc)
+		return cli_usage_error(cli, "unexpected argument '%s'",
+		                       argv[optind]);
+	error_clear(&err);
+	if (config_load(&cfg, cli->config, &err) < 0 ||
+	    geo_table_load(&geo, cfg->iso_codes_path, cfg->geo_aliases_path,
+	                   &err) < 0) {
+		diag_error("%s", err.msg);
+		config_free(cfg);
+		return EXIT_FAIL;
+	}
+	printf("%s: ok: %zu sources, %zu indicators, %zu crosswalk entries, "
+	       "geo aliases version %s\n",
+	       cli->config, cfg->nsources, cfg->nindicators, cfg->ncrosswalk,
+	       geo_table_version(geo));
+	geo_table_free(geo);
+	config_free(cfg);
+	if (fflush(stdout) == EOF) {
+		diag_error("cannot write to standard output");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* Replaces this process with a stage program. */
+static int
+dispatch(const char *program, const char *verb, int argc, char **argv)
+{
+	char *path = chain_program(program);
+	char **args = calloc((size_t)argc + 2, sizeof(*args));
+	int i, n = 0;
+
+	if (!args) {
+		diag_error("out of memory");
+		return EXIT_FAIL;
+	}
+	args[n++] = path;
+	if (verb)
+		args[n++] = (char *)verb;
+	for (i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	if (strchr(path, '/'))
+		execv(path, args);
+	else
+		execvp(path, args);
+	diag_error("cannot run '%s': %s", path, strerror(errno));
+	free(args);
+	free(path);
+	return EXIT_FAIL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const stages[] = {"fetch", "normalize", "reconcile",
+	                                     "emit"};
+	struct cli cli;
+	const char *verb;
+	size_t i;
+
+	cli_init(&cli, argv[0], usage, help);
+	if (argc < 2)
+		return cli_usage_error(&cli, "missing command");
+	verb = argv[1];
+	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0)
+		return -cli_option(&cli, 'h', NULL) - 1;
+	if (strcmp(verb, "--version") == 0 || strcmp(verb, "-V") == 0)
+		return -cli_option(&cli, 'V', NULL) - 1;
+	if (strcmp(verb, "run") == 0)
+		return cmd_run(&cli, argc - 1, argv + 1);
+	if (strcmp(verb, "config") == 0)
+		return cmd_config(&cli, argc - 1, argv + 1);
+	if (strcmp(verb, "trace") == 0)
+		return dispatch("provstat-audit", "trace", argc - 1, argv + 1);
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		if (strcmp(verb, stages[i]) == 0) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "provstat-%s", verb);
+			return dispatch(name, NULL, argc - 1, argv + 1);
+		}
+	}
+	return cli_usage_error(&cli, "unknown command '%s'", verb);
+}

@@ -1,0 +1,478 @@
+/* emit — see emit.h.  A store friend: it runs its own queries. */
+#include "emit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "atomic_file.h"
+#include "csv_writer.h"
+#include "diag.h"
+#include "fileio.h"
+#include "hash.h"
+#include "number.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define MANIFEST_MAX (1u << 20)
+
+static const char *const release_files[] = {"indicators.csv", "sources.csv"};
+
+struct emit {
+	const struct config *cfg;
+	struct store *st;
+	const char *out;
+	char *tmp; /* the release being written */
+	char as_of[TIMEFMT_LEN];
+	struct emit_result *res;
+	struct error *err;
+};
+
+static const char *
+text_or_empty(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+static int
+write_indicators(struct emit *e)
+{
+	static const char *const header[] = {
+	        "indicator", "geo",    "period",    "value",
+	        "unit",      "flags",  "qualifier", "status",
+	        "vintage",   "source", "lineage_id"};
+	struct atomic_file af = {NULL, NULL, NULL};
+	sqlite3_stmt *s = NULL;
+	char *path = xasprintf("%s/indicators.csv", e->tmp);
+	char *prev_key = NULL;
+	int rc, ret = -1;
+
+	if (store_prepare(
+	            e->st,
+	            "SELECT indicator, geo, period, value, unit, flags, "
+	            "qualifier, status, known_from, source_id, key FROM "
+	            "value WHERE known_from <= ?1 AND (known_to IS NULL OR "
+	            "known_to > ?1) ORDER BY indicator, geo, period, "
+	            "source_id",
+	            &s, e->err) < 0 ||
+	    atomic_file_open(&af, path, e->err) < 0)
+		goto out;
+	sqlite3_bind_text(s, 1, e->as_of, -1, SQLITE_STATIC);
+	csv_writer_row(af.fp, header, sizeof(header) / sizeof(header[0]));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *row[11];
+		char num[32] = "";
+		char *key;
+		int i;
+
+		for (i = 0; i < 11; i++)
+			row[i] = text_or_empty(s, i);
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			number_format_shortest(sqlite3_column_double(s, 3),
+			                       num);
+		row[3] = num;
+		/* Validation: one value per indicator, geo and period. */
+		key = xasprintf("%s\037%s\037%s", row[0], row[1], row[2]);
+		if (prev_key && strcmp(prev_key, key) == 0) {
+			error_set(e->err,
+			          "validation: %s %s %s appears twice in the "
+			          "release",
+			          row[0], row[1], row[2]);
+			free(key);
+			goto out;
+		}
+		free(prev_key);
+		prev_key = key;
+		if (!*row[10]) {
+			error_set(e->err,
+			          "validation: %s %s %s has no lineage id",
+			          row[0], row[1], row[2]);
+			goto out;
+		}
+		csv_writer_row(af.fp, row, 11);
+		e->res->values++;
+	}
+	if (rc != SQLITE_DONE) {
+		error_set(e->err, "store: cannot read values: %s",
+		          sqlite3_errmsg(store_db(e->st)));
+		goto out;
+	}
+	if (atomic_file_commit(&af, e->err) < 0)
+		goto out;
+	ret = 0;
+out:
+	atomic_file_abort(&af);
+	sqlite3_finalize(s);
+	free(prev_key);
+	free(path);
+	return ret;
+}
+
+/*
+ * A source's state as of e->as_of: its newest good snapshot, when that
+ * snapshot was first retrieved, and whether the newest attempt failed.
+ * Only the first retrieval goes into the release: re-checking an unchanged
+ * document must not change the release.
+ */
+static int
+write_sources(struct emit *e)
+{
+	static const char *const header[] = {
+	        "source",   "publisher",    "title",           "grade",
+	        "status",   "retrieved_at", "snapshot_sha256", "url",
+	        "citation", "licence"};
+	struct atomic_file af = {NULL, NULL, NULL};
+	sqlite3_stmt *good = NULL, *last = NULL;
+	char *path = xasprintf("%s/sources.csv", e->tmp);
+	time_t now = timefmt_now();
+	size_t i;
+	int ret = -1;
+
+	if (store_prepare(
+	            e->st,
+	            "SELECT f.snapshot_sha256, (SELECT min(g.retrieved_at) "
+	            "FROM fetch g WHERE g.source_id = f.source_id AND "
+	            "g.snapshot_sha256 = f.snapshot_sha256 AND g.id > "
+	            "coalesce((SELECT max(h.id) FROM fetch h WHERE "
+	            "h.source_id = f.source_id AND h.outcome <> 'failed' "
+	            "AND h.snapshot_sha256 <> f.snapshot_sha256 AND h.id < "
+	            "f.id), 0)) FROM fetch f WHERE f.source_id = ?1 AND "
+	            "f.outcome <> 'failed' AND f.retrieved_at <= ?2 "
+	            "ORDER BY f.id DESC LIMIT 1",
+	            &good, e->err) < 0 ||
+	    store_prepare(e->st,
+	                  "SELECT outcome FROM fetch WHERE source_id = ?1 AND "
+	                  "retrieved_at <= ?2 ORDER BY id DESC LIMIT 1",
+	                  &last, e->err) < 0 ||
+	    atomic_file_open(&af, path, e->err) < 0)
+		goto out;
+	csv_writer_row(af.fp, header, sizeof(header) / sizeof(header[0]));
+	for (i = 0; i < e->cfg->nsources; i++) {
+		const struct source_config *src = &e->cfg->sources[i];
+		const char *row[10];
+		char *sha = NULL, *at = NULL;
+		const char *status;
+		int failed_last = 0;
+
+		sqlite3_reset(good);
+		sqlite3_reset(last);
+		sqlite3_bind_text(good, 1, src->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(good, 2, e->as_of, -1, SQLITE_STATIC);
+		sqlite3_bind_text(last, 1, src->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(last, 2, e->as_of, -1, SQLITE_STATIC);
+		if (sqlite3_step(good) == SQLITE_ROW) {
+			sha = xstrdup(text_or_empty(good, 0));
+			at = xstrdup(text_or_empty(good, 1));
+		}
+		if (sqlite3_step(last) == SQLITE_ROW)
+			failed_last =
+			        strcmp(text_or_empty(last, 0), "failed") == 0;
+		if (!sha) {
+			status = "failed";
+		} else if (failed_last) {
+			status = "stale";
+		} else {
+			time_t t;
+
+			status = "fresh";
+			if (src->max_age_days &&
+			    timefmt_parse(at, 0, &t, NULL) == 0 &&
+			    (double)(now - t) > src->max_age_days * 86400.0)
+				status = "stale";
+		}
+		if (strcmp(status, "fresh") != 0)
+			e->res->stale++;
+		row[0] = src->id;
+		row[1] = src->publisher;
+		row[2] = src->title;
+		row[3] = src->grade;
+		row[4] = status;
+		row[5] = at ? at : "";
+		row[6] = sha ? sha : "";
+		row[7] = src->url;
+		row[8] = src->citation;
+		row[9] = src->licence;
+		csv_writer_row(af.fp, row, 10);
+		free(sha);
+		free(at);
+	}
+	if (atomic_file_commit(&af, e->err) < 0)
+		goto out;
+	ret = 0;
+out:
+	atomic_file_abort(&af);
+	sqlite3_finalize(good);
+	sqlite3_finalize(last);
+	free(path);
+	return ret;
+}
+
+/* Writes MANIFEST.sha256 (sha256sum -c format) and returns its digest. */
+static int
+write_manifest(struct emit *e, char digest[HASH_HEX_SIZE])
+{
+	char *text = NULL, *path = NULL;
+	size_t i, len = 0;
+	int ret = -1;
+
+	for (i = 0; i < sizeof(release_files) / sizeof(release_files[0]); i++) {
+		char sha[HASH_HEX_SIZE];
+		char *f = xasprintf("%s/%s", e->tmp, release_files[i]);
+		char *line;
+
+		if (hash_file_hex(f, sha, e->err) < 0) {
+			free(f);
+			goto out;
+		}
+		free(f);
+		line = xasprintf("%s  %s\n", sha, release_files[i]);
+		text = xrealloc(text, len + strlen(line) + 1);
+		memcpy(text + len, line, strlen(line) + 1);
+		len += strlen(line);
+		free(line);
+	}
+	path = xasprintf("%s/MANIFEST.sha256", e->tmp);
+	if (atomic_file_write(path, text, len, e->err) < 0)
+		goto out;
+	hash_hex(text, len, digest);
+	ret = 0;
+out:
+	free(text);
+	free(path);
+	return ret;
+}
+
+/* The digest of the current release's manifest, or "" when none. */
+static void
+current_manifest(const char *out, char digest[HASH_HEX_SIZE])
+{
+	char *path = xasprintf("%s/current/MANIFEST.sha256", out);
+	char *text = NULL;
+	size_t len;
+
+	digest[0] = '\0';
+	if (fileio_read(path, MANIFEST_MAX, &text, &len, NULL) == 0)
+		hash_hex(text, len, digest);
+	free(text);
+	free(path);
+}
+
+/* Removes what a crashed emit left: temporary releases and links. */
+static int
+clean_leftovers(const char *out, struct error *err)
+{
+	char *dir = xasprintf("%s/releases", out);
+	DIR *d;
+	struct dirent *ent;
+	int ret = 0;
+
+	if ((d = opendir(dir))) {
+		while ((ent = readdir(d))) {
+			if (strncmp(ent->d_name, ".tmp-", 5) == 0) {
+				char *p = xasprintf("%s/%s", dir, ent->d_name);
+
+				if (fileio_remove_tree(p, err) < 0)
+					ret = -1;
+				free(p);
+			}
+		}
+		closedir(d);
+	}
+	free(dir);
+	if ((d = opendir(out))) {
+		while ((ent = readdir(d))) {
+			if (strncmp(ent->d_name, "current.tmp-", 12) == 0) {
+				char *p = xasprintf("%s/%s", out, ent->d_name);
+
+				unlink(p);
+				free(p);
+			}
+		}
+		closedir(d);
+	}
+	return ret;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Keeps the newest cfg->keep_releases releases (names sort by time). */
+static int
+prune(struct emit *e)
+{
+	char *dir = xasprintf("%s/releases", e->out);
+	char **names = NULL;
+	size_t n = 0, i;
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	int ret = 0;
+
+	if (!d) {
+		free(dir);
+		return 0;
+	}
+	while ((ent = readdir(d))) {
+		if (ent->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(ent->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < n; i++) {
+		if (n - i > (size_t)e->cfg->keep_releases &&
+		    strcmp(names[i], e->res->release_id) != 0) {
+			char *p = xasprintf("%s/%s", dir, names[i]);
+
+			if (fileio_remove_tree(p, e->err) < 0)
+				ret = -1;
+			else
+				e->res->pruned++;
+			free(p);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return ret;
+}
+
+/* Renames the finished release into place and points current at it. */
+static int
+publish(struct emit *e, const char *digest)
+{
+	char stamp[20];
+	char *rel_dir = NULL, *final = NULL, *link_tmp = NULL, *target = NULL;
+	char *current = NULL;
+	struct tm tm;
+	time_t now = timefmt_now();
+	int ret = -1;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(e->res->release_id, sizeof(e->res->release_id), "%s-%.12s",
+	         stamp, digest);
+	rel_dir = xasprintf("%s/releases", e->out);
+	final = xasprintf("%s/%s", rel_dir, e->res->release_id);
+	if (fileio_exists(final)) {
+		error_set(e->err, "release '%s' exists already", final);
+		goto out;
+	}
+	if (fileio_fsync_dir(e->tmp, e->err) < 0)
+		goto out;
+	if (rename(e->tmp, final) < 0) {
+		error_set(e->err, "cannot rename '%s' to '%s': %s", e->tmp,
+		          final, strerror(errno));
+		goto out;
+	}
+	if (fileio_fsync_dir(rel_dir, e->err) < 0)
+		goto out;
+	/* current -> releases/<id>, switched with one rename. */
+	link_tmp = xasprintf("%s/current.tmp-%ld", e->out, (long)getpid());
+	target = xasprintf("releases/%s", e->res->release_id);
+	current = xasprintf("%s/current", e->out);
+	unlink(link_tmp);
+	if (symlink(target, link_tmp) < 0) {
+		error_set(e->err, "cannot create link '%s': %s", link_tmp,
+		          strerror(errno));
+		goto out;
+	}
+	if (rename(link_tmp, current) < 0) {
+		error_set(e->err, "cannot rename '%s' to '%s': %s", link_tmp,
+		          current, strerror(errno));
+		unlink(link_tmp);
+		goto out;
+	}
+	if (fileio_fsync_dir(e->out, e->err) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(rel_dir);
+	free(final);
+	free(link_tmp);
+	free(target);
+	free(current);
+	return ret;
+}
+
+int
+emit_run(const struct config *cfg, struct store *st, const char *out_dir,
+         const struct emit_options *opt, struct emit_result *res,
+         struct error *err)
+{
+	struct emit e;
+	char digest[HASH_HEX_SIZE], cur[HASH_HEX_SIZE];
+	char *rel_dir = NULL, *msg = NULL;
+	int64_t run_id;
+	time_t t;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&e, 0, sizeof(e));
+	e.cfg = cfg;
+	e.st = st;
+	e.out = out_dir;
+	e.res = res;
+	e.err = err;
+	if (opt->as_of) {
+		if (timefmt_parse(opt->as_of, 1, &t, err) < 0)
+			return error_prefix(err, "--as-of");
+	} else {
+		t = timefmt_now();
+	}
+	timefmt_format(t, e.as_of);
+	if (store_run_start(st, "emit", cfg->hash, &run_id, err) < 0)
+		return -1;
+	rel_dir = xasprintf("%s/releases", out_dir);
+	if (fileio_mkdirs(rel_dir, 0755, err) < 0 ||
+	    clean_leftovers(out_dir, err) < 0)
+		goto out;
+	e.tmp = xasprintf("%s/.tmp-%ld", rel_dir, (long)getpid());
+	if (fileio_mkdirs(e.tmp, 0755, err) < 0)
+		goto out;
+	if (write_indicators(&e) < 0 || write_sources(&e) < 0 ||
+	    write_manifest(&e, digest) < 0)
+		goto out;
+	current_manifest(out_dir, cur);
+	if (strcmp(cur, digest) == 0) {
+		res->nothing_new = 1;
+		ret = 0;
+		goto out;
+	}
+	if (publish(&e, digest) < 0)
+		goto out;
+	if (prune(&e) < 0)
+		diag_warn("%s", err->msg); /* the release is published */
+	ret = 0;
+out:
+	if (e.tmp && fileio_exists(e.tmp)) {
+		struct error ignored;
+
+		fileio_remove_tree(e.tmp, &ignored);
+	}
+	msg = res->nothing_new
+	              ? xstrdup("identical to the current release")
+	              : xasprintf("release %s: %zu values, %zu sources not "
+	                          "fresh",
+	                          res->release_id, res->values, res->stale);
+	store_run_finish(st, run_id,
+	                 ret < 0            ? "failed"
+	                 : res->nothing_new ? "nothing-new"
+	                                    : "ok",
+	                 NULL, ret < 0 ? err->msg : msg, NULL);
+	free(msg);
+	free(e.tmp);
+	free(rel_dir);
+	return ret;
+}

@@ -1,0 +1,272 @@
+/* normalize — see normalize.h.  A store friend: it runs its own queries. */
+#include "normalize.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "archive.h"
+#include "csv_format.h"
+#include "diag.h"
+#include "observation.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+typedef int (*format_parse_fn)(const struct source_config *src, FILE *fp,
+                               const struct obs_sink *sink,
+                               struct problems *probs, struct error *err);
+
+static const struct {
+	const char *name;
+	format_parse_fn parse;
+} formats[] = {
+        {"csv", csv_format_parse},
+};
+
+struct loader {
+	struct store *st;
+	sqlite3_stmt *ins;
+	int64_t parse_id;
+	long seq;
+};
+
+static int
+loader_add(void *ctx, const struct observation *o, struct error *err)
+{
+	struct loader *l = ctx;
+	sqlite3_stmt *s = l->ins;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, l->parse_id);
+	sqlite3_bind_int64(s, 2, ++l->seq);
+	sqlite3_bind_text(s, 3, o->measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, o->raw_geo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, o->raw_period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, o->raw_value, -1, SQLITE_STATIC);
+	if (o->num.missing)
+		sqlite3_bind_null(s, 7);
+	else
+		sqlite3_bind_double(s, 7, o->num.value);
+	sqlite3_bind_text(s, 8, o->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 9, o->num.scale);
+	sqlite3_bind_int(s, 10, o->num.decimals);
+	sqlite3_bind_text(s, 11, o->num.flags, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, o->num.qualifier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 13, o->locator, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 14, o->line);
+	sqlite3_bind_int64(s, 15, o->col);
+	if (o->byte_offset >= 0) {
+		sqlite3_bind_int64(s, 16, o->byte_offset);
+		sqlite3_bind_int64(s, 17, (sqlite3_int64)o->byte_length);
+	} else {
+		sqlite3_bind_null(s, 16);
+		sqlite3_bind_null(s, 17);
+	}
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return error_set(err, "store: cannot insert observation: %s",
+		                 sqlite3_errmsg(store_db(l->st)));
+	return 0;
+}
+
+static format_parse_fn
+format_for(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return formats[i].parse;
+	return NULL;
+}
+
+static void
+report_problems(const struct source_config *src, const char *sha,
+                const struct problems *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->kept; i++)
+		diag_error("%s: %s", src->id, p->msg[i]);
+	if (p->total > p->kept)
+		diag_error("%s: ... and %zu more problems", src->id,
+		           p->total - p->kept);
+	diag_error("%s: snapshot %.12s of '%s' rejected (%zu problem%s); "
+	           "nothing loaded",
+	           src->id, sha, src->url, p->total, p->total == 1 ? "" : "s");
+}
+
+/* Loads one snapshot.  Returns 1 loaded, 0 rejected, -1 store failure. */
+static int
+load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
+              const struct source_config *src, const char *sha,
+              struct normalize_result *res, struct error *err)
+{
+	struct loader l = {st, NULL, 0, 0};
+	struct obs_sink sink = {loader_add, &l};
+	struct problems probs;
+	sqlite3_stmt *s = NULL;
+	char *path = archive_path(out_dir, sha);
+	char now[TIMEFMT_LEN];
+	FILE *fp = NULL;
+	format_parse_fn parse = format_for(src->format);
+	int ret = -1;
+
+	memset(&probs, 0, sizeof(probs));
+	if (!parse) {
+		/* config_load() accepts only formats listed here. */
+		error_set(err, "%s: no parser for format '%s'", src->id,
+		          src->format);
+		goto out;
+	}
+	fp = fopen(path, "rb");
+	if (!fp) {
+		error_set(err, "%s: cannot open archived snapshot '%s': %s",
+		          src->id, path, strerror(errno));
+		goto out;
+	}
+	timefmt_format(timefmt_now(), now);
+	if (store_begin(st, err) < 0)
+		goto out;
+	if (store_prepare(st,
+	                  "INSERT INTO parse (run_id, source_id, "
+	                  "snapshot_sha256, source_config_hash, observations, "
+	                  "parsed_at) VALUES (?, ?, ?, ?, 0, ?)",
+	                  &s, err) < 0)
+		goto rollback;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, src->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, src->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		error_set(err, "store: cannot record parse: %s",
+		          sqlite3_errmsg(store_db(st)));
+		goto rollback;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	l.parse_id = sqlite3_last_insert_rowid(store_db(st));
+	if (store_prepare(st,
+	                  "INSERT INTO observation (parse_id, seq, measure, "
+	                  "raw_geo, raw_period, raw_value, value, unit, scale, "
+	                  "decimals, flags, qualifier, locator, line, col, "
+	                  "byte_offset, byte_length) VALUES (?, ?, ?, ?, ?, ?, "
+	                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                  &l.ins, err) < 0)
+		goto rollback;
+	if (parse(src, fp, &sink, &probs, err) < 0)
+		goto rollback;
+	if (probs.total > 0) {
+		store_rollback(st);
+		report_problems(src, sha, &probs);
+		res->rejected++;
+		ret = 0;
+		goto out;
+	}
+	if (l.seq == 0) {
+		problems_add(&probs, "the document holds no observations");
+		store_rollback(st);
+		report_problems(src, sha, &probs);
+		res->rejected++;
+		ret = 0;
+		goto out;
+	}
+	if (store_prepare(st, "UPDATE parse SET observations = ? WHERE id = ?",
+	                  &s, err) < 0)
+		goto rollback;
+	sqlite3_bind_int64(s, 1, l.seq);
+	sqlite3_bind_int64(s, 2, l.parse_id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		error_set(err, "store: cannot record parse: %s",
+		          sqlite3_errmsg(store_db(st)));
+		goto rollback;
+	}
+	if (store_commit(st, err) < 0)
+		goto rollback;
+	res->snapshots++;
+	res->observations += (size_t)l.seq;
+	diag_verbose("%s: %ld observations from snapshot %.12s", src->id, l.seq,
+	             sha);
+	ret = 1;
+	goto out;
+rollback:
+	store_rollback(st);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(l.ins);
+	problems_release(&probs);
+	if (fp)
+		fclose(fp);
+	free(path);
+	return ret;
+}
+
+int
+normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
+              struct normalize_result *res, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t run_id;
+	size_t i;
+	char *msg;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (store_run_start(st, "normalize", cfg->hash, &run_id, err) < 0)
+		return -1;
+	/* The snapshots of a source not yet read under its current config,
+	 * oldest first. */
+	if (store_prepare(st,
+	                  "SELECT f.snapshot_sha256 FROM fetch f "
+	                  "WHERE f.source_id = ?1 AND f.outcome <> 'failed' "
+	                  "AND NOT EXISTS (SELECT 1 FROM parse p WHERE "
+	                  "p.source_id = f.source_id AND p.snapshot_sha256 = "
+	                  "f.snapshot_sha256 AND p.source_config_hash = ?2) "
+	                  "GROUP BY f.snapshot_sha256 ORDER BY min(f.id)",
+	                  &s, err) < 0)
+		goto out;
+	for (i = 0; i < cfg->nsources; i++) {
+		const struct source_config *src = &cfg->sources[i];
+		char **shas = NULL;
+		size_t n = 0, k;
+		int rc;
+
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			shas = xreallocarray(shas, n + 1, sizeof(*shas));
+			shas[n++] = xstrdup(
+			        (const char *)sqlite3_column_text(s, 0));
+		}
+		rc = rc == SQLITE_DONE ? 0 : -1;
+		if (rc < 0)
+			error_set(err, "store: cannot list snapshots: %s",
+			          sqlite3_errmsg(store_db(st)));
+		sqlite3_reset(s);
+		for (k = 0; k < n && rc == 0; k++)
+			if (load_snapshot(st, run_id, out_dir, src, shas[k],
+			                  res, err) < 0)
+				rc = -1;
+		for (k = 0; k < n; k++)
+			free(shas[k]);
+		free(shas);
+		if (rc < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	msg = xasprintf("%zu snapshots, %zu observations, %zu rejected",
+	                res->snapshots, res->observations, res->rejected);
+	store_run_finish(st, run_id,
+	                 ret < 0 || res->rejected ? "failed"
+	                 : res->snapshots         ? "ok"
+	                                          : "nothing-new",
+	                 NULL, ret < 0 ? err->msg : msg, NULL);
+	free(msg);
+	return ret;
+}

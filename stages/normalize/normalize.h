@@ -1,0 +1,31 @@
+/*
+ * normalize — turns every archived snapshot not yet read under its source's
+ * current config into observations.
+ *
+ * Each snapshot loads in one transaction or not at all: a document with any
+ * problem loads nothing, and every problem is reported with the source and
+ * the place ("ncmec-by-country: line 14 col 22: cannot parse '12,5a' as a
+ * number: ...").  Re-running with nothing new does nothing.
+ */
+#ifndef PROVSTAT_NORMALIZE_H
+#define PROVSTAT_NORMALIZE_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+#include "store.h"
+
+struct normalize_result {
+	size_t snapshots; /* loaded */
+	size_t observations;
+	size_t rejected; /* snapshots with problems */
+};
+
+/* Returns -1 when the run cannot go on (store failure); a rejected
+ * snapshot is counted and reported through diag. */
+int normalize_run(const struct config *cfg, struct store *st,
+                  const char *out_dir, struct normalize_result *res,
+                  struct error *err);
+
+#endif

@@ -1,0 +1,60 @@
+/* provstat-reconcile — observations to canonical indicator values. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "reconcile.h"
+
+static const char usage[] = "usage: provstat-reconcile [-qv] [-c FILE] "
+                            "[-o DIR]\n";
+
+static const char help[] =
+        "usage: provstat-reconcile [-qv] [-c FILE] [-o DIR]\n"
+        "\n"
+        "Map observations to canonical indicators, codes and periods through\n"
+        "the crosswalks in the config, and record their vintages and lineage.\n"
+        "Every unmapped code is listed with its source and locator.\n"
+        "\n"
+        "options:\n" CLI_COMMON_HELP "\n" CLI_EXIT_HELP;
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_LONG_OPTIONS,
+	                                         {NULL, 0, NULL, 0}};
+	struct reconcile_result res;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	struct error err;
+	struct cli cli;
+	int c, rc, status = EXIT_FAIL;
+
+	cli_init(&cli, argv[0], usage, help);
+	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
+	                        NULL)) != -1) {
+		if ((rc = cli_option(&cli, c, optarg)) < 0)
+			return -rc - 1;
+		if (rc == 0)
+			return cli_usage_error(&cli, "unknown option");
+	}
+	if (optind != argc)
+		return cli_usage_error(&cli, "unexpected argument '%s'",
+		                       argv[optind]);
+	error_clear(&err);
+	if (cli_open(&cli, &cfg, &st, &err) < 0 ||
+	    reconcile_run(cfg, st, &res, &err) < 0) {
+		diag_error("%s", err.msg);
+		goto out;
+	}
+	if (res.nothing_new)
+		diag_info("nothing new to reconcile");
+	else
+		diag_info("%zu values (%zu current), %zu observations "
+		          "excluded by the geo crosswalk",
+		          res.values, res.current, res.excluded);
+	status = EXIT_OK;
+out:
+	store_close(st);
+	config_free(cfg);
+	return status;
+}

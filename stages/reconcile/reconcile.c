@@ -1,0 +1,648 @@
+/* reconcile — see reconcile.h.  A store friend: it runs its own queries. */
+#include "reconcile.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "geo.h"
+#include "hash.h"
+#include "json.h"
+#include "period.h"
+#include "xalloc.h"
+
+#define MAX_REPORTED 50
+
+/* One step of a source's timeline: a snapshot that became current. */
+struct step {
+	char *time;
+	int64_t parse_id;
+};
+
+struct timeline {
+	struct step *steps;
+	size_t n;
+};
+
+struct rc {
+	const struct config *cfg;
+	struct store *st;
+	struct geo_table *geo;
+	struct reconcile_result *res;
+	struct error *err;
+	sqlite3_stmt *ins_m;
+	sqlite3_stmt *ins_lineage;
+	sqlite3_stmt *get_lineage;
+	sqlite3_stmt *ins_value;
+	int64_t *lineage_of; /* per crosswalk entry, 0 until made */
+};
+
+static void
+timeline_release(struct timeline *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->steps[i].time);
+	free(t->steps);
+	t->steps = NULL;
+	t->n = 0;
+}
+
+__attribute__((format(printf, 2, 3))) static void
+problem(struct rc *r, const char *fmt, ...)
+{
+	char buf[ERROR_MSG_MAX];
+	va_list ap;
+
+	if (r->res->problems++ >= MAX_REPORTED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error("%s", buf);
+}
+
+static int
+db_fail(struct rc *r, const char *what)
+{
+	return error_set(r->err, "store: %s: %s", what,
+	                 sqlite3_errmsg(store_db(r->st)));
+}
+
+/* The timeline of one source, folded into the input fingerprint. */
+static int
+load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
+              struct hash *fp)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (store_prepare(
+	            r->st,
+	            "SELECT f.retrieved_at, p.id FROM fetch f JOIN parse p "
+	            "ON p.source_id = f.source_id AND p.snapshot_sha256 = "
+	            "f.snapshot_sha256 AND p.source_config_hash = ?2 "
+	            "WHERE f.source_id = ?1 AND f.outcome <> 'failed' "
+	            "ORDER BY f.id",
+	            &s, r->err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t pid = sqlite3_column_int64(s, 1);
+		char line[128];
+
+		if (t->n && t->steps[t->n - 1].parse_id == pid)
+			continue; /* same snapshot again: not a new step */
+		t->steps = xreallocarray(t->steps, t->n + 1, sizeof(*t->steps));
+		t->steps[t->n].time =
+		        xstrdup((const char *)sqlite3_column_text(s, 0));
+		t->steps[t->n].parse_id = pid;
+		t->n++;
+		snprintf(line, sizeof(line), "%s %s %lld\n", src->id,
+		         t->steps[t->n - 1].time, (long long)pid);
+		hash_update(fp, line, strlen(line));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, "cannot read the fetch timeline");
+	return 0;
+}
+
+/* The lineage row of a crosswalk entry: the recipe every value made through
+ * that entry shares. */
+static int
+lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
+            int64_t *out)
+{
+	const struct crosswalk_entry *x = &r->cfg->crosswalk[xw];
+	struct cJSON *root, *o;
+	char sha[HASH_HEX_SIZE];
+	char *text;
+	int rc;
+
+	if (r->lineage_of[xw]) {
+		*out = r->lineage_of[xw];
+		return 0;
+	}
+	root = json_new_object();
+	o = json_new_object();
+	json_add_string(o, "source", x->source);
+	json_add_string(o, "measure", x->measure);
+	json_add_string(o, "indicator", x->indicator);
+	json_add_string(o, "valid_from", x->valid_from);
+	json_add_string(o, "valid_to", x->valid_to);
+	json_add_string(o, "indicators_version", r->cfg->indicators_version);
+	json_add_item(root, "crosswalk", o);
+	o = json_new_object();
+	json_add_string(o, "aliases_version", geo_table_version(r->geo));
+	json_add_string(o, "tables_sha256", geo_table_hash(r->geo));
+	json_add_item(root, "geo", o);
+	o = json_new_object();
+	json_add_string(o, "rule", "as published");
+	json_add_string(o, "unit", ind->unit);
+	json_add_item(root, "unit", o);
+	o = json_new_object();
+	json_add_string(o, "rule", "canonical period");
+	json_add_item(root, "period", o);
+	o = json_new_object();
+	json_add_string(o, "rule", "single source");
+	json_add_item(root, "conflict", o);
+	text = json_print(root, 0);
+	json_delete(root);
+	hash_hex(text, strlen(text), sha);
+
+	sqlite3_reset(r->ins_lineage);
+	sqlite3_bind_text(r->ins_lineage, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ins_lineage, 2, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(r->ins_lineage);
+	sqlite3_reset(r->get_lineage);
+	sqlite3_bind_text(r->get_lineage, 1, sha, -1, SQLITE_STATIC);
+	if (rc != SQLITE_DONE || sqlite3_step(r->get_lineage) != SQLITE_ROW) {
+		free(text);
+		return db_fail(r, "cannot record lineage");
+	}
+	*out = r->lineage_of[xw] = sqlite3_column_int64(r->get_lineage, 0);
+	sqlite3_reset(r->get_lineage);
+	free(text);
+	return 0;
+}
+
+/* The crosswalk entry for (source, measure) valid for a period, or -1. */
+static long
+find_crosswalk(const struct config *cfg, const char *source,
+               const char *measure, const char *period)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ncrosswalk; i++) {
+		const struct crosswalk_entry *x = &cfg->crosswalk[i];
+
+		if (strcmp(x->source, source) || strcmp(x->measure, measure))
+			continue;
+		if (x->valid_from && strcmp(period, x->valid_from) < 0)
+			continue;
+		if (x->valid_to &&
+		    strncmp(period, x->valid_to, strlen(x->valid_to)) > 0)
+			continue;
+		return (long)i;
+	}
+	return -1;
+}
+
+/* Maps the observations of one timeline step into the temp table m. */
+static int
+map_step(struct rc *r, const struct source_config *src, size_t seq,
+         int64_t parse_id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, ret = -1;
+
+	if (store_prepare(
+	            r->st,
+	            "SELECT id, measure, raw_geo, raw_period, value, unit, "
+	            "flags, qualifier, locator FROM observation WHERE "
+	            "parse_id = ? ORDER BY seq",
+	            &s, r->err) < 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, parse_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *measure = (const char *)sqlite3_column_text(s, 1);
+		const char *raw_geo = (const char *)sqlite3_column_text(s, 2);
+		const char *raw_period =
+		        (const char *)sqlite3_column_text(s, 3);
+		const char *unit = (const char *)sqlite3_column_text(s, 5);
+		const char *loc = (const char *)sqlite3_column_text(s, 8);
+		const struct indicator_config *ind;
+		struct geo_match gm;
+		struct period per;
+		struct error perr;
+		int64_t lineage = 0;
+		long xw;
+
+		if (period_parse(raw_period, &per, &perr) < 0) {
+			problem(r, "%s: %s: %s", src->id, loc, perr.msg);
+			continue;
+		}
+		xw = find_crosswalk(r->cfg, src->id, measure, per.canonical);
+		if (xw < 0) {
+			problem(r,
+			        "%s: %s: measure '%s' (period %s) maps to no "
+			        "indicator in the crosswalk",
+			        src->id, loc, measure, per.canonical);
+			continue;
+		}
+		ind = config_indicator(r->cfg, r->cfg->crosswalk[xw].indicator);
+		gm = geo_lookup(r->geo, raw_geo);
+		if (gm.rule == GEO_EXCLUDED) {
+			r->res->excluded++;
+			continue;
+		}
+		if (gm.rule == GEO_UNMAPPED) {
+			problem(r,
+			        "%s: %s: unmapped geo '%s' (add it to the "
+			        "aliases or the exclusions)",
+			        src->id, loc, raw_geo);
+			continue;
+		}
+		if (strcmp(unit, ind->unit) != 0) {
+			problem(r,
+			        "%s: %s: unit '%s' is not the unit of '%s' "
+			        "('%s'), and no conversion is declared",
+			        src->id, loc, unit, ind->id, ind->unit);
+			continue;
+		}
+		if (lineage_for(r, (size_t)xw, ind, &lineage) < 0)
+			goto out;
+		sqlite3_reset(r->ins_m);
+		sqlite3_bind_int64(r->ins_m, 1, (sqlite3_int64)seq);
+		sqlite3_bind_text(r->ins_m, 2, ind->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->ins_m, 3, gm.code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->ins_m, 4, per.canonical, -1,
+		                  SQLITE_TRANSIENT);
+		sqlite3_bind_value(r->ins_m, 5, sqlite3_column_value(s, 4));
+		sqlite3_bind_text(r->ins_m, 6, unit, -1, SQLITE_STATIC);
+		sqlite3_bind_value(r->ins_m, 7, sqlite3_column_value(s, 6));
+		sqlite3_bind_value(r->ins_m, 8, sqlite3_column_value(s, 7));
+		sqlite3_bind_int64(r->ins_m, 9, sqlite3_column_int64(s, 0));
+		sqlite3_bind_int64(r->ins_m, 10, lineage);
+		if (sqlite3_step(r->ins_m) != SQLITE_DONE) {
+			db_fail(r, "cannot stage a mapped observation");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(r, "cannot read observations");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* An open vintage while the sorted rows stream past. */
+struct vintage {
+	int open;
+	char *indicator, *geo, *period, *unit, *flags, *qualifier;
+	int has_value;
+	double value;
+	int64_t obs_id, lineage_id;
+	char *snapshot, *locator;
+	size_t first_seq, last_seq;
+};
+
+static void
+vintage_clear(struct vintage *v)
+{
+	free(v->indicator);
+	free(v->geo);
+	free(v->period);
+	free(v->unit);
+	free(v->flags);
+	free(v->qualifier);
+	free(v->snapshot);
+	free(v->locator);
+	memset(v, 0, sizeof(*v));
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+static int
+col_eq(sqlite3_stmt *s, int i, const char *v)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return strcmp(t ? (const char *)t : "", v) == 0;
+}
+
+/* Writes the vintage, superseded at step end_seq (or current if past the
+ * timeline's end). */
+static int
+vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
+              struct vintage *v, size_t end_seq)
+{
+	sqlite3_stmt *s = r->ins_value;
+	const char *known_from = t->steps[v->first_seq].time;
+	const char *known_to = end_seq < t->n ? t->steps[end_seq].time : NULL;
+	char keysrc[2048], key[HASH_HEX_SIZE];
+	char lin[32];
+
+	snprintf(lin, sizeof(lin), "%lld", (long long)v->lineage_id);
+	snprintf(keysrc, sizeof(keysrc),
+	         "%s\037%s\037%s\037%s\037%s\037%s\037%s", v->indicator, v->geo,
+	         v->period, known_from, source_id, v->snapshot, v->locator);
+	hash_hex(keysrc, strlen(keysrc), key);
+	key[RECONCILE_KEY_LEN] = '\0';
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, v->indicator, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, v->geo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, v->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, known_from, -1, SQLITE_STATIC);
+	if (known_to)
+		sqlite3_bind_text(s, 6, known_to, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 6);
+	if (v->has_value)
+		sqlite3_bind_double(s, 7, v->value);
+	else
+		sqlite3_bind_null(s, 7);
+	sqlite3_bind_text(s, 8, v->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, v->flags, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, v->qualifier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, v->has_value ? "published" : "not available",
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, source_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 13, v->lineage_id);
+	sqlite3_bind_int64(s, 14, v->obs_id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_fail(r, "cannot write a value");
+	r->res->values++;
+	if (!known_to)
+		r->res->current++;
+	vintage_clear(v);
+	return 0;
+}
+
+/* Reports keys that one snapshot gives twice. */
+static int
+check_duplicates(struct rc *r, const struct source_config *src)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_prepare(
+	            r->st,
+	            "SELECT m.indicator, m.geo, m.period, "
+	            "group_concat(o.locator || ' (''' || o.raw_geo || "
+	            "''')', '; ') FROM m JOIN observation o ON o.id = "
+	            "m.obs_id GROUP BY m.seq, m.indicator, m.geo, m.period "
+	            "HAVING count(*) > 1",
+	            &s, r->err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		problem(r,
+		        "%s: %s %s %s is given more than once, and no rule "
+		        "combines them: %s",
+		        src->id, sqlite3_column_text(s, 0),
+		        sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
+		        sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(r, "cannot check duplicates");
+}
+
+/* Streams m in key order and writes the vintages of one source. */
+static int
+write_vintages(struct rc *r, const struct source_config *src,
+               const struct timeline *t)
+{
+	sqlite3_stmt *s = NULL;
+	struct vintage v;
+	int rc, ret = -1;
+
+	memset(&v, 0, sizeof(v));
+	if (store_prepare(
+	            r->st,
+	            "SELECT m.seq, m.indicator, m.geo, m.period, m.value, "
+	            "m.unit, m.flags, m.qualifier, m.obs_id, m.lineage_id, "
+	            "p.snapshot_sha256, o.locator FROM m "
+	            "JOIN observation o ON o.id = m.obs_id "
+	            "JOIN parse p ON p.id = o.parse_id "
+	            "ORDER BY m.indicator, m.geo, m.period, m.seq",
+	            &s, r->err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		size_t seq = (size_t)sqlite3_column_int64(s, 0);
+		int same_key = v.open && col_eq(s, 1, v.indicator) &&
+		               col_eq(s, 2, v.geo) && col_eq(s, 3, v.period);
+		int has_value = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		double value = sqlite3_column_double(s, 4);
+
+		if (same_key && seq == v.last_seq + 1 &&
+		    has_value == v.has_value &&
+		    (!has_value || value == v.value) && col_eq(s, 5, v.unit) &&
+		    col_eq(s, 6, v.flags) && col_eq(s, 7, v.qualifier)) {
+			v.last_seq = seq; /* unchanged in this snapshot */
+			continue;
+		}
+		if (v.open) {
+			/* Changed at seq, or dropped after last_seq. */
+			size_t end = same_key && seq == v.last_seq + 1
+			                     ? seq
+			                     : v.last_seq + 1;
+
+			if (vintage_write(r, src->id, t, &v, end) < 0)
+				goto out;
+		}
+		v.open = 1;
+		v.indicator = col_dup(s, 1);
+		v.geo = col_dup(s, 2);
+		v.period = col_dup(s, 3);
+		v.has_value = has_value;
+		v.value = value;
+		v.unit = col_dup(s, 5);
+		v.flags = col_dup(s, 6);
+		v.qualifier = col_dup(s, 7);
+		v.obs_id = sqlite3_column_int64(s, 8);
+		v.lineage_id = sqlite3_column_int64(s, 9);
+		v.snapshot = col_dup(s, 10);
+		v.locator = col_dup(s, 11);
+		v.first_seq = v.last_seq = seq;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(r, "cannot read mapped observations");
+		goto out;
+	}
+	if (v.open && vintage_write(r, src->id, t, &v, v.last_seq + 1) < 0)
+		goto out;
+	ret = 0;
+out:
+	vintage_clear(&v);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* Two sources giving the same indicator, geo and period at the same time
+ * need a conflict policy; none is declared yet, so it is a problem. */
+static int
+check_cross_source(struct rc *r)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_prepare(
+	            r->st,
+	            "SELECT a.indicator, a.geo, a.period, a.source_id, "
+	            "b.source_id FROM value a JOIN value b ON "
+	            "a.indicator = b.indicator AND a.geo = b.geo AND "
+	            "a.period = b.period AND a.source_id < b.source_id "
+	            "AND (b.known_to IS NULL OR a.known_from < b.known_to) "
+	            "AND (a.known_to IS NULL OR b.known_from < a.known_to)",
+	            &s, r->err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		problem(r,
+		        "%s %s %s is given by both '%s' and '%s', and no "
+		        "conflict policy is declared",
+		        sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+		        sqlite3_column_text(s, 2), sqlite3_column_text(s, 3),
+		        sqlite3_column_text(s, 4));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(r, "cannot check conflicts");
+}
+
+static int
+prepare_all(struct rc *r)
+{
+	if (store_exec(r->st,
+	               "CREATE TEMP TABLE IF NOT EXISTS m (seq INTEGER, "
+	               "indicator TEXT, geo TEXT, period TEXT, value REAL, "
+	               "unit TEXT, flags TEXT, qualifier TEXT, obs_id INTEGER, "
+	               "lineage_id INTEGER); DELETE FROM m;",
+	               r->err) < 0)
+		return -1;
+	if (store_prepare(r->st,
+	                  "INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                  &r->ins_m, r->err) < 0 ||
+	    store_prepare(r->st,
+	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
+	                  "(?, ?) ON CONFLICT (recipe_sha256) DO NOTHING",
+	                  &r->ins_lineage, r->err) < 0 ||
+	    store_prepare(r->st,
+	                  "SELECT id FROM lineage WHERE recipe_sha256 = ?",
+	                  &r->get_lineage, r->err) < 0 ||
+	    store_prepare(
+	            r->st,
+	            "INSERT INTO value (key, indicator, geo, period, "
+	            "known_from, known_to, value, unit, flags, qualifier, "
+	            "status, source_id, lineage_id, observation_id) "
+	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            &r->ins_value, r->err) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+finalize_all(struct rc *r)
+{
+	sqlite3_finalize(r->ins_m);
+	sqlite3_finalize(r->ins_lineage);
+	sqlite3_finalize(r->get_lineage);
+	sqlite3_finalize(r->ins_value);
+	r->ins_m = r->ins_lineage = r->get_lineage = r->ins_value = NULL;
+}
+
+int
+reconcile_run(const struct config *cfg, struct store *st,
+              struct reconcile_result *res, struct error *err)
+{
+	struct rc r;
+	struct timeline *tl = NULL;
+	struct hash *fp = hash_new();
+	char input[HASH_HEX_SIZE];
+	char *last = NULL, *msg = NULL;
+	int64_t run_id;
+	size_t i;
+	int ret = -1, began = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.st = st;
+	r.res = res;
+	r.err = err;
+	if (store_run_start(st, "reconcile", cfg->hash, &run_id, err) < 0) {
+		hash_free(fp);
+		return -1;
+	}
+	if (geo_table_load(&r.geo, cfg->iso_codes_path, cfg->geo_aliases_path,
+	                   err) < 0)
+		goto out;
+	hash_update(fp, cfg->hash, strlen(cfg->hash));
+	hash_update(fp, geo_table_hash(r.geo), 64);
+	tl = xcalloc(cfg->nsources ? cfg->nsources : 1, sizeof(*tl));
+	for (i = 0; i < cfg->nsources; i++)
+		if (load_timeline(&r, &cfg->sources[i], &tl[i], fp) < 0)
+			goto out;
+	hash_final_hex(fp, input);
+	if (store_last_input(st, "reconcile", &last, err) < 0)
+		goto out;
+	if (last && strcmp(last, input) == 0) {
+		res->nothing_new = 1;
+		ret = 0;
+		goto out;
+	}
+
+	r.lineage_of = xcalloc(cfg->ncrosswalk + 1, sizeof(*r.lineage_of));
+	if (store_begin(st, err) < 0)
+		goto out;
+	began = 1;
+	if (store_exec(st, "DELETE FROM value", err) < 0 || prepare_all(&r) < 0)
+		goto out;
+	for (i = 0; i < cfg->nsources; i++) {
+		const struct source_config *src = &cfg->sources[i];
+		size_t k;
+
+		if (tl[i].n == 0)
+			continue;
+		for (k = 0; k < tl[i].n; k++)
+			if (map_step(&r, src, k, tl[i].steps[k].parse_id) < 0)
+				goto out;
+		if (check_duplicates(&r, src) < 0 ||
+		    write_vintages(&r, src, &tl[i]) < 0 ||
+		    store_exec(st, "DELETE FROM m", err) < 0)
+			goto out;
+	}
+	if (check_cross_source(&r) < 0)
+		goto out;
+	if (res->problems) {
+		if (res->problems > MAX_REPORTED)
+			diag_error("... and %zu more problems",
+			           res->problems - MAX_REPORTED);
+		error_set(err,
+		          "%zu problem%s in the observations; no values "
+		          "changed",
+		          res->problems, res->problems == 1 ? "" : "s");
+		goto out;
+	}
+	finalize_all(&r);
+	if (store_commit(st, err) < 0)
+		goto out;
+	began = 0;
+	ret = 0;
+out:
+	finalize_all(&r);
+	if (began)
+		store_rollback(st);
+	msg = xasprintf("%zu values (%zu current), %zu excluded", res->values,
+	                res->current, res->excluded);
+	store_run_finish(st, run_id,
+	                 ret < 0            ? "failed"
+	                 : res->nothing_new ? "nothing-new"
+	                                    : "ok",
+	                 ret < 0 ? NULL : input, ret < 0 ? err->msg : msg,
+	                 NULL);
+	free(msg);
+	free(last);
+	for (i = 0; tl && i < cfg->nsources; i++)
+		timeline_release(&tl[i]);
+	free(tl);
+	free(r.lineage_of);
+	geo_table_free(r.geo);
+	hash_free(fp);
+	return ret;
+}
