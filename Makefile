@@ -81,6 +81,8 @@ ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c
 .PHONY: all run check unit e2e banned checkstyle format install uninstall \
 	clean distclean help FORCE
 .DEFAULT_GOAL := all
+# Keep every object: main.o files are intermediates of pattern rules.
+.SECONDARY:
 
 all: $(PROGRAMS)
 
@@ -120,12 +122,14 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 
 $(LIBPROVSTAT): $(COMMON_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 define stage_rules
 $(call stage_lib,$(1)): $(patsubst %.c,$(B)/%.o,$(call stage_src,$(1)))
 	@rm -f $$@
-	$$(AR) rcs $$@ $$^
+	@$$(if $$(Q),echo "  AR      $$@")
+	$$(Q)$$(AR) rcs $$@ $$^
 endef
 $(foreach s,$(STAGES) driver,$(eval $(call stage_rules,$(s))))
 

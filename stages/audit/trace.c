@@ -169,7 +169,7 @@ load_fetch(struct store *st, const char *source, const char *sha,
 	            "SELECT url, effective_url, retrieved_at, http_status, "
 	            "etag, last_modified, content_type, outcome FROM fetch "
 	            "WHERE source_id = ? AND snapshot_sha256 = ? AND "
-	            "retrieved_at <= ? ORDER BY id DESC LIMIT 1",
+	            "retrieved_at >= ? ORDER BY id LIMIT 1",
 	            &s, err) < 0)
 		return -1;
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);

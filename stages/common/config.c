@@ -71,9 +71,15 @@ cfg_keys(struct cfg *c, const struct cJSON *obj, const char *what,
 		for (a = allowed; *a; a++)
 			if (strcmp(*a, json_key(m)) == 0)
 				break;
-		if (!*a)
-			return cfg_fail(c, m, json_key(m), "unknown key in %s",
-			                what);
+		if (!*a) {
+			int line, col;
+
+			json_doc_where_key(c->doc, m, &line, &col);
+			return error_set(c->err,
+			                 "%s:%d:%d: '%s': unknown key in %s",
+			                 json_doc_name(c->doc), line, col,
+			                 json_key(m), what);
+		}
 	}
 	return 0;
 }
@@ -158,6 +164,32 @@ config_valid_id(const char *id)
 	return 1;
 }
 
+/* A file:// URL for an absolute path, percent-encoding all but unreserved
+ * characters and '/'. */
+static char *
+file_url(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xmalloc(7 + 3 * strlen(path) + 1), *o = out;
+
+	memcpy(o, "file://", 7);
+	o += 7;
+	for (; *path; path++) {
+		unsigned char ch = (unsigned char)*path;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~/", ch)) {
+			*o++ = (char)ch;
+		} else {
+			*o++ = '%';
+			*o++ = hex[ch >> 4];
+			*o++ = hex[ch & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /* Turns a config URL into the one fetch uses; file: paths are resolved
  * against dir.  Credentials in URLs are refused: they would end up in the
  * store, the logs and the release. */
@@ -191,17 +223,20 @@ cfg_url(struct cfg *c, const struct cJSON *node, const char *dir,
 				        "(file:///path or file:relative)");
 			path += 2;
 		}
-		joined = fileio_join(dir, path);
-		real = realpath(joined, NULL);
-		if (!real) {
-			cfg_fail(c, node, "url", "cannot resolve '%s': %s",
-			         joined, strerror(errno));
-			free(joined);
-			return -1;
-		}
-		free(joined);
-		s->fetch_url = xasprintf("file://%s", real);
+		if (!*path)
+			return cfg_fail(c, node, "url", "file URL has no path");
+		/* The directory must exist; the document need not (a missing
+		 * document is a failed fetch, not a config error). */
+		real = realpath(dir, NULL);
+		if (!real)
+			return cfg_fail(c, node, "url",
+			                "cannot resolve '%s': %s", dir,
+			                strerror(errno));
+		joined = path[0] == '/' ? xstrdup(path)
+		                        : xasprintf("%s/%s", real, path);
+		s->fetch_url = file_url(joined);
 		s->is_file = 1;
+		free(joined);
 		free(real);
 		return 0;
 	}

@@ -131,10 +131,14 @@ csv_fail(struct csv_reader *r, long line, long col, struct error *err,
 static int
 csv_add_byte(struct csv_reader *r, size_t field_start, int c, struct error *err)
 {
+	const struct csv_field *f = &r->fields[r->nfields - 1];
+
 	if (r->text.len - field_start >= r->o.max_field_bytes ||
 	    strbuf_addch(&r->text, c) < 0)
-		return csv_fail(r, r->line, r->col, err,
-		                "field is longer than the limit");
+		return error_set(err,
+		                 "line %ld col %ld: field is longer than the "
+		                 "limit of %zu bytes",
+		                 f->line, f->col, r->o.max_field_bytes);
 	return 0;
 }
 

@@ -191,7 +191,7 @@ geo_load_aliases(struct geo_table *t, const char *path, struct hash *h,
 		if (strcmp(k, "version") && strcmp(k, "comment") &&
 		    strcmp(k, "codes") && strcmp(k, "aliases") &&
 		    strcmp(k, "exclude")) {
-			json_doc_where(doc, m, &line, &col);
+			json_doc_where_key(doc, m, &line, &col);
 			error_set(err, "%s:%d:%d: '%s': unknown key", path,
 			          line, col, k);
 			goto out;
@@ -206,7 +206,7 @@ geo_load_aliases(struct geo_table *t, const char *path, struct hash *h,
 	/* Extra codes: {"XK": "Kosovo", "EU27_2020": "..."} */
 	for (m = json_child(json_get(root, "codes")); m; m = json_next(m)) {
 		if (!json_string(m)) {
-			json_doc_where(doc, m, &line, &col);
+			json_doc_where_key(doc, m, &line, &col);
 			error_set(err, "%s:%d:%d: '%s': must be a name", path,
 			          line, col, json_key(m));
 			goto out;
@@ -219,7 +219,7 @@ geo_load_aliases(struct geo_table *t, const char *path, struct hash *h,
 		const char *code = json_string(m);
 		size_t i;
 
-		json_doc_where(doc, m, &line, &col);
+		json_doc_where_key(doc, m, &line, &col);
 		if (!code) {
 			error_set(err, "%s:%d:%d: '%s': must be a code", path,
 			          line, col, json_key(m));
@@ -239,7 +239,7 @@ geo_load_aliases(struct geo_table *t, const char *path, struct hash *h,
 	}
 	for (m = json_child(json_get(root, "exclude")); m; m = json_next(m)) {
 		if (!json_string(m) || !*json_string(m)) {
-			json_doc_where(doc, m, &line, &col);
+			json_doc_where_key(doc, m, &line, &col);
 			error_set(err, "%s:%d:%d: '%s': needs a reason", path,
 			          line, col, json_key(m));
 			goto out;

@@ -28,8 +28,10 @@ json_oom(void)
 
 struct json_pos {
 	const cJSON *node;
-	int line;
+	int line; /* where the value starts */
 	int col;
+	int key_line; /* where its key starts (object members), else 0 */
+	int key_col;
 };
 
 struct json_doc {
@@ -83,7 +85,7 @@ json_scan_ws(struct json_scan *s)
 }
 
 static void
-json_record(struct json_scan *s, const cJSON *node)
+json_record(struct json_scan *s, const cJSON *node, int key_line, int key_col)
 {
 	struct json_doc *d = s->doc;
 
@@ -94,6 +96,8 @@ json_record(struct json_scan *s, const cJSON *node)
 	d->pos[d->npos].node = node;
 	d->pos[d->npos].line = s->line;
 	d->pos[d->npos].col = json_scan_col(s, s->p);
+	d->pos[d->npos].key_line = key_line;
+	d->pos[d->npos].key_col = key_col;
 	d->npos++;
 }
 
@@ -120,40 +124,56 @@ json_scan_string(struct json_scan *s)
 	return 0;
 }
 
-static int
-json_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+struct json_member {
+	const char *key;
+	size_t index;
+	const cJSON *node;
+};
 
 static int
-json_check_duplicates(struct json_scan *s, const cJSON *obj, const char *at)
+json_cmp_member(const void *a, const void *b)
+{
+	const struct json_member *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Duplicate keys are an error (cJSON keeps both and the first wins on
+ * lookup); the message points at the later occurrence's key. */
+static int
+json_check_duplicates(struct json_scan *s, const cJSON *obj)
 {
 	const cJSON *c;
-	const char **keys;
-	size_t n = 0, i;
+	struct json_member *m;
+	size_t n = 0, i, k;
 	int ret = 0;
 
 	for (c = obj->child; c; c = c->next)
 		n++;
 	if (n < 2)
 		return 0;
-	keys = xreallocarray(NULL, n, sizeof(*keys));
+	m = xreallocarray(NULL, n, sizeof(*m));
 	n = 0;
-	for (c = obj->child; c; c = c->next)
-		keys[n++] = c->string;
-	qsort(keys, n, sizeof(*keys), json_cmp_str);
-	for (i = 1; i < n; i++) {
-		if (strcmp(keys[i - 1], keys[i]) == 0) {
-			char msg[256];
-
-			snprintf(msg, sizeof(msg), "duplicate key '%.200s'",
-			         keys[i]);
-			ret = json_scan_fail(s, at, msg);
-			break;
-		}
+	for (c = obj->child; c; c = c->next, n++) {
+		m[n].key = c->string;
+		m[n].index = n;
+		m[n].node = c;
 	}
-	free(keys);
+	qsort(m, n, sizeof(*m), json_cmp_member);
+	for (i = 1; i < n; i++) {
+		if (strcmp(m[i - 1].key, m[i].key) != 0)
+			continue;
+		/* Positions are still in scan order: search back. */
+		for (k = s->doc->npos; k-- > 0;)
+			if (s->doc->pos[k].node == m[i].node)
+				break;
+		ret = error_set(s->err, "%s:%d:%d: duplicate key '%.200s'",
+		                s->doc->name, s->doc->pos[k].key_line,
+		                s->doc->pos[k].key_col, m[i].key);
+		break;
+	}
+	free(m);
 	return ret;
 }
 
@@ -176,24 +196,32 @@ json_scan_number(struct json_scan *s, const cJSON *node)
 	}
 	if (!isfinite(node->valuedouble))
 		return json_scan_fail(s, start, "number is not finite");
-	if (integer && fabs(node->valuedouble) > 9007199254740992.0)
-		return json_scan_fail(s, start,
-		                      "integer beyond 2^53 cannot be kept "
-		                      "exactly");
+	if (integer && fabs(node->valuedouble) >= 9007199254740992.0) {
+		/* Exact only if the double prints back as the literal. */
+		char exact[64];
+		size_t len = (size_t)(s->p - digits);
+
+		snprintf(exact, sizeof(exact), "%.0f", fabs(node->valuedouble));
+		if (strlen(exact) != len || memcmp(exact, digits, len) != 0)
+			return json_scan_fail(s, start,
+			                      "integer beyond 2^53 cannot be "
+			                      "kept exactly");
+	}
 	return 0;
 }
 
 static int
-json_scan_value(struct json_scan *s, const cJSON *node)
+json_scan_value(struct json_scan *s, const cJSON *node, int key_line,
+                int key_col)
 {
 	const cJSON *child;
-	const char *open;
+	int kl, kc;
 
 	json_scan_ws(s);
-	json_record(s, node);
+	json_record(s, node, key_line, key_col);
 	switch (*s->p) {
 	case '{':
-		open = s->p++;
+		s->p++;
 		child = node->child;
 		for (;;) {
 			json_scan_ws(s);
@@ -203,16 +231,18 @@ json_scan_value(struct json_scan *s, const cJSON *node)
 				s->p++;
 				continue;
 			}
+			kl = s->line;
+			kc = json_scan_col(s, s->p);
 			if (json_scan_string(s) < 0)
 				return -1;
 			json_scan_ws(s);
 			s->p++; /* ':' */
-			if (json_scan_value(s, child) < 0)
+			if (json_scan_value(s, child, kl, kc) < 0)
 				return -1;
 			child = child->next;
 		}
 		s->p++;
-		return json_check_duplicates(s, node, open);
+		return json_check_duplicates(s, node);
 	case '[':
 		s->p++;
 		child = node->child;
@@ -224,7 +254,7 @@ json_scan_value(struct json_scan *s, const cJSON *node)
 				s->p++;
 				continue;
 			}
-			if (json_scan_value(s, child) < 0)
+			if (json_scan_value(s, child, 0, 0) < 0)
 				return -1;
 			child = child->next;
 		}
@@ -362,7 +392,7 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 	s.line = 1;
 	s.doc = doc;
 	s.err = err;
-	if (json_scan_value(&s, doc->root) < 0)
+	if (json_scan_value(&s, doc->root, 0, 0) < 0)
 		goto fail;
 	json_scan_ws(&s);
 	if (s.p < s.end) {
@@ -416,21 +446,40 @@ json_doc_name(const struct json_doc *doc)
 	return doc->name;
 }
 
+static const struct json_pos *
+json_doc_find(const struct json_doc *doc, const struct cJSON *node)
+{
+	struct json_pos key;
+
+	if (!doc || !node)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.node = node;
+	return bsearch(&key, doc->pos, doc->npos, sizeof(*doc->pos),
+	               json_pos_cmp);
+}
+
 void
 json_doc_where(const struct json_doc *doc, const struct cJSON *node, int *line,
                int *col)
 {
-	struct json_pos key = {node, 0, 0}, *hit;
+	const struct json_pos *hit = json_doc_find(doc, node);
 
-	*line = 0;
-	*col = 0;
-	if (!doc || !node)
-		return;
-	hit = bsearch(&key, doc->pos, doc->npos, sizeof(*doc->pos),
-	              json_pos_cmp);
-	if (hit) {
-		*line = hit->line;
-		*col = hit->col;
+	*line = hit ? hit->line : 0;
+	*col = hit ? hit->col : 0;
+}
+
+void
+json_doc_where_key(const struct json_doc *doc, const struct cJSON *node,
+                   int *line, int *col)
+{
+	const struct json_pos *hit = json_doc_find(doc, node);
+
+	if (hit && hit->key_line) {
+		*line = hit->key_line;
+		*col = hit->key_col;
+	} else {
+		json_doc_where(doc, node, line, col);
 	}
 }
 

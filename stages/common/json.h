@@ -40,6 +40,10 @@ const char *json_doc_name(const struct json_doc *doc);
 void json_doc_where(const struct json_doc *doc, const struct cJSON *node,
                     int *line, int *col);
 
+/* Where the key of an object member starts (else as json_doc_where()). */
+void json_doc_where_key(const struct json_doc *doc, const struct cJSON *node,
+                        int *line, int *col);
+
 /* Node queries; all accept NULL and then answer 0 / NULL. */
 int json_is_object(const struct cJSON *node);
 int json_is_array(const struct cJSON *node);

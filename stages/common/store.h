@@ -15,7 +15,8 @@
  *   source       the configured sources as last seen
  *   snapshot     archived documents, by SHA-256 (bytes in the archive)
  *   fetch        one row per fetch attempt
- *   parse        one row per snapshot normalized under one source config
+ *   parse        one row per snapshot read under one source config:
+ *                loaded (its observations are in) or rejected (problems)
  *   observation  what a source said, raw text and locator
  *   lineage      deduplicated recipes (rules applied)
  *   value        canonical indicator values, bitemporal

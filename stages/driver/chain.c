@@ -143,8 +143,14 @@ chain_run(const struct chain_options *o, struct error *err)
 		result = EXIT_FAIL;
 		goto out;
 	}
-	if (run_stage("normalize", o, NULL, 0, err) != EXIT_OK ||
-	    run_stage("reconcile", o, NULL, 0, err) != EXIT_OK) {
+	rc = run_stage("normalize", o, NULL, 0, err);
+	if (rc == EXIT_PARTIAL)
+		result = EXIT_PARTIAL;
+	else if (rc != EXIT_OK) {
+		result = EXIT_FAIL;
+		goto out;
+	}
+	if (run_stage("reconcile", o, NULL, 0, err) != EXIT_OK) {
 		result = EXIT_FAIL;
 		goto out;
 	}

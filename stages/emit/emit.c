@@ -146,11 +146,15 @@ write_sources(struct emit *e)
 	            "AND h.snapshot_sha256 <> f.snapshot_sha256 AND h.id < "
 	            "f.id), 0)) FROM fetch f WHERE f.source_id = ?1 AND "
 	            "f.outcome <> 'failed' AND f.retrieved_at <= ?2 "
-	            "ORDER BY f.id DESC LIMIT 1",
+	            "AND EXISTS (SELECT 1 FROM parse p WHERE p.source_id = "
+	            "f.source_id AND p.snapshot_sha256 = f.snapshot_sha256 "
+	            "AND p.source_config_hash = ?3 AND p.status = "
+	            "'loaded') ORDER BY f.id DESC LIMIT 1",
 	            &good, e->err) < 0 ||
 	    store_prepare(e->st,
-	                  "SELECT outcome FROM fetch WHERE source_id = ?1 AND "
-	                  "retrieved_at <= ?2 ORDER BY id DESC LIMIT 1",
+	                  "SELECT outcome, snapshot_sha256 FROM fetch WHERE "
+	                  "source_id = ?1 AND retrieved_at <= ?2 ORDER BY id "
+	                  "DESC LIMIT 1",
 	                  &last, e->err) < 0 ||
 	    atomic_file_open(&af, path, e->err) < 0)
 		goto out;
@@ -160,24 +164,30 @@ write_sources(struct emit *e)
 		const char *row[10];
 		char *sha = NULL, *at = NULL;
 		const char *status;
-		int failed_last = 0;
+		int failed_last = 0, newer_rejected = 0;
 
 		sqlite3_reset(good);
 		sqlite3_reset(last);
 		sqlite3_bind_text(good, 1, src->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(good, 2, e->as_of, -1, SQLITE_STATIC);
+		sqlite3_bind_text(good, 3, src->hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(last, 1, src->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(last, 2, e->as_of, -1, SQLITE_STATIC);
 		if (sqlite3_step(good) == SQLITE_ROW) {
 			sha = xstrdup(text_or_empty(good, 0));
 			at = xstrdup(text_or_empty(good, 1));
 		}
-		if (sqlite3_step(last) == SQLITE_ROW)
+		if (sqlite3_step(last) == SQLITE_ROW) {
 			failed_last =
 			        strcmp(text_or_empty(last, 0), "failed") == 0;
+			/* A newer document that could not be loaded. */
+			newer_rejected =
+			        !failed_last && sha &&
+			        strcmp(text_or_empty(last, 1), sha) != 0;
+		}
 		if (!sha) {
 			status = "failed";
-		} else if (failed_last) {
+		} else if (failed_last || newer_rejected) {
 			status = "stale";
 		} else {
 			time_t t;

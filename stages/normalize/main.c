@@ -59,7 +59,7 @@ main(int argc, char **argv)
 		          res.observations);
 	else
 		diag_info("nothing new to normalize");
-	status = EXIT_OK;
+	status = res.stale ? EXIT_PARTIAL : EXIT_OK;
 out:
 	store_close(st);
 	config_free(cfg);

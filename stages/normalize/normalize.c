@@ -12,6 +12,7 @@
 #include "csv_format.h"
 #include "diag.h"
 #include "observation.h"
+#include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -98,6 +99,57 @@ report_problems(const struct source_config *src, const char *sha,
 	           src->id, sha, src->url, p->total, p->total == 1 ? "" : "s");
 }
 
+/*
+ * Records that a snapshot was rejected under this config, with its first
+ * problems, so that it is not read again and the source shows as stale
+ * until a newer document (or a fixed config) loads.
+ */
+static int
+record_rejection(struct store *st, int64_t run_id,
+                 const struct source_config *src, const char *sha,
+                 const char *now, const struct problems *p, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct strbuf text;
+	size_t i;
+	int ret = -1;
+
+	strbuf_init(&text, 64 * 1024);
+	for (i = 0; i < p->kept; i++)
+		if (strbuf_addf(&text, "%s%s", i ? "\n" : "", p->msg[i]) < 0)
+			break;
+	if (store_begin(st, err) < 0)
+		goto out;
+	if (store_prepare(st,
+	                  "INSERT INTO parse (run_id, source_id, "
+	                  "snapshot_sha256, source_config_hash, status, "
+	                  "observations, problems, parsed_at) VALUES (?, ?, ?, "
+	                  "?, 'rejected', 0, ?, ?)",
+	                  &s, err) < 0)
+		goto rollback;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, src->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, src->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, text.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		error_set(err, "store: cannot record rejection: %s",
+		          sqlite3_errmsg(store_db(st)));
+		goto rollback;
+	}
+	if (store_commit(st, err) < 0)
+		goto rollback;
+	ret = 0;
+	goto out;
+rollback:
+	store_rollback(st);
+out:
+	sqlite3_finalize(s);
+	strbuf_release(&text);
+	return ret;
+}
+
 /* Loads one snapshot.  Returns 1 loaded, 0 rejected, -1 store failure. */
 static int
 load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
@@ -132,8 +184,9 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 		goto out;
 	if (store_prepare(st,
 	                  "INSERT INTO parse (run_id, source_id, "
-	                  "snapshot_sha256, source_config_hash, observations, "
-	                  "parsed_at) VALUES (?, ?, ?, ?, 0, ?)",
+	                  "snapshot_sha256, source_config_hash, status, "
+	                  "observations, parsed_at) VALUES (?, ?, ?, ?, "
+	                  "'loaded', 0, ?)",
 	                  &s, err) < 0)
 		goto rollback;
 	sqlite3_bind_int64(s, 1, run_id);
@@ -159,19 +212,16 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 		goto rollback;
 	if (parse(src, fp, &sink, &probs, err) < 0)
 		goto rollback;
+	if (probs.total == 0 && l.seq == 0)
+		problems_add(&probs, "the document holds no observations");
 	if (probs.total > 0) {
 		store_rollback(st);
 		report_problems(src, sha, &probs);
 		res->rejected++;
-		ret = 0;
-		goto out;
-	}
-	if (l.seq == 0) {
-		problems_add(&probs, "the document holds no observations");
-		store_rollback(st);
-		report_problems(src, sha, &probs);
-		res->rejected++;
-		ret = 0;
+		ret = record_rejection(st, run_id, src, sha, now, &probs, err) <
+		                      0
+		              ? -1
+		              : 0;
 		goto out;
 	}
 	if (store_prepare(st, "UPDATE parse SET observations = ? WHERE id = ?",
@@ -202,6 +252,47 @@ out:
 		fclose(fp);
 	free(path);
 	return ret;
+}
+
+/* Warns when a source's newest snapshot was rejected by an earlier run: its
+ * values stay those of the last loaded snapshot. */
+static int
+check_stale(struct store *st, int64_t run_id, const struct source_config *src,
+            struct normalize_result *res, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_prepare(
+	            st,
+	            "SELECT p.snapshot_sha256, p.parsed_at, p.run_id, "
+	            "p.problems FROM parse p WHERE p.source_id = ?1 AND "
+	            "p.source_config_hash = ?2 AND p.status = 'rejected' "
+	            "AND p.snapshot_sha256 = (SELECT snapshot_sha256 FROM "
+	            "fetch WHERE source_id = ?1 AND outcome <> 'failed' "
+	            "ORDER BY id DESC LIMIT 1)",
+	            &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 2) != run_id) {
+		const char *problems = (const char *)sqlite3_column_text(s, 3);
+		const char *nl = problems ? strchr(problems, '\n') : NULL;
+
+		diag_warn("%s: the newest snapshot %.12s was rejected on %s "
+		          "(%.*s); the last loaded snapshot stays in use",
+		          src->id, sqlite3_column_text(s, 0),
+		          sqlite3_column_text(s, 1),
+		          nl ? (int)(nl - problems) : 200,
+		          problems ? problems : "");
+		res->stale++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return error_set(err, "store: cannot read parses: %s",
+		                 sqlite3_errmsg(store_db(st)));
+	return 0;
 }
 
 int
@@ -254,7 +345,7 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 		for (k = 0; k < n; k++)
 			free(shas[k]);
 		free(shas);
-		if (rc < 0)
+		if (rc < 0 || check_stale(st, run_id, src, res, err) < 0)
 			goto out;
 	}
 	ret = 0;

@@ -19,11 +19,16 @@
 struct normalize_result {
 	size_t snapshots; /* loaded */
 	size_t observations;
-	size_t rejected; /* snapshots with problems */
+	size_t rejected; /* snapshots rejected by this run */
+	size_t stale; /* sources whose newest snapshot was rejected before */
 };
 
-/* Returns -1 when the run cannot go on (store failure); a rejected
- * snapshot is counted and reported through diag. */
+/*
+ * Returns -1 when the run cannot go on (store failure).  A snapshot rejected
+ * now is counted in res->rejected and its problems reported through diag; a
+ * source whose newest snapshot was rejected by an earlier run keeps its last
+ * loaded one, is counted in res->stale and reported once per run.
+ */
 int normalize_run(const struct config *cfg, struct store *st,
                   const char *out_dir, struct normalize_result *res,
                   struct error *err);

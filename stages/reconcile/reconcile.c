@@ -88,6 +88,7 @@ load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
 	            "SELECT f.retrieved_at, p.id FROM fetch f JOIN parse p "
 	            "ON p.source_id = f.source_id AND p.snapshot_sha256 = "
 	            "f.snapshot_sha256 AND p.source_config_hash = ?2 "
+	            "AND p.status = 'loaded' "
 	            "WHERE f.source_id = ?1 AND f.outcome <> 'failed' "
 	            "ORDER BY f.id",
 	            &s, r->err) < 0)

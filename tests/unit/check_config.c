@@ -1,0 +1,263 @@
+/* Tests for config: a valid configuration loads; every error names the
+ * file, the line and column, and the key. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/config.h"
+#include "common/xalloc.h"
+#include "testutil.h"
+
+static char *dir;
+
+static const char provstat_json[] =
+        "{\n"
+        "  \"provstat\": 1,\n"
+        "  \"sources_dir\": \"sources\",\n"
+        "  \"indicators\": \"indicators.json\",\n"
+        "  \"geo\": {\"iso_codes\": "
+        "\"/usr/share/iso-codes/json/iso_3166-1.json\", \"aliases\": "
+        "\"geo/aliases.json\"}\n"
+        "}\n";
+
+static const char source_json[] =
+        "{\n"
+        "  \"id\": \"src-a\",\n"
+        "  \"publisher\": \"P\",\n"
+        "  \"title\": \"T\",\n"
+        "  \"url\": \"file:../doc.csv\",\n"
+        "  \"format\": \"csv\",\n"
+        "  \"licence\": \"L\",\n"
+        "  \"citation\": \"C\",\n"
+        "  \"grade\": \"publisher\",\n"
+        "  \"columns\": {\"geo\": \"country\", \"period\": \"year\", "
+        "\"value\": \"n\"},\n"
+        "  \"constant\": {\"measure\": \"m\", \"unit\": \"reports\"}\n"
+        "}\n";
+
+static const char indicators_json[] =
+        "{\n"
+        "  \"version\": \"1\",\n"
+        "  \"indicators\": [{\"id\": \"ind\", \"title\": \"T\", \"unit\": "
+        "\"reports\", \"definition\": \"D\"}],\n"
+        "  \"crosswalk\": [{\"source\": \"src-a\", \"measure\": \"m\", "
+        "\"indicator\": \"ind\"}]\n"
+        "}\n";
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	free(tu_write(dir, "provstat.json", provstat_json));
+	free(tu_write(dir, "sources/a.json", source_json));
+	free(tu_write(dir, "indicators.json", indicators_json));
+	free(tu_write(dir, "geo/aliases.json", "{\"version\": \"1\"}"));
+	free(tu_write(dir, "doc.csv", "country,year,n\n"));
+}
+
+static void
+teardown(void)
+{
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* Replaces the first occurrence of from with to in dir/name. */
+static void
+edit(const char *name, const char *from, const char *to)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *text = tu_read(path), *at = strstr(text, from), *out;
+
+	ck_assert_msg(at != NULL, "'%s' not in %s", from, name);
+	out = xasprintf("%.*s%s%s", (int)(at - text), text, to,
+	                at + strlen(from));
+	free(tu_write(dir, name, out));
+	free(out);
+	free(text);
+	free(path);
+}
+
+/* Loads and expects failure with "<dir>/<msg>". */
+static void
+expect_error(const char *msg)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *want = xasprintf("%s/%s", dir, msg);
+
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_ptr_null(cfg);
+	ck_assert_msg(strcmp(err.msg, want) == 0, "got  '%s'\nwant '%s'",
+	              err.msg, want);
+	free(want);
+	free(path);
+}
+
+START_TEST(test_config_loads_a_valid_configuration)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	const struct source_config *s;
+
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cfg->nsources, 1);
+	s = config_source(cfg, "src-a");
+	ck_assert_ptr_nonnull(s);
+	ck_assert(s->is_file);
+	ck_assert(strncmp(s->fetch_url, "file:///", 8) == 0);
+	ck_assert(strstr(s->fetch_url, "/doc.csv") != NULL);
+	ck_assert_str_eq(s->column[FIELD_GEO], "country");
+	ck_assert_str_eq(s->constant[FIELD_UNIT], "reports");
+	ck_assert_int_eq(s->csv.delimiter, ',');
+	ck_assert_int_eq(s->number.decimal, '.');
+	ck_assert_int_eq(cfg->keep_releases, 10);
+	ck_assert_int_eq(cfg->ncrosswalk, 1);
+	ck_assert(hash_is_hex(cfg->hash));
+	ck_assert(hash_is_hex(s->hash));
+	ck_assert_ptr_nonnull(config_indicator(cfg, "ind"));
+	ck_assert_ptr_null(config_indicator(cfg, "nope"));
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_config_rejects_unknown_format)
+{
+	edit("sources/a.json", "\"csv\"", "\"xlsx\"");
+	expect_error("sources/a.json:6:13: 'format': unknown format 'xlsx'");
+}
+END_TEST
+
+START_TEST(test_config_rejects_unknown_key)
+{
+	edit("sources/a.json", "\"title\"", "\"titel\"");
+	expect_error("sources/a.json:4:3: 'titel': unknown key in a source");
+}
+END_TEST
+
+START_TEST(test_config_rejects_missing_key)
+{
+	edit("sources/a.json", "\"citation\": \"C\",", "");
+	expect_error("sources/a.json:1:1: 'citation': required key is missing");
+}
+END_TEST
+
+START_TEST(test_config_rejects_path_traversal_in_ids)
+{
+	edit("sources/a.json", "\"src-a\"", "\"../../etc\"");
+	expect_error("sources/a.json:2:9: 'id': '../../etc' is not a valid id "
+	             "(lowercase letters, digits, '.', '_', '-'; at most 64)");
+}
+END_TEST
+
+START_TEST(test_config_rejects_duplicate_source_ids)
+{
+	char *a = xasprintf("%s/sources/a.json", dir);
+	char *b = xasprintf("%s/sources/b.json", dir);
+	char *want =
+	        xasprintf("%s: duplicate source id 'src-a' (also in %s)", b, a);
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+
+	free(tu_write(dir, "sources/b.json", source_json));
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	free(a);
+	free(b);
+	free(want);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_config_rejects_credentials_in_urls)
+{
+	edit("sources/a.json", "file:../doc.csv",
+	     "https://user:secret@example.org/x.csv");
+	expect_error("sources/a.json:5:10: 'url': credentials in URLs are not "
+	             "allowed");
+}
+END_TEST
+
+START_TEST(test_config_rejects_unsupported_schemes)
+{
+	edit("sources/a.json", "file:../doc.csv", "gopher://example.org/x");
+	expect_error("sources/a.json:5:10: 'url': unsupported URL scheme in "
+	             "'gopher://example.org/x' (https, http or file)");
+}
+END_TEST
+
+START_TEST(test_config_rejects_remote_file_urls)
+{
+	edit("sources/a.json", "file:../doc.csv", "file://host/doc.csv");
+	expect_error("sources/a.json:5:10: 'url': file URLs must be local "
+	             "(file:///path or file:relative)");
+}
+END_TEST
+
+START_TEST(test_config_rejects_unknown_grade)
+{
+	edit("sources/a.json", "\"publisher\",\n  \"columns\"",
+	     "\"rumour\",\n  \"columns\"");
+	expect_error("sources/a.json:9:12: 'grade': unknown evidence grade "
+	             "'rumour' (publisher, press, report, unpublished)");
+}
+END_TEST
+
+START_TEST(test_config_rejects_unmapped_field)
+{
+	edit("sources/a.json", "\"unit\": \"reports\"", "\"x\": \"y\"");
+	expect_error("sources/a.json:11:32: 'x': unknown key in 'constant'");
+}
+END_TEST
+
+START_TEST(test_config_rejects_crosswalk_to_unknown_indicator)
+{
+	edit("indicators.json", "\"indicator\": \"ind\"",
+	     "\"indicator\": \"gone\"");
+	expect_error("indicators.json:4:66: 'indicator': no indicator 'gone' "
+	             "is defined");
+}
+END_TEST
+
+START_TEST(test_config_rejects_wrong_types)
+{
+	edit("provstat.json", "\"provstat\": 1", "\"provstat\": \"1\"");
+	expect_error("provstat.json:2:15: 'provstat': must be a whole number");
+}
+END_TEST
+
+START_TEST(test_config_rejects_invalid_json_with_position)
+{
+	edit("indicators.json", "\"version\": \"1\",", "\"version\": \"1\",,");
+	/* cJSON reports the place it gave up, one past the stray comma. */
+	expect_error("indicators.json:2:19: invalid JSON");
+}
+END_TEST
+
+Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("load");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_config_loads_a_valid_configuration);
+	tcase_add_test(tc, test_config_rejects_unknown_format);
+	tcase_add_test(tc, test_config_rejects_unknown_key);
+	tcase_add_test(tc, test_config_rejects_missing_key);
+	tcase_add_test(tc, test_config_rejects_path_traversal_in_ids);
+	tcase_add_test(tc, test_config_rejects_duplicate_source_ids);
+	tcase_add_test(tc, test_config_rejects_credentials_in_urls);
+	tcase_add_test(tc, test_config_rejects_unsupported_schemes);
+	tcase_add_test(tc, test_config_rejects_remote_file_urls);
+	tcase_add_test(tc, test_config_rejects_unknown_grade);
+	tcase_add_test(tc, test_config_rejects_unmapped_field);
+	tcase_add_test(tc, test_config_rejects_crosswalk_to_unknown_indicator);
+	tcase_add_test(tc, test_config_rejects_wrong_types);
+	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
+	suite_add_tcase(s, tc);
+	return s;
+}

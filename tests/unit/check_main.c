@@ -1,0 +1,25 @@
+/* The one unit-test runner: every module's suite. */
+#include <stdlib.h>
+
+#include "testutil.h"
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(atomic_file_suite());
+	int failed;
+
+	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, csv_reader_suite());
+	srunner_add_suite(sr, geo_suite());
+	srunner_add_suite(sr, hash_suite());
+	srunner_add_suite(sr, json_suite());
+	srunner_add_suite(sr, number_suite());
+	srunner_add_suite(sr, period_suite());
+	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, strbuf_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

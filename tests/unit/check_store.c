@@ -1,0 +1,203 @@
+/* Tests for store: schema identity, migrations and the safe settings. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/store.h"
+#include "common/xalloc.h"
+#include "testutil.h"
+
+static char *dir;
+static char *path;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	path = xasprintf("%s/store.sqlite", dir);
+}
+
+static void
+teardown(void)
+{
+	tu_rmrf(dir);
+	free(path);
+	free(dir);
+}
+
+static int
+pragma(struct store *st, const char *name)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	char *sql = xasprintf("PRAGMA %s", name);
+	int v;
+
+	ck_assert_int_eq(store_prepare(st, sql, &s, &err), 0);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	free(sql);
+	return v;
+}
+
+START_TEST(test_store_creates_the_schema_with_identity)
+{
+	struct store *st = NULL;
+	struct error err;
+
+	ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(pragma(st, "application_id"), STORE_APPLICATION_ID);
+	ck_assert_int_eq(pragma(st, "user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(pragma(st, "foreign_keys"), 1);
+	store_close(st);
+	/* Reopening migrates nothing and keeps the data. */
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(pragma(st, "user_version"), STORE_SCHEMA_VERSION);
+	store_close(st);
+	ck_assert_int_eq(store_open_readonly(&st, path, &err), 0);
+	ck_assert_int_eq(store_exec(st, "DELETE FROM run", &err), -1);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_store_enforces_strict_types_and_no_dqs)
+{
+	struct store *st = NULL;
+	struct error err;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(
+	        store_exec(st,
+	                   "INSERT INTO snapshot VALUES ('"
+	                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+	                   "934ca495991b7852b855', '1,500', NULL, 'x')",
+	                   &err),
+	        -1);
+	ck_assert_msg(strstr(err.msg, "cannot store TEXT value in INTEGER "
+	                              "column") != NULL,
+	              "%s", err.msg);
+	/* A double-quoted word is an identifier, never a string. */
+	ck_assert_int_eq(
+	        store_exec(st, "SELECT \"no_such_column\" FROM run", &err), -1);
+	ck_assert(strstr(err.msg, "no such column") != NULL);
+	/* Foreign keys hold. */
+	ck_assert_int_eq(
+	        store_exec(st,
+	                   "INSERT INTO fetch (run_id, source_id, url, "
+	                   "retrieved_at, outcome) VALUES (99, 'x', 'u', "
+	                   "'t', 'failed')",
+	                   &err),
+	        -1);
+	ck_assert(strstr(err.msg, "FOREIGN KEY") != NULL);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_store_refuses_a_foreign_database)
+{
+	sqlite3 *db;
+	struct store *st = NULL;
+	struct error err;
+	char *want = xasprintf("store '%s': not a provstat store (it holds "
+	                       "other tables)",
+	                       path);
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(
+	        sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL),
+	        SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(store_open(&st, path, &err), -1);
+	ck_assert_ptr_null(st);
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+}
+END_TEST
+
+START_TEST(test_store_refuses_a_newer_schema)
+{
+	struct store *st = NULL;
+	struct error err;
+	sqlite3 *db;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(
+	        sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+	        SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(store_open(&st, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "schema version 99 is newer than this "
+	                              "provstat") != NULL,
+	              "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_store_records_runs_and_their_inputs)
+{
+	struct store *st = NULL;
+	struct error err;
+	int64_t id1, id2;
+	char *last = NULL;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(store_last_input(st, "reconcile", &last, &err), 0);
+	ck_assert_ptr_null(last);
+	ck_assert_int_eq(store_run_start(st, "reconcile", "cfg", &id1, &err),
+	                 0);
+	ck_assert_int_eq(store_run_finish(st, id1, "ok", "in-1", "m", &err), 0);
+	ck_assert_int_eq(store_run_start(st, "reconcile", "cfg", &id2, &err),
+	                 0);
+	ck_assert_int_eq(store_run_finish(st, id2, "failed", "in-2", "m", &err),
+	                 0);
+	ck_assert_int_eq(store_last_input(st, "reconcile", &last, &err), 0);
+	ck_assert_str_eq(last, "in-1"); /* failed runs do not count */
+	free(last);
+	ck_assert_int_eq(store_run_finish(st, id2, "bogus", NULL, NULL, &err),
+	                 -1);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_store_rolls_back_a_failed_transaction)
+{
+	struct store *st = NULL;
+	struct error err;
+	sqlite3_stmt *s = NULL;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	ck_assert_int_eq(store_exec(st,
+	                            "INSERT INTO source VALUES ('a', 'p', 't', "
+	                            "'u', 'csv', 'l', 'c', 'publisher', 'h')",
+	                            &err),
+	                 0);
+	store_rollback(st);
+	store_rollback(st); /* harmless outside a transaction */
+	ck_assert_int_eq(
+	        store_prepare(st, "SELECT count(*) FROM source", &s, &err), 0);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(s, 0), 0);
+	sqlite3_finalize(s);
+	store_close(st);
+}
+END_TEST
+
+Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("schema");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_store_creates_the_schema_with_identity);
+	tcase_add_test(tc, test_store_enforces_strict_types_and_no_dqs);
+	tcase_add_test(tc, test_store_refuses_a_foreign_database);
+	tcase_add_test(tc, test_store_refuses_a_newer_schema);
+	tcase_add_test(tc, test_store_records_runs_and_their_inputs);
+	tcase_add_test(tc, test_store_rolls_back_a_failed_transaction);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,58 @@
+/* testutil — see testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
+
+char *
+tu_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/provstat-test-XXXXXX",
+	                       base && *base ? base : "/tmp");
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	return tmpl;
+}
+
+char *
+tu_write(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *parent = fileio_dirname(path);
+	struct error err;
+	FILE *fp;
+
+	ck_assert_int_eq(fileio_mkdirs(parent, 0755, &err), 0);
+	free(parent);
+	fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
+	return path;
+}
+
+char *
+tu_read(const char *path)
+{
+	struct error err;
+	char *buf = NULL;
+	size_t len;
+
+	ck_assert_msg(fileio_read(path, 1u << 24, &buf, &len, &err) == 0, "%s",
+	              err.msg);
+	return buf;
+}
+
+void
+tu_rmrf(const char *path)
+{
+	struct error err;
+
+	fileio_remove_tree(path, &err);
+}

@@ -1,0 +1,34 @@
+/*
+ * testutil — helpers shared by the check suites: scratch directories and
+ * files.  Every suite declares its Suite constructor here so that one runner
+ * (check_main.c) links them all.
+ */
+#ifndef PROVSTAT_TESTUTIL_H
+#define PROVSTAT_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+/* A new empty directory under $TMPDIR; caller frees (and may remove). */
+char *tu_tmpdir(void);
+/* Writes text to dir/name (creating parent directories); returns the
+ * path, which the caller frees. */
+char *tu_write(const char *dir, const char *name, const char *text);
+/* The whole file, NUL-terminated; caller frees.  Fails the test if the
+ * file cannot be read. */
+char *tu_read(const char *path);
+/* Removes a tree. */
+void tu_rmrf(const char *path);
+
+Suite *atomic_file_suite(void);
+Suite *config_suite(void);
+Suite *csv_reader_suite(void);
+Suite *geo_suite(void);
+Suite *hash_suite(void);
+Suite *json_suite(void);
+Suite *number_suite(void);
+Suite *period_suite(void);
+Suite *store_suite(void);
+Suite *strbuf_suite(void);
+
+#endif
