@@ -39,10 +39,35 @@ enum {
 };
 
 static int
+trace_option(void *ctx, int opt, const char *arg)
+{
+	struct trace_query *q = ctx;
+
+	switch (opt) {
+	case OPT_JSON:
+		q->json = 1;
+		return 0;
+	case OPT_INDICATOR:
+		q->indicator = arg;
+		return 0;
+	case OPT_GEO:
+		q->geo = arg;
+		return 0;
+	case OPT_PERIOD:
+		q->period = arg;
+		return 0;
+	case OPT_AS_OF:
+		q->as_of = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
 cmd_trace(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	        CLI_LONG_OPTIONS,
 	        {"json", no_argument, NULL, OPT_JSON},
 	        {"indicator", required_argument, NULL, OPT_INDICATOR},
 	        {"geo", required_argument, NULL, OPT_GEO},
@@ -54,34 +79,13 @@ cmd_trace(struct cli *cli, int argc, char **argv)
 	struct store *st = NULL;
 	struct error err;
 	char *path = NULL;
-	int c, rc, status = EXIT_FAIL;
+	int first, rc, status = EXIT_FAIL;
 
 	memset(&q, 0, sizeof(q));
-	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
-	                        NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			q.json = 1;
-			break;
-		case OPT_INDICATOR:
-			q.indicator = optarg;
-			break;
-		case OPT_GEO:
-			q.geo = optarg;
-			break;
-		case OPT_PERIOD:
-			q.period = optarg;
-			break;
-		case OPT_AS_OF:
-			q.as_of = optarg;
-			break;
-		default:
-			if ((rc = cli_option(cli, c, optarg)) < 0)
-				return -rc - 1;
-			if (rc == 0)
-				return cli_usage_error(cli, "unknown option");
-		}
-	}
+	if ((rc = cli_parse(cli, argc, argv, longopts, trace_option, &q,
+	                    &first)) >= 0)
+		return rc;
+	optind = first;
 	if (optind < argc)
 		q.key = argv[optind++];
 	if (optind != argc)

@@ -69,6 +69,47 @@ cli_option(struct cli *c, int opt, const char *arg)
 }
 
 int
+cli_parse(struct cli *c, int argc, char **argv, const struct option *extra,
+          int (*on_opt)(void *ctx, int opt, const char *arg), void *ctx,
+          int *first_operand)
+{
+	static const struct option common[] = {CLI_LONG_OPTIONS};
+	const size_t ncommon = sizeof(common) / sizeof(common[0]);
+	struct option *all;
+	size_t nextra = 0;
+	int opt, rc, ret = -1;
+
+	while (extra && extra[nextra].name)
+		nextra++;
+	all = xcalloc(ncommon + nextra + 1, sizeof(*all));
+	memcpy(all, common, sizeof(common));
+	if (nextra)
+		memcpy(all + ncommon, extra, nextra * sizeof(*all));
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, all, NULL)) !=
+	       -1) {
+		rc = cli_option(c, opt, optarg);
+		if (rc < 0) {
+			ret = -rc - 1;
+			goto out;
+		}
+		if (rc == 1)
+			continue;
+		if (!on_opt || on_opt(ctx, opt, optarg) < 0) {
+			ret = cli_usage_error(c, "bad option or value");
+			goto out;
+		}
+	}
+	if (first_operand)
+		*first_operand = optind;
+	else if (optind != argc)
+		ret = cli_usage_error(c, "unexpected argument '%s'",
+		                      argv[optind]);
+out:
+	free(all);
+	return ret;
+}
+
+int
 cli_usage_error(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;

@@ -69,6 +69,18 @@ void cli_init(struct cli *c, const char *argv0, const char *usage,
  * exit code the program must return at once (as -(code + 1)).
  */
 int cli_option(struct cli *c, int opt, const char *arg);
+/*
+ * Parses argv: the common options, plus the program's own in extra
+ * (terminated by a zeroed entry), each handed to on_opt(ctx, opt, optarg),
+ * which returns 0, or -1 for a bad value (it has printed nothing; a usage
+ * error follows).  *nargs (if not NULL) receives the index of the first
+ * operand; without it, operands are a usage error.  Returns -1 to go on, or
+ * the exit code main() must return at once (--help, --version, usage).
+ */
+int cli_parse(struct cli *c, int argc, char **argv, const struct option *extra,
+              int (*on_opt)(void *ctx, int opt, const char *arg), void *ctx,
+              int *first_operand);
+
 /* Prints "prog: message" and the usage to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));

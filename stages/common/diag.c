@@ -42,6 +42,12 @@ diag_set_json(int on)
 	diag_json = on;
 }
 
+int
+diag_is_json(void)
+{
+	return diag_json;
+}
+
 const char *
 diag_prog(void)
 {

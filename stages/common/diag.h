@@ -23,6 +23,7 @@ void diag_set_level(int level);
 int diag_level(void);
 /* Selects JSON lines (1) or human lines (0). */
 void diag_set_json(int on);
+int diag_is_json(void);
 const char *diag_prog(void);
 
 void diag_log(int level, const char *fmt, ...)

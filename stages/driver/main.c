@@ -51,61 +51,53 @@ static const char help[] =
 enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_AS_OF };
 
 static int
+run_option(void *ctx, int opt, const char *arg)
+{
+	struct chain_options *o = ctx;
+
+	switch (opt) {
+	case OPT_OFFLINE:
+		o->offline = 1;
+		return 0;
+	case OPT_ONLY:
+		o->only = arg;
+		return 0;
+	case OPT_AS_OF:
+		o->as_of = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
 cmd_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	        CLI_LONG_OPTIONS,
 	        {"offline", no_argument, NULL, OPT_OFFLINE},
 	        {"only", required_argument, NULL, OPT_ONLY},
 	        {"as-of", required_argument, NULL, OPT_AS_OF},
 	        {NULL, 0, NULL, 0}};
 	struct chain_options o;
-	const char *pass[16];
+	const char *pass[8];
 	struct error err;
-	int c, rc;
+	int rc, level;
 
 	memset(&o, 0, sizeof(o));
+	if ((rc = cli_parse(cli, argc, argv, longopts, run_option, &o, NULL)) >=
+	    0)
+		return rc;
+	/* The stages log as this run was asked to. */
 	o.pass = pass;
-	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
-	                        NULL)) != -1) {
-		switch (c) {
-		case OPT_OFFLINE:
-			o.offline = 1;
-			break;
-		case OPT_ONLY:
-			o.only = optarg;
-			break;
-		case OPT_AS_OF:
-			o.as_of = optarg;
-			break;
-		case 'q':
-			if (o.npass < 14)
-				pass[o.npass++] = "-q";
-			cli_option(cli, c, optarg);
-			break;
-		case 'v':
-			if (o.npass < 14)
-				pass[o.npass++] = "-v";
-			cli_option(cli, c, optarg);
-			break;
-		case CLI_OPT_LOG_FORMAT:
-			if ((rc = cli_option(cli, c, optarg)) < 0)
-				return -rc - 1;
-			if (o.npass < 14) {
-				pass[o.npass++] = "--log-format";
-				pass[o.npass++] = optarg;
-			}
-			break;
-		default:
-			if ((rc = cli_option(cli, c, optarg)) < 0)
-				return -rc - 1;
-			if (rc == 0)
-				return cli_usage_error(cli, "unknown option");
-		}
+	level = diag_level();
+	if (level == DIAG_ERROR || level == DIAG_WARN)
+		pass[o.npass++] = "-q";
+	for (; level > DIAG_INFO && o.npass < 4; level--)
+		pass[o.npass++] = "-v";
+	if (diag_is_json()) {
+		pass[o.npass++] = "--log-format";
+		pass[o.npass++] = "json";
 	}
-	if (optind != argc)
-		return cli_usage_error(cli, "unexpected argument '%s'",
-		                       argv[optind]);
 	o.config = cli->config;
 	o.out = cli->out;
 	error_clear(&err);
@@ -120,27 +112,16 @@ cmd_run(struct cli *cli, int argc, char **argv)
 static int
 cmd_config(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONG_OPTIONS,
-	                                         {NULL, 0, NULL, 0}};
 	struct config *cfg = NULL;
 	struct geo_table *geo = NULL;
 	struct error err;
-	int c, rc;
+	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "check") != 0)
 		return cli_usage_error(cli, "usage: provstat config check");
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
-	                        NULL)) != -1) {
-		if ((rc = cli_option(cli, c, optarg)) < 0)
-			return -rc - 1;
-		if (rc == 0)
-			return cli_usage_error(cli, "unknown option");
-	}
-	if (optind != argc)
-		return cli_usage_error(cli, "unexpected argument '%s'",
-		                       argv[optind]);
+	if ((rc = cli_parse(cli, argc - 1, argv + 1, NULL, NULL, NULL, NULL)) >=
+	    0)
+		return rc;
 	error_clear(&err);
 	if (config_load(&cfg, cli->config, &err) < 0 ||
 	    geo_table_load(&geo, cfg->iso_codes_path, cfg->geo_aliases_path,

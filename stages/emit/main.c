@@ -23,11 +23,21 @@ static const char help[] =
 
 enum { OPT_AS_OF = CLI_OPT_FIRST_FREE };
 
+static int
+on_option(void *ctx, int opt, const char *arg)
+{
+	struct emit_options *o = ctx;
+
+	if (opt != OPT_AS_OF)
+		return -1;
+	o->as_of = arg;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	        CLI_LONG_OPTIONS,
 	        {"as-of", required_argument, NULL, OPT_AS_OF},
 	        {NULL, 0, NULL, 0}};
 	struct emit_options opt = {NULL};
@@ -36,21 +46,12 @@ main(int argc, char **argv)
 	struct store *st = NULL;
 	struct error err;
 	struct cli cli;
-	int c, rc, status = EXIT_FAIL;
+	int rc, status = EXIT_FAIL;
 
 	cli_init(&cli, argv[0], usage, help);
-	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
-	                        NULL)) != -1) {
-		if (c == OPT_AS_OF)
-			opt.as_of = optarg;
-		else if ((rc = cli_option(&cli, c, optarg)) < 0)
-			return -rc - 1;
-		else if (rc == 0)
-			return cli_usage_error(&cli, "unknown option");
-	}
-	if (optind != argc)
-		return cli_usage_error(&cli, "unexpected argument '%s'",
-		                       argv[optind]);
+	if ((rc = cli_parse(&cli, argc, argv, longopts, on_option, &opt,
+	                    NULL)) >= 0)
+		return rc;
 	error_clear(&err);
 	if (cli_open(&cli, &cfg, &st, &err) < 0 ||
 	    emit_run(cfg, st, cli.out, &opt, &res, &err) < 0) {

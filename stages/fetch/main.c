@@ -26,11 +26,24 @@ static const char help[] =
 
 enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY };
 
+static int
+on_option(void *ctx, int opt, const char *arg)
+{
+	struct fetch_options *o = ctx;
+
+	if (opt == OPT_OFFLINE)
+		o->offline = 1;
+	else if (opt == OPT_ONLY)
+		o->only = arg;
+	else
+		return -1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	        CLI_LONG_OPTIONS,
 	        {"offline", no_argument, NULL, OPT_OFFLINE},
 	        {"only", required_argument, NULL, OPT_ONLY},
 	        {NULL, 0, NULL, 0}};
@@ -40,23 +53,12 @@ main(int argc, char **argv)
 	struct store *st = NULL;
 	struct error err;
 	struct cli cli;
-	int c, rc, status = EXIT_FAIL;
+	int rc, status = EXIT_FAIL;
 
 	cli_init(&cli, argv[0], usage, help);
-	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
-	                        NULL)) != -1) {
-		if (c == OPT_OFFLINE)
-			opt.offline = 1;
-		else if (c == OPT_ONLY)
-			opt.only = optarg;
-		else if ((rc = cli_option(&cli, c, optarg)) < 0)
-			return -rc - 1;
-		else if (rc == 0)
-			return cli_usage_error(&cli, "unknown option");
-	}
-	if (optind != argc)
-		return cli_usage_error(&cli, "unexpected argument '%s'",
-		                       argv[optind]);
+	if ((rc = cli_parse(&cli, argc, argv, longopts, on_option, &opt,
+	                    NULL)) >= 0)
+		return rc;
 	error_clear(&err);
 	if (http_global_init(&err) < 0) {
 		diag_error("%s", err.msg);

@@ -20,26 +20,16 @@ static const char help[] =
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONG_OPTIONS,
-	                                         {NULL, 0, NULL, 0}};
 	struct reconcile_result res;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	struct error err;
 	struct cli cli;
-	int c, rc, status = EXIT_FAIL;
+	int rc, status = EXIT_FAIL;
 
 	cli_init(&cli, argv[0], usage, help);
-	while ((c = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
-	                        NULL)) != -1) {
-		if ((rc = cli_option(&cli, c, optarg)) < 0)
-			return -rc - 1;
-		if (rc == 0)
-			return cli_usage_error(&cli, "unknown option");
-	}
-	if (optind != argc)
-		return cli_usage_error(&cli, "unexpected argument '%s'",
-		                       argv[optind]);
+	if ((rc = cli_parse(&cli, argc, argv, NULL, NULL, NULL, NULL)) >= 0)
+		return rc;
 	error_clear(&err);
 	if (cli_open(&cli, &cfg, &st, &err) < 0 ||
 	    reconcile_run(cfg, st, &res, &err) < 0) {
