@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,12 @@
 #include "json.h"
 #include "xalloc.h"
 
-const char *const config_field_names[FIELD_COUNT] = {"measure", "geo", "period",
-                                                     "value", "unit"};
+const char *const config_field_names[FIELD_COUNT] = {
+        "measure", "geo", "period", "value", "unit", "flags"};
 
-static const char *const config_formats[] = {"csv"};
+static const char *const config_formats[] = {"csv", "eurostat-tsv", "sdmx-csv",
+                                             "json", "json-stat"};
+static const char *const config_encodings[] = {"utf-8", "latin-1", "utf-16"};
 static const char *const config_grades[] = {"publisher", "press", "report",
                                             "unpublished"};
 
@@ -284,8 +287,8 @@ cfg_number_format(struct cfg *c, const struct cJSON *obj,
 static int
 cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what, char **out)
 {
-	static const char *const keys[] = {"measure", "geo",  "period",
-	                                   "value",   "unit", NULL};
+	static const char *const keys[] = {
+	        "measure", "geo", "period", "value", "unit", "flags", NULL};
 	int i;
 
 	if (!obj)
@@ -298,6 +301,130 @@ cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what, char **out)
 	return 0;
 }
 
+/* A POSIX extended regular expression, compiled once to check it. */
+static int
+cfg_regex_node(struct cfg *c, const struct cJSON *v, const char *key,
+               char **out)
+{
+	regex_t re;
+	char msg[256];
+	int rc;
+
+	if (!json_is_string(v))
+		return cfg_fail(c, v, key,
+		                "must be a regular expression "
+		                "string");
+	rc = regcomp(&re, json_string(v), REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		regerror(rc, &re, msg, sizeof(msg));
+		return cfg_fail(c, v, key, "bad regular expression: %s", msg);
+	}
+	regfree(&re);
+	*out = xstrdup(json_string(v));
+	return 0;
+}
+
+static int
+cfg_regex(struct cfg *c, const struct cJSON *obj, const char *key, char **out)
+{
+	const struct cJSON *v = json_get(obj, key);
+
+	*out = NULL;
+	return v ? cfg_regex_node(c, v, key, out) : 0;
+}
+
+static int
+cfg_regex_list(struct cfg *c, const struct cJSON *obj, const char *key,
+               char ***out, size_t *n)
+{
+	const struct cJSON *v = json_get(obj, key), *it;
+
+	*out = NULL;
+	*n = 0;
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return cfg_fail(c, v, key,
+		                "must be an array of regular "
+		                "expressions");
+	*out = xcalloc(json_size(v) + 1, sizeof(**out));
+	for (it = json_child(v); it; it = json_next(it))
+		if (cfg_regex_node(c, it, key, &(*out)[(*n)++]) < 0)
+			return -1;
+	return 0;
+}
+
+/* "filter": {"indic_de": "JAN", "sex": "T"} */
+static int
+cfg_filter(struct cfg *c, const struct cJSON *obj, struct source_config *s)
+{
+	const struct cJSON *m;
+
+	if (!obj)
+		return 0;
+	if (!json_is_object(obj))
+		return cfg_fail(c, obj, "filter", "must be an object");
+	s->filter = xcalloc(json_size(obj) + 1, sizeof(*s->filter));
+	for (m = json_child(obj); m; m = json_next(m)) {
+		if (!json_is_string(m))
+			return cfg_fail(c, m, json_key(m),
+			                "a filter value must be a string");
+		s->filter[s->nfilter].name = xstrdup(json_key(m));
+		s->filter[s->nfilter].value = xstrdup(json_string(m));
+		s->nfilter++;
+	}
+	return 0;
+}
+
+/* Where a format fixes a field itself, or names it by convention. */
+static int
+format_defaults(struct cfg *c, const struct cJSON *root,
+                struct source_config *s)
+{
+	const char *f = s->format;
+
+	if (strcmp(f, "sdmx-csv") == 0) {
+		if (!s->column[FIELD_PERIOD] && !s->constant[FIELD_PERIOD])
+			s->column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+		if (!s->column[FIELD_VALUE])
+			s->column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+		if (!s->column[FIELD_FLAGS]) {
+			s->column[FIELD_FLAGS] = xstrdup("OBS_FLAG");
+			s->flags_optional = 1;
+		}
+	}
+	if ((strcmp(f, "eurostat-tsv") == 0 || strcmp(f, "json-stat") == 0) &&
+	    s->column[FIELD_VALUE])
+		return cfg_fail(c, json_get(root, "columns"), "value",
+		                "format '%s' places values itself", f);
+	if (strcmp(f, "json") == 0 && !s->records)
+		return cfg_fail(c, root, "records",
+		                "format 'json' needs a JSON pointer to the "
+		                "records");
+	if (strcmp(f, "json") != 0 && s->records)
+		return cfg_fail(c, json_get(root, "records"), "records",
+		                "only for format 'json'");
+	if (strcmp(f, "json-stat") != 0 && s->dataset)
+		return cfg_fail(c, json_get(root, "dataset"), "dataset",
+		                "only for format 'json-stat'");
+	return 0;
+}
+
+/* Whether a field must be mapped for this source's format. */
+static int
+field_required(const struct source_config *s, int field)
+{
+	if (field == FIELD_FLAGS)
+		return 0;
+	if (field == FIELD_VALUE)
+		return strcmp(s->format, "eurostat-tsv") != 0 &&
+		       strcmp(s->format, "json-stat") != 0;
+	/* eurostat-tsv: the period defaults to the time axis. */
+	if (field == FIELD_PERIOD)
+		return strcmp(s->format, "eurostat-tsv") != 0;
+	return 1;
+}
+
 static int
 cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
            struct source_config *s)
@@ -306,9 +433,11 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	        "id",           "publisher", "title",    "url",
 	        "format",       "licence",   "citation", "grade",
 	        "max_age_days", "max_bytes", "number",   "csv",
-	        "columns",      "constant",  "comment",  NULL};
-	static const char *const csv_keys[] = {"delimiter", "quote", "comment",
-	                                       "header_row", NULL};
+	        "columns",      "constant",  "filter",   "records",
+	        "dataset",      "comment",   NULL};
+	static const char *const csv_keys[] = {
+	        "delimiter", "quote", "comment", "header_row",
+	        "encoding",  "skip",  "footer",  NULL};
 	const struct cJSON *root = json_doc_root(c->doc), *v;
 	char *dir = NULL;
 	long max_bytes = (long)CONFIG_DEFAULT_MAX_BYTES;
@@ -368,13 +497,34 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 		    cfg_char(c, v, "quote", 0, &s->csv.quote) < 0 ||
 		    cfg_char(c, v, "comment", 1, &s->csv.comment) < 0 ||
 		    cfg_long(c, v, "header_row", 1, 1000, &s->csv.header_row) <
+		            0 ||
+		    cfg_string(c, v, "encoding", 0, &s->csv.encoding) < 0 ||
+		    cfg_regex(c, v, "footer", &s->csv.footer) < 0 ||
+		    cfg_regex_list(c, v, "skip", &s->csv.skip, &s->csv.nskip) <
 		            0)
 			goto out;
+		if (s->csv.encoding &&
+		    !in_list(s->csv.encoding, config_encodings,
+		             sizeof(config_encodings) /
+		                     sizeof(config_encodings[0]))) {
+			cfg_fail(c, json_get(v, "encoding"), "encoding",
+			         "unknown encoding '%s' (utf-8, latin-1, "
+			         "utf-16)",
+			         s->csv.encoding);
+			goto out;
+		}
 	}
+	if (!s->csv.encoding)
+		s->csv.encoding = xstrdup("utf-8");
 	if (cfg_fields(c, json_get(root, "columns"), "'columns'", s->column) <
 	            0 ||
 	    cfg_fields(c, json_get(root, "constant"), "'constant'",
-	               s->constant) < 0)
+	               s->constant) < 0 ||
+	    cfg_filter(c, json_get(root, "filter"), s) < 0 ||
+	    cfg_string(c, root, "records", 0, &s->records) < 0 ||
+	    cfg_string(c, root, "dataset", 0, &s->dataset) < 0)
+		goto out;
+	if (format_defaults(c, root, s) < 0)
 		goto out;
 	for (i = 0; i < FIELD_COUNT; i++) {
 		const char *name = config_field_names[i];
@@ -384,16 +534,16 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 			         name, "given both as a column and a constant");
 			goto out;
 		}
-		if (!s->column[i] && !s->constant[i]) {
+		if (!s->column[i] && !s->constant[i] && field_required(s, i)) {
 			cfg_fail(c, root, name,
 			         "needs a column in 'columns' or a value in "
 			         "'constant'");
 			goto out;
 		}
 	}
-	if (s->constant[FIELD_VALUE]) {
-		cfg_fail(c, json_get(json_get(root, "constant"), "value"),
-		         "value", "a value must come from the document");
+	if (s->constant[FIELD_VALUE] || s->constant[FIELD_FLAGS]) {
+		cfg_fail(c, root, s->constant[FIELD_VALUE] ? "value" : "flags",
+		         "must come from the document, not 'constant'");
 		goto out;
 	}
 	ret = 0;
@@ -405,6 +555,7 @@ out:
 static void
 source_release(struct source_config *s)
 {
+	size_t k;
 	int i;
 
 	free(s->id);
@@ -421,6 +572,18 @@ source_release(struct source_config *s)
 		free(s->column[i]);
 		free(s->constant[i]);
 	}
+	for (k = 0; k < s->nfilter; k++) {
+		free(s->filter[k].name);
+		free(s->filter[k].value);
+	}
+	free(s->filter);
+	free(s->records);
+	free(s->dataset);
+	free(s->csv.encoding);
+	free(s->csv.footer);
+	for (k = 0; k < s->csv.nskip; k++)
+		free(s->csv.skip[k]);
+	free(s->csv.skip);
 }
 
 static int

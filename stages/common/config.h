@@ -31,6 +31,7 @@ enum config_field {
 	FIELD_PERIOD,
 	FIELD_VALUE,
 	FIELD_UNIT,
+	FIELD_FLAGS, /* optional: a column or dimension of status flags */
 	FIELD_COUNT
 };
 
@@ -42,6 +43,16 @@ struct csv_options {
 	char comment; /* lines starting with it are skipped; 0 = none */
 	long header_row; /* 1-based line of the header among non-comment
 	                    records; default 1 */
+	char *encoding; /* "utf-8" (default), "latin-1" or "utf-16" */
+	char **skip; /* POSIX EREs: records whose first field matches */
+	size_t nskip;
+	char *footer; /* POSIX ERE: a first field that ends the table */
+};
+
+/* A dimension or column that must hold one value for a row to count. */
+struct config_filter {
+	char *name;
+	char *value;
 };
 
 struct source_config {
@@ -63,6 +74,11 @@ struct source_config {
 	struct csv_options csv;
 	char *column[FIELD_COUNT]; /* header names, or NULL */
 	char *constant[FIELD_COUNT]; /* fixed values, or NULL */
+	int flags_optional; /* FIELD_FLAGS is a format default: may be absent */
+	struct config_filter *filter;
+	size_t nfilter;
+	char *records; /* json: JSON pointer to the array of records */
+	char *dataset; /* json-stat: which dataset of a bundle/collection */
 };
 
 struct indicator_config {

@@ -14,27 +14,16 @@
 #include "xalloc.h"
 
 int
-fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
-            struct error *err)
+fileio_read_stream(FILE *fp, const char *name, size_t max_bytes, char **out,
+                   size_t *len, struct error *err)
 {
-	FILE *fp = NULL;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
-	int ret = -1;
 
-	fp = fopen(path, "rb");
-	if (!fp)
-		return error_set(err, "cannot open '%s': %s", path,
-		                 strerror(errno));
 	for (;;) {
 		if (n == cap) {
-			if (cap > max_bytes) {
-				error_set(err,
-				          "'%s': larger than the limit of %zu "
-				          "bytes",
-				          path, max_bytes);
-				goto out;
-			}
+			if (cap > max_bytes)
+				goto too_big;
 			cap = cap ? cap * 2 : 65536;
 			if (cap > max_bytes + 1)
 				cap = max_bytes + 1;
@@ -46,23 +35,35 @@ fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
 			break;
 	}
 	if (ferror(fp)) {
-		error_set(err, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
+		free(buf);
+		return error_set(err, "cannot read '%s': %s", name,
+		                 strerror(errno));
 	}
-	if (n > max_bytes) {
-		error_set(err, "'%s': larger than the limit of %zu bytes", path,
-		          max_bytes);
-		goto out;
-	}
+	if (n > max_bytes)
+		goto too_big;
 	if (!buf)
 		buf = xmalloc(1);
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
-	buf = NULL;
-	ret = 0;
-out:
+	return 0;
+too_big:
 	free(buf);
+	return error_set(err, "'%s': larger than the limit of %zu bytes", name,
+	                 max_bytes);
+}
+
+int
+fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
+            struct error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	int ret;
+
+	if (!fp)
+		return error_set(err, "cannot open '%s': %s", path,
+		                 strerror(errno));
+	ret = fileio_read_stream(fp, path, max_bytes, out, len, err);
 	fclose(fp);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #define PROVSTAT_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -20,6 +21,10 @@
  */
 int fileio_read(const char *path, size_t max_bytes, char **out, size_t *len,
                 struct error *err);
+/* Reads an open stream to its end, like fileio_read(); name is what errors
+ * call it. */
+int fileio_read_stream(FILE *fp, const char *name, size_t max_bytes, char **out,
+                       size_t *len, struct error *err);
 /* Creates path and any missing parents (like mkdir -p). */
 int fileio_mkdirs(const char *path, mode_t mode, struct error *err);
 /* fsyncs a directory so that a rename or create in it is durable. */

@@ -32,10 +32,14 @@ struct json_pos {
 	int col;
 	int key_line; /* where its key starts (object members), else 0 */
 	int key_col;
+	size_t offset; /* bytes of the value in the text */
+	size_t length;
 };
 
 struct json_doc {
 	char *name;
+	char *text; /* a copy of the document, for literal spans */
+	size_t text_len;
 	cJSON *root;
 	struct json_pos *pos;
 	size_t npos;
@@ -43,6 +47,7 @@ struct json_doc {
 };
 
 struct json_scan {
+	const char *base;
 	const char *p;
 	const char *end;
 	const char *line_start;
@@ -84,7 +89,7 @@ json_scan_ws(struct json_scan *s)
 	}
 }
 
-static void
+static size_t
 json_record(struct json_scan *s, const cJSON *node, int key_line, int key_col)
 {
 	struct json_doc *d = s->doc;
@@ -98,7 +103,9 @@ json_record(struct json_scan *s, const cJSON *node, int key_line, int key_col)
 	d->pos[d->npos].col = json_scan_col(s, s->p);
 	d->pos[d->npos].key_line = key_line;
 	d->pos[d->npos].key_col = key_col;
-	d->npos++;
+	d->pos[d->npos].offset = (size_t)(s->p - s->base);
+	d->pos[d->npos].length = 0;
+	return d->npos++;
 }
 
 static int
@@ -210,15 +217,30 @@ json_scan_number(struct json_scan *s, const cJSON *node)
 	return 0;
 }
 
+static int json_scan_inner(struct json_scan *s, const cJSON *node);
+
 static int
 json_scan_value(struct json_scan *s, const cJSON *node, int key_line,
                 int key_col)
 {
+	size_t me;
+	int rc;
+
+	json_scan_ws(s);
+	me = json_record(s, node, key_line, key_col);
+	rc = json_scan_inner(s, node);
+	/* The array may have moved while the children were recorded. */
+	s->doc->pos[me].length =
+	        (size_t)(s->p - s->base) - s->doc->pos[me].offset;
+	return rc;
+}
+
+static int
+json_scan_inner(struct json_scan *s, const cJSON *node)
+{
 	const cJSON *child;
 	int kl, kc;
 
-	json_scan_ws(s);
-	json_record(s, node, key_line, key_col);
 	switch (*s->p) {
 	case '{':
 		s->p++;
@@ -375,6 +397,10 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 	}
 	doc = xcalloc(1, sizeof(*doc));
 	doc->name = xstrdup(name);
+	doc->text = xmalloc(len + 1);
+	memcpy(doc->text, buf, len);
+	doc->text[len] = '\0';
+	doc->text_len = len;
 	doc->root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!doc->root) {
 		size_t off = end && end >= buf && end <= buf + len
@@ -386,6 +412,7 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 		goto fail;
 	}
 	memset(&s, 0, sizeof(s));
+	s.base = buf;
 	s.p = buf;
 	s.end = buf + len;
 	s.line_start = buf;
@@ -431,6 +458,7 @@ json_doc_free(struct json_doc *doc)
 	cJSON_Delete(doc->root);
 	free(doc->pos);
 	free(doc->name);
+	free(doc->text);
 	free(doc);
 }
 
@@ -467,6 +495,30 @@ json_doc_where(const struct json_doc *doc, const struct cJSON *node, int *line,
 
 	*line = hit ? hit->line : 0;
 	*col = hit ? hit->col : 0;
+}
+
+char *
+json_doc_literal(const struct json_doc *doc, const struct cJSON *node)
+{
+	size_t off, len;
+
+	if (json_doc_span(doc, node, &off, &len) < 0 ||
+	    off + len > doc->text_len)
+		return NULL;
+	return xstrndup(doc->text + off, len);
+}
+
+int
+json_doc_span(const struct json_doc *doc, const struct cJSON *node,
+              size_t *offset, size_t *length)
+{
+	const struct json_pos *hit = json_doc_find(doc, node);
+
+	if (!hit)
+		return -1;
+	*offset = hit->offset;
+	*length = hit->length;
+	return 0;
 }
 
 void
@@ -523,6 +575,55 @@ int
 json_is_true(const struct cJSON *node)
 {
 	return node && cJSON_IsTrue(node);
+}
+
+const struct cJSON *
+json_pointer(const struct cJSON *root, const char *ptr)
+{
+	const cJSON *cur = root;
+	char token[1024];
+
+	if (*ptr && *ptr != '/')
+		return NULL;
+	while (cur && *ptr == '/') {
+		size_t n = 0;
+
+		ptr++;
+		while (*ptr && *ptr != '/') {
+			char ch = *ptr++;
+
+			if (ch == '~') {
+				if (*ptr == '0')
+					ch = '~';
+				else if (*ptr == '1')
+					ch = '/';
+				else
+					return NULL;
+				ptr++;
+			}
+			if (n + 1 >= sizeof(token))
+				return NULL;
+			token[n++] = ch;
+		}
+		token[n] = '\0';
+		if (cJSON_IsArray(cur)) {
+			char *end;
+			long i;
+
+			if (!n || (token[0] == '0' && n > 1))
+				return NULL;
+			i = strtol(token, &end, 10);
+			if (*end || i < 0)
+				return NULL;
+			cur = cJSON_GetArrayItem(cur,
+			                         (int)(i > INT32_MAX ? -1 : i));
+		} else if (cJSON_IsObject(cur)) {
+			cur = cJSON_GetObjectItemCaseSensitive(cur, token);
+		} else {
+			return NULL;
+		}
+	}
+	return cur;
 }
 
 const struct cJSON *

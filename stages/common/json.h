@@ -40,6 +40,13 @@ const char *json_doc_name(const struct json_doc *doc);
 void json_doc_where(const struct json_doc *doc, const struct cJSON *node,
                     int *line, int *col);
 
+/* The bytes of node's value in the text (for exact locators); -1 if node
+ * is not in doc. */
+int json_doc_span(const struct json_doc *doc, const struct cJSON *node,
+                  size_t *offset, size_t *length);
+/* The bytes of node's value as written ("1.50", "\"x\""); caller frees;
+ * NULL if node is not in doc. */
+char *json_doc_literal(const struct json_doc *doc, const struct cJSON *node);
 /* Where the key of an object member starts (else as json_doc_where()). */
 void json_doc_where_key(const struct json_doc *doc, const struct cJSON *node,
                         int *line, int *col);
@@ -52,6 +59,11 @@ int json_is_number(const struct cJSON *node);
 int json_is_bool(const struct cJSON *node);
 int json_is_null(const struct cJSON *node);
 int json_is_true(const struct cJSON *node);
+/*
+ * Resolves an RFC 6901 JSON pointer ("/data/0/value", "~1" for '/', "~0"
+ * for '~') from root; NULL if it leads nowhere.  "" is root itself.
+ */
+const struct cJSON *json_pointer(const struct cJSON *root, const char *ptr);
 /* Member key of an object, case-sensitive. */
 const struct cJSON *json_get(const struct cJSON *obj, const char *key);
 /* The string of a string node, else NULL. */

@@ -9,22 +9,28 @@
 #include <sqlite3.h>
 
 #include "archive.h"
+#include "atomic_file.h"
 #include "csv_format.h"
+#include "decode.h"
+#include "json_format.h"
+#include "jsonstat_format.h"
+#include "tsv_format.h"
 #include "diag.h"
+#include "json.h"
 #include "observation.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
-
-typedef int (*format_parse_fn)(const struct source_config *src, FILE *fp,
-                               const struct obs_sink *sink,
-                               struct problems *probs, struct error *err);
 
 static const struct {
 	const char *name;
 	format_parse_fn parse;
 } formats[] = {
         {"csv", csv_format_parse},
+        {"sdmx-csv", csv_format_parse},
+        {"eurostat-tsv", tsv_format_parse},
+        {"json", json_format_parse},
+        {"json-stat", jsonstat_format_parse},
 };
 
 struct loader {
@@ -83,14 +89,27 @@ format_for(const char *name)
 	return NULL;
 }
 
+/* Prints the problems and adds them to the run's errors.jsonl. */
 static void
 report_problems(const struct source_config *src, const char *sha,
-                const struct problems *p)
+                const struct problems *p, struct strbuf *log)
 {
 	size_t i;
 
-	for (i = 0; i < p->kept; i++)
+	for (i = 0; i < p->kept; i++) {
+		struct cJSON *o = json_new_object();
+		char *line;
+
 		diag_error("%s: %s", src->id, p->msg[i]);
+		json_add_string(o, "stage", "normalize");
+		json_add_string(o, "source", src->id);
+		json_add_string(o, "snapshot", sha);
+		json_add_string(o, "problem", p->msg[i]);
+		line = json_print(o, 0);
+		strbuf_addf(log, "%s\n", line);
+		free(line);
+		json_delete(o);
+	}
 	if (p->total > p->kept)
 		diag_error("%s: ... and %zu more problems", src->id,
 		           p->total - p->kept);
@@ -154,7 +173,8 @@ out:
 static int
 load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
               const struct source_config *src, const char *sha,
-              struct normalize_result *res, struct error *err)
+              struct normalize_result *res, struct strbuf *log,
+              struct error *err)
 {
 	struct loader l = {st, NULL, 0, 0};
 	struct obs_sink sink = {loader_add, &l};
@@ -162,7 +182,9 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 	sqlite3_stmt *s = NULL;
 	char *path = archive_path(out_dir, sha);
 	char now[TIMEFMT_LEN];
-	FILE *fp = NULL;
+	struct parse_input in = {NULL, 0, 0};
+	struct decoded dec = {NULL, 0};
+	struct error derr;
 	format_parse_fn parse = format_for(src->format);
 	int ret = -1;
 
@@ -173,13 +195,22 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 		          src->format);
 		goto out;
 	}
-	fp = fopen(path, "rb");
-	if (!fp) {
-		error_set(err, "%s: cannot open archived snapshot '%s': %s",
-		          src->id, path, strerror(errno));
+	timefmt_format(timefmt_now(), now);
+	error_clear(&derr);
+	if (decode_open(path, src->csv.encoding, src->max_bytes, &dec, &derr) <
+	    0) {
+		problems_add(&probs, "%s", derr.msg);
+		report_problems(src, sha, &probs, log);
+		res->rejected++;
+		ret = record_rejection(st, run_id, src, sha, now, &probs, err) <
+		                      0
+		              ? -1
+		              : 0;
 		goto out;
 	}
-	timefmt_format(timefmt_now(), now);
+	in.fp = dec.fp;
+	in.transformed = dec.transformed;
+	in.max_bytes = src->max_bytes;
 	if (store_begin(st, err) < 0)
 		goto out;
 	if (store_prepare(st,
@@ -210,13 +241,13 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 	                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                  &l.ins, err) < 0)
 		goto rollback;
-	if (parse(src, fp, &sink, &probs, err) < 0)
+	if (parse(src, &in, &sink, &probs, err) < 0)
 		goto rollback;
 	if (probs.total == 0 && l.seq == 0)
 		problems_add(&probs, "the document holds no observations");
 	if (probs.total > 0) {
 		store_rollback(st);
-		report_problems(src, sha, &probs);
+		report_problems(src, sha, &probs, log);
 		res->rejected++;
 		ret = record_rejection(st, run_id, src, sha, now, &probs, err) <
 		                      0
@@ -248,8 +279,8 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(l.ins);
 	problems_release(&probs);
-	if (fp)
-		fclose(fp);
+	if (dec.fp)
+		fclose(dec.fp);
 	free(path);
 	return ret;
 }
@@ -303,7 +334,12 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 	int64_t run_id;
 	size_t i;
 	char *msg;
+	struct strbuf log;
+	char *log_path;
+	int rc_log;
 	int ret = -1;
+
+	strbuf_init(&log, 64u << 20);
 
 	memset(res, 0, sizeof(*res));
 	if (store_run_start(st, "normalize", cfg->hash, &run_id, err) < 0)
@@ -340,7 +376,7 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 		sqlite3_reset(s);
 		for (k = 0; k < n && rc == 0; k++)
 			if (load_snapshot(st, run_id, out_dir, src, shas[k],
-			                  res, err) < 0)
+			                  res, &log, err) < 0)
 				rc = -1;
 		for (k = 0; k < n; k++)
 			free(shas[k]);
@@ -348,8 +384,15 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 		if (rc < 0 || check_stale(st, run_id, src, res, err) < 0)
 			goto out;
 	}
+	/* The run's problems, for programs: one JSON object per line. */
+	log_path = xasprintf("%s/errors.jsonl", out_dir);
+	rc_log = atomic_file_write(log_path, log.buf, log.len, err);
+	free(log_path);
+	if (rc_log < 0)
+		goto out;
 	ret = 0;
 out:
+	strbuf_release(&log);
 	sqlite3_finalize(s);
 	msg = xasprintf("%zu snapshots, %zu observations, %zu rejected",
 	                res->snapshots, res->observations, res->rejected);

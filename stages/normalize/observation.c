@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 
@@ -31,4 +32,63 @@ problems_release(struct problems *p)
 		free(p->msg[i]);
 	p->kept = 0;
 	p->total = 0;
+}
+
+int
+observation_fill(struct observation *o, const struct source_config *src,
+                 const char *const field[FIELD_COUNT], struct problems *probs)
+{
+	struct error nerr;
+	const char *f;
+	int i;
+
+	for (i = 0; i < FIELD_COUNT; i++) {
+		if (i == FIELD_VALUE || i == FIELD_FLAGS)
+			continue;
+		if (!field[i] || !*field[i]) {
+			problems_add(probs, "%s: empty %s", o->locator,
+			             config_field_names[i]);
+			return -1;
+		}
+	}
+	o->measure = field[FIELD_MEASURE];
+	o->raw_geo = field[FIELD_GEO];
+	o->raw_period = field[FIELD_PERIOD];
+	o->raw_value = field[FIELD_VALUE];
+	o->unit = field[FIELD_UNIT];
+	error_clear(&nerr);
+	if (number_parse(&src->number, field[FIELD_VALUE], &o->num, &nerr) <
+	    0) {
+		problems_add(probs, "%s: %s", o->locator, nerr.msg);
+		return -1;
+	}
+	for (f = field[FIELD_FLAGS]; f && *f; f++) {
+		size_t n = strlen(o->num.flags);
+
+		if (*f == ' ' || *f == ',')
+			continue;
+		if (!((*f >= 'a' && *f <= 'z') || (*f >= 'A' && *f <= 'Z'))) {
+			problems_add(probs, "%s: flags '%s' are not letters",
+			             o->locator, field[FIELD_FLAGS]);
+			return -1;
+		}
+		if (!strchr(o->num.flags, *f) && n + 1 < sizeof(o->num.flags)) {
+			o->num.flags[n] = *f;
+			o->num.flags[n + 1] = '\0';
+		}
+	}
+	return 0;
+}
+
+int
+source_filter_pass(const struct source_config *src, const char *name,
+                   const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < src->nfilter; i++)
+		if (strcmp(src->filter[i].name, name) == 0 &&
+		    strcmp(src->filter[i].value, value) != 0)
+			return 0;
+	return 1;
 }

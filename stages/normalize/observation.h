@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+#include <stdio.h>
+
+#include "config.h"
 #include "error.h"
 #include "number.h"
 
@@ -46,5 +49,33 @@ struct problems {
 void problems_add(struct problems *p, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void problems_release(struct problems *p);
+
+/* What a format parser reads: the document as UTF-8 (see decode.h). */
+struct parse_input {
+	FILE *fp;
+	int transformed; /* byte offsets do not point into the archive */
+	size_t max_bytes; /* the source's document cap */
+};
+
+/* A format: reads in, hands observations to sink, records problems.
+ * Returns -1 only when the sink failed (err); problems are not errors. */
+typedef int (*format_parse_fn)(const struct source_config *src,
+                               struct parse_input *in,
+                               const struct obs_sink *sink,
+                               struct problems *probs, struct error *err);
+
+/*
+ * Completes o from the field texts a format found (field[FIELD_VALUE] is
+ * the raw value text, field[FIELD_FLAGS] may be NULL): parses the value by
+ * src's number rules and adds the flag letters.  On a bad value or an empty
+ * field records a problem at o->locator and returns -1.
+ */
+int observation_fill(struct observation *o, const struct source_config *src,
+                     const char *const field[FIELD_COUNT],
+                     struct problems *probs);
+/* 1 if a row whose dimension or column name holds value passes src's
+ * filters (a name no filter mentions always passes). */
+int source_filter_pass(const struct source_config *src, const char *name,
+                       const char *value);
 
 #endif

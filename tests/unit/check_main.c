@@ -1,6 +1,7 @@
 /* The one unit-test runner: every module's suite. */
 #include <stdlib.h>
 
+#define PROVSTAT_TESTUTIL_FORMATS
 #include "testutil.h"
 
 int
@@ -10,7 +11,12 @@ main(void)
 	int failed;
 
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, csv_format_suite());
+	srunner_add_suite(sr, tsv_format_suite());
+	srunner_add_suite(sr, json_format_suite());
+	srunner_add_suite(sr, jsonstat_format_suite());
 	srunner_add_suite(sr, csv_reader_suite());
+	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, geo_suite());
 	srunner_add_suite(sr, hash_suite());
 	srunner_add_suite(sr, json_suite());

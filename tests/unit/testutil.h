@@ -23,6 +23,7 @@ void tu_rmrf(const char *path);
 Suite *atomic_file_suite(void);
 Suite *config_suite(void);
 Suite *csv_reader_suite(void);
+Suite *decode_suite(void);
 Suite *geo_suite(void);
 Suite *hash_suite(void);
 Suite *json_suite(void);
@@ -31,4 +32,25 @@ Suite *period_suite(void);
 Suite *store_suite(void);
 Suite *strbuf_suite(void);
 
+#endif
+
+#ifdef PROVSTAT_TESTUTIL_FORMATS
+#include "normalize/observation.h"
+
+/*
+ * Runs a format parser over text with a sink that records each observation
+ * as "measure|geo|period|raw|value|flags|qualifier|locator|offset+len\n"
+ * (value "NA" when missing).  Problems go to probs; returns the lines.
+ */
+char *tu_parse(format_parse_fn parse, const struct source_config *src,
+               const char *text, size_t len, struct problems *probs);
+/* A source config with defaults for format, to be adjusted by tests. */
+void tu_source(struct source_config *s, const char *format);
+/* Frees what tu_source() and the tests' xstrdup()s left in s. */
+void tu_source_release(struct source_config *s);
+
+Suite *csv_format_suite(void);
+Suite *tsv_format_suite(void);
+Suite *json_format_suite(void);
+Suite *jsonstat_format_suite(void);
 #endif

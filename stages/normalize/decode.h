@@ -1,0 +1,32 @@
+/*
+ * decode — hands parsers the document as UTF-8 text, whatever was archived.
+ *
+ * The archive keeps the bytes as received.  Here a gzip body (recognised by
+ * its magic bytes, with or without a Content-Encoding header) is inflated
+ * with zlib, and a Latin-1 or UTF-16 (with byte-order mark) document is
+ * converted with iconv, each into a temporary file capped at max_bytes, so
+ * that memory does not grow with the document and a gzip bomb stops at the
+ * cap.  The only module that includes <zlib.h> and <iconv.h>.
+ */
+#ifndef PROVSTAT_DECODE_H
+#define PROVSTAT_DECODE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "error.h"
+
+struct decoded {
+	FILE *fp; /* UTF-8 text, positioned at the start */
+	int transformed; /* 1 if fp is not the archived bytes themselves:
+	                    byte offsets then do not point into the archive */
+};
+
+/*
+ * Opens the archived file at path for parsing as encoding ("utf-8",
+ * "latin-1", "utf-16"; NULL means utf-8).  The caller closes d->fp.
+ */
+int decode_open(const char *path, const char *encoding, size_t max_bytes,
+                struct decoded *d, struct error *err);
+
+#endif

@@ -1,0 +1,86 @@
+/* Helpers for the format suites: see testutil.h. */
+#define PROVSTAT_TESTUTIL_FORMATS
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+#include "testutil.h"
+
+static int
+capture(void *ctx, const struct observation *o, struct error *err)
+{
+	struct strbuf *sb = ctx;
+	char num[32];
+
+	(void)err;
+	if (o->num.missing)
+		snprintf(num, sizeof(num), "NA");
+	else
+		number_format_shortest(o->num.value, num);
+	strbuf_addf(sb, "%s|%s|%s|%s|%s|%s|%s|%s|%lld+%zu\n", o->measure,
+	            o->raw_geo, o->raw_period, o->raw_value, num, o->num.flags,
+	            o->num.qualifier, o->locator, o->byte_offset,
+	            o->byte_offset < 0 ? 0 : o->byte_length);
+	return 0;
+}
+
+char *
+tu_parse(format_parse_fn parse, const struct source_config *src,
+         const char *text, size_t len, struct problems *probs)
+{
+	struct strbuf sb;
+	struct obs_sink sink = {capture, &sb};
+	struct parse_input in;
+	struct error err;
+	FILE *fp = fmemopen((void *)text, len, "rb");
+
+	ck_assert_ptr_nonnull(fp);
+	strbuf_init(&sb, 1u << 20);
+	in.fp = fp;
+	in.transformed = 0;
+	in.max_bytes = src->max_bytes;
+	ck_assert_int_eq(parse(src, &in, &sink, probs, &err), 0);
+	fclose(fp);
+	return strbuf_detach(&sb, NULL);
+}
+
+void
+tu_source(struct source_config *s, const char *format)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = xstrdup("t");
+	s->format = xstrdup(format);
+	s->max_bytes = 1u << 20;
+	number_format_default(&s->number);
+	s->csv.delimiter = ',';
+	s->csv.quote = '"';
+	s->csv.header_row = 1;
+	s->csv.encoding = xstrdup("utf-8");
+}
+
+void
+tu_source_release(struct source_config *s)
+{
+	size_t i;
+
+	free(s->id);
+	free(s->format);
+	free(s->csv.encoding);
+	free(s->csv.footer);
+	for (i = 0; i < s->csv.nskip; i++)
+		free(s->csv.skip[i]);
+	free(s->csv.skip);
+	for (i = 0; i < FIELD_COUNT; i++) {
+		free(s->column[i]);
+		free(s->constant[i]);
+	}
+	for (i = 0; i < s->nfilter; i++) {
+		free(s->filter[i].name);
+		free(s->filter[i].value);
+	}
+	free(s->filter);
+	free(s->records);
+	free(s->dataset);
+}
