@@ -78,7 +78,7 @@ TEST_RUNNER := $(B)/tests/check_provstat
 
 ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c))
 
-.PHONY: all run check unit e2e banned checkstyle format install uninstall \
+.PHONY: all run check unit e2e bench banned checkstyle format install uninstall \
 	clean distclean help FORCE
 .DEFAULT_GOAL := all
 # Keep every object: main.o files are intermediates of pattern rules.
@@ -90,6 +90,7 @@ help:
 	@echo "make [all]     build bin/provstat and the stage programs"
 	@echo "make run       build and run the default configuration"
 	@echo "make check     build and run every test"
+	@echo "make bench     measure against peers (prints ratios)"
 	@echo "make install   install under PREFIX=$(PREFIX) (DESTDIR honoured)"
 	@echo "variables: DEVELOPER=1 (-Werror), SANITIZE=address,undefined"
 
@@ -159,6 +160,11 @@ e2e: all
 	BIN=$(BIN) tests/e2e/run
 
 check: banned checkstyle unit e2e
+
+# Ratios to peer programs measured in the same run (bench/run); not a test.
+bench: all
+	scripts/install-deps --bench
+	BIN=$(BIN) bench/run
 
 # Functions the house style bans: they overflow, lose errors or run a shell.
 banned:

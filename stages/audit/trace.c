@@ -60,7 +60,7 @@ enum {
 	"o.byte_length, p.snapshot_sha256, s.bytes, src.publisher, "           \
 	"src.title, src.citation, src.grade FROM value v "                     \
 	"JOIN lineage l ON l.id = v.lineage_id "                               \
-	"JOIN observation o ON o.id = v.observation_id "                       \
+	"JOIN obs o ON o.id = v.observation_id "                               \
 	"JOIN parse p ON p.id = o.parse_id "                                   \
 	"JOIN snapshot s ON s.sha256 = p.snapshot_sha256 "                     \
 	"JOIN source src ON src.id = v.source_id "

@@ -250,6 +250,18 @@ number_parse(const struct number_format *f, const char *text,
 	double v;
 
 	memset(out, 0, sizeof(*out));
+	/* Fast path: plain digits, the bulk of machine-made tables. */
+	for (len = 0; text[len] >= '0' && text[len] <= '9' && len < 16; len++)
+		;
+	if (len > 0 && text[len] == '\0') {
+		double digits = 0;
+		size_t k;
+
+		for (k = 0; k < len; k++)
+			digits = digits * 10 + (text[k] - '0');
+		out->value = digits;
+		return 0;
+	}
 	len = strlen(text);
 	if (len >= sizeof(buf))
 		return fail(err, text, "text too long");

@@ -81,6 +81,8 @@ static const char *const MIGRATIONS[] = {
         "  source_config_hash TEXT NOT NULL,"
         "  status TEXT NOT NULL CHECK (status IN ('loaded', 'rejected')),"
         "  observations INTEGER NOT NULL,"
+        "  first_observation INTEGER,"
+        "  last_observation INTEGER,"
         "  problems TEXT,"
         "  parsed_at TEXT NOT NULL,"
         "  UNIQUE (source_id, snapshot_sha256, source_config_hash)"
@@ -88,7 +90,6 @@ static const char *const MIGRATIONS[] = {
         "CREATE TABLE observation ("
         "  id INTEGER PRIMARY KEY,"
         "  parse_id INTEGER NOT NULL REFERENCES parse(id),"
-        "  seq INTEGER NOT NULL,"
         "  measure TEXT NOT NULL,"
         "  raw_geo TEXT NOT NULL,"
         "  raw_period TEXT NOT NULL,"
@@ -99,13 +100,19 @@ static const char *const MIGRATIONS[] = {
         "  decimals INTEGER NOT NULL DEFAULT 0,"
         "  flags TEXT NOT NULL DEFAULT '',"
         "  qualifier TEXT NOT NULL DEFAULT '',"
-        "  locator TEXT NOT NULL,"
+        "  locator TEXT,"
         "  line INTEGER,"
         "  col INTEGER,"
         "  byte_offset INTEGER,"
         "  byte_length INTEGER,"
-        "  UNIQUE (parse_id, seq)"
+        "  CHECK (locator IS NOT NULL OR (line IS NOT NULL AND col IS NOT "
+        "NULL))"
         ") STRICT;"
+        /* A text locator is stored only when line and column do not say it. */
+        "CREATE VIEW obs AS SELECT id, parse_id, measure, raw_geo, raw_period,"
+        "  raw_value, value, unit, scale, decimals, flags, qualifier,"
+        "  coalesce(locator, 'line ' || line || ', column ' || col) AS locator,"
+        "  line, col, byte_offset, byte_length FROM observation;"
         "CREATE TABLE lineage ("
         "  id INTEGER PRIMARY KEY,"
         "  recipe_sha256 TEXT NOT NULL UNIQUE,"
@@ -299,7 +306,9 @@ store_open_flags(struct store **out, const char *path, int flags,
 
 	*out = NULL;
 	st->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOFOLLOW,
+	/* One connection per process, used by one thread: no mutexes. */
+	if (sqlite3_open_v2(path, &st->db,
+	                    flags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
 		if (st->db)
 			store_fail(st, err, "cannot open");
@@ -325,7 +334,10 @@ store_open(struct store **out, const char *path, struct error *err)
 	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	                     err) < 0)
 		return -1;
-	if (store_exec(st, "PRAGMA journal_mode = WAL", err) < 0 ||
+	/* 16 KiB pages: the store is mostly bulk-loaded and range-read (a new
+	 * file only; an existing store keeps its page size). */
+	if (store_exec(st, "PRAGMA page_size = 16384", err) < 0 ||
+	    store_exec(st, "PRAGMA journal_mode = WAL", err) < 0 ||
 	    store_migrate(st, err) < 0) {
 		store_close(st);
 		return -1;

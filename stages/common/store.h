@@ -17,7 +17,9 @@
  *   fetch        one row per fetch attempt
  *   parse        one row per snapshot read under one source config:
  *                loaded (its observations are in) or rejected (problems)
- *   observation  what a source said, raw text and locator
+ *   observation  what a source said, raw text and locator; a parse's
+ *                observations are the id range first..last_observation
+ *   obs          a view of observation with every locator spelt out
  *   lineage      deduplicated recipes (rules applied)
  *   value        canonical indicator values, bitemporal
  */

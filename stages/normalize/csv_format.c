@@ -185,8 +185,6 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		obs.col = vf->col;
 		obs.byte_offset = in->transformed ? -1 : vf->offset;
 		obs.byte_length = vf->raw_len;
-		snprintf(obs.locator, sizeof(obs.locator),
-		         "line %ld, column %ld", vf->line, vf->col);
 		if (observation_fill(&obs, src, field, probs) < 0)
 			continue;
 		if (sink->add(sink->ctx, &obs, err) < 0)

@@ -37,8 +37,19 @@ struct loader {
 	struct store *st;
 	sqlite3_stmt *ins;
 	int64_t parse_id;
-	long seq;
+	long n; /* observations added */
+	int64_t first, last; /* their id range */
 };
+
+/* Binds text, or NULL for an empty string. */
+static void
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
 
 static int
 loader_add(void *ctx, const struct observation *o, struct error *err)
@@ -48,33 +59,41 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 
 	sqlite3_reset(s);
 	sqlite3_bind_int64(s, 1, l->parse_id);
-	sqlite3_bind_int64(s, 2, ++l->seq);
-	sqlite3_bind_text(s, 3, o->measure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, o->raw_geo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, o->raw_period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, o->raw_value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, o->measure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, o->raw_geo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, o->raw_period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, o->raw_value, -1, SQLITE_STATIC);
 	if (o->num.missing)
-		sqlite3_bind_null(s, 7);
+		sqlite3_bind_null(s, 6);
 	else
-		sqlite3_bind_double(s, 7, o->num.value);
-	sqlite3_bind_text(s, 8, o->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 9, o->num.scale);
-	sqlite3_bind_int(s, 10, o->num.decimals);
-	sqlite3_bind_text(s, 11, o->num.flags, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 12, o->num.qualifier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 13, o->locator, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 14, o->line);
-	sqlite3_bind_int64(s, 15, o->col);
-	if (o->byte_offset >= 0) {
-		sqlite3_bind_int64(s, 16, o->byte_offset);
-		sqlite3_bind_int64(s, 17, (sqlite3_int64)o->byte_length);
+		sqlite3_bind_double(s, 6, o->num.value);
+	sqlite3_bind_text(s, 7, o->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, o->num.scale);
+	sqlite3_bind_int(s, 9, o->num.decimals);
+	sqlite3_bind_text(s, 10, o->num.flags, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, o->num.qualifier, -1, SQLITE_STATIC);
+	/* "line L, column C" is not stored: the obs view spells it out. */
+	bind_text_or_null(s, 12, o->locator);
+	if (o->line > 0) {
+		sqlite3_bind_int64(s, 13, o->line);
+		sqlite3_bind_int64(s, 14, o->col);
 	} else {
+		sqlite3_bind_null(s, 13);
+		sqlite3_bind_null(s, 14);
+	}
+	if (o->byte_offset >= 0) {
+		sqlite3_bind_int64(s, 15, o->byte_offset);
+		sqlite3_bind_int64(s, 16, (sqlite3_int64)o->byte_length);
+	} else {
+		sqlite3_bind_null(s, 15);
 		sqlite3_bind_null(s, 16);
-		sqlite3_bind_null(s, 17);
 	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return error_set(err, "store: cannot insert observation: %s",
 		                 sqlite3_errmsg(store_db(l->st)));
+	l->last = sqlite3_last_insert_rowid(store_db(l->st));
+	if (l->n++ == 0)
+		l->first = l->last;
 	return 0;
 }
 
@@ -176,7 +195,7 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
               struct normalize_result *res, struct strbuf *log,
               struct error *err)
 {
-	struct loader l = {st, NULL, 0, 0};
+	struct loader l = {st, NULL, 0, 0, 0, 0};
 	struct obs_sink sink = {loader_add, &l};
 	struct problems probs;
 	sqlite3_stmt *s = NULL;
@@ -234,16 +253,16 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 	s = NULL;
 	l.parse_id = sqlite3_last_insert_rowid(store_db(st));
 	if (store_prepare(st,
-	                  "INSERT INTO observation (parse_id, seq, measure, "
+	                  "INSERT INTO observation (parse_id, measure, "
 	                  "raw_geo, raw_period, raw_value, value, unit, scale, "
 	                  "decimals, flags, qualifier, locator, line, col, "
 	                  "byte_offset, byte_length) VALUES (?, ?, ?, ?, ?, ?, "
-	                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                  &l.ins, err) < 0)
 		goto rollback;
 	if (parse(src, &in, &sink, &probs, err) < 0)
 		goto rollback;
-	if (probs.total == 0 && l.seq == 0)
+	if (probs.total == 0 && l.n == 0)
 		problems_add(&probs, "the document holds no observations");
 	if (probs.total > 0) {
 		store_rollback(st);
@@ -255,11 +274,16 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 		              : 0;
 		goto out;
 	}
-	if (store_prepare(st, "UPDATE parse SET observations = ? WHERE id = ?",
-	                  &s, err) < 0)
+	if (store_prepare(
+	            st,
+	            "UPDATE parse SET observations = ?, first_observation "
+	            "= ?, last_observation = ? WHERE id = ?",
+	            &s, err) < 0)
 		goto rollback;
-	sqlite3_bind_int64(s, 1, l.seq);
-	sqlite3_bind_int64(s, 2, l.parse_id);
+	sqlite3_bind_int64(s, 1, l.n);
+	sqlite3_bind_int64(s, 2, l.first);
+	sqlite3_bind_int64(s, 3, l.last);
+	sqlite3_bind_int64(s, 4, l.parse_id);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		error_set(err, "store: cannot record parse: %s",
 		          sqlite3_errmsg(store_db(st)));
@@ -268,8 +292,8 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 	if (store_commit(st, err) < 0)
 		goto rollback;
 	res->snapshots++;
-	res->observations += (size_t)l.seq;
-	diag_verbose("%s: %ld observations from snapshot %.12s", src->id, l.seq,
+	res->observations += (size_t)l.n;
+	diag_verbose("%s: %ld observations from snapshot %.12s", src->id, l.n,
 	             sha);
 	ret = 1;
 	goto out;

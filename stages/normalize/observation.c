@@ -34,11 +34,22 @@ problems_release(struct problems *p)
 	p->total = 0;
 }
 
+/* Where o is, for messages: its locator, or its line and column. */
+static const char *
+observation_where(const struct observation *o, char *buf, size_t cap)
+{
+	if (o->locator[0])
+		return o->locator;
+	snprintf(buf, cap, "line %ld, column %ld", o->line, o->col);
+	return buf;
+}
+
 int
 observation_fill(struct observation *o, const struct source_config *src,
                  const char *const field[FIELD_COUNT], struct problems *probs)
 {
 	struct error nerr;
+	char where[96];
 	const char *f;
 	int i;
 
@@ -46,7 +57,8 @@ observation_fill(struct observation *o, const struct source_config *src,
 		if (i == FIELD_VALUE || i == FIELD_FLAGS)
 			continue;
 		if (!field[i] || !*field[i]) {
-			problems_add(probs, "%s: empty %s", o->locator,
+			problems_add(probs, "%s: empty %s",
+			             observation_where(o, where, sizeof(where)),
 			             config_field_names[i]);
 			return -1;
 		}
@@ -59,7 +71,9 @@ observation_fill(struct observation *o, const struct source_config *src,
 	error_clear(&nerr);
 	if (number_parse(&src->number, field[FIELD_VALUE], &o->num, &nerr) <
 	    0) {
-		problems_add(probs, "%s: %s", o->locator, nerr.msg);
+		problems_add(probs, "%s: %s",
+		             observation_where(o, where, sizeof(where)),
+		             nerr.msg);
 		return -1;
 	}
 	for (f = field[FIELD_FLAGS]; f && *f; f++) {
@@ -69,7 +83,8 @@ observation_fill(struct observation *o, const struct source_config *src,
 			continue;
 		if (!((*f >= 'a' && *f <= 'z') || (*f >= 'A' && *f <= 'Z'))) {
 			problems_add(probs, "%s: flags '%s' are not letters",
-			             o->locator, field[FIELD_FLAGS]);
+			             observation_where(o, where, sizeof(where)),
+			             field[FIELD_FLAGS]);
 			return -1;
 		}
 		if (!strchr(o->num.flags, *f) && n + 1 < sizeof(o->num.flags)) {

@@ -27,7 +27,7 @@ struct observation {
 	const char *raw_value;
 	const char *unit;
 	struct number num;
-	char locator[96]; /* "line 12, column 25" */
+	char locator[96]; /* "/value/3 (...)"; empty when line and col say it */
 	long line;
 	long col;
 	long long byte_offset; /* -1 when unknown */

@@ -237,8 +237,6 @@ tsv_format_parse(const struct source_config *src, struct parse_input *in,
 			obs.col = cell->col;
 			obs.byte_offset = in->transformed ? -1 : cell->offset;
 			obs.byte_length = cell->raw_len;
-			snprintf(obs.locator, sizeof(obs.locator),
-			         "line %ld, column %ld", cell->line, cell->col);
 			if (observation_fill(&obs, src, field, probs) == 0) {
 				obs.raw_value = cell->text;
 				if (sink->add(sink->ctx, &obs, err) < 0) {

@@ -208,8 +208,10 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 	if (store_prepare(
 	            r->st,
 	            "SELECT id, measure, raw_geo, raw_period, value, unit, "
-	            "flags, qualifier, locator FROM observation WHERE "
-	            "parse_id = ? ORDER BY seq",
+	            "flags, qualifier, locator FROM obs WHERE id BETWEEN "
+	            "(SELECT first_observation FROM parse WHERE id = ?1) AND "
+	            "(SELECT last_observation FROM parse WHERE id = ?1) "
+	            "ORDER BY id",
 	            &s, r->err) < 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, parse_id);
@@ -390,7 +392,7 @@ check_duplicates(struct rc *r, const struct source_config *src)
 	            r->st,
 	            "SELECT m.indicator, m.geo, m.period, "
 	            "group_concat(o.locator || ' (''' || o.raw_geo || "
-	            "''')', '; ') FROM m JOIN observation o ON o.id = "
+	            "''')', '; ') FROM m JOIN obs o ON o.id = "
 	            "m.obs_id GROUP BY m.seq, m.indicator, m.geo, m.period "
 	            "HAVING count(*) > 1",
 	            &s, r->err) < 0)
@@ -421,7 +423,7 @@ write_vintages(struct rc *r, const struct source_config *src,
 	            "SELECT m.seq, m.indicator, m.geo, m.period, m.value, "
 	            "m.unit, m.flags, m.qualifier, m.obs_id, m.lineage_id, "
 	            "p.snapshot_sha256, o.locator FROM m "
-	            "JOIN observation o ON o.id = m.obs_id "
+	            "JOIN obs o ON o.id = m.obs_id "
 	            "JOIN parse p ON p.id = o.parse_id "
 	            "ORDER BY m.indicator, m.geo, m.period, m.seq",
 	            &s, r->err) < 0)

@@ -12,16 +12,21 @@ static int
 capture(void *ctx, const struct observation *o, struct error *err)
 {
 	struct strbuf *sb = ctx;
-	char num[32];
+	char num[32], where[96];
 
 	(void)err;
+	if (o->locator[0])
+		snprintf(where, sizeof(where), "%s", o->locator);
+	else
+		snprintf(where, sizeof(where), "line %ld, column %ld", o->line,
+		         o->col);
 	if (o->num.missing)
 		snprintf(num, sizeof(num), "NA");
 	else
 		number_format_shortest(o->num.value, num);
 	strbuf_addf(sb, "%s|%s|%s|%s|%s|%s|%s|%s|%lld+%zu\n", o->measure,
 	            o->raw_geo, o->raw_period, o->raw_value, num, o->num.flags,
-	            o->num.qualifier, o->locator, o->byte_offset,
+	            o->num.qualifier, where, o->byte_offset,
 	            o->byte_offset < 0 ? 0 : o->byte_length);
 	return 0;
 }
