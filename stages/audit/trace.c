@@ -157,6 +157,61 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* The observations of a value made from several (value_input). */
+struct inputs {
+	char **geo, **raw, **locator;
+	size_t n;
+};
+
+static void
+inputs_release(struct inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++) {
+		free(in->geo[i]);
+		free(in->raw[i]);
+		free(in->locator[i]);
+	}
+	free(in->geo);
+	free(in->raw);
+	free(in->locator);
+	memset(in, 0, sizeof(*in));
+}
+
+static int
+load_inputs(struct store *st, const char *key, struct inputs *in,
+            struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_prepare(
+	            st,
+	            "SELECT o.raw_geo, o.raw_value, o.locator FROM "
+	            "value_input i JOIN value v ON v.id = i.value_id "
+	            "JOIN obs o ON o.id = i.observation_id WHERE v.key = ? "
+	            "ORDER BY o.id",
+	            &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		in->geo = xreallocarray(in->geo, in->n + 1, sizeof(char *));
+		in->raw = xreallocarray(in->raw, in->n + 1, sizeof(char *));
+		in->locator =
+		        xreallocarray(in->locator, in->n + 1, sizeof(char *));
+		in->geo[in->n] = xstrdup(col(s, 0));
+		in->raw[in->n] = xstrdup(col(s, 1));
+		in->locator[in->n] = xstrdup(col(s, 2));
+		in->n++;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE
+	               ? 0
+	               : error_set(err, "store: cannot read a value's "
+	                                "inputs");
+}
+
 static int
 load_fetch(struct store *st, const char *source, const char *sha,
            const char *known_from, struct fetch_row *f, struct error *err)
@@ -225,13 +280,15 @@ print_rules(FILE *fp, const char *recipe, const char *sha)
 	        str_at(r, "unit", "unit"));
 	fprintf(fp, "  period     %s\n", str_at(r, "period", "rule"));
 	fprintf(fp, "  conflict   %s\n", str_at(r, "conflict", "rule"));
+	fprintf(fp, "  duplicates %s\n", str_at(r, "duplicates", "rule"));
 	json_delete(r);
 }
 
 static void
 print_human(FILE *fp, sqlite3_stmt *s, const char *value_text,
             const struct geo_match *gm, const char *archive,
-            const struct bytes_at *b, const struct fetch_row *f)
+            const struct bytes_at *b, const struct fetch_row *f,
+            const struct inputs *inputs)
 {
 	const char *q = col(s, C_QUALIFIER), *fl = col(s, C_FLAGS);
 
@@ -269,6 +326,18 @@ print_human(FILE *fp, sqlite3_stmt *s, const char *value_text,
 		fprintf(fp, "bytes      %s\n", b->raw);
 	if (b->line)
 		fprintf(fp, "context    %s\n", b->line);
+	if (inputs) {
+		size_t i;
+
+		fprintf(fp,
+		        "inputs     %zu observations, summed by the source's "
+		        "duplicates rule:\n",
+		        inputs->n);
+		for (i = 0; i < inputs->n; i++)
+			fprintf(fp, "             '%s' = '%s' at %s\n",
+			        inputs->geo[i], inputs->raw[i],
+			        inputs->locator[i]);
+	}
 	if (f->url) {
 		fprintf(fp, "fetch      %s at %s, outcome %s", f->url,
 		        f->retrieved_at, f->outcome);
@@ -285,7 +354,7 @@ print_human(FILE *fp, sqlite3_stmt *s, const char *value_text,
 static void
 print_json(FILE *fp, sqlite3_stmt *s, const struct geo_match *gm,
            const char *archive, const struct bytes_at *b,
-           const struct fetch_row *f)
+           const struct fetch_row *f, const struct inputs *inputs)
 {
 	struct cJSON *root = json_new_object(), *o;
 	struct cJSON *recipe;
@@ -357,6 +426,19 @@ print_json(FILE *fp, sqlite3_stmt *s, const struct geo_match *gm,
 	json_add_string(o, "last_modified", f->last_modified);
 	json_add_string(o, "outcome", f->outcome);
 	json_add_item(root, "fetch", o);
+	if (inputs) {
+		struct cJSON *arr = json_new_array();
+		size_t i;
+
+		for (i = 0; i < inputs->n; i++) {
+			o = json_new_object();
+			json_add_string(o, "raw_geo", inputs->geo[i]);
+			json_add_string(o, "raw_text", inputs->raw[i]);
+			json_add_string(o, "locator", inputs->locator[i]);
+			json_add_item(arr, NULL, o);
+		}
+		json_add_item(root, "inputs", arr);
+	}
 	text = json_print(root, 1);
 	fprintf(fp, "%s\n", text);
 	free(text);
@@ -385,6 +467,7 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 	struct geo_table *geo = NULL;
 	struct fetch_row f;
 	struct bytes_at b;
+	struct inputs in;
 	struct geo_match gm;
 	char *archive = NULL, *like = NULL;
 	char value_text[32] = "(not available)", as_of[TIMEFMT_LEN];
@@ -393,6 +476,7 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 
 	memset(&f, 0, sizeof(f));
 	memset(&b, 0, sizeof(b));
+	memset(&in, 0, sizeof(in));
 	if (q->key) {
 		if (!valid_key_prefix(q->key))
 			return error_set(err,
@@ -456,10 +540,13 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 	if (load_fetch(st, col(s, C_SOURCE), col(s, C_SNAPSHOT),
 	               col(s, C_KNOWN_FROM), &f, err) < 0)
 		goto out;
+	if (load_inputs(st, col(s, C_KEY), &in, err) < 0)
+		goto out;
 	if (q->json)
-		print_json(fp, s, &gm, archive, &b, &f);
+		print_json(fp, s, &gm, archive, &b, &f, in.n ? &in : NULL);
 	else
-		print_human(fp, s, value_text, &gm, archive, &b, &f);
+		print_human(fp, s, value_text, &gm, archive, &b, &f,
+		            in.n ? &in : NULL);
 	if (strcmp(b.actual, col(s, C_SNAPSHOT)) != 0) {
 		error_set(err,
 		          "archived file '%s' no longer matches its sha256: "
@@ -472,6 +559,7 @@ out:
 	sqlite3_finalize(s);
 	geo_table_free(geo);
 	fetch_row_release(&f);
+	inputs_release(&in);
 	free(b.raw);
 	free(b.line);
 	free(archive);

@@ -17,8 +17,9 @@
 const char *const config_field_names[FIELD_COUNT] = {
         "measure", "geo", "period", "value", "unit", "flags"};
 
-static const char *const config_formats[] = {"csv", "eurostat-tsv", "sdmx-csv",
-                                             "json", "json-stat"};
+static const char *const config_formats[] = {"csv",  "eurostat-tsv", "sdmx-csv",
+                                             "json", "json-stat",    "sdmx-ml",
+                                             "pdf",  "html"};
 static const char *const config_encodings[] = {"utf-8", "latin-1", "utf-16"};
 static const char *const config_grades[] = {"publisher", "press", "report",
                                             "unpublished"};
@@ -376,6 +377,122 @@ cfg_filter(struct cfg *c, const struct cJSON *obj, struct source_config *s)
 	return 0;
 }
 
+static int
+cfg_group(struct cfg *c, const struct cJSON *obj, const char *key, int *out)
+{
+	long v = *out;
+
+	if (cfg_long(c, obj, key, 0, 9, &v) < 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+cfg_pdf(struct cfg *c, const struct cJSON *obj, struct pdf_options *p)
+{
+	static const char *const keys[] = {
+	        "row",         "geo_group", "value_group", "total",
+	        "total_group", "skip",      "timeout_s",   NULL};
+
+	p->geo_group = 1;
+	p->value_group = 2;
+	p->total_group = 1;
+	p->timeout_s = 60;
+	if (!obj)
+		return 0;
+	return cfg_keys(c, obj, "'pdf'", keys) < 0 ||
+	                       cfg_regex(c, obj, "row", &p->row) < 0 ||
+	                       cfg_group(c, obj, "geo_group", &p->geo_group) <
+	                               0 ||
+	                       cfg_group(c, obj, "value_group",
+	                                 &p->value_group) < 0 ||
+	                       cfg_regex(c, obj, "total", &p->total) < 0 ||
+	                       cfg_group(c, obj, "total_group",
+	                                 &p->total_group) < 0 ||
+	                       cfg_regex_list(c, obj, "skip", &p->skip,
+	                                      &p->nskip) < 0 ||
+	                       cfg_long(c, obj, "timeout_s", 1, 3600,
+	                                &p->timeout_s) < 0
+	               ? -1
+	               : 0;
+}
+
+static int
+cfg_html(struct cfg *c, const struct cJSON *obj, struct html_options *h)
+{
+	static const char *const keys[] = {
+	        "table",        "select",         "pattern",       "groups",
+	        "period_xpath", "period_pattern", "period_format", NULL};
+	static const char *const group_keys[] = {"measure",   "geo",  "period",
+	                                         "value",     "unit", "flags",
+	                                         "qualifier", NULL};
+	const struct cJSON *g;
+	int f;
+
+	if (!obj)
+		return 0;
+	if (cfg_keys(c, obj, "'html'", keys) < 0 ||
+	    cfg_string(c, obj, "table", 0, &h->table) < 0 ||
+	    cfg_string(c, obj, "select", 0, &h->select) < 0 ||
+	    cfg_regex(c, obj, "pattern", &h->pattern) < 0 ||
+	    cfg_string(c, obj, "period_xpath", 0, &h->period_xpath) < 0 ||
+	    cfg_regex(c, obj, "period_pattern", &h->period_pattern) < 0 ||
+	    cfg_string(c, obj, "period_format", 0, &h->period_format) < 0)
+		return -1;
+	if (!h->table == !h->select)
+		return cfg_fail(c, obj, "html",
+		                "give either 'table' or 'select' with "
+		                "'pattern'");
+	if (h->select && !h->pattern)
+		return cfg_fail(c, obj, "pattern",
+		                "'select' needs a 'pattern' to find numbers");
+	if ((g = json_get(obj, "groups"))) {
+		if (cfg_keys(c, g, "'groups'", group_keys) < 0)
+			return -1;
+		for (f = 0; f < FIELD_COUNT; f++)
+			if (cfg_group(c, g, config_field_names[f],
+			              &h->group[f]) < 0)
+				return -1;
+		if (cfg_group(c, g, "qualifier", &h->qualifier_group) < 0)
+			return -1;
+	}
+	if (h->period_pattern && !h->period_xpath)
+		return cfg_fail(c, obj, "period_pattern",
+		                "needs 'period_xpath'");
+	return 0;
+}
+
+static int
+cfg_checks(struct cfg *c, const struct cJSON *obj, struct check_options *k)
+{
+	static const char *const keys[] = {"rows_sum_to_total", "min_rows",
+	                                   "max_rows", "keys", NULL};
+	const struct cJSON *v, *it;
+
+	if (!obj)
+		return 0;
+	if (cfg_keys(c, obj, "'checks'", keys) < 0 ||
+	    cfg_long(c, obj, "min_rows", 0, LONG_MAX, &k->min_rows) < 0 ||
+	    cfg_long(c, obj, "max_rows", 0, LONG_MAX, &k->max_rows) < 0)
+		return -1;
+	k->rows_sum_to_total = json_is_true(json_get(obj, "rows_sum_to_total"));
+	if ((v = json_get(obj, "keys"))) {
+		if (!json_is_array(v))
+			return cfg_fail(c, v, "keys",
+			                "must be an array of "
+			                "strings");
+		k->keys = xcalloc(json_size(v) + 1, sizeof(*k->keys));
+		for (it = json_child(v); it; it = json_next(it)) {
+			if (!json_is_string(it))
+				return cfg_fail(c, it, "keys",
+				                "must be an array of strings");
+			k->keys[k->nkeys++] = xstrdup(json_string(it));
+		}
+	}
+	return 0;
+}
+
 /* Where a format fixes a field itself, or names it by convention. */
 static int
 format_defaults(struct cfg *c, const struct cJSON *root,
@@ -383,6 +500,43 @@ format_defaults(struct cfg *c, const struct cJSON *root,
 {
 	const char *f = s->format;
 
+	if (strcmp(f, "sdmx-ml") == 0) {
+		if (!s->column[FIELD_PERIOD] && !s->constant[FIELD_PERIOD])
+			s->column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+		if (!s->column[FIELD_VALUE])
+			s->column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+		if (!s->column[FIELD_FLAGS]) {
+			s->column[FIELD_FLAGS] = xstrdup("OBS_STATUS");
+			s->flags_optional = 1;
+		}
+	}
+	if (strcmp(f, "pdf") == 0) {
+		if (!s->pdf.row)
+			return cfg_fail(c, root, "pdf",
+			                "format 'pdf' needs 'pdf': {'row': "
+			                "...}");
+		if (s->column[FIELD_GEO] || s->column[FIELD_VALUE])
+			return cfg_fail(c, json_get(root, "columns"), "columns",
+			                "format 'pdf' takes geo and value from "
+			                "the row pattern");
+		if (s->checks.rows_sum_to_total && !s->pdf.total)
+			return cfg_fail(c, json_get(root, "checks"),
+			                "rows_sum_to_total",
+			                "needs 'pdf': {'total': ...}");
+	}
+	if (strcmp(f, "pdf") != 0 &&
+	    (json_get(root, "pdf") || (s->checks.rows_sum_to_total)))
+		return cfg_fail(
+		        c, json_get(root, "pdf") ? json_get(root, "pdf") : root,
+		        json_get(root, "pdf") ? "pdf" : "checks",
+		        "only for format 'pdf'");
+	if (strcmp(f, "html") == 0 && !s->html.table && !s->html.select)
+		return cfg_fail(c, root, "html",
+		                "format 'html' needs 'html': {'table': ...} or "
+		                "{'select': ..., 'pattern': ...}");
+	if (strcmp(f, "html") != 0 && json_get(root, "html"))
+		return cfg_fail(c, json_get(root, "html"), "html",
+		                "only for format 'html'");
 	if (strcmp(f, "sdmx-csv") == 0) {
 		if (!s->column[FIELD_PERIOD] && !s->constant[FIELD_PERIOD])
 			s->column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
@@ -416,6 +570,13 @@ field_required(const struct source_config *s, int field)
 {
 	if (field == FIELD_FLAGS)
 		return 0;
+	if (strcmp(s->format, "pdf") == 0 &&
+	    (field == FIELD_GEO || field == FIELD_VALUE))
+		return 0;
+	if (strcmp(s->format, "html") == 0 &&
+	    (s->html.group[field] > 0 ||
+	     (field == FIELD_PERIOD && s->html.period_xpath)))
+		return 0;
 	if (field == FIELD_VALUE)
 		return strcmp(s->format, "eurostat-tsv") != 0 &&
 		       strcmp(s->format, "json-stat") != 0;
@@ -434,7 +595,8 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	        "format",       "licence",   "citation", "grade",
 	        "max_age_days", "max_bytes", "number",   "csv",
 	        "columns",      "constant",  "filter",   "records",
-	        "dataset",      "comment",   NULL};
+	        "dataset",      "pdf",       "html",     "checks",
+	        "duplicates",   "comment",   NULL};
 	static const char *const csv_keys[] = {
 	        "delimiter", "quote", "comment", "header_row",
 	        "encoding",  "skip",  "footer",  NULL};
@@ -522,10 +684,23 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	               s->constant) < 0 ||
 	    cfg_filter(c, json_get(root, "filter"), s) < 0 ||
 	    cfg_string(c, root, "records", 0, &s->records) < 0 ||
-	    cfg_string(c, root, "dataset", 0, &s->dataset) < 0)
+	    cfg_string(c, root, "dataset", 0, &s->dataset) < 0 ||
+	    cfg_pdf(c, json_get(root, "pdf"), &s->pdf) < 0 ||
+	    cfg_html(c, json_get(root, "html"), &s->html) < 0 ||
+	    cfg_checks(c, json_get(root, "checks"), &s->checks) < 0)
 		goto out;
 	if (format_defaults(c, root, s) < 0)
 		goto out;
+	if ((v = json_get(root, "duplicates"))) {
+		const char *d = json_string(v);
+
+		if (!d || (strcmp(d, "sum") && strcmp(d, "error"))) {
+			cfg_fail(c, v, "duplicates",
+			         "must be \"error\" or \"sum\"");
+			goto out;
+		}
+		s->duplicates_sum = strcmp(d, "sum") == 0;
+	}
 	for (i = 0; i < FIELD_COUNT; i++) {
 		const char *name = config_field_names[i];
 
@@ -579,6 +754,20 @@ source_release(struct source_config *s)
 	free(s->filter);
 	free(s->records);
 	free(s->dataset);
+	free(s->pdf.row);
+	free(s->pdf.total);
+	for (k = 0; k < s->pdf.nskip; k++)
+		free(s->pdf.skip[k]);
+	free(s->pdf.skip);
+	free(s->html.table);
+	free(s->html.select);
+	free(s->html.pattern);
+	free(s->html.period_xpath);
+	free(s->html.period_pattern);
+	free(s->html.period_format);
+	for (k = 0; k < s->checks.nkeys; k++)
+		free(s->checks.keys[k]);
+	free(s->checks.keys);
 	free(s->csv.encoding);
 	free(s->csv.footer);
 	for (k = 0; k < s->csv.nskip; k++)

@@ -49,6 +49,38 @@ struct csv_options {
 	char *footer; /* POSIX ERE: a first field that ends the table */
 };
 
+/* "pdf": rows of a text table, read from pdftotext -layout output. */
+struct pdf_options {
+	char *row; /* ERE for one (name, number) pair; applied repeatedly
+	              along a line, so two-column pages work */
+	int geo_group, value_group; /* its groups */
+	char *total; /* ERE of the document's own total line */
+	int total_group;
+	char **skip; /* EREs: lines that are not rows */
+	size_t nskip;
+	long timeout_s; /* for pdftotext; default 60 */
+};
+
+/* "html": numbers in a table, or in prose. */
+struct html_options {
+	char *table; /* XPath of a table: header row mapped like csv */
+	char *select; /* XPath of the blocks that hold prose */
+	char *pattern; /* ERE run over each block's text */
+	int group[FIELD_COUNT]; /* pattern groups of the fields, 0 = none */
+	int qualifier_group;
+	char *period_xpath; /* XPath (from the document) of the period text */
+	char *period_pattern; /* ERE over that text ... */
+	char *period_format; /* ... rewritten with \1..\9, e.g. "\2-Q\1" */
+};
+
+/* Checks a source declares; a failed check fails the snapshot. */
+struct check_options {
+	int rows_sum_to_total; /* pdf: the rows add up to the total line */
+	long min_rows, max_rows; /* observations per snapshot; 0 = no limit */
+	char **keys; /* raw geo spellings that must be present */
+	size_t nkeys;
+};
+
 /* A dimension or column that must hold one value for a row to count. */
 struct config_filter {
 	char *name;
@@ -75,10 +107,15 @@ struct source_config {
 	char *column[FIELD_COUNT]; /* header names, or NULL */
 	char *constant[FIELD_COUNT]; /* fixed values, or NULL */
 	int flags_optional; /* FIELD_FLAGS is a format default: may be absent */
+	int duplicates_sum; /* "duplicates": "sum" adds rows that map to the
+	                       same indicator, geo and period; else an error */
 	struct config_filter *filter;
 	size_t nfilter;
 	char *records; /* json: JSON pointer to the array of records */
 	char *dataset; /* json-stat: which dataset of a bundle/collection */
+	struct pdf_options pdf;
+	struct html_options html;
+	struct check_options checks;
 };
 
 struct indicator_config {

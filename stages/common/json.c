@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "fileio.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* cJSON reports allocation failure as NULL: out of memory (xalloc.h). */
@@ -296,48 +297,6 @@ json_scan_inner(struct json_scan *s, const cJSON *node)
 	}
 }
 
-/* Returns the offset of the first invalid UTF-8 byte, or len if none. */
-static size_t
-json_utf8_check(const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n, k;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((n == 2 &&
-		     (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 static void
 json_line_col(const char *buf, size_t off, int *line, int *col)
 {
@@ -381,7 +340,7 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 		        "%s: document of %zu bytes is over the limit of "
 		        "%zu bytes",
 		        name, len, max_bytes);
-	bad = json_utf8_check((const unsigned char *)buf, len);
+	bad = utf8_first_invalid(buf, len);
 	if (bad < len) {
 		json_line_col(buf, bad, &line, &col);
 		return error_set(err, "%s:%d:%d: invalid UTF-8", name, line,

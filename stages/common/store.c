@@ -136,7 +136,14 @@ static const char *const MIGRATIONS[] = {
         "  observation_id INTEGER REFERENCES observation(id)"
         ") STRICT;"
         "CREATE INDEX value_by_key ON value(indicator, geo, period, "
-        "known_from);",
+        "known_from);"
+        /* The observations a value was made from, when there is more than
+         * one (duplicates summed by a declared rule). */
+        "CREATE TABLE value_input ("
+        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  observation_id INTEGER NOT NULL REFERENCES observation(id),"
+        "  PRIMARY KEY (value_id, observation_id)"
+        ") STRICT, WITHOUT ROWID;",
 };
 
 static int

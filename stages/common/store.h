@@ -22,6 +22,7 @@
  *   obs          a view of observation with every locator spelt out
  *   lineage      deduplicated recipes (rules applied)
  *   value        canonical indicator values, bitemporal
+ *   value_input  all the observations of a value made from several
  */
 #ifndef PROVSTAT_STORE_H
 #define PROVSTAT_STORE_H

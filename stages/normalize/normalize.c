@@ -14,6 +14,9 @@
 #include "decode.h"
 #include "json_format.h"
 #include "jsonstat_format.h"
+#include "html_format.h"
+#include "pdf_format.h"
+#include "sdmx_format.h"
 #include "tsv_format.h"
 #include "diag.h"
 #include "json.h"
@@ -31,6 +34,9 @@ static const struct {
         {"eurostat-tsv", tsv_format_parse},
         {"json", json_format_parse},
         {"json-stat", jsonstat_format_parse},
+        {"sdmx-ml", sdmx_format_parse},
+        {"pdf", pdf_format_parse},
+        {"html", html_format_parse},
 };
 
 struct loader {
@@ -39,6 +45,8 @@ struct loader {
 	int64_t parse_id;
 	long n; /* observations added */
 	int64_t first, last; /* their id range */
+	const struct check_options *checks;
+	unsigned char *key_seen; /* per checks->keys */
 };
 
 /* Binds text, or NULL for an empty string. */
@@ -56,6 +64,7 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 {
 	struct loader *l = ctx;
 	sqlite3_stmt *s = l->ins;
+	size_t i;
 
 	sqlite3_reset(s);
 	sqlite3_bind_int64(s, 1, l->parse_id);
@@ -94,7 +103,36 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 	l->last = sqlite3_last_insert_rowid(store_db(l->st));
 	if (l->n++ == 0)
 		l->first = l->last;
+	for (i = 0; i < l->checks->nkeys; i++)
+		if (!l->key_seen[i] &&
+		    strcmp(o->raw_geo, l->checks->keys[i]) == 0)
+			l->key_seen[i] = 1;
 	return 0;
+}
+
+/* The checks a source declares on a whole document. */
+static void
+run_checks(const struct loader *l, struct problems *probs)
+{
+	const struct check_options *c = l->checks;
+	size_t i;
+
+	if (c->min_rows && l->n < c->min_rows)
+		problems_add(probs,
+		             "check: %ld observations, fewer than the "
+		             "%ld expected",
+		             l->n, c->min_rows);
+	if (c->max_rows && l->n > c->max_rows)
+		problems_add(probs,
+		             "check: %ld observations, more than the "
+		             "%ld expected",
+		             l->n, c->max_rows);
+	for (i = 0; i < c->nkeys; i++)
+		if (!l->key_seen[i])
+			problems_add(probs,
+			             "check: expected key '%s' is not "
+			             "in the document",
+			             c->keys[i]);
 }
 
 static format_parse_fn
@@ -195,7 +233,7 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
               struct normalize_result *res, struct strbuf *log,
               struct error *err)
 {
-	struct loader l = {st, NULL, 0, 0, 0, 0};
+	struct loader l = {st, NULL, 0, 0, 0, 0, &src->checks, NULL};
 	struct obs_sink sink = {loader_add, &l};
 	struct problems probs;
 	sqlite3_stmt *s = NULL;
@@ -260,8 +298,11 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 	                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                  &l.ins, err) < 0)
 		goto rollback;
+	l.key_seen = xcalloc(src->checks.nkeys + 1, 1);
 	if (parse(src, &in, &sink, &probs, err) < 0)
 		goto rollback;
+	if (probs.total == 0)
+		run_checks(&l, &probs);
 	if (probs.total == 0 && l.n == 0)
 		problems_add(&probs, "the document holds no observations");
 	if (probs.total > 0) {
@@ -302,6 +343,7 @@ rollback:
 out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(l.ins);
+	free(l.key_seen);
 	problems_release(&probs);
 	if (dec.fp)
 		fclose(dec.fp);

@@ -38,6 +38,7 @@ struct rc {
 	sqlite3_stmt *ins_lineage;
 	sqlite3_stmt *get_lineage;
 	sqlite3_stmt *ins_value;
+	sqlite3_stmt *ins_input;
 	int64_t *lineage_of; /* per crosswalk entry, 0 until made */
 };
 
@@ -155,6 +156,12 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 	o = json_new_object();
 	json_add_string(o, "rule", "single source");
 	json_add_item(root, "conflict", o);
+	o = json_new_object();
+	json_add_string(o, "rule",
+	                config_source(r->cfg, x->source)->duplicates_sum
+	                        ? "sum rows naming the same geo and period"
+	                        : "refuse rows naming the same geo and period");
+	json_add_item(root, "duplicates", o);
 	text = json_print(root, 0);
 	json_delete(root);
 	hash_hex(text, strlen(text), sha);
@@ -298,6 +305,7 @@ struct vintage {
 	double value;
 	int64_t obs_id, lineage_id;
 	char *snapshot, *locator;
+	char *inputs; /* "12,15": the observations summed, or NULL */
 	size_t first_seq, last_seq;
 };
 
@@ -312,6 +320,7 @@ vintage_clear(struct vintage *v)
 	free(v->qualifier);
 	free(v->snapshot);
 	free(v->locator);
+	free(v->inputs);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -329,6 +338,29 @@ col_eq(sqlite3_stmt *s, int i, const char *v)
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return strcmp(t ? (const char *)t : "", v) == 0;
+}
+
+/* Records every observation of a summed value (ids "12,15"). */
+static int
+record_inputs(struct rc *r, const char *ids)
+{
+	int64_t value_id = sqlite3_last_insert_rowid(store_db(r->st));
+	const char *p = ids;
+	char *end;
+
+	/* ids is SQLite's group_concat of integers: "12,15". */
+	for (; *p; p = *end == ',' ? end + 1 : end) {
+		long long id = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		sqlite3_reset(r->ins_input);
+		sqlite3_bind_int64(r->ins_input, 1, value_id);
+		sqlite3_bind_int64(r->ins_input, 2, id);
+		if (sqlite3_step(r->ins_input) != SQLITE_DONE)
+			return db_fail(r, "cannot record a value's inputs");
+	}
+	return 0;
 }
 
 /* Writes the vintage, superseded at step end_seq (or current if past the
@@ -374,6 +406,8 @@ vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
 	sqlite3_bind_int64(s, 14, v->obs_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return db_fail(r, "cannot write a value");
+	if (v->inputs && record_inputs(r, v->inputs) < 0)
+		return -1;
 	r->res->values++;
 	if (!known_to)
 		r->res->current++;
@@ -420,12 +454,22 @@ write_vintages(struct rc *r, const struct source_config *src,
 	memset(&v, 0, sizeof(v));
 	if (store_prepare(
 	            r->st,
-	            "SELECT m.seq, m.indicator, m.geo, m.period, m.value, "
-	            "m.unit, m.flags, m.qualifier, m.obs_id, m.lineage_id, "
-	            "p.snapshot_sha256, o.locator FROM m "
-	            "JOIN obs o ON o.id = m.obs_id "
+	            /* Rows of one snapshot with the same key are summed here;
+	             * check_duplicates() has refused them unless the source
+	             * declares "duplicates": "sum".  A sum with a missing part
+	             * is missing. */
+	            "SELECT g.seq, g.indicator, g.geo, g.period, g.value, "
+	            "g.unit, g.flags, g.qualifier, g.obs_id, g.lineage_id, "
+	            "p.snapshot_sha256, o.locator, g.n, g.obs_ids FROM "
+	            "(SELECT seq, indicator, geo, period, CASE WHEN "
+	            "count(value) = count(*) THEN sum(value) END AS value, "
+	            "unit, max(flags) AS flags, max(qualifier) AS qualifier, "
+	            "min(obs_id) AS obs_id, min(lineage_id) AS lineage_id, "
+	            "count(*) AS n, group_concat(obs_id) AS obs_ids FROM m "
+	            "GROUP BY indicator, geo, period, seq) g "
+	            "JOIN obs o ON o.id = g.obs_id "
 	            "JOIN parse p ON p.id = o.parse_id "
-	            "ORDER BY m.indicator, m.geo, m.period, m.seq",
+	            "ORDER BY g.indicator, g.geo, g.period, g.seq",
 	            &s, r->err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -464,6 +508,8 @@ write_vintages(struct rc *r, const struct source_config *src,
 		v.lineage_id = sqlite3_column_int64(s, 9);
 		v.snapshot = col_dup(s, 10);
 		v.locator = col_dup(s, 11);
+		v.inputs =
+		        sqlite3_column_int64(s, 12) > 1 ? col_dup(s, 13) : NULL;
 		v.first_seq = v.last_seq = seq;
 	}
 	if (rc != SQLITE_DONE) {
@@ -534,7 +580,11 @@ prepare_all(struct rc *r)
 	            "known_from, known_to, value, unit, flags, qualifier, "
 	            "status, source_id, lineage_id, observation_id) "
 	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	            &r->ins_value, r->err) < 0)
+	            &r->ins_value, r->err) < 0 ||
+	    store_prepare(r->st,
+	                  "INSERT INTO value_input (value_id, observation_id) "
+	                  "VALUES (?, ?)",
+	                  &r->ins_input, r->err) < 0)
 		return -1;
 	return 0;
 }
@@ -546,7 +596,9 @@ finalize_all(struct rc *r)
 	sqlite3_finalize(r->ins_lineage);
 	sqlite3_finalize(r->get_lineage);
 	sqlite3_finalize(r->ins_value);
+	sqlite3_finalize(r->ins_input);
 	r->ins_m = r->ins_lineage = r->get_lineage = r->ins_value = NULL;
+	r->ins_input = NULL;
 }
 
 int
@@ -594,7 +646,9 @@ reconcile_run(const struct config *cfg, struct store *st,
 	if (store_begin(st, err) < 0)
 		goto out;
 	began = 1;
-	if (store_exec(st, "DELETE FROM value", err) < 0 || prepare_all(&r) < 0)
+	if (store_exec(st, "DELETE FROM value_input; DELETE FROM value", err) <
+	            0 ||
+	    prepare_all(&r) < 0)
 		goto out;
 	for (i = 0; i < cfg->nsources; i++) {
 		const struct source_config *src = &cfg->sources[i];
@@ -605,7 +659,7 @@ reconcile_run(const struct config *cfg, struct store *st,
 		for (k = 0; k < tl[i].n; k++)
 			if (map_step(&r, src, k, tl[i].steps[k].parse_id) < 0)
 				goto out;
-		if (check_duplicates(&r, src) < 0 ||
+		if ((!src->duplicates_sum && check_duplicates(&r, src) < 0) ||
 		    write_vintages(&r, src, &tl[i]) < 0 ||
 		    store_exec(st, "DELETE FROM m", err) < 0)
 			goto out;

@@ -15,6 +15,9 @@ main(void)
 	srunner_add_suite(sr, tsv_format_suite());
 	srunner_add_suite(sr, json_format_suite());
 	srunner_add_suite(sr, jsonstat_format_suite());
+	srunner_add_suite(sr, sdmx_format_suite());
+	srunner_add_suite(sr, html_format_suite());
+	srunner_add_suite(sr, pdf_format_suite());
 	srunner_add_suite(sr, csv_reader_suite());
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, geo_suite());

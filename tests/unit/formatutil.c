@@ -31,6 +31,34 @@ capture(void *ctx, const struct observation *o, struct error *err)
 	return 0;
 }
 
+static char *
+tu_parse_fp(format_parse_fn parse, const struct source_config *src, FILE *fp,
+            struct problems *probs)
+{
+	struct strbuf sb;
+	struct obs_sink sink = {capture, &sb};
+	struct parse_input in;
+	struct error err;
+
+	strbuf_init(&sb, 1u << 20);
+	in.fp = fp;
+	in.transformed = 0;
+	in.max_bytes = src->max_bytes;
+	ck_assert_int_eq(parse(src, &in, &sink, probs, &err), 0);
+	fclose(fp);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *
+tu_parse_file(format_parse_fn parse, const struct source_config *src,
+              const char *path, struct problems *probs)
+{
+	FILE *fp = fopen(path, "rb");
+
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	return tu_parse_fp(parse, src, fp, probs);
+}
+
 char *
 tu_parse(format_parse_fn parse, const struct source_config *src,
          const char *text, size_t len, struct problems *probs)

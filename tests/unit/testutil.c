@@ -1,7 +1,9 @@
 /* testutil — see testutil.h. */
 #include "testutil.h"
 
+#include <spawn.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,4 +57,19 @@ tu_rmrf(const char *path)
 	struct error err;
 
 	fileio_remove_tree(path, &err);
+}
+
+int
+tu_run(const char *const *argv)
+{
+	extern char **environ;
+	pid_t pid;
+	int status;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, (char *const *)argv,
+	                 environ) != 0)
+		return -1;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }

@@ -19,6 +19,9 @@ char *tu_write(const char *dir, const char *name, const char *text);
 char *tu_read(const char *path);
 /* Removes a tree. */
 void tu_rmrf(const char *path);
+/* Runs argv (NULL-terminated, found on PATH) without a shell; returns its
+ * exit status, or -1 if it could not run or was killed. */
+int tu_run(const char *const *argv);
 
 Suite *atomic_file_suite(void);
 Suite *config_suite(void);
@@ -44,6 +47,9 @@ Suite *strbuf_suite(void);
  */
 char *tu_parse(format_parse_fn parse, const struct source_config *src,
                const char *text, size_t len, struct problems *probs);
+/* The same over a file (formats that need a real file descriptor). */
+char *tu_parse_file(format_parse_fn parse, const struct source_config *src,
+                    const char *path, struct problems *probs);
 /* A source config with defaults for format, to be adjusted by tests. */
 void tu_source(struct source_config *s, const char *format);
 /* Frees what tu_source() and the tests' xstrdup()s left in s. */
@@ -53,4 +59,7 @@ Suite *csv_format_suite(void);
 Suite *tsv_format_suite(void);
 Suite *json_format_suite(void);
 Suite *jsonstat_format_suite(void);
+Suite *sdmx_format_suite(void);
+Suite *html_format_suite(void);
+Suite *pdf_format_suite(void);
 #endif

@@ -1,0 +1,433 @@
+/* html_format — see html_format.h. */
+#include "html_format.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "xml.h"
+
+struct html {
+	const struct source_config *src;
+	struct problems *probs;
+	const struct obs_sink *sink;
+	struct error *err;
+	struct xml_html *doc;
+	char *name;
+	char *period; /* from period_xpath, or NULL */
+};
+
+char *
+html_substitute(const char *format, const char *text, const void *matches,
+                size_t nmatch)
+{
+	const regmatch_t *m = matches;
+	struct strbuf sb;
+	const char *f;
+
+	strbuf_init(&sb, 4096);
+	for (f = format; *f; f++) {
+		if (f[0] == '\\' && f[1] >= '1' && f[1] <= '9') {
+			size_t g = (size_t)(f[1] - '0');
+
+			if (g < nmatch && m[g].rm_so >= 0)
+				strbuf_add(&sb, text + m[g].rm_so,
+				           (size_t)(m[g].rm_eo - m[g].rm_so));
+			f++;
+		} else {
+			strbuf_addch(&sb, *f);
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+find_period(struct html *h)
+{
+	const struct html_options *o = &h->src->html;
+	struct xml_nodes *n;
+	struct error xerr;
+	char *text;
+
+	if (!o->period_xpath)
+		return 0;
+	n = xml_html_select(h->doc, NULL, o->period_xpath, &xerr);
+	if (!n) {
+		problems_add(h->probs, "%s", xerr.msg);
+		return -1;
+	}
+	if (xml_nodes_count(n) == 0) {
+		problems_add(h->probs, "%s: period_xpath '%s' selects nothing",
+		             h->name, o->period_xpath);
+		xml_nodes_free(n);
+		return -1;
+	}
+	text = xml_html_text(xml_nodes_at(n, 0));
+	xml_nodes_free(n);
+	if (o->period_pattern) {
+		regex_t re;
+		regmatch_t m[10];
+
+		if (regcomp(&re, o->period_pattern, REG_EXTENDED) != 0 ||
+		    regexec(&re, text, 10, m, 0) != 0) {
+			problems_add(h->probs,
+			             "%s: period text '%.100s' does not match "
+			             "'%s'",
+			             h->name, text, o->period_pattern);
+			regfree(&re);
+			free(text);
+			return -1;
+		}
+		if (o->period_format)
+			h->period =
+			        html_substitute(o->period_format, text, m, 10);
+		else
+			h->period = xstrndup(text + m[0].rm_so,
+			                     (size_t)(m[0].rm_eo - m[0].rm_so));
+		regfree(&re);
+		free(text);
+	} else {
+		h->period = text;
+	}
+	return 0;
+}
+
+static int
+emit(struct html *h, struct observation *obs, const char *field[FIELD_COUNT])
+{
+	if (observation_fill(obs, h->src, field, h->probs) < 0)
+		return 0;
+	return h->sink->add(h->sink->ctx, obs, h->err);
+}
+
+/* ---- prose ---- */
+
+static int
+prose(struct html *h)
+{
+	const struct source_config *src = h->src;
+	const struct html_options *o = &src->html;
+	struct xml_nodes *blocks;
+	struct error xerr;
+	regex_t re;
+	size_t b;
+	int ret = 0, found = 0;
+
+	blocks = xml_html_select(h->doc, NULL, o->select, &xerr);
+	if (!blocks) {
+		problems_add(h->probs, "%s", xerr.msg);
+		return 0;
+	}
+	if (regcomp(&re, o->pattern, REG_EXTENDED) != 0) {
+		xml_nodes_free(blocks);
+		return 0;
+	}
+	for (b = 0; b < xml_nodes_count(blocks) && ret == 0; b++) {
+		const void *node = xml_nodes_at(blocks, b);
+		char *text = xml_html_text(node), *path = xml_html_path(node);
+		const char *at = text;
+		regmatch_t m[10];
+		int k = 0;
+
+		while (ret == 0 &&
+		       regexec(&re, at, 10, m, at == text ? 0 : REG_NOTBOL) ==
+		               0 &&
+		       m[0].rm_eo > 0) {
+			char *piece[FIELD_COUNT] = {NULL}, *raw = NULL;
+			const char *field[FIELD_COUNT];
+			struct observation obs;
+			int f;
+
+			k++;
+			for (f = 0; f < FIELD_COUNT; f++) {
+				int g = o->group[f];
+
+				field[f] = src->constant[f];
+				if (g > 0 && m[g].rm_so >= 0) {
+					piece[f] =
+					        xstrndup(at + m[g].rm_so,
+					                 (size_t)(m[g].rm_eo -
+					                          m[g].rm_so));
+					field[f] = piece[f];
+				}
+			}
+			if (!field[FIELD_PERIOD])
+				field[FIELD_PERIOD] = h->period;
+			/* The qualifier travels with the value: "over 19,000".
+			 */
+			if (o->qualifier_group > 0 &&
+			    m[o->qualifier_group].rm_so >= 0 &&
+			    m[o->qualifier_group].rm_eo >
+			            m[o->qualifier_group].rm_so &&
+			    field[FIELD_VALUE]) {
+				raw = xasprintf(
+				        "%.*s %s",
+				        (int)(m[o->qualifier_group].rm_eo -
+				              m[o->qualifier_group].rm_so),
+				        at + m[o->qualifier_group].rm_so,
+				        field[FIELD_VALUE]);
+				field[FIELD_VALUE] = raw;
+			}
+			memset(&obs, 0, sizeof(obs));
+			obs.line = xml_html_line(node);
+			obs.byte_offset = -1;
+			{
+				const char *q = at + m[0].rm_so;
+				int qn = (int)(m[0].rm_eo - m[0].rm_so);
+
+				while (qn > 0 && *q == ' ') {
+					q++;
+					qn--;
+				}
+				snprintf(obs.locator, sizeof(obs.locator),
+				         "%s, match %d: \"%.*s\"", path, k,
+				         qn > 48 ? 48 : qn, q);
+			}
+			if (!field[FIELD_VALUE])
+				problems_add(h->probs, "%s: no value group",
+				             obs.locator);
+			else
+				ret = emit(h, &obs, field);
+			found++;
+			for (f = 0; f < FIELD_COUNT; f++)
+				free(piece[f]);
+			free(raw);
+			at += m[0].rm_eo;
+		}
+		free(text);
+		free(path);
+	}
+	if (ret == 0 && !found)
+		problems_add(h->probs,
+		             "%s: the pattern matches nothing in '%s' (%zu "
+		             "blocks)",
+		             h->name, o->select, xml_nodes_count(blocks));
+	regfree(&re);
+	xml_nodes_free(blocks);
+	return ret;
+}
+
+/* ---- tables ---- */
+
+struct grid {
+	const void **cell; /* rows x cols, the source cell of each slot */
+	size_t rows, cols;
+};
+
+/* Lays the table out as a grid, expanding rowspan and colspan. */
+static int
+build_grid(struct html *h, const void *table, struct grid *g)
+{
+	struct xml_nodes *trs;
+	struct error xerr;
+	size_t r, cap_cols = 64;
+
+	trs = xml_html_select(h->doc, table,
+	                      "./tr | ./thead/tr | ./tbody/tr | "
+	                      "./tfoot/tr",
+	                      &xerr);
+	if (!trs) {
+		problems_add(h->probs, "%s", xerr.msg);
+		return -1;
+	}
+	g->rows = xml_nodes_count(trs);
+	g->cols = cap_cols;
+	if (g->rows == 0 || g->rows > HTML_MAX_GRID_CELLS / cap_cols) {
+		problems_add(h->probs, "%s: the table has %zu rows", h->name,
+		             g->rows);
+		xml_nodes_free(trs);
+		return -1;
+	}
+	g->cell = xcalloc(g->rows * g->cols, sizeof(*g->cell));
+	for (r = 0; r < g->rows; r++) {
+		const void *td;
+		size_t c = 0;
+
+		for (td = xml_html_first_child(xml_nodes_at(trs, r)); td;
+		     td = xml_html_next(td)) {
+			long rs, cs, i, j;
+
+			if (strcmp(xml_html_name(td), "td") &&
+			    strcmp(xml_html_name(td), "th"))
+				continue;
+			while (c < g->cols && g->cell[r * g->cols + c])
+				c++; /* taken by a rowspan from above */
+			rs = xml_html_int_attr(td, "rowspan", 1);
+			cs = xml_html_int_attr(td, "colspan", 1);
+			if (rs < 1)
+				rs = 1;
+			if (cs < 1)
+				cs = 1;
+			for (i = 0; i < rs && r + (size_t)i < g->rows; i++)
+				for (j = 0; j < cs && c + (size_t)j < g->cols;
+				     j++)
+					g->cell[(r + (size_t)i) * g->cols + c +
+					        (size_t)j] = td;
+			c += (size_t)cs;
+			if (c > g->cols) {
+				problems_add(
+				        h->probs,
+				        "%s: a table row is wider than %zu "
+				        "cells",
+				        h->name, g->cols);
+				xml_nodes_free(trs);
+				return -1;
+			}
+		}
+	}
+	xml_nodes_free(trs);
+	return 0;
+}
+
+static int
+table(struct html *h)
+{
+	const struct source_config *src = h->src;
+	struct xml_nodes *t;
+	struct error xerr;
+	struct grid g = {NULL, 0, 0};
+	char **header = NULL;
+	long idx[FIELD_COUNT], *fidx = NULL;
+	size_t r, c, i;
+	int f, ret = 0;
+
+	t = xml_html_select(h->doc, NULL, src->html.table, &xerr);
+	if (!t) {
+		problems_add(h->probs, "%s", xerr.msg);
+		return 0;
+	}
+	if (xml_nodes_count(t) != 1) {
+		problems_add(h->probs,
+		             "%s: table '%s' selects %zu nodes, not 1", h->name,
+		             src->html.table, xml_nodes_count(t));
+		goto out;
+	}
+	if (build_grid(h, xml_nodes_at(t, 0), &g) < 0)
+		goto out;
+	header = xcalloc(g.cols, sizeof(*header));
+	for (c = 0; c < g.cols; c++)
+		header[c] = g.cell[c] ? xml_html_text(g.cell[c]) : xstrdup("");
+	for (f = 0; f < FIELD_COUNT; f++) {
+		idx[f] = -1;
+		if (!src->column[f])
+			continue;
+		for (c = 0; c < g.cols; c++)
+			if (strcmp(header[c], src->column[f]) == 0)
+				idx[f] = (long)c;
+		if (idx[f] < 0 && !(f == FIELD_FLAGS && src->flags_optional)) {
+			problems_add(h->probs,
+			             "%s: no column '%s' (for %s) in the table "
+			             "header",
+			             h->name, src->column[f],
+			             config_field_names[f]);
+			goto out;
+		}
+	}
+	fidx = xcalloc(src->nfilter + 1, sizeof(*fidx));
+	for (i = 0; i < src->nfilter; i++) {
+		fidx[i] = -1;
+		for (c = 0; c < g.cols; c++)
+			if (strcmp(header[c], src->filter[i].name) == 0)
+				fidx[i] = (long)c;
+		if (fidx[i] < 0) {
+			problems_add(h->probs,
+			             "%s: no column '%s' for the filter",
+			             h->name, src->filter[i].name);
+			goto out;
+		}
+	}
+	for (r = 1; r < g.rows && ret == 0; r++) {
+		char *text[FIELD_COUNT] = {NULL};
+		const char *field[FIELD_COUNT];
+		const void *vcell =
+		        g.cell[r * g.cols + (size_t)idx[FIELD_VALUE]];
+		struct observation obs;
+		int pass = 1;
+
+		for (i = 0; i < src->nfilter && pass; i++) {
+			const void *fc = g.cell[r * g.cols + (size_t)fidx[i]];
+			char *ft = fc ? xml_html_text(fc) : xstrdup("");
+
+			pass = strcmp(ft, src->filter[i].value) == 0;
+			free(ft);
+		}
+		if (!pass || !vcell)
+			continue;
+		for (f = 0; f < FIELD_COUNT; f++) {
+			const void *cell =
+			        idx[f] >= 0
+			                ? g.cell[r * g.cols + (size_t)idx[f]]
+			                : NULL;
+
+			field[f] = src->constant[f];
+			if (idx[f] >= 0) {
+				text[f] = cell ? xml_html_text(cell)
+				               : xstrdup("");
+				field[f] = text[f];
+			}
+		}
+		if (!field[FIELD_PERIOD])
+			field[FIELD_PERIOD] = h->period;
+		memset(&obs, 0, sizeof(obs));
+		obs.line = xml_html_line(vcell);
+		obs.byte_offset = -1;
+		{
+			char *path = xml_html_path(vcell);
+
+			snprintf(obs.locator, sizeof(obs.locator),
+			         "%s (table row %zu, line %ld)", path, r + 1,
+			         obs.line);
+			free(path);
+		}
+		ret = emit(h, &obs, field);
+		for (f = 0; f < FIELD_COUNT; f++)
+			free(text[f]);
+	}
+out:
+	for (c = 0; header && c < g.cols; c++)
+		free(header[c]);
+	free(header);
+	free(fidx);
+	free(g.cell);
+	xml_nodes_free(t);
+	return ret;
+}
+
+int
+html_format_parse(const struct source_config *src, struct parse_input *in,
+                  const struct obs_sink *sink, struct problems *probs,
+                  struct error *err)
+{
+	struct html h;
+	struct error xerr;
+	char *buf = NULL;
+	size_t len;
+	int ret = 0;
+
+	memset(&h, 0, sizeof(h));
+	h.src = src;
+	h.probs = probs;
+	h.sink = sink;
+	h.err = err;
+	h.name = xasprintf("src://%s", src->id);
+	error_clear(&xerr);
+	if (fileio_read_stream(in->fp, h.name, src->max_bytes, &buf, &len,
+	                       &xerr) < 0 ||
+	    xml_html_parse(&h.doc, h.name, buf, len, &xerr) < 0) {
+		problems_add(probs, "%s", xerr.msg);
+		goto out;
+	}
+	if (find_period(&h) < 0)
+		goto out;
+	ret = src->html.table ? table(&h) : prose(&h);
+out:
+	xml_html_free(h.doc);
+	free(h.period);
+	free(h.name);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,407 @@
+/* sdmx_format — see sdmx_format.h. */
+#include "sdmx_format.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+#include "xml.h"
+
+#define KV_MAX 256 /* ids per level: more is not a data message */
+#define SDMX_GROUPS_MAX 64
+
+struct kv {
+	char *name[KV_MAX];
+	char *value[KV_MAX];
+	size_t n;
+};
+
+enum level { L_DATASET, L_SERIES, L_OBS, L_GROUP, L_COUNT };
+
+struct sdmx {
+	const struct source_config *src;
+	struct problems *probs;
+	const struct obs_sink *sink;
+	struct error *err;
+	struct xml_reader *r;
+	char *name;
+	int generic;
+	char *obs_dim; /* dimensionAtObservation */
+	struct kv kv[L_COUNT];
+	struct kv groups[SDMX_GROUPS_MAX]; /* keys and attributes of groups */
+	struct kv group_keys[SDMX_GROUPS_MAX];
+	size_t ngroups;
+	int level; /* where Value elements go */
+	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
+	long nseries, nobs, obs_line;
+	int failed; /* the sink failed */
+};
+
+static void
+kv_clear(struct kv *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->name[i]);
+		free(k->value[i]);
+	}
+	k->n = 0;
+}
+
+static void
+kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		if (strcmp(k->name[i], name) == 0) {
+			free(k->value[i]);
+			k->value[i] = xstrdup(value);
+			return;
+		}
+	}
+	if (k->n == KV_MAX) {
+		problems_add(s->probs, "%s:%d: more than %d ids on one element",
+		             s->name, xml_reader_line(s->r), KV_MAX);
+		return;
+	}
+	k->name[k->n] = xstrdup(name);
+	k->value[k->n] = xstrdup(value);
+	k->n++;
+}
+
+static const char *
+kv_get(const struct kv *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->name[i], name) == 0)
+			return k->value[i];
+	return NULL;
+}
+
+/* Attributes that describe the message, not the data. */
+static int
+structural_attr(const char *name)
+{
+	static const char *const skip[] = {"structureRef",
+	                                   "dataScope",
+	                                   "type",
+	                                   "action",
+	                                   "schemaLocation",
+	                                   "setID",
+	                                   "reportingBeginDate",
+	                                   "reportingEndDate",
+	                                   "validFromDate",
+	                                   "validToDate",
+	                                   "publicationYear",
+	                                   "publicationPeriod"};
+	size_t i;
+
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strcmp(name, skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
+struct attr_ctx {
+	struct sdmx *s;
+	struct kv *k;
+	int keep_type; /* Obs xsi:type names an explicit measure */
+};
+
+static void
+take_attr(void *ctx, const char *name, const char *value)
+{
+	struct attr_ctx *a = ctx;
+
+	if (structural_attr(name) && !(a->keep_type && !strcmp(name, "type")))
+		return;
+	kv_set(a->s, a->k, name, value);
+}
+
+/* The value of an id, from the observation outwards. */
+static const char *
+lookup(struct sdmx *s, const char *name)
+{
+	const char *v;
+	size_t g, i;
+
+	if ((v = kv_get(&s->kv[L_OBS], name)) ||
+	    (v = kv_get(&s->kv[L_SERIES], name)))
+		return v;
+	/* A group applies when its key values match the series'. */
+	for (g = 0; g < s->ngroups; g++) {
+		/* Generic groups say their key; structure-specific ones do
+		 * not, so their ids that the series also has act as key. */
+		const struct kv *key =
+		        s->group_keys[g].n ? &s->group_keys[g] : &s->groups[g];
+		int match = 1;
+
+		for (i = 0; i < key->n && match; i++) {
+			const char *sv = kv_get(&s->kv[L_SERIES], key->name[i]);
+
+			match = key == &s->groups[g]
+			                ? !sv || strcmp(sv, key->value[i]) == 0
+			                : sv && strcmp(sv, key->value[i]) == 0;
+		}
+		if (match && (v = kv_get(&s->groups[g], name)))
+			return v;
+	}
+	return kv_get(&s->kv[L_DATASET], name);
+}
+
+/* A field's text: one id, or "A+B" joined with '.'; NULL if one is absent. */
+static char *
+field_text(struct sdmx *s, const char *spec)
+{
+	struct strbuf sb;
+	const char *p = spec;
+
+	strbuf_init(&sb, 4096);
+	for (;;) {
+		const char *plus = strchr(p, '+');
+		char *id = plus ? xstrndup(p, (size_t)(plus - p)) : xstrdup(p);
+		const char *v = lookup(s, id);
+
+		free(id);
+		if (!v) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+		if (sb.len)
+			strbuf_addch(&sb, '.');
+		strbuf_addstr(&sb, v);
+		if (!plus)
+			break;
+		p = plus + 1;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static void
+emit_obs(struct sdmx *s)
+{
+	const struct source_config *src = s->src;
+	char *text[FIELD_COUNT] = {NULL};
+	const char *field[FIELD_COUNT];
+	struct observation obs;
+	const char *mult;
+	size_t i;
+	int f;
+
+	for (i = 0; i < src->nfilter; i++) {
+		const char *v = lookup(s, src->filter[i].name);
+
+		if (!v || strcmp(v, src->filter[i].value) != 0)
+			return;
+	}
+	memset(&obs, 0, sizeof(obs));
+	obs.line = s->obs_line;
+	obs.byte_offset = -1;
+	snprintf(obs.locator, sizeof(obs.locator),
+	         "series %ld, observation %ld (line %ld)", s->nseries, s->nobs,
+	         s->obs_line);
+	for (f = 0; f < FIELD_COUNT; f++) {
+		field[f] = src->constant[f];
+		if (!src->column[f])
+			continue;
+		text[f] = field_text(s, src->column[f]);
+		/* SDMX leaves OBS_VALUE out of a missing observation (its
+		 * status says M): that is a missing value, not an error. */
+		if (!text[f] && f == FIELD_VALUE)
+			text[f] = xstrdup("");
+		field[f] = text[f];
+		if (!text[f] && !(f == FIELD_FLAGS && src->flags_optional)) {
+			problems_add(s->probs, "%s: %s: no '%s' (for %s)",
+			             s->name, obs.locator, src->column[f],
+			             config_field_names[f]);
+			goto out;
+		}
+	}
+	if (observation_fill(&obs, src, field, s->probs) < 0)
+		goto out;
+	mult = lookup(s, "UNIT_MULT");
+	if (mult && !obs.num.missing) {
+		char *end;
+		long m = strtol(mult, &end, 10);
+
+		if (*end || m < -30 || m > 30) {
+			problems_add(s->probs,
+			             "%s: %s: UNIT_MULT '%s' is not "
+			             "a small integer",
+			             s->name, obs.locator, mult);
+			goto out;
+		}
+		obs.num.scale += (int)m;
+		obs.num.value *= pow(10.0, (double)m);
+	}
+	if (s->sink->add(s->sink->ctx, &obs, s->err) < 0)
+		s->failed = 1;
+out:
+	for (f = 0; f < FIELD_COUNT; f++)
+		free(text[f]);
+}
+
+/* An element starts. */
+static void
+on_start(struct sdmx *s, const char *name)
+{
+	struct attr_ctx a = {s, NULL, 0};
+
+	if (strcmp(name, "Structure") == 0 && !s->obs_dim &&
+	    xml_reader_attr(s->r, "dimensionAtObservation")) {
+		s->obs_dim = xstrdup(
+		        xml_reader_attr(s->r, "dimensionAtObservation"));
+	} else if (strcmp(name, "DataSet") == 0) {
+		kv_clear(&s->kv[L_DATASET]);
+		a.k = &s->kv[L_DATASET];
+		xml_reader_each_attr(s->r, take_attr, &a);
+		s->level = L_DATASET;
+	} else if (strcmp(name, "Group") == 0) {
+		if (s->ngroups == SDMX_GROUPS_MAX) {
+			problems_add(s->probs, "%s:%d: more than %d groups",
+			             s->name, xml_reader_line(s->r),
+			             SDMX_GROUPS_MAX);
+			return;
+		}
+		s->level = L_GROUP;
+		a.k = &s->groups[s->ngroups];
+		if (!s->generic) {
+			/* Structure-specific groups carry key and attributes
+			 * alike; key values are those the series also has. */
+			xml_reader_each_attr(s->r, take_attr, &a);
+			kv_clear(&s->group_keys[s->ngroups]);
+		}
+		s->ngroups++;
+	} else if (strcmp(name, "Series") == 0) {
+		kv_clear(&s->kv[L_SERIES]);
+		s->nseries++;
+		s->nobs = 0;
+		s->level = L_SERIES;
+		if (!s->generic) {
+			a.k = &s->kv[L_SERIES];
+			xml_reader_each_attr(s->r, take_attr, &a);
+		}
+	} else if (strcmp(name, "Obs") == 0) {
+		kv_clear(&s->kv[L_OBS]);
+		s->nobs++;
+		if (s->nseries == 0)
+			s->nseries = 1; /* flat: observations directly */
+		s->obs_line = xml_reader_line(s->r);
+		s->level = L_OBS;
+		if (!s->generic) {
+			a.k = &s->kv[L_OBS];
+			a.keep_type = 1;
+			xml_reader_each_attr(s->r, take_attr, &a);
+		}
+	} else if (!strcmp(name, "SeriesKey") || !strcmp(name, "ObsKey") ||
+	           !strcmp(name, "GroupKey")) {
+		s->in_key = 1;
+	} else if (strcmp(name, "Value") == 0 && s->generic) {
+		const char *id = xml_reader_attr(s->r, "id");
+		const char *v = xml_reader_attr(s->r, "value");
+
+		if (!id || !v)
+			return;
+		if (s->level == L_GROUP && s->ngroups) {
+			if (s->in_key)
+				kv_set(s, &s->group_keys[s->ngroups - 1], id,
+				       v);
+			kv_set(s, &s->groups[s->ngroups - 1], id, v);
+		} else {
+			kv_set(s, &s->kv[s->level], id, v);
+		}
+	} else if (strcmp(name, "ObsDimension") == 0 && s->generic) {
+		const char *id = xml_reader_attr(s->r, "id");
+		const char *v = xml_reader_attr(s->r, "value");
+
+		if (v)
+			kv_set(s, &s->kv[L_OBS],
+			       id           ? id
+			       : s->obs_dim ? s->obs_dim
+			                    : "TIME_PERIOD",
+			       v);
+	} else if (strcmp(name, "ObsValue") == 0 && s->generic) {
+		const char *v = xml_reader_attr(s->r, "value");
+
+		if (v)
+			kv_set(s, &s->kv[L_OBS], "OBS_VALUE", v);
+	}
+}
+
+static void
+on_end(struct sdmx *s, const char *name)
+{
+	if (!strcmp(name, "SeriesKey") || !strcmp(name, "ObsKey") ||
+	    !strcmp(name, "GroupKey")) {
+		s->in_key = 0;
+	} else if (strcmp(name, "Obs") == 0) {
+		emit_obs(s);
+		s->level = L_SERIES;
+	} else if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0) {
+		s->level = L_DATASET;
+	}
+}
+
+int
+sdmx_format_parse(const struct source_config *src, struct parse_input *in,
+                  const struct obs_sink *sink, struct problems *probs,
+                  struct error *err)
+{
+	struct sdmx s;
+	enum xml_node kind;
+	struct error xerr;
+	int rc, root_seen = 0;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.src = src;
+	s.probs = probs;
+	s.sink = sink;
+	s.err = err;
+	s.name = xasprintf("src://%s", src->id);
+	s.r = xml_reader_new(in->fp, s.name);
+	error_clear(&xerr);
+	while (!s.failed && (rc = xml_reader_next(s.r, &kind, &xerr)) == 1) {
+		const char *name;
+
+		if (kind != XML_NODE_START && kind != XML_NODE_END)
+			continue;
+		name = xml_reader_name(s.r);
+		if (kind == XML_NODE_START && !root_seen) {
+			root_seen = 1;
+			s.generic = strstr(name, "Generic") != NULL;
+			if (!strstr(name, "Data")) {
+				problems_add(probs,
+				             "%s: root element '%s' is not an "
+				             "SDMX-ML data message",
+				             s.name, name);
+				break;
+			}
+		}
+		if (kind == XML_NODE_START)
+			on_start(&s, name);
+		else
+			on_end(&s, name);
+	}
+	if (!s.failed && rc < 0)
+		problems_add(probs, "%s", xerr.msg);
+	else if (!root_seen && !s.failed)
+		problems_add(probs, "%s: the document is empty", s.name);
+	xml_reader_free(s.r);
+	for (i = 0; i < L_COUNT; i++)
+		kv_clear(&s.kv[i]);
+	for (i = 0; i < s.ngroups; i++) {
+		kv_clear(&s.groups[i]);
+		kv_clear(&s.group_keys[i]);
+	}
+	free(s.obs_dim);
+	free(s.name);
+	return s.failed ? -1 : 0;
+}

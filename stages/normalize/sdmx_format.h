@@ -1,0 +1,24 @@
+/*
+ * sdmx_format — the "sdmx-ml" format: SDMX-ML 2.1 GenericData and
+ * StructureSpecificData (and their TimeSeries variants), streamed with
+ * libxml2's xmlTextReader so memory does not grow with the document.
+ *
+ * Whatever dimensionAtObservation says (TIME_PERIOD, another dimension, or
+ * AllDimensions), every key value and attribute of the data set, a group,
+ * the series and the observation is gathered under its id; a field then
+ * names the id it comes from, looked up from the observation outwards.
+ * Defaults: period TIME_PERIOD, value OBS_VALUE, flags OBS_STATUS.  A name
+ * "A+B+C" joins several ids with '.', the SDMX series-key convention.
+ * UNIT_MULT scales the value (x 10^UNIT_MULT).  Group attributes apply to
+ * the series whose key matches the group's.
+ */
+#ifndef PROVSTAT_SDMX_FORMAT_H
+#define PROVSTAT_SDMX_FORMAT_H
+
+#include "observation.h"
+
+int sdmx_format_parse(const struct source_config *src, struct parse_input *in,
+                      const struct obs_sink *sink, struct problems *probs,
+                      struct error *err);
+
+#endif

@@ -1,0 +1,184 @@
+/* Tests for html_format: tables, prose, periods, hostile pages. */
+#define PROVSTAT_TESTUTIL_FORMATS
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "normalize/html_format.h"
+#include "testutil.h"
+
+static char *
+run(struct source_config *s, const char *text, struct problems *p)
+{
+	memset(p, 0, sizeof(*p));
+	return tu_parse(html_format_parse, s, text, strlen(text), p);
+}
+
+static void
+insafe_source(struct source_config *s)
+{
+	tu_source(s, "html");
+	s->html.select = xstrdup("//article/p");
+	s->html.pattern = xstrdup("(almost|over|nearly|just over)? ?"
+	                          "([0-9][0-9,]*) contacts");
+	s->html.qualifier_group = 1;
+	s->html.group[FIELD_VALUE] = 2;
+	s->html.period_xpath = xstrdup("//h1");
+	s->html.period_pattern = xstrdup("Quarter ([1-4]),? ([0-9]{4})");
+	s->html.period_format = xstrdup("\\2-Q\\1");
+	s->constant[FIELD_MEASURE] = xstrdup("contacts");
+	s->constant[FIELD_GEO] = xstrdup("EU");
+	s->constant[FIELD_UNIT] = xstrdup("contacts");
+}
+
+static void
+html_release(struct source_config *s)
+{
+	free(s->html.select);
+	free(s->html.pattern);
+	free(s->html.period_xpath);
+	free(s->html.period_pattern);
+	free(s->html.period_format);
+	free(s->html.table);
+	tu_source_release(s);
+}
+
+START_TEST(test_html_reads_numbers_in_prose_with_qualifiers)
+{
+	static const char page[] =
+	        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	        "<title>t</title></head><body><main>\n"
+	        "<article><h1>Latest helpline trends: Quarter 2, 2020</h1>\n"
+	        "<p>Helplines received over 19,000 contacts, a 25 per cent "
+	        "increase.</p>\n"
+	        "<p>In all, almost 17,400 contacts and 12 contacts more.</p>\n"
+	        "</article></main></body></html>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	insafe_source(&s);
+	got = run(&s, page, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got,
+	                 "contacts|EU|2020-Q2|over 19,000|19000||over|"
+	                 "/html/body/main/article/p[1], match 1: \"over 19,000 "
+	                 "contacts\"|-1+0\n"
+	                 "contacts|EU|2020-Q2|almost 17,400|17400||almost|"
+	                 "/html/body/main/article/p[2], match 1: \"almost "
+	                 "17,400 contacts\"|-1+0\n"
+	                 "contacts|EU|2020-Q2|12|12|||/html/body/main/article/"
+	                 "p[2], match 2: \"12 contacts\"|-1+0\n");
+	free(got);
+	html_release(&s);
+}
+END_TEST
+
+START_TEST(test_html_expands_rowspan_and_colspan)
+{
+	static const char page[] =
+	        "<html><body><table id=\"f\">\n"
+	        "<tr><th>Measure</th><th>Year</th><th>Reports</th></tr>\n"
+	        "<tr><td rowspan=\"2\">assessed</td><td>2019</td>"
+	        "<td>260,400</td></tr>\n"
+	        "<tr><td>2020</td><td>299,619</td></tr>\n"
+	        "<tr><td colspan=\"2\">confirmed "
+	        "2020</td><td>153,383</td></tr>\n"
+	        "</table></body></html>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	tu_source(&s, "html");
+	s.html.table = xstrdup("//table[@id='f']");
+	s.column[FIELD_MEASURE] = xstrdup("Measure");
+	s.column[FIELD_PERIOD] = xstrdup("Year");
+	s.column[FIELD_VALUE] = xstrdup("Reports");
+	s.constant[FIELD_GEO] = xstrdup("GB");
+	s.constant[FIELD_UNIT] = xstrdup("reports");
+	got = run(&s, page, &p);
+	/* The colspan row gives "confirmed 2020" as its period: a problem. */
+	ck_assert_int_eq(p.total, 0);
+	ck_assert_str_eq(got,
+	                 "assessed|GB|2019|260,400|260400|||/html/body/table/"
+	                 "tr[2]/td[3] (table row 2, line 3)|-1+0\n"
+	                 "assessed|GB|2020|299,619|299619|||/html/body/table/"
+	                 "tr[3]/td[2] (table row 3, line 4)|-1+0\n"
+	                 "confirmed 2020|GB|confirmed 2020|153,383|153383|||"
+	                 "/html/body/table/tr[4]/td[2] (table row 4, line 5)|"
+	                 "-1+0\n");
+	free(got);
+	html_release(&s);
+}
+END_TEST
+
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit), i;
+	char *out = xmalloc(len * n + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(out + i * len, unit, len);
+	out[len * n] = '\0';
+	return out;
+}
+
+START_TEST(test_html_refuses_hostile_pages)
+{
+	char *open = repeat("<div>", 300), *close = repeat("</div>", 300);
+	char *docs[6];
+	const char *want[6];
+	size_t i, n = 0;
+
+	docs[n] = xasprintf("<html><body>%s<p>1 contacts</p>%s</body></html>",
+	                    open, close);
+	want[n++] = "Excessive depth";
+	docs[n] = xstrdup(
+	        "<html><body><article><h1>Quarter 1, 2020</h1>"
+	        "<p>K\xf6ln 14,925 contacts</p></article></body></html>");
+	want[n++] = "invalid UTF-8";
+	docs[n] = xstrdup("<html><body><article><h1>Quarter 1, 2020</h1>"
+	                  "<p>14,925 contacts</b></p></article></body></html>");
+	want[n++] = "Unexpected end tag";
+	docs[n] = xstrdup("<html><body><article><h1>no quarter here</h1>"
+	                  "<p>14,925 contacts</p></article></body></html>");
+	want[n++] = "does not match";
+	docs[n] = xstrdup("<html><body><article><h1>Quarter 1, 2020</h1>"
+	                  "<p>nothing to see</p></article></body></html>");
+	want[n++] = "the pattern matches nothing";
+	docs[n] = xstrdup("<html><body><article><h1>Quarter 1, 2020</h1>"
+	                  "<p>1,2345 contacts</p></article></body></html>");
+	want[n++] = "cannot parse '1,2345' as a number";
+	for (i = 0; i < n; i++) {
+		struct source_config s;
+		struct problems p;
+		char *got;
+
+		insafe_source(&s);
+		got = run(&s, docs[i], &p);
+		ck_assert_msg(p.total >= 1, "hostile page %zu accepted", i);
+		ck_assert_msg(strstr(p.msg[0], want[i]) != NULL,
+		              "page %zu: '%s'", i, p.msg[0]);
+		problems_release(&p);
+		free(got);
+		free(docs[i]);
+		html_release(&s);
+	}
+	free(open);
+	free(close);
+}
+END_TEST
+
+Suite *
+html_format_suite(void)
+{
+	Suite *s = suite_create("html_format");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_html_reads_numbers_in_prose_with_qualifiers);
+	tcase_add_test(tc, test_html_expands_rowspan_and_colspan);
+	tcase_add_test(tc, test_html_refuses_hostile_pages);
+	suite_add_tcase(s, tc);
+	return s;
+}

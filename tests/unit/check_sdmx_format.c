@@ -1,0 +1,346 @@
+/* Tests for sdmx_format: the ECB corpus in eight encodings, Eurostat
+ * messages, groups, and hostile XML. */
+#define PROVSTAT_TESTUTIL_FORMATS
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+#include "normalize/sdmx_format.h"
+#include "testutil.h"
+
+#define CORPUS "../shared/data/sdmx/"
+
+static void
+exr_source(struct source_config *s)
+{
+	tu_source(s, "sdmx-ml");
+	s->column[FIELD_MEASURE] =
+	        xstrdup("FREQ+CURRENCY_DENOM+EXR_TYPE+EXR_VAR");
+	s->column[FIELD_GEO] = xstrdup("CURRENCY");
+	s->column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s->column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+	s->column[FIELD_FLAGS] = xstrdup("OBS_STATUS");
+	s->flags_optional = 1;
+	s->constant[FIELD_UNIT] = xstrdup("rate");
+}
+
+static char *
+run(struct source_config *s, const char *text, size_t len, struct problems *p)
+{
+	memset(p, 0, sizeof(*p));
+	return tu_parse(sdmx_format_parse, s, text, len, p);
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sink's lines cut to "measure|geo|period|raw|flags", sorted. */
+static char *
+project(const char *lines)
+{
+	char *copy = xstrdup(lines), *line = copy, *rows[256];
+	struct strbuf sb;
+	size_t n = 0, i;
+
+	while (*line && n < 256) {
+		char *nl = strchr(line, '\n'), *f[9];
+		int k;
+
+		*nl = '\0';
+		f[0] = line;
+		for (k = 1; k < 9; k++) {
+			f[k] = strchr(f[k - 1], '|');
+			*f[k]++ = '\0';
+		}
+		rows[n++] = xasprintf("%s|%s|%s|%s|%s", f[0], f[1], f[2], f[3],
+		                      f[5]);
+		line = nl + 1;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_line);
+	strbuf_init(&sb, 1u << 20);
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&sb, "%s\n", rows[i]);
+		free(rows[i]);
+	}
+	free(copy);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The corpus' own listing of the twelve rows, in the same shape. */
+static char *
+expected_rows(void)
+{
+	char *text = tu_read(CORPUS "expected/ng-flat-xml.txt");
+	char *line = strchr(text, '\n') + 1, *rows[64];
+	struct strbuf sb;
+	size_t n = 0, i;
+
+	while (*line && n < 64) {
+		char fq[8], cur[8], den[8], ty[8], var[8], per[16], val[32];
+		char *nl = strchr(line, '\n');
+
+		*nl = '\0';
+		ck_assert_int_eq(sscanf(line, "%7s %7s %7s %7s %7s %15s %31s",
+		                        fq, cur, den, ty, var, per, val),
+		                 7);
+		rows[n++] = xasprintf("%s.%s.%s.%s|%s|%s|%s|A", fq, den, ty,
+		                      var, cur, per, val);
+		line = nl + 1;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_line);
+	strbuf_init(&sb, 1u << 20);
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&sb, "%s\n", rows[i]);
+		free(rows[i]);
+	}
+	free(text);
+	return strbuf_detach(&sb, NULL);
+}
+
+START_TEST(test_sdmx_reads_the_ecb_corpus_in_eight_encodings)
+{
+	static const char *const files[] = {
+	        "ng-flat.xml",  "ng-flat-ss.xml",  "ng-ts.xml", "ng-ts-ss.xml",
+	        "ng-ts-gf.xml", "ng-ts-gf-ss.xml", "ng-xs.xml", "ng-xs-ss.xml"};
+	char *want;
+	size_t i;
+
+	if (!fileio_exists(CORPUS)) {
+		fprintf(stderr, "skip: " CORPUS " is absent\n");
+		return;
+	}
+	want = expected_rows();
+	ck_assert_int_eq(strlen(want) > 0, 1);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct source_config s;
+		struct problems p;
+		struct error err;
+		char *path = xasprintf(CORPUS "ECB_EXR/%s", files[i]);
+		char *text, *got, *rows;
+		size_t len;
+
+		ck_assert_int_eq(fileio_read(path, 1u << 20, &text, &len, &err),
+		                 0);
+		exr_source(&s);
+		got = run(&s, text, len, &p);
+		ck_assert_msg(p.total == 0, "%s: %s", files[i],
+		              p.kept ? p.msg[0] : "");
+		rows = project(got);
+		ck_assert_msg(strcmp(rows, want) == 0, "%s gave\n%swant\n%s",
+		              files[i], rows, want);
+		free(rows);
+		free(got);
+		free(text);
+		free(path);
+		tu_source_release(&s);
+	}
+	free(want);
+}
+END_TEST
+
+START_TEST(test_sdmx_loads_the_eurostat_messages)
+{
+	struct source_config s;
+	struct problems p;
+	struct error err;
+	char *text, *got;
+	size_t len;
+
+	if (!fileio_exists(CORPUS)) {
+		fprintf(stderr, "skip: " CORPUS " is absent\n");
+		return;
+	}
+	tu_source(&s, "sdmx-ml");
+	s.column[FIELD_MEASURE] = xstrdup("na_item+unit");
+	s.column[FIELD_GEO] = xstrdup("geo");
+	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+	s.constant[FIELD_UNIT] = xstrdup("MEUR");
+	ck_assert_int_eq(fileio_read(CORPUS "ESTAT/NAMA_10_GDP-ss.xml",
+	                             1u << 20, &text, &len, &err),
+	                 0);
+	got = run(&s, text, len, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got,
+	                 "B1GQ.CP_MEUR|LU|2012|46526.2|46526.2|||series 1, "
+	                 "observation 1 (line 18)|-1+0\n"
+	                 "B1GQ.CP_MEUR|LU|2013|49094.5|49094.5|||series 1, "
+	                 "observation 2 (line 19)|-1+0\n"
+	                 "B1GQ.CP_MEUR|LU|2014|51791.3|51791.3|||series 1, "
+	                 "observation 3 (line 20)|-1+0\n"
+	                 "B1GQ.CP_MEUR|LU|2015|54142.3|54142.3|||series 1, "
+	                 "observation 4 (line 21)|-1+0\n");
+	free(got);
+	free(text);
+	tu_source_release(&s);
+
+	/* Cross-section with explicit measures (xsi:type on Obs). */
+	tu_source(&s, "sdmx-ml");
+	s.column[FIELD_MEASURE] = xstrdup("type");
+	s.column[FIELD_GEO] = xstrdup("COUNTRY");
+	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+	s.column[FIELD_UNIT] = xstrdup("UNIT_MEASURE");
+	s.column[FIELD_FLAGS] = xstrdup("OBS_STATUS");
+	ck_assert_int_eq(fileio_read(CORPUS "ESTAT/demography-xs.xml", 1u << 20,
+	                             &text, &len, &err),
+	                 0);
+	got = run(&s, text, len, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	/* An Obs without OBS_VALUE (status M) is a missing value. */
+	ck_assert_msg(strstr(got, "demo:DEATHST|BE|2009||NA|M||") != NULL, "%s",
+	              got);
+	ck_assert_msg(strstr(got, "demo:LBIRTHST|BE|2008|124991|124991|P||") !=
+	                      NULL,
+	              "%s", got);
+	free(got);
+	free(text);
+	tu_source_release(&s);
+}
+END_TEST
+
+START_TEST(test_sdmx_applies_group_and_dataset_attributes)
+{
+	static const char doc[] =
+	        "<m:GenericData xmlns:m=\"urn:m\" xmlns:g=\"urn:g\">\n"
+	        "<m:Header><m:Structure "
+	        "dimensionAtObservation=\"TIME_PERIOD\"/>"
+	        "</m:Header>\n"
+	        "<m:DataSet>\n"
+	        "<g:Attributes><g:Value id=\"UNIT_MEASURE\" value=\"PERS\"/>"
+	        "</g:Attributes>\n"
+	        "<g:Group><g:GroupKey><g:Value id=\"GEO\" value=\"FR\"/>"
+	        "</g:GroupKey><g:Attributes><g:Value id=\"UNIT_MULT\" "
+	        "value=\"3\"/></g:Attributes></g:Group>\n"
+	        "<g:Series><g:SeriesKey><g:Value id=\"GEO\" value=\"FR\"/>"
+	        "</g:SeriesKey>\n"
+	        "<g:Obs><g:ObsDimension value=\"2020\"/><g:ObsValue "
+	        "value=\"67320\"/></g:Obs></g:Series>\n"
+	        "<g:Series><g:SeriesKey><g:Value id=\"GEO\" value=\"IT\"/>"
+	        "</g:SeriesKey>\n"
+	        "<g:Obs><g:ObsDimension value=\"2020\"/><g:ObsValue "
+	        "value=\"59641488\"/></g:Obs></g:Series>\n"
+	        "</m:DataSet></m:GenericData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	tu_source(&s, "sdmx-ml");
+	s.constant[FIELD_MEASURE] = xstrdup("population");
+	s.column[FIELD_GEO] = xstrdup("GEO");
+	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+	s.column[FIELD_UNIT] = xstrdup("UNIT_MEASURE");
+	got = run(&s, doc, sizeof(doc) - 1, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	/* The group's UNIT_MULT applies to FR only; the unit from the data
+	 * set to both. */
+	ck_assert_str_eq(got,
+	                 "population|FR|2020|67320|67320000|||series 1, "
+	                 "observation 1 (line 7)|-1+0\n"
+	                 "population|IT|2020|59641488|59641488|||series 2, "
+	                 "observation 1 (line 9)|-1+0\n");
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit), i;
+	char *out = xmalloc(len * n + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(out + i * len, unit, len);
+	out[len * n] = '\0';
+	return out;
+}
+
+/* Each hostile document and the start of the message it must give. */
+START_TEST(test_sdmx_refuses_hostile_xml)
+{
+	char *deep_open = repeat("<a>", 300), *deep_close = repeat("</a>", 300);
+	char *big = repeat("x", 11u << 20);
+	char *docs[10];
+	const char *want[10];
+	size_t i, n = 0;
+
+	docs[n] = xstrdup("<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x "
+	                  "SYSTEM \"file:///etc/passwd\">]>\n<d>&x;</d>");
+	want[n++] = "a DOCTYPE is not allowed in a data document";
+	docs[n] = xstrdup("<!DOCTYPE d [<!ENTITY x SYSTEM "
+	                  "\"http://127.0.0.1:9/x\">]><d>&x;</d>");
+	want[n++] = "a DOCTYPE is not allowed in a data document";
+	docs[n] = xstrdup(
+	        "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
+	        "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+	        "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"
+	        "&lol2;&lol2;&lol2;\">]><lolz>&lol3;</lolz>");
+	/* libxml2 stops this one itself (amplification); refused either way */
+	want[n++] = ":1:";
+	{
+		char *ent = repeat("A", 100000), *refs = repeat("&a;", 20000);
+
+		docs[n] =
+		        xasprintf("<!DOCTYPE d [<!ENTITY a \"%s\">]><d>%s</d>",
+		                  ent, refs);
+		want[n++] = "a DOCTYPE is not allowed in a data document";
+		free(ent);
+		free(refs);
+	}
+	docs[n] = xasprintf("<GenericData>%s%s</GenericData>", deep_open,
+	                    deep_close);
+	want[n++] = ":1: nested deeper than 128 elements";
+	docs[n] = xasprintf("<GenericData>%s</GenericData>", big);
+	want[n++] = ":1:";
+	docs[n] = xstrdup("<GenericData a=\"\xff\"/>");
+	want[n++] = ":1:";
+	docs[n] = xstrdup("<GenericData><e></GenericData></e>");
+	want[n++] = ":1:";
+	docs[n] = xstrdup("not xml at all");
+	want[n++] = ":1:";
+	docs[n] = xstrdup("<GenericData/><e/>");
+	want[n++] = ":1:";
+	for (i = 0; i < n; i++) {
+		struct source_config s;
+		struct problems p;
+		char *got;
+
+		exr_source(&s);
+		got = run(&s, docs[i], strlen(docs[i]), &p);
+		ck_assert_msg(p.total >= 1, "hostile document %zu accepted", i);
+		ck_assert_msg(strncmp(p.msg[0], "src://t:", 8) == 0 &&
+		                      strstr(p.msg[0], want[i]) != NULL,
+		              "document %zu: '%s'", i, p.msg[0]);
+		ck_assert_str_eq(got, "");
+		problems_release(&p);
+		free(got);
+		free(docs[i]);
+		tu_source_release(&s);
+	}
+	free(deep_open);
+	free(deep_close);
+	free(big);
+}
+END_TEST
+
+Suite *
+sdmx_format_suite(void)
+{
+	Suite *s = suite_create("sdmx_format");
+	TCase *tc = tcase_create("parse");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_sdmx_reads_the_ecb_corpus_in_eight_encodings);
+	tcase_add_test(tc, test_sdmx_loads_the_eurostat_messages);
+	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
+	tcase_add_test(tc, test_sdmx_refuses_hostile_xml);
+	suite_add_tcase(s, tc);
+	return s;
+}
