@@ -105,8 +105,11 @@ xml_reader_new(FILE *fp, const char *name)
 	xml_global_init();
 	r->fp = fp;
 	r->fault.name = name;
+	/* NOBLANKS: data documents have no meaningful blank text, and the
+	 * reader would otherwise stop at every run of indentation. */
 	r->r = xmlReaderForIO(xml_read_cb, NULL, fp, name, NULL,
-	                      XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	                      XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+	                              XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
 	if (r->r)
 		xmlTextReaderSetStructuredErrorHandler(r->r, xml_on_error,
 		                                       &r->fault);
@@ -199,6 +202,39 @@ xml_reader_each_attr(struct xml_reader *r,
 			continue;
 		if (n && v)
 			fn(ctx, (const char *)n, (const char *)v);
+	} while (xmlTextReaderMoveToNextAttribute(r->r) == 1);
+	xmlTextReaderMoveToElement(r->r);
+}
+
+const char *
+xml_reader_intern(struct xml_reader *r, const char *name)
+{
+	const xmlChar *s =
+	        r->r ? xmlTextReaderConstString(r->r, (const xmlChar *)name)
+	             : NULL;
+
+	return s ? (const char *)s : name;
+}
+
+void
+xml_reader_attrs(struct xml_reader *r, const char *const *names,
+                 const char **values, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		values[i] = NULL;
+	if (xmlTextReaderMoveToFirstAttribute(r->r) != 1)
+		return;
+	do {
+		const char *an =
+		        (const char *)xmlTextReaderConstLocalName(r->r);
+
+		for (i = 0; an && i < n; i++)
+			if (!values[i] && strcmp(an, names[i]) == 0)
+				values[i] =
+				        (const char *)xmlTextReaderConstValue(
+				                r->r);
 	} while (xmlTextReaderMoveToNextAttribute(r->r) == 1);
 	xmlTextReaderMoveToElement(r->r);
 }

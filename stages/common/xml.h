@@ -47,8 +47,17 @@ struct xml_reader *xml_reader_new(FILE *fp, const char *name);
  */
 int xml_reader_next(struct xml_reader *r, enum xml_node *kind,
                     struct error *err);
-/* The current element's local name (no prefix); borrowed until next. */
+/* The current element's local name (no prefix); borrowed until next.
+ * Names come from the reader's dictionary: a name equal to one returned
+ * by xml_reader_intern() is the same pointer. */
 const char *xml_reader_name(struct xml_reader *r);
+/* The reader's own copy of name, for comparing names by pointer; valid
+ * until xml_reader_free(). */
+const char *xml_reader_intern(struct xml_reader *r, const char *name);
+/* Finds several attributes in one pass: values[i] is set for names[i]
+ * (local names), or NULL; values borrowed until the next call. */
+void xml_reader_attrs(struct xml_reader *r, const char *const *names,
+                      const char **values, size_t n);
 /* The value of attribute local name (any namespace), or NULL; borrowed
  * until the next call into the reader. */
 const char *xml_reader_attr(struct xml_reader *r, const char *name);

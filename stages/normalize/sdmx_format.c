@@ -13,10 +13,20 @@
 #define KV_MAX 256 /* ids per level: more is not a data message */
 #define SDMX_GROUPS_MAX 64
 
+/* Ids and values of one level.  Buffers are kept across clears: an
+ * observation's few values are rewritten in place a million times. */
 struct kv {
 	char *name[KV_MAX];
 	char *value[KV_MAX];
-	size_t n;
+	size_t name_cap[KV_MAX], value_cap[KV_MAX];
+	size_t n; /* in use */
+	size_t alloc; /* slots with buffers */
+};
+
+/* The element names, interned by the reader: compared by pointer. */
+struct names {
+	const char *structure, *dataset, *group, *series, *obs, *series_key,
+	        *obs_key, *group_key, *value, *obs_dimension, *obs_value;
 };
 
 enum level { L_DATASET, L_SERIES, L_OBS, L_GROUP, L_COUNT };
@@ -34,6 +44,7 @@ struct sdmx {
 	struct kv groups[SDMX_GROUPS_MAX]; /* keys and attributes of groups */
 	struct kv group_keys[SDMX_GROUPS_MAX];
 	size_t ngroups;
+	struct names nm;
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long nseries, nobs, obs_line;
@@ -43,13 +54,32 @@ struct sdmx {
 static void
 kv_clear(struct kv *k)
 {
+	k->n = 0;
+}
+
+static void
+kv_free(struct kv *k)
+{
 	size_t i;
 
-	for (i = 0; i < k->n; i++) {
+	for (i = 0; i < k->alloc; i++) {
 		free(k->name[i]);
 		free(k->value[i]);
 	}
-	k->n = 0;
+	k->n = k->alloc = 0;
+}
+
+/* Copies s into a reusable buffer. */
+static void
+buf_set(char **buf, size_t *cap, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	if (len > *cap) {
+		*cap = len < 32 ? 32 : len;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf, s, len);
 }
 
 static void
@@ -59,8 +89,7 @@ kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
 
 	for (i = 0; i < k->n; i++) {
 		if (strcmp(k->name[i], name) == 0) {
-			free(k->value[i]);
-			k->value[i] = xstrdup(value);
+			buf_set(&k->value[i], &k->value_cap[i], value);
 			return;
 		}
 	}
@@ -69,8 +98,15 @@ kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
 		             s->name, xml_reader_line(s->r), KV_MAX);
 		return;
 	}
-	k->name[k->n] = xstrdup(name);
-	k->value[k->n] = xstrdup(value);
+	if (k->n == k->alloc) {
+		k->name[k->alloc] = NULL;
+		k->value[k->alloc] = NULL;
+		k->name_cap[k->alloc] = 0;
+		k->value_cap[k->alloc] = 0;
+		k->alloc++;
+	}
+	buf_set(&k->name[k->n], &k->name_cap[k->n], name);
+	buf_set(&k->value[k->n], &k->value_cap[k->n], value);
 	k->n++;
 }
 
@@ -156,13 +192,19 @@ lookup(struct sdmx *s, const char *name)
 	return kv_get(&s->kv[L_DATASET], name);
 }
 
-/* A field's text: one id, or "A+B" joined with '.'; NULL if one is absent. */
+/* A field's text: one id, or "A+B" joined with '.'; NULL if one is absent.
+ * A single id is borrowed from the values (*owned 0); a join is newly
+ * allocated (*owned 1). */
 static char *
-field_text(struct sdmx *s, const char *spec)
+field_text(struct sdmx *s, const char *spec, int *owned)
 {
 	struct strbuf sb;
 	const char *p = spec;
 
+	*owned = 0;
+	if (!strchr(spec, '+'))
+		return (char *)lookup(s, spec);
+	*owned = 1;
 	strbuf_init(&sb, 4096);
 	for (;;) {
 		const char *plus = strchr(p, '+');
@@ -189,6 +231,7 @@ emit_obs(struct sdmx *s)
 {
 	const struct source_config *src = s->src;
 	char *text[FIELD_COUNT] = {NULL};
+	int owned[FIELD_COUNT] = {0};
 	const char *field[FIELD_COUNT];
 	struct observation obs;
 	const char *mult;
@@ -211,11 +254,11 @@ emit_obs(struct sdmx *s)
 		field[f] = src->constant[f];
 		if (!src->column[f])
 			continue;
-		text[f] = field_text(s, src->column[f]);
+		text[f] = field_text(s, src->column[f], &owned[f]);
 		/* SDMX leaves OBS_VALUE out of a missing observation (its
 		 * status says M): that is a missing value, not an error. */
 		if (!text[f] && f == FIELD_VALUE)
-			text[f] = xstrdup("");
+			text[f] = (char *)"";
 		field[f] = text[f];
 		if (!text[f] && !(f == FIELD_FLAGS && src->flags_optional)) {
 			problems_add(s->probs, "%s: %s: no '%s' (for %s)",
@@ -245,50 +288,20 @@ emit_obs(struct sdmx *s)
 		s->failed = 1;
 out:
 	for (f = 0; f < FIELD_COUNT; f++)
-		free(text[f]);
+		if (owned[f])
+			free(text[f]);
 }
 
 /* An element starts. */
 static void
 on_start(struct sdmx *s, const char *name)
 {
+	static const char *const id_value[] = {"id", "value"};
+	const struct names *n = &s->nm;
 	struct attr_ctx a = {s, NULL, 0};
+	const char *av[2];
 
-	if (strcmp(name, "Structure") == 0 && !s->obs_dim &&
-	    xml_reader_attr(s->r, "dimensionAtObservation")) {
-		s->obs_dim = xstrdup(
-		        xml_reader_attr(s->r, "dimensionAtObservation"));
-	} else if (strcmp(name, "DataSet") == 0) {
-		kv_clear(&s->kv[L_DATASET]);
-		a.k = &s->kv[L_DATASET];
-		xml_reader_each_attr(s->r, take_attr, &a);
-		s->level = L_DATASET;
-	} else if (strcmp(name, "Group") == 0) {
-		if (s->ngroups == SDMX_GROUPS_MAX) {
-			problems_add(s->probs, "%s:%d: more than %d groups",
-			             s->name, xml_reader_line(s->r),
-			             SDMX_GROUPS_MAX);
-			return;
-		}
-		s->level = L_GROUP;
-		a.k = &s->groups[s->ngroups];
-		if (!s->generic) {
-			/* Structure-specific groups carry key and attributes
-			 * alike; key values are those the series also has. */
-			xml_reader_each_attr(s->r, take_attr, &a);
-			kv_clear(&s->group_keys[s->ngroups]);
-		}
-		s->ngroups++;
-	} else if (strcmp(name, "Series") == 0) {
-		kv_clear(&s->kv[L_SERIES]);
-		s->nseries++;
-		s->nobs = 0;
-		s->level = L_SERIES;
-		if (!s->generic) {
-			a.k = &s->kv[L_SERIES];
-			xml_reader_each_attr(s->r, take_attr, &a);
-		}
-	} else if (strcmp(name, "Obs") == 0) {
+	if (name == n->obs) {
 		kv_clear(&s->kv[L_OBS]);
 		s->nobs++;
 		if (s->nseries == 0)
@@ -300,53 +313,102 @@ on_start(struct sdmx *s, const char *name)
 			a.keep_type = 1;
 			xml_reader_each_attr(s->r, take_attr, &a);
 		}
-	} else if (!strcmp(name, "SeriesKey") || !strcmp(name, "ObsKey") ||
-	           !strcmp(name, "GroupKey")) {
-		s->in_key = 1;
-	} else if (strcmp(name, "Value") == 0 && s->generic) {
-		const char *id = xml_reader_attr(s->r, "id");
-		const char *v = xml_reader_attr(s->r, "value");
-
-		if (!id || !v)
+	} else if (name == n->value && s->generic) {
+		xml_reader_attrs(s->r, id_value, av, 2);
+		if (!av[0] || !av[1])
 			return;
 		if (s->level == L_GROUP && s->ngroups) {
 			if (s->in_key)
-				kv_set(s, &s->group_keys[s->ngroups - 1], id,
-				       v);
-			kv_set(s, &s->groups[s->ngroups - 1], id, v);
+				kv_set(s, &s->group_keys[s->ngroups - 1], av[0],
+				       av[1]);
+			kv_set(s, &s->groups[s->ngroups - 1], av[0], av[1]);
 		} else {
-			kv_set(s, &s->kv[s->level], id, v);
+			kv_set(s, &s->kv[s->level], av[0], av[1]);
 		}
-	} else if (strcmp(name, "ObsDimension") == 0 && s->generic) {
-		const char *id = xml_reader_attr(s->r, "id");
-		const char *v = xml_reader_attr(s->r, "value");
-
-		if (v)
+	} else if (name == n->obs_dimension && s->generic) {
+		xml_reader_attrs(s->r, id_value, av, 2);
+		if (av[1])
 			kv_set(s, &s->kv[L_OBS],
-			       id           ? id
+			       av[0]        ? av[0]
 			       : s->obs_dim ? s->obs_dim
 			                    : "TIME_PERIOD",
-			       v);
-	} else if (strcmp(name, "ObsValue") == 0 && s->generic) {
-		const char *v = xml_reader_attr(s->r, "value");
-
-		if (v)
-			kv_set(s, &s->kv[L_OBS], "OBS_VALUE", v);
+			       av[1]);
+	} else if (name == n->obs_value && s->generic) {
+		xml_reader_attrs(s->r, id_value + 1, av, 1);
+		if (av[0])
+			kv_set(s, &s->kv[L_OBS], "OBS_VALUE", av[0]);
+	} else if (name == n->series) {
+		kv_clear(&s->kv[L_SERIES]);
+		s->nseries++;
+		s->nobs = 0;
+		s->level = L_SERIES;
+		if (!s->generic) {
+			a.k = &s->kv[L_SERIES];
+			xml_reader_each_attr(s->r, take_attr, &a);
+		}
+	} else if (name == n->series_key || name == n->obs_key ||
+	           name == n->group_key) {
+		s->in_key = 1;
+	} else if (name == n->structure && !s->obs_dim &&
+	           xml_reader_attr(s->r, "dimensionAtObservation")) {
+		s->obs_dim = xstrdup(
+		        xml_reader_attr(s->r, "dimensionAtObservation"));
+	} else if (name == n->dataset) {
+		kv_clear(&s->kv[L_DATASET]);
+		a.k = &s->kv[L_DATASET];
+		xml_reader_each_attr(s->r, take_attr, &a);
+		s->level = L_DATASET;
+	} else if (name == n->group) {
+		if (s->ngroups == SDMX_GROUPS_MAX) {
+			problems_add(s->probs, "%s:%d: more than %d groups",
+			             s->name, xml_reader_line(s->r),
+			             SDMX_GROUPS_MAX);
+			return;
+		}
+		s->level = L_GROUP;
+		a.k = &s->groups[s->ngroups];
+		kv_clear(&s->groups[s->ngroups]);
+		kv_clear(&s->group_keys[s->ngroups]);
+		/* Structure-specific groups carry key and attributes alike;
+		 * lookup() treats the ids the series also has as key. */
+		if (!s->generic)
+			xml_reader_each_attr(s->r, take_attr, &a);
+		s->ngroups++;
 	}
 }
 
 static void
 on_end(struct sdmx *s, const char *name)
 {
-	if (!strcmp(name, "SeriesKey") || !strcmp(name, "ObsKey") ||
-	    !strcmp(name, "GroupKey")) {
-		s->in_key = 0;
-	} else if (strcmp(name, "Obs") == 0) {
+	const struct names *n = &s->nm;
+
+	if (name == n->obs) {
 		emit_obs(s);
 		s->level = L_SERIES;
-	} else if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0) {
+	} else if (name == n->series_key || name == n->obs_key ||
+	           name == n->group_key) {
+		s->in_key = 0;
+	} else if (name == n->series || name == n->group) {
 		s->level = L_DATASET;
 	}
+}
+
+static void
+intern_names(struct sdmx *s)
+{
+	struct names *n = &s->nm;
+
+	n->structure = xml_reader_intern(s->r, "Structure");
+	n->dataset = xml_reader_intern(s->r, "DataSet");
+	n->group = xml_reader_intern(s->r, "Group");
+	n->series = xml_reader_intern(s->r, "Series");
+	n->obs = xml_reader_intern(s->r, "Obs");
+	n->series_key = xml_reader_intern(s->r, "SeriesKey");
+	n->obs_key = xml_reader_intern(s->r, "ObsKey");
+	n->group_key = xml_reader_intern(s->r, "GroupKey");
+	n->value = xml_reader_intern(s->r, "Value");
+	n->obs_dimension = xml_reader_intern(s->r, "ObsDimension");
+	n->obs_value = xml_reader_intern(s->r, "ObsValue");
 }
 
 int
@@ -367,6 +429,7 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	s.err = err;
 	s.name = xasprintf("src://%s", src->id);
 	s.r = xml_reader_new(in->fp, s.name);
+	intern_names(&s);
 	error_clear(&xerr);
 	while (!s.failed && (rc = xml_reader_next(s.r, &kind, &xerr)) == 1) {
 		const char *name;
@@ -396,10 +459,10 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 		problems_add(probs, "%s: the document is empty", s.name);
 	xml_reader_free(s.r);
 	for (i = 0; i < L_COUNT; i++)
-		kv_clear(&s.kv[i]);
-	for (i = 0; i < s.ngroups; i++) {
-		kv_clear(&s.groups[i]);
-		kv_clear(&s.group_keys[i]);
+		kv_free(&s.kv[i]);
+	for (i = 0; i < SDMX_GROUPS_MAX; i++) {
+		kv_free(&s.groups[i]);
+		kv_free(&s.group_keys[i]);
 	}
 	free(s.obs_dim);
 	free(s.name);
