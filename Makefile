@@ -184,12 +184,35 @@ checkstyle:
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)
 
+SYSCONFDIR ?= /etc
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/provstat
+# The units and the cron example name the installed paths.
+SUBST = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 scripts/nightly $(DESTDIR)$(PREFIX)/bin/provstat-nightly
+	install -m 644 doc/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 doc/*.5 $(DESTDIR)$(MANDIR)/man5/
+	$(SUBST) contrib/systemd/provstat-nightly.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/provstat-nightly.service
+	install -m 644 contrib/systemd/provstat-nightly.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(SUBST) contrib/cron/provstat-nightly.in \
+		> $(DESTDIR)$(DOCDIR)/examples/cron.d-provstat-nightly
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,provstat $(addprefix provstat-,$(STAGES)))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,provstat provstat-nightly \
+		$(addprefix provstat-,$(STAGES)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard doc/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard doc/*.5)))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/provstat-nightly.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/provstat-nightly.timer
+	rm -f $(DESTDIR)$(DOCDIR)/examples/cron.d-provstat-nightly
 
 clean:
 	rm -rf build bin

@@ -5,28 +5,37 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "status.h"
 #include "trace.h"
 
 static const char usage[] =
         "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
         "       provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] "
         "[--as-of DATE]\n"
-        "                            --indicator I --geo G --period P\n";
+        "                            --indicator I --geo G --period P\n"
+        "       provstat-audit status [-qv] [-c FILE] [-o DIR] [--json | "
+        "--prometheus]\n";
 
 static const char help[] =
         "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
         "       provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] "
         "[--as-of DATE]\n"
         "                            --indicator I --geo G --period P\n"
+        "       provstat-audit status [-qv] [-c FILE] [-o DIR] [--json | "
+        "--prometheus]\n"
         "\n"
-        "Trace one published value (by its lineage id from indicators.csv, or\n"
+        "trace: one published value (by its lineage id from indicators.csv, "
+        "or\n"
         "by indicator, geo and period) to the rules applied, the observation,\n"
         "the archived bytes (re-hashed) and the fetch that brought them.\n"
+        "status: every source's freshness against its max_age_days; exit 3\n"
+        "when any source is stale or failed.  PROVSTAT_NOW pins the clock.\n"
         "\n"
         "options:\n" CLI_COMMON_HELP
-        "      --json           one JSON object on stdout\n"
+        "      --json           one JSON document on stdout\n"
+        "      --prometheus     status as a Prometheus textfile\n"
         "      --indicator I, --geo G, --period P\n"
-        "                       select by key instead of lineage id\n"
+        "                       trace by key instead of lineage id\n"
         "      --as-of DATE     with the key form: as known on DATE\n"
         "\n" CLI_EXIT_HELP;
 
@@ -118,6 +127,61 @@ out:
 	return status;
 }
 
+enum { OPT_STATUS_JSON = CLI_OPT_FIRST_FREE + 16, OPT_STATUS_PROM };
+
+static int
+status_option(void *ctx, int opt, const char *arg)
+{
+	enum status_format *f = ctx;
+
+	(void)arg;
+	if (opt == OPT_STATUS_JSON)
+		*f = STATUS_JSON;
+	else if (opt == OPT_STATUS_PROM)
+		*f = STATUS_PROMETHEUS;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        {"json", no_argument, NULL, OPT_STATUS_JSON},
+	        {"prometheus", no_argument, NULL, OPT_STATUS_PROM},
+	        {NULL, 0, NULL, 0}};
+	enum status_format format = STATUS_HUMAN;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	struct error err;
+	size_t not_fresh = 0;
+	char *path = NULL;
+	int rc, status = EXIT_FAIL;
+
+	if ((rc = cli_parse(cli, argc, argv, longopts, status_option, &format,
+	                    NULL)) >= 0)
+		return rc;
+	error_clear(&err);
+	path = cli_store_path(cli);
+	if (config_load(&cfg, cli->config, &err) < 0 ||
+	    store_open_readonly(&st, path, &err) < 0 ||
+	    status_run(cfg, st, format, stdout, &not_fresh, &err) < 0) {
+		diag_error("%s", err.msg);
+		goto out;
+	}
+	status = not_fresh ? EXIT_PARTIAL : EXIT_OK;
+out:
+	if (fflush(stdout) == EOF && status != EXIT_FAIL) {
+		diag_error("cannot write to standard output");
+		status = EXIT_FAIL;
+	}
+	free(path);
+	store_close(st);
+	config_free(cfg);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -126,6 +190,8 @@ main(int argc, char **argv)
 	cli_init(&cli, argv[0], usage, help);
 	if (argc >= 2 && strcmp(argv[1], "trace") == 0)
 		return cmd_trace(&cli, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "status") == 0)
+		return cmd_status(&cli, argc - 1, argv + 1);
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return -cli_option(&cli, 'h', NULL) - 1;

@@ -39,9 +39,9 @@ chain_program(const char *name)
 }
 
 /* Runs one stage and returns its exit code (EXIT_FAIL if it crashed). */
-static int
-run_stage(const char *stage, const struct chain_options *o,
-          const char *const *extra, int nextra, struct error *err)
+int
+chain_stage(const char *stage, const struct chain_options *o,
+            const char *const *extra, int nextra, struct error *err)
 {
 	char *name = xasprintf("provstat-%s", stage);
 	char *prog = chain_program(name);
@@ -136,25 +136,25 @@ chain_run(const struct chain_options *o, struct error *err)
 		emit_extra[nemit++] = "--as-of";
 		emit_extra[nemit++] = o->as_of;
 	}
-	rc = run_stage("fetch", o, fetch_extra, nfetch, err);
+	rc = chain_stage("fetch", o, fetch_extra, nfetch, err);
 	if (rc == EXIT_PARTIAL)
 		result = EXIT_PARTIAL;
 	else if (rc != EXIT_OK) {
 		result = EXIT_FAIL;
 		goto out;
 	}
-	rc = run_stage("normalize", o, NULL, 0, err);
+	rc = chain_stage("normalize", o, NULL, 0, err);
 	if (rc == EXIT_PARTIAL)
 		result = EXIT_PARTIAL;
 	else if (rc != EXIT_OK) {
 		result = EXIT_FAIL;
 		goto out;
 	}
-	if (run_stage("reconcile", o, NULL, 0, err) != EXIT_OK) {
+	if (chain_stage("reconcile", o, NULL, 0, err) != EXIT_OK) {
 		result = EXIT_FAIL;
 		goto out;
 	}
-	rc = run_stage("emit", o, emit_extra, nemit, err);
+	rc = chain_stage("emit", o, emit_extra, nemit, err);
 	if (rc == EXIT_PARTIAL)
 		result = EXIT_PARTIAL;
 	else if (rc != EXIT_OK)

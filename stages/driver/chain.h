@@ -27,6 +27,11 @@ struct chain_options {
  * PATH); caller frees. */
 char *chain_program(const char *name);
 
+/* Runs one stage program with o's config, out and pass-through options
+ * plus extra; returns its exit code (EXIT_FAIL if it crashed). */
+int chain_stage(const char *stage, const struct chain_options *o,
+                const char *const *extra, int nextra, struct error *err);
+
 /*
  * Takes the lock and runs fetch, normalize, reconcile and emit.  Returns the
  * run's exit code (cli.h's EXIT_*); err explains EXIT_FAIL and EXIT_LOCKED.

@@ -14,20 +14,27 @@
 #include "config.h"
 #include "diag.h"
 #include "geo.h"
+#include "rebuild.h"
 
 static const char usage[] =
         "usage: provstat run [-qv] [-c FILE] [-o DIR] [--offline] [--only ID]\n"
         "                    [--as-of DATE]\n"
+        "       provstat rebuild --as-of DATE --out DIR [--from STATE] [-c "
+        "FILE]\n"
         "       provstat config check [-c FILE]\n"
         "       provstat trace [--json] ID | --indicator I --geo G --period P\n"
+        "       provstat status [--json | --prometheus]\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n";
 
 static const char help[] =
         "usage: provstat run [-qv] [-c FILE] [-o DIR] [--offline] [--only ID]\n"
         "                    [--as-of DATE]\n"
+        "       provstat rebuild --as-of DATE --out DIR [--from STATE] [-c "
+        "FILE]\n"
         "       provstat config check [-c FILE]\n"
         "       provstat trace [--json] ID | --indicator I --geo G --period P\n"
+        "       provstat status [--json | --prometheus]\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n"
         "\n"
@@ -37,8 +44,11 @@ static const char help[] =
         "\n"
         "commands:\n"
         "  run            fetch, normalize, reconcile and emit, under a lock\n"
+        "  rebuild        the release as known on DATE, offline, into DIR\n"
+        "                 (--from STATE: the state directory, default output)\n"
         "  config check   validate the whole configuration without running\n"
         "  trace          where a published value came from (provstat-audit)\n"
+        "  status         freshness of every source; exit 3 if any is stale\n"
         "  fetch, normalize, reconcile, emit\n"
         "                 run one stage (provstat-STAGE --help)\n"
         "\n"
@@ -49,6 +59,24 @@ static const char help[] =
         "\n" CLI_EXIT_HELP;
 
 enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_AS_OF };
+
+/* The -q/-v/--log-format the stages get: as this run was asked to log.
+ * pass must hold 8. */
+static int
+pass_through(const char **pass)
+{
+	int n = 0, level = diag_level();
+
+	if (level == DIAG_ERROR || level == DIAG_WARN)
+		pass[n++] = "-q";
+	for (; level > DIAG_INFO && n < 4; level--)
+		pass[n++] = "-v";
+	if (diag_is_json()) {
+		pass[n++] = "--log-format";
+		pass[n++] = "json";
+	}
+	return n;
+}
 
 static int
 run_option(void *ctx, int opt, const char *arg)
@@ -81,23 +109,14 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	struct chain_options o;
 	const char *pass[8];
 	struct error err;
-	int rc, level;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cli_parse(cli, argc, argv, longopts, run_option, &o, NULL)) >=
 	    0)
 		return rc;
-	/* The stages log as this run was asked to. */
 	o.pass = pass;
-	level = diag_level();
-	if (level == DIAG_ERROR || level == DIAG_WARN)
-		pass[o.npass++] = "-q";
-	for (; level > DIAG_INFO && o.npass < 4; level--)
-		pass[o.npass++] = "-v";
-	if (diag_is_json()) {
-		pass[o.npass++] = "--log-format";
-		pass[o.npass++] = "json";
-	}
+	o.npass = pass_through(pass);
 	o.config = cli->config;
 	o.out = cli->out;
 	error_clear(&err);
@@ -106,6 +125,63 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		diag_error("%s", err.msg);
 	else if (rc == EXIT_PARTIAL)
 		diag_warn("finished with stale sources (exit 3)");
+	return rc;
+}
+
+enum { OPT_FROM = CLI_OPT_FIRST_FREE + 8 };
+
+struct rebuild_args {
+	const char *as_of;
+	const char *from;
+};
+
+static int
+rebuild_option(void *ctx, int opt, const char *arg)
+{
+	struct rebuild_args *a = ctx;
+
+	if (opt == OPT_AS_OF)
+		a->as_of = arg;
+	else if (opt == OPT_FROM)
+		a->from = arg;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+cmd_rebuild(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        {"as-of", required_argument, NULL, OPT_AS_OF},
+	        {"from", required_argument, NULL, OPT_FROM},
+	        {NULL, 0, NULL, 0}};
+	struct rebuild_args a = {NULL, "output"};
+	struct chain_options o;
+	const char *pass[8];
+	struct error err;
+	int rc, out_given = 0, i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-o") || !strncmp(argv[i], "--out", 5))
+			out_given = 1;
+	if ((rc = cli_parse(cli, argc, argv, longopts, rebuild_option, &a,
+	                    NULL)) >= 0)
+		return rc;
+	if (!a.as_of || !out_given)
+		return cli_usage_error(cli, "rebuild needs --as-of DATE and "
+		                            "--out DIR");
+	memset(&o, 0, sizeof(o));
+	o.config = cli->config;
+	o.out = cli->out;
+	o.pass = pass;
+	o.npass = pass_through(pass);
+	error_clear(&err);
+	rc = rebuild_run(a.from, a.as_of, &o, &err);
+	if (rc == EXIT_FAIL)
+		diag_error("%s", err.msg);
+	else
+		diag_info("rebuilt as of %s: %s/current", a.as_of, o.out);
 	return rc;
 }
 
@@ -192,8 +268,10 @@ main(int argc, char **argv)
 		return cmd_run(&cli, argc - 1, argv + 1);
 	if (strcmp(verb, "config") == 0)
 		return cmd_config(&cli, argc - 1, argv + 1);
-	if (strcmp(verb, "trace") == 0)
-		return dispatch("provstat-audit", "trace", argc - 1, argv + 1);
+	if (strcmp(verb, "rebuild") == 0)
+		return cmd_rebuild(&cli, argc - 1, argv + 1);
+	if (strcmp(verb, "trace") == 0 || strcmp(verb, "status") == 0)
+		return dispatch("provstat-audit", verb, argc - 1, argv + 1);
 	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		if (strcmp(verb, stages[i]) == 0) {
 			char name[32];

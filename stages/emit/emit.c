@@ -13,8 +13,10 @@
 
 #include "atomic_file.h"
 #include "csv_writer.h"
+#include "crash.h"
 #include "diag.h"
 #include "fileio.h"
+#include "freshness.h"
 #include "hash.h"
 #include "number.h"
 #include "timefmt.h"
@@ -117,9 +119,8 @@ out:
 }
 
 /*
- * A source's state as of e->as_of: its newest good snapshot, when that
- * snapshot was first retrieved, and whether the newest attempt failed.
- * Only the first retrieval goes into the release: re-checking an unchanged
+ * A source's state as of e->as_of (freshness.h).  Only the first retrieval
+ * of the snapshot in use goes into the release: re-checking an unchanged
  * document must not change the release.
  */
 static int
@@ -130,97 +131,41 @@ write_sources(struct emit *e)
 	        "status",   "retrieved_at", "snapshot_sha256", "url",
 	        "citation", "licence"};
 	struct atomic_file af = {NULL, NULL, NULL};
-	sqlite3_stmt *good = NULL, *last = NULL;
 	char *path = xasprintf("%s/sources.csv", e->tmp);
 	time_t now = timefmt_now();
 	size_t i;
 	int ret = -1;
 
-	if (store_prepare(
-	            e->st,
-	            "SELECT f.snapshot_sha256, (SELECT min(g.retrieved_at) "
-	            "FROM fetch g WHERE g.source_id = f.source_id AND "
-	            "g.snapshot_sha256 = f.snapshot_sha256 AND g.id > "
-	            "coalesce((SELECT max(h.id) FROM fetch h WHERE "
-	            "h.source_id = f.source_id AND h.outcome <> 'failed' "
-	            "AND h.snapshot_sha256 <> f.snapshot_sha256 AND h.id < "
-	            "f.id), 0)) FROM fetch f WHERE f.source_id = ?1 AND "
-	            "f.outcome <> 'failed' AND f.retrieved_at <= ?2 "
-	            "AND EXISTS (SELECT 1 FROM parse p WHERE p.source_id = "
-	            "f.source_id AND p.snapshot_sha256 = f.snapshot_sha256 "
-	            "AND p.source_config_hash = ?3 AND p.status = "
-	            "'loaded') ORDER BY f.id DESC LIMIT 1",
-	            &good, e->err) < 0 ||
-	    store_prepare(e->st,
-	                  "SELECT outcome, snapshot_sha256 FROM fetch WHERE "
-	                  "source_id = ?1 AND retrieved_at <= ?2 ORDER BY id "
-	                  "DESC LIMIT 1",
-	                  &last, e->err) < 0 ||
-	    atomic_file_open(&af, path, e->err) < 0)
+	if (atomic_file_open(&af, path, e->err) < 0)
 		goto out;
 	csv_writer_row(af.fp, header, sizeof(header) / sizeof(header[0]));
 	for (i = 0; i < e->cfg->nsources; i++) {
 		const struct source_config *src = &e->cfg->sources[i];
+		struct freshness f;
 		const char *row[10];
-		char *sha = NULL, *at = NULL;
-		const char *status;
-		int failed_last = 0, newer_rejected = 0;
 
-		sqlite3_reset(good);
-		sqlite3_reset(last);
-		sqlite3_bind_text(good, 1, src->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(good, 2, e->as_of, -1, SQLITE_STATIC);
-		sqlite3_bind_text(good, 3, src->hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(last, 1, src->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(last, 2, e->as_of, -1, SQLITE_STATIC);
-		if (sqlite3_step(good) == SQLITE_ROW) {
-			sha = xstrdup(text_or_empty(good, 0));
-			at = xstrdup(text_or_empty(good, 1));
-		}
-		if (sqlite3_step(last) == SQLITE_ROW) {
-			failed_last =
-			        strcmp(text_or_empty(last, 0), "failed") == 0;
-			/* A newer document that could not be loaded. */
-			newer_rejected =
-			        !failed_last && sha &&
-			        strcmp(text_or_empty(last, 1), sha) != 0;
-		}
-		if (!sha) {
-			status = "failed";
-		} else if (failed_last || newer_rejected) {
-			status = "stale";
-		} else {
-			time_t t;
-
-			status = "fresh";
-			if (src->max_age_days &&
-			    timefmt_parse(at, 0, &t, NULL) == 0 &&
-			    (double)(now - t) > src->max_age_days * 86400.0)
-				status = "stale";
-		}
-		if (strcmp(status, "fresh") != 0)
+		if (freshness_of(e->st, src, e->as_of, now, &f, e->err) < 0)
+			goto out;
+		if (strcmp(f.status, "fresh") != 0)
 			e->res->stale++;
 		row[0] = src->id;
 		row[1] = src->publisher;
 		row[2] = src->title;
 		row[3] = src->grade;
-		row[4] = status;
-		row[5] = at ? at : "";
-		row[6] = sha ? sha : "";
+		row[4] = f.status;
+		row[5] = f.snapshot_since ? f.snapshot_since : "";
+		row[6] = f.snapshot ? f.snapshot : "";
 		row[7] = src->url;
 		row[8] = src->citation;
 		row[9] = src->licence;
 		csv_writer_row(af.fp, row, 10);
-		free(sha);
-		free(at);
+		freshness_release(&f);
 	}
 	if (atomic_file_commit(&af, e->err) < 0)
 		goto out;
 	ret = 0;
 out:
 	atomic_file_abort(&af);
-	sqlite3_finalize(good);
-	sqlite3_finalize(last);
 	free(path);
 	return ret;
 }
@@ -358,6 +303,24 @@ prune(struct emit *e)
 	return ret;
 }
 
+/* Whether the release directory dir has the manifest whose digest is given. */
+static int
+release_matches(const char *dir, const char *digest)
+{
+	char *path = xasprintf("%s/MANIFEST.sha256", dir);
+	char *text = NULL, got[HASH_HEX_SIZE];
+	size_t len;
+	int same = 0;
+
+	if (fileio_read(path, MANIFEST_MAX, &text, &len, NULL) == 0) {
+		hash_hex(text, len, got);
+		same = strcmp(got, digest) == 0;
+	}
+	free(text);
+	free(path);
+	return same;
+}
+
 /* Renames the finished release into place and points current at it. */
 static int
 publish(struct emit *e, const char *digest)
@@ -376,18 +339,30 @@ publish(struct emit *e, const char *digest)
 	rel_dir = xasprintf("%s/releases", e->out);
 	final = xasprintf("%s/%s", rel_dir, e->res->release_id);
 	if (fileio_exists(final)) {
-		error_set(e->err, "release '%s' exists already", final);
-		goto out;
+		/* A run that crashed before switching current left this very
+		 * release: it was complete and fsync'd before its rename, and
+		 * its name carries the manifest's hash.  Use it. */
+		if (!release_matches(final, digest)) {
+			error_set(e->err,
+			          "release '%s' exists with other contents",
+			          final);
+			goto out;
+		}
+		diag_info("completing release %s left by an interrupted run",
+		          e->res->release_id);
+	} else {
+		if (fileio_fsync_dir(e->tmp, e->err) < 0)
+			goto out;
+		crash_point("emit.after-files");
+		if (rename(e->tmp, final) < 0) {
+			error_set(e->err, "cannot rename '%s' to '%s': %s",
+			          e->tmp, final, strerror(errno));
+			goto out;
+		}
+		if (fileio_fsync_dir(rel_dir, e->err) < 0)
+			goto out;
 	}
-	if (fileio_fsync_dir(e->tmp, e->err) < 0)
-		goto out;
-	if (rename(e->tmp, final) < 0) {
-		error_set(e->err, "cannot rename '%s' to '%s': %s", e->tmp,
-		          final, strerror(errno));
-		goto out;
-	}
-	if (fileio_fsync_dir(rel_dir, e->err) < 0)
-		goto out;
+	crash_point("emit.after-rename");
 	/* current -> releases/<id>, switched with one rename. */
 	link_tmp = xasprintf("%s/current.tmp-%ld", e->out, (long)getpid());
 	target = xasprintf("releases/%s", e->res->release_id);
@@ -406,6 +381,7 @@ publish(struct emit *e, const char *digest)
 	}
 	if (fileio_fsync_dir(e->out, e->err) < 0)
 		goto out;
+	crash_point("emit.after-switch");
 	ret = 0;
 out:
 	free(rel_dir);

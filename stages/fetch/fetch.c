@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "archive.h"
+#include "crash.h"
 #include "diag.h"
 #include "http.h"
 #include "timefmt.h"
@@ -265,6 +266,7 @@ fetch_one(const struct config *cfg, struct store *st, const char *out_dir,
 	} else {
 		if (archive_writer_commit(&w, sha, err) < 0)
 			goto out;
+		crash_point("fetch.after-archive");
 		a.sha = sha;
 		if (prev.sha && strcmp(prev.sha, sha) == 0) {
 			a.outcome = "unchanged";
@@ -283,6 +285,7 @@ fetch_one(const struct config *cfg, struct store *st, const char *out_dir,
 		store_rollback(st);
 		goto out;
 	}
+	crash_point("fetch.after-record");
 	diag_verbose("%s: %s (%lld bytes)", src->id, a.outcome, resp.bytes);
 	ret = 0;
 out:

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "archive.h"
+#include "crash.h"
 #include "atomic_file.h"
 #include "csv_format.h"
 #include "decode.h"
@@ -103,6 +104,8 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 	l->last = sqlite3_last_insert_rowid(store_db(l->st));
 	if (l->n++ == 0)
 		l->first = l->last;
+	if (l->n == 2)
+		crash_point("normalize.mid-load");
 	for (i = 0; i < l->checks->nkeys; i++)
 		if (!l->key_seen[i] &&
 		    strcmp(o->raw_geo, l->checks->keys[i]) == 0)
@@ -330,6 +333,7 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 		          sqlite3_errmsg(store_db(st)));
 		goto rollback;
 	}
+	crash_point("normalize.before-commit");
 	if (store_commit(st, err) < 0)
 		goto rollback;
 	res->snapshots++;

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "crash.h"
 #include "diag.h"
 #include "geo.h"
 #include "hash.h"
@@ -408,7 +409,8 @@ vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
 		return db_fail(r, "cannot write a value");
 	if (v->inputs && record_inputs(r, v->inputs) < 0)
 		return -1;
-	r->res->values++;
+	if (++r->res->values == 2)
+		crash_point("reconcile.mid-values");
 	if (!known_to)
 		r->res->current++;
 	vintage_clear(v);
@@ -677,6 +679,7 @@ reconcile_run(const struct config *cfg, struct store *st,
 		goto out;
 	}
 	finalize_all(&r);
+	crash_point("reconcile.before-commit");
 	if (store_commit(st, err) < 0)
 		goto out;
 	began = 0;
