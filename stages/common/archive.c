@@ -112,6 +112,11 @@ archive_writer_commit(struct archive_writer *w, char sha[HASH_HEX_SIZE],
 	int ret = -1;
 
 	hash_final_hex(w->hash, sha);
+	dest = xasprintf("%s/sha256/%.2s/%s", w->archive_dir, sha, sha + 2);
+	if (fileio_exists(dest)) {
+		ret = 0; /* the same bytes are archived already */
+		goto out;
+	}
 	if (fflush(w->fp) != 0 || fsync(fileno(w->fp)) < 0) {
 		error_set(err, "cannot fsync '%s': %s", w->tmp_path,
 		          strerror(errno));
@@ -124,11 +129,6 @@ archive_writer_commit(struct archive_writer *w, char sha[HASH_HEX_SIZE],
 		goto out;
 	}
 	w->fp = NULL;
-	dest = xasprintf("%s/sha256/%.2s/%s", w->archive_dir, sha, sha + 2);
-	if (fileio_exists(dest)) {
-		ret = 0; /* same bytes already archived */
-		goto out;
-	}
 	dir = fileio_dirname(dest);
 	if (fileio_mkdirs(dir, 0755, err) < 0)
 		goto out;

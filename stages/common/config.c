@@ -971,10 +971,17 @@ config_load(struct config **out, const char *path, struct error *err)
 	        "release",  "fetch", "comment",     NULL};
 	static const char *const geo_keys[] = {"iso_codes", "aliases", NULL};
 	static const char *const rel_keys[] = {"keep", NULL};
-	static const char *const fetch_keys[] = {
-	        "timeout_s",       "connect_timeout_s",
-	        "low_speed_bytes", "low_speed_time_s",
-	        "proxy",           NULL};
+	static const char *const fetch_keys[] = {"timeout_s",
+	                                         "connect_timeout_s",
+	                                         "low_speed_bytes",
+	                                         "low_speed_time_s",
+	                                         "proxy",
+	                                         "jobs",
+	                                         "max_per_host",
+	                                         "retries",
+	                                         "retry_base_ms",
+	                                         "retry_max_s",
+	                                         NULL};
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	struct hash *h = hash_new();
 	struct cfg c = {NULL, err};
@@ -1015,6 +1022,11 @@ config_load(struct config **out, const char *path, struct error *err)
 	cfg->fetch.connect_timeout_s = 30;
 	cfg->fetch.low_speed_bytes = 100;
 	cfg->fetch.low_speed_time_s = 60;
+	cfg->fetch.jobs = 8;
+	cfg->fetch.max_per_host = 4;
+	cfg->fetch.retries = 3;
+	cfg->fetch.retry_base_ms = 1000;
+	cfg->fetch.retry_max_s = 60;
 	if ((v = json_get(root, "fetch"))) {
 		if (cfg_keys(&c, v, "'fetch'", fetch_keys) < 0 ||
 		    cfg_long(&c, v, "timeout_s", 1, 86400,
@@ -1025,7 +1037,16 @@ config_load(struct config **out, const char *path, struct error *err)
 		             &cfg->fetch.low_speed_bytes) < 0 ||
 		    cfg_long(&c, v, "low_speed_time_s", 0, 86400,
 		             &cfg->fetch.low_speed_time_s) < 0 ||
-		    cfg_string(&c, v, "proxy", 0, &cfg->fetch.proxy) < 0)
+		    cfg_string(&c, v, "proxy", 0, &cfg->fetch.proxy) < 0 ||
+		    cfg_long(&c, v, "jobs", 1, 256, &cfg->fetch.jobs) < 0 ||
+		    cfg_long(&c, v, "max_per_host", 1, 256,
+		             &cfg->fetch.max_per_host) < 0 ||
+		    cfg_long(&c, v, "retries", 0, 20, &cfg->fetch.retries) <
+		            0 ||
+		    cfg_long(&c, v, "retry_base_ms", 1, 600000,
+		             &cfg->fetch.retry_base_ms) < 0 ||
+		    cfg_long(&c, v, "retry_max_s", 1, 3600,
+		             &cfg->fetch.retry_max_s) < 0)
 			goto out;
 	}
 	if (!cfg->fetch.proxy)

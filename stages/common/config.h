@@ -140,6 +140,11 @@ struct fetch_config {
 	long low_speed_bytes; /* abort below this rate ... */
 	long low_speed_time_s; /* ... for this long */
 	char *proxy; /* "" = no proxy, never the environment's */
+	long jobs; /* transfers at once (--jobs overrides); default 8 */
+	long max_per_host; /* connections to one host; default 4 */
+	long retries; /* more attempts after a transient failure; 3 */
+	long retry_base_ms; /* first backoff, doubled each time; 1000 */
+	long retry_max_s; /* the longest single wait; 60 */
 };
 
 struct config {

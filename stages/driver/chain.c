@@ -97,7 +97,7 @@ out:
 int
 chain_run(const struct chain_options *o, struct error *err)
 {
-	const char *fetch_extra[3];
+	const char *fetch_extra[5];
 	const char *emit_extra[2];
 	char *lock_path = NULL;
 	int nfetch = 0, nemit = 0, fd = -1, rc, result = EXIT_OK;
@@ -131,6 +131,10 @@ chain_run(const struct chain_options *o, struct error *err)
 	if (o->only) {
 		fetch_extra[nfetch++] = "--only";
 		fetch_extra[nfetch++] = o->only;
+	}
+	if (o->jobs) {
+		fetch_extra[nfetch++] = "--jobs";
+		fetch_extra[nfetch++] = o->jobs;
 	}
 	if (o->as_of) {
 		emit_extra[nemit++] = "--as-of";

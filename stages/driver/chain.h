@@ -18,6 +18,7 @@ struct chain_options {
 	const char *out;
 	int offline;
 	const char *only;
+	const char *jobs; /* --jobs for fetch, or NULL */
 	const char *as_of;
 	const char *const *pass; /* -q/-v/--log-format for every stage */
 	int npass;

@@ -58,7 +58,7 @@ static const char help[] =
         "      --as-of DATE     publish what was known on DATE\n"
         "\n" CLI_EXIT_HELP;
 
-enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_AS_OF };
+enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_AS_OF, OPT_JOBS };
 
 /* The -q/-v/--log-format the stages get: as this run was asked to log.
  * pass must hold 8. */
@@ -93,6 +93,9 @@ run_option(void *ctx, int opt, const char *arg)
 	case OPT_AS_OF:
 		o->as_of = arg;
 		return 0;
+	case OPT_JOBS:
+		o->jobs = arg;
+		return 0;
 	default:
 		return -1;
 	}
@@ -105,6 +108,7 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	        {"offline", no_argument, NULL, OPT_OFFLINE},
 	        {"only", required_argument, NULL, OPT_ONLY},
 	        {"as-of", required_argument, NULL, OPT_AS_OF},
+	        {"jobs", required_argument, NULL, OPT_JOBS},
 	        {NULL, 0, NULL, 0}};
 	struct chain_options o;
 	const char *pass[8];

@@ -2,6 +2,10 @@
 #include "fetch.h"
 
 #include <stdlib.h>
+#include <strings.h>
+#include <unistd.h>
+#include <time.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -115,6 +119,7 @@ load_previous(struct store *st, const char *source_id, struct previous *p,
 struct attempt {
 	const struct source_config *src;
 	int64_t run_id;
+	int attempt;
 	const char *outcome;
 	const char *error;
 	const char *sha;
@@ -134,7 +139,7 @@ record_attempt(struct store *st, const struct attempt *a, struct error *err)
 	                  "last_modified, content_type, retrieved_at, outcome, "
 	                  "error, snapshot_sha256, bytes, duration_ms, "
 	                  "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                  "?, ?, ?, ?, 1)",
+	                  "?, ?, ?, ?, ?)",
 	                  &s, err) < 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, a->run_id);
@@ -153,6 +158,7 @@ record_attempt(struct store *st, const struct attempt *a, struct error *err)
 	bind_opt(s, 13, a->sha);
 	sqlite3_bind_int64(s, 14, a->resp->bytes);
 	sqlite3_bind_int64(s, 15, a->resp->duration_ms);
+	sqlite3_bind_int64(s, 16, a->attempt);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		error_set(err, "store: cannot record fetch of '%s': %s",
 		          a->src->id, sqlite3_errmsg(store_db(st)));
@@ -200,98 +206,179 @@ sink_archive(void *ctx, const void *data, size_t n)
 	return archive_writer_write(w, data, n, NULL);
 }
 
-/* Fetches one source; returns -1 only for store or archive failures. */
-static int
-fetch_one(const struct config *cfg, struct store *st, const char *out_dir,
-          int64_t run_id, const struct source_config *src,
-          struct fetch_result *res, struct error *err)
-{
-	struct archive_writer w;
-	struct http_request req;
-	struct http_response resp;
+/* One source being fetched, across its attempts. */
+struct job {
+	const struct source_config *src;
 	struct previous prev;
-	struct attempt a;
-	struct error ferr;
-	char sha[HASH_HEX_SIZE], now[TIMEFMT_LEN];
-	int ret = -1, ok;
+	long long prev_bytes; /* of the previous snapshot, 0 if none */
+	struct archive_writer w;
+	int open; /* w holds a temporary file */
+	int attempt;
+	int done;
+	long delay_ms; /* before the next attempt */
+};
 
-	memset(&resp, 0, sizeof(resp));
-	if (load_previous(st, src->id, &prev, err) < 0)
-		return -1;
-	if (archive_writer_open(&w, out_dir, err) < 0) {
-		previous_release(&prev);
-		return -1;
-	}
-	memset(&req, 0, sizeof(req));
-	req.url = src->fetch_url;
-	req.allow_file = src->is_file;
-	req.max_bytes = src->max_bytes;
-	req.timeout_s = cfg->fetch.timeout_s;
-	req.connect_timeout_s = cfg->fetch.connect_timeout_s;
-	req.low_speed_bytes = cfg->fetch.low_speed_bytes;
-	req.low_speed_time_s = cfg->fetch.low_speed_time_s;
-	req.proxy = cfg->fetch.proxy;
+static const char *const data_formats[] = {"csv",  "eurostat-tsv", "sdmx-csv",
+                                           "json", "json-stat",    "sdmx-ml"};
+
+/* A 200 is not new data when it is empty, an HTML page where data was
+ * declared, or far smaller than the last good copy. */
+static int
+sane_body(const struct job *j, const struct http_response *resp,
+          struct error *err)
+{
+	const char *ct = resp->content_type ? resp->content_type : "";
+	size_t i;
+
+	if (resp->bytes == 0)
+		return error_set(err, "'%s': empty body", j->src->fetch_url);
+	for (i = 0; i < sizeof(data_formats) / sizeof(data_formats[0]); i++)
+		if (strcmp(j->src->format, data_formats[i]) == 0 &&
+		    strncasecmp(ct, "text/html", 9) == 0)
+			return error_set(err,
+			                 "'%s': an HTML page (%s) where format "
+			                 "'%s' was declared",
+			                 j->src->fetch_url, ct, j->src->format);
+	if (j->prev_bytes > 4096 && resp->bytes * 10 < j->prev_bytes)
+		return error_set(err,
+		                 "'%s': body of %lld bytes is far smaller than "
+		                 "the last good copy (%lld bytes)",
+		                 j->src->fetch_url, resp->bytes, j->prev_bytes);
+	return 0;
+}
+
+static long long
+snapshot_bytes(struct store *st, const char *sha)
+{
+	sqlite3_stmt *s = NULL;
+	long long n = 0;
+
+	if (!sha || store_prepare(st,
+	                          "SELECT bytes FROM snapshot WHERE "
+	                          "sha256 = ?",
+	                          &s, NULL) < 0)
+		return 0;
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void
+fill_request(const struct config *cfg, struct job *j, struct http_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->url = j->src->fetch_url;
+	r->allow_file = j->src->is_file;
+	r->max_bytes = j->src->max_bytes;
+	r->timeout_s = cfg->fetch.timeout_s;
+	r->connect_timeout_s = cfg->fetch.connect_timeout_s;
+	r->low_speed_bytes = cfg->fetch.low_speed_bytes;
+	r->low_speed_time_s = cfg->fetch.low_speed_time_s;
+	r->proxy = cfg->fetch.proxy;
 	/* Validators only when the snapshot they describe is archived. */
-	if (prev.sha) {
-		req.etag = prev.etag;
-		req.last_modified = prev.last_modified;
+	if (j->prev.sha) {
+		r->etag = j->prev.etag;
+		r->last_modified = j->prev.last_modified;
 	}
-	req.on_data = sink_archive;
-	req.ctx = &w;
+	r->on_data = sink_archive;
+	r->ctx = &j->w;
+}
 
-	error_clear(&ferr);
-	ok = http_get(&req, &resp, &ferr) == 0;
+/* Records one attempt's outcome inside the caller's transaction; returns
+ * -1 only for store or archive failures. */
+static int
+settle(const struct config *cfg, struct store *st, int64_t run_id,
+       struct job *j, struct http_transfer *t, struct fetch_result *res,
+       struct error *err)
+{
+	struct attempt a;
+	char sha[HASH_HEX_SIZE], now[TIMEFMT_LEN];
+	int ok = !t->failed;
+
 	timefmt_format(timefmt_now(), now);
 	memset(&a, 0, sizeof(a));
-	a.src = src;
+	a.src = j->src;
 	a.run_id = run_id;
 	a.retrieved_at = now;
-	a.resp = &resp;
-	if (ok && !resp.not_modified && resp.bytes == 0) {
-		ok = 0;
-		error_set(&ferr, "'%s': empty body", src->fetch_url);
-	}
+	a.resp = &t->resp;
+	a.attempt = j->attempt;
+	if (ok && !t->resp.not_modified && sane_body(j, &t->resp, &t->err) < 0)
+		ok = 0; /* not new data, and not worth retrying */
 	if (!ok) {
-		archive_writer_abort(&w);
 		a.outcome = "failed";
-		a.error = ferr.msg;
-		diag_error("%s: %s%s", src->id, ferr.msg,
-		           prev.sha ? " (keeping the last good snapshot)" : "");
-		res->failed++;
-	} else if (resp.not_modified) {
-		archive_writer_abort(&w);
+		a.error = t->err.msg;
+		if (!(t->failed && t->transient) ||
+		    j->attempt > cfg->fetch.retries) {
+			j->done = 1;
+			res->failed++;
+			diag_error("%s: %s%s", j->src->id, t->err.msg,
+			           j->prev.sha ? " (keeping the last good "
+			                         "snapshot)"
+			                       : "");
+		} else {
+			long d = cfg->fetch.retry_base_ms << (j->attempt - 1);
+
+			/* Exponential backoff with jitter; Retry-After wins. */
+			d += rand() % (d / 4 + 1);
+			if (t->resp.retry_after_s >= 0)
+				d = t->resp.retry_after_s * 1000;
+			if (d > cfg->fetch.retry_max_s * 1000)
+				d = cfg->fetch.retry_max_s * 1000;
+			j->delay_ms = d;
+			res->retries++;
+			diag_verbose("%s: %s; retrying in %.1f s", j->src->id,
+			             t->err.msg, d / 1000.0);
+		}
+	} else if (t->resp.not_modified) {
 		a.outcome = "not-modified";
-		a.sha = prev.sha;
+		a.sha = j->prev.sha;
 		res->not_modified++;
+		j->done = 1;
 	} else {
-		if (archive_writer_commit(&w, sha, err) < 0)
-			goto out;
+		if (archive_writer_commit(&j->w, sha, err) < 0)
+			return -1;
+		j->open = 0;
 		crash_point("fetch.after-archive");
 		a.sha = sha;
-		if (prev.sha && strcmp(prev.sha, sha) == 0) {
+		if (j->prev.sha && strcmp(j->prev.sha, sha) == 0) {
 			a.outcome = "unchanged";
 			res->unchanged++;
 		} else {
 			a.outcome = "new";
 			res->new_snapshots++;
 		}
+		j->done = 1;
 	}
-	if (store_begin(st, err) < 0)
-		goto out;
+	/* The caller holds the round's transaction. */
 	if ((a.sha && strcmp(a.outcome, "new") == 0 &&
-	     record_snapshot(st, a.sha, resp.bytes, resp.content_type, now,
-	                     err) < 0) ||
-	    record_attempt(st, &a, err) < 0 || store_commit(st, err) < 0) {
-		store_rollback(st);
-		goto out;
-	}
+	     record_snapshot(st, a.sha, t->resp.bytes, t->resp.content_type,
+	                     now, err) < 0) ||
+	    record_attempt(st, &a, err) < 0)
+		return -1;
 	crash_point("fetch.after-record");
-	diag_verbose("%s: %s (%lld bytes)", src->id, a.outcome, resp.bytes);
-	ret = 0;
-out:
-	http_response_release(&resp);
-	previous_release(&prev);
-	return ret;
+	diag_verbose("%s: attempt %d: %s (%lld bytes)", j->src->id, j->attempt,
+	             a.outcome, t->resp.bytes);
+	return 0;
+}
+
+struct progress {
+	int tty;
+};
+
+static void
+show_progress(void *ctx, size_t done, size_t total,
+              const struct http_transfer *last)
+{
+	struct progress *p = ctx;
+
+	(void)last;
+	if (p->tty)
+		fprintf(stderr, "\r%s: %zu/%zu transfers done", diag_prog(),
+		        done, total);
+	if (p->tty && done == total)
+		fputc('\n', stderr);
 }
 
 int
@@ -299,8 +386,12 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
           const struct fetch_options *opt, struct fetch_result *res,
           struct error *err)
 {
+	struct progress prog = {isatty(2) && diag_level() >= DIAG_INFO};
+	struct job *jobs = NULL;
+	struct http_transfer *t = NULL;
+	size_t njobs = 0, i, matched = 0;
+	size_t *pending = NULL;
 	int64_t run_id;
-	size_t i, matched = 0;
 	char *msg = NULL;
 	int ret = -1;
 
@@ -308,6 +399,8 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 	if (archive_clean_tmp(out_dir, err) < 0 ||
 	    store_run_start(st, "fetch", cfg->hash, &run_id, err) < 0)
 		return -1;
+	srand((unsigned)timefmt_now() ^ (unsigned)getpid());
+	jobs = xcalloc(cfg->nsources + 1, sizeof(*jobs));
 	for (i = 0; i < cfg->nsources; i++) {
 		const struct source_config *src = &cfg->sources[i];
 		struct previous prev;
@@ -315,11 +408,10 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 		if (opt->only && strcmp(opt->only, src->id) != 0)
 			continue;
 		matched++;
-		if (upsert_source(st, src, err) < 0)
+		if (upsert_source(st, src, err) < 0 ||
+		    load_previous(st, src->id, &prev, err) < 0)
 			goto out;
 		if (opt->offline) {
-			if (load_previous(st, src->id, &prev, err) < 0)
-				goto out;
 			if (!prev.sha) {
 				diag_error(
 				        "%s: offline, and nothing is archived "
@@ -332,19 +424,92 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 			previous_release(&prev);
 			continue;
 		}
-		if (fetch_one(cfg, st, out_dir, run_id, src, res, err) < 0)
-			goto out;
+		jobs[njobs].src = src;
+		jobs[njobs].prev = prev;
+		jobs[njobs].prev_bytes = snapshot_bytes(st, prev.sha);
+		njobs++;
 	}
 	if (opt->only && !matched) {
 		error_set(err, "no source '%s' is configured", opt->only);
 		goto out;
 	}
+	t = xcalloc(njobs + 1, sizeof(*t));
+	pending = xcalloc(njobs + 1, sizeof(*pending));
+	for (;;) {
+		size_t np = 0;
+		long wait_ms = 0;
+
+		for (i = 0; i < njobs; i++) {
+			struct job *j = &jobs[i];
+
+			if (j->done)
+				continue;
+			if (j->delay_ms > wait_ms)
+				wait_ms = j->delay_ms;
+			/* A new attempt starts empty: partial bytes go. */
+			if (!j->open) {
+				if (archive_writer_open(&j->w, out_dir, err) <
+				    0)
+					goto out;
+				j->open = 1;
+			} else if (archive_writer_reset(&j->w, err) < 0) {
+				goto out;
+			}
+			j->attempt++;
+			memset(&t[np], 0, sizeof(t[np]));
+			fill_request(cfg, j, &t[np].req);
+			pending[np++] = i;
+		}
+		if (np == 0)
+			break;
+		if (wait_ms > 0) {
+			struct timespec ts = {wait_ms / 1000,
+			                      (wait_ms % 1000) * 1000000};
+
+			nanosleep(&ts, NULL);
+		}
+		if (http_perform(t, np,
+		                 opt->jobs > 0 ? opt->jobs : cfg->fetch.jobs,
+		                 cfg->fetch.max_per_host, show_progress, &prog,
+		                 err) < 0)
+			goto out;
+		/* One transaction (one fsync) records the whole round; the
+		 * documents themselves were fsync'd into the archive first. */
+		if (store_begin(st, err) < 0)
+			goto out;
+		for (i = 0; i < np; i++) {
+			struct job *j = &jobs[pending[i]];
+			int rc = settle(cfg, st, run_id, j, &t[i], res, err);
+
+			http_transfer_release(&t[i]);
+			if (rc < 0) {
+				store_rollback(st);
+				goto out;
+			}
+			if (j->done && j->open) {
+				archive_writer_abort(&j->w);
+				j->open = 0;
+			}
+		}
+		if (store_commit(st, err) < 0) {
+			store_rollback(st);
+			goto out;
+		}
+	}
 	ret = 0;
 out:
+	for (i = 0; i < njobs; i++) {
+		if (jobs[i].open)
+			archive_writer_abort(&jobs[i].w);
+		previous_release(&jobs[i].prev);
+	}
+	free(jobs);
+	free(t);
+	free(pending);
 	msg = xasprintf("%zu new, %zu unchanged, %zu not modified, %zu failed, "
-	                "%zu offline",
+	                "%zu retries, %zu offline",
 	                res->new_snapshots, res->unchanged, res->not_modified,
-	                res->failed, res->offline);
+	                res->failed, res->retries, res->offline);
 	store_run_finish(st, run_id,
 	                 ret < 0       ? "failed"
 	                 : res->failed ? "partial"

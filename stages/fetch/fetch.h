@@ -20,13 +20,15 @@
 struct fetch_options {
 	int offline; /* use the archive only; no transfer at all */
 	const char *only; /* one source id, or NULL for all */
+	long jobs; /* transfers at once; 0 = the config's fetch.jobs */
 };
 
 struct fetch_result {
 	size_t new_snapshots;
 	size_t unchanged;
 	size_t not_modified;
-	size_t failed; /* attempts that failed (the source is stale) */
+	size_t failed; /* sources whose last attempt failed (stale) */
+	size_t retries; /* transient failures tried again */
 	size_t offline; /* sources left to their archived snapshot */
 };
 

@@ -9,13 +9,6 @@
 #include "version.h"
 #include "xalloc.h"
 
-struct http_sink {
-	const struct http_request *req;
-	long long bytes;
-	int over_cap;
-	int callback_failed;
-};
-
 int
 http_global_init(struct error *err)
 {
@@ -33,18 +26,18 @@ http_global_cleanup(void)
 static size_t
 http_write(char *data, size_t size, size_t nmemb, void *userp)
 {
-	struct http_sink *s = userp;
+	struct http_transfer *t = userp;
 	size_t n = size * nmemb;
 
-	/* Count decoded bytes ourselves: the only cap that holds for chunked
+	/* Count the bytes ourselves: the only cap that holds for chunked
 	 * and compressed bodies. */
-	if ((unsigned long long)s->bytes + n > s->req->max_bytes) {
-		s->over_cap = 1;
+	if ((unsigned long long)t->counted + n > t->req.max_bytes) {
+		t->over_cap = 1;
 		return 0;
 	}
-	s->bytes += (long long)n;
-	if (s->req->on_data(s->req->ctx, data, n) < 0) {
-		s->callback_failed = 1;
+	t->counted += (long long)n;
+	if (t->req.on_data(t->req.ctx, data, n) < 0) {
+		t->sink_failed = 1;
 		return 0;
 	}
 	return n;
@@ -61,30 +54,25 @@ http_header(CURL *h, const char *name)
 	return NULL;
 }
 
-int
-http_get(const struct http_request *req, struct http_response *resp,
-         struct error *err)
+static CURL *
+http_easy(struct http_transfer *t)
 {
-	struct http_sink sink = {req, 0, 0, 0};
+	const struct http_request *req = &t->req;
 	struct curl_slist *headers = NULL;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	char *hdr = NULL;
-	CURL *h;
-	CURLcode rc;
-	char *ct = NULL, *eff = NULL;
-	curl_off_t total_us = 0;
-	int ret = -1;
+	CURL *h = curl_easy_init();
+	char *hdr;
 
-	memset(resp, 0, sizeof(*resp));
-	h = curl_easy_init();
 	if (!h)
-		return error_set(err, "'%s': cannot create a transfer",
-		                 req->url);
+		return NULL;
+	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR,
 	                 req->allow_file ? "file" : "https,http");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
+	/* No redirect to file: or elsewhere, and none from https to http. */
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR,
+	                 strncmp(req->url, "https:", 6) == 0 ? "https"
+	                                                     : "https,http");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -99,77 +87,184 @@ http_get(const struct http_request *req, struct http_response *resp,
 	                 (curl_off_t)req->max_bytes);
 	curl_easy_setopt(h, CURLOPT_PROXY, req->proxy ? req->proxy : "");
 	curl_easy_setopt(h, CURLOPT_USERAGENT, version_user_agent());
-	/* Keep the bytes as the server sent them: the archive stores what was
-	 * published; normalize decodes gzip with its own cap. */
 	curl_easy_setopt(h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
 	if (req->etag && *req->etag) {
 		hdr = xasprintf("If-None-Match: %s", req->etag);
 		headers = curl_slist_append(headers, hdr);
+		free(hdr);
 	}
 	if (req->last_modified && *req->last_modified) {
-		free(hdr);
 		hdr = xasprintf("If-Modified-Since: %s", req->last_modified);
 		headers = curl_slist_append(headers, hdr);
+		free(hdr);
 	}
 	if (headers)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	t->curl_headers = headers;
+	return h;
+}
 
-	rc = curl_easy_perform(h);
+static int
+transient_code(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+transient_status(long s)
+{
+	return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 ||
+	       s == 504;
+}
+
+/* Collects what a finished transfer says and classifies its outcome. */
+static void
+http_finish(struct http_transfer *t, CURL *h, CURLcode rc)
+{
+	struct http_response *resp = &t->resp;
+	curl_off_t total_us = 0, retry = -1;
+	char *ct = NULL, *eff = NULL;
+
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &resp->redirects);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
 	resp->duration_ms = (long)(total_us / 1000);
-	resp->bytes = sink.bytes;
+	resp->bytes = t->counted;
+	resp->retry_after_s = -1;
+	if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry) == CURLE_OK &&
+	    retry > 0)
+		resp->retry_after_s = (long)retry;
 	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK &&
 	    eff)
 		resp->effective_url = xstrdup(eff);
 	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
 		resp->content_type = xstrdup(ct);
-	if (!req->allow_file) {
+	if (!t->req.allow_file) {
 		resp->etag = http_header(h, "ETag");
 		resp->last_modified = http_header(h, "Last-Modified");
 	}
-
-	if (sink.over_cap) {
-		error_set(err,
+	t->failed = 1;
+	if (t->over_cap) {
+		error_set(&t->err,
 		          "'%s': body is larger than the limit of %zu bytes",
-		          req->url, req->max_bytes);
-		goto out;
+		          t->req.url, t->req.max_bytes);
+	} else if (t->sink_failed) {
+		error_set(&t->err, "'%s': cannot store the body", t->req.url);
+	} else if (rc != CURLE_OK) {
+		t->transient = transient_code(rc);
+		error_set(&t->err, "'%s': %s", t->req.url,
+		          t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+	} else if (!t->req.allow_file && resp->status == 304 &&
+	           t->curl_headers) {
+		resp->not_modified = 1;
+		t->failed = 0;
+	} else if (!t->req.allow_file && resp->status != 200) {
+		t->transient = transient_status(resp->status);
+		error_set(&t->err, "'%s': HTTP status %ld", t->req.url,
+		          resp->status);
+	} else {
+		t->failed = 0;
 	}
-	if (sink.callback_failed) {
-		error_set(err, "'%s': cannot store the body", req->url);
-		goto out;
-	}
-	if (rc != CURLE_OK) {
-		error_set(err, "'%s': %s", req->url,
-		          errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		goto out;
-	}
-	if (!req->allow_file) {
-		if (resp->status == 304 && headers) {
-			resp->not_modified = 1;
-		} else if (resp->status != 200) {
-			error_set(err, "'%s': HTTP status %ld", req->url,
-			          resp->status);
-			goto out;
+}
+
+int
+http_perform(struct http_transfer *t, size_t n, long max_parallel,
+             long max_per_host,
+             void (*progress)(void *ctx, size_t done, size_t total,
+                              const struct http_transfer *last),
+             void *ctx, struct error *err)
+{
+	CURLM *m = curl_multi_init();
+	size_t next = 0, done = 0;
+	long active = 0;
+	int running = 0;
+
+	if (!m)
+		return error_set(err, "cannot initialise libcurl (multi)");
+	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
+	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_parallel);
+	while (done < n) {
+		CURLMsg *msg;
+		int left, finished = 0;
+
+		/* Start transfers while there are slots. */
+		while (next < n && active < max_parallel) {
+			struct http_transfer *tr = &t[next++];
+			CURL *h = http_easy(tr);
+
+			if (!h || curl_multi_add_handle(m, h) != CURLM_OK) {
+				if (h)
+					curl_easy_cleanup(h);
+				tr->failed = 1;
+				error_set(&tr->err,
+				          "'%s': cannot start the "
+				          "transfer",
+				          tr->req.url);
+				done++;
+				continue;
+			}
+			active++;
 		}
+		if (curl_multi_perform(m, &running) != CURLM_OK)
+			break;
+		while ((msg = curl_multi_info_read(m, &left))) {
+			struct http_transfer *tr = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			                  (char **)&tr);
+			http_finish(tr, msg->easy_handle, msg->data.result);
+			curl_multi_remove_handle(m, msg->easy_handle);
+			curl_easy_cleanup(msg->easy_handle);
+			curl_slist_free_all(tr->curl_headers);
+			tr->curl_headers = NULL;
+			active--;
+			done++;
+			finished = 1;
+			if (progress)
+				progress(ctx, done, n, tr);
+		}
+		/* A slot just freed: start the next transfer before waiting. */
+		if (finished && next < n)
+			continue;
+		if (done < n &&
+		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
+			break;
 	}
-	ret = 0;
-out:
-	curl_slist_free_all(headers);
-	free(hdr);
-	curl_easy_cleanup(h);
-	return ret;
+	curl_multi_cleanup(m);
+	if (done < n)
+		return error_set(err,
+		                 "libcurl stopped with %zu transfers "
+		                 "unfinished",
+		                 n - done);
+	return 0;
 }
 
 void
-http_response_release(struct http_response *resp)
+http_transfer_release(struct http_transfer *t)
 {
-	free(resp->effective_url);
-	free(resp->etag);
-	free(resp->last_modified);
-	free(resp->content_type);
-	memset(resp, 0, sizeof(*resp));
+	free(t->resp.effective_url);
+	free(t->resp.etag);
+	free(t->resp.last_modified);
+	free(t->resp.content_type);
+	curl_slist_free_all(t->curl_headers);
+	memset(&t->resp, 0, sizeof(t->resp));
+	t->curl_headers = NULL;
 }

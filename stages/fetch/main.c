@@ -9,11 +9,11 @@
 
 static const char usage[] =
         "usage: provstat-fetch [-qv] [-c FILE] [-o DIR] [--offline] "
-        "[--only ID]\n";
+        "[--only ID] [--jobs N]\n";
 
 static const char help[] =
         "usage: provstat-fetch [-qv] [-c FILE] [-o DIR] [--offline] "
-        "[--only ID]\n"
+        "[--only ID] [--jobs N]\n"
         "\n"
         "Fetch every configured source into the content-addressed archive and\n"
         "record each attempt.  A source that fails keeps its last good\n"
@@ -24,19 +24,25 @@ static const char help[] =
         "      --only ID        fetch one source\n"
         "\n" CLI_EXIT_HELP;
 
-enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY };
+enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_JOBS };
 
 static int
 on_option(void *ctx, int opt, const char *arg)
 {
 	struct fetch_options *o = ctx;
+	char *end;
 
-	if (opt == OPT_OFFLINE)
+	if (opt == OPT_OFFLINE) {
 		o->offline = 1;
-	else if (opt == OPT_ONLY)
+	} else if (opt == OPT_ONLY) {
 		o->only = arg;
-	else
+	} else if (opt == OPT_JOBS) {
+		o->jobs = strtol(arg, &end, 10);
+		if (*end || o->jobs < 1 || o->jobs > 256)
+			return -1;
+	} else {
 		return -1;
+	}
 	return 0;
 }
 
@@ -46,8 +52,9 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 	        {"offline", no_argument, NULL, OPT_OFFLINE},
 	        {"only", required_argument, NULL, OPT_ONLY},
+	        {"jobs", required_argument, NULL, OPT_JOBS},
 	        {NULL, 0, NULL, 0}};
-	struct fetch_options opt = {0, NULL};
+	struct fetch_options opt = {0, NULL, 0};
 	struct fetch_result res;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
@@ -72,6 +79,8 @@ main(int argc, char **argv)
 	diag_info("%zu new, %zu unchanged, %zu not modified, %zu failed%s",
 	          res.new_snapshots, res.unchanged, res.not_modified,
 	          res.failed, opt.offline ? " (offline)" : "");
+	if (res.retries)
+		diag_info("%zu transient failures were retried", res.retries);
 	status = res.failed ? EXIT_PARTIAL : EXIT_OK;
 out:
 	store_close(st);
