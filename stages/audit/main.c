@@ -5,7 +5,10 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "diff.h"
+#include "fileio.h"
 #include "status.h"
+#include "xalloc.h"
 #include "trace.h"
 
 static const char usage[] =
@@ -14,7 +17,8 @@ static const char usage[] =
         "[--as-of DATE]\n"
         "                            --indicator I --geo G --period P\n"
         "       provstat-audit status [-qv] [-c FILE] [-o DIR] [--json | "
-        "--prometheus]\n";
+        "--prometheus]\n"
+        "       provstat-audit diff [-o DIR] RELEASE RELEASE\n";
 
 static const char help[] =
         "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
@@ -23,6 +27,7 @@ static const char help[] =
         "                            --indicator I --geo G --period P\n"
         "       provstat-audit status [-qv] [-c FILE] [-o DIR] [--json | "
         "--prometheus]\n"
+        "       provstat-audit diff [-o DIR] RELEASE RELEASE\n"
         "\n"
         "trace: one published value (by its lineage id from indicators.csv, "
         "or\n"
@@ -30,6 +35,8 @@ static const char help[] =
         "the archived bytes (re-hashed) and the fetch that brought them.\n"
         "status: every source's freshness against its max_age_days; exit 3\n"
         "when any source is stale or failed.  PROVSTAT_NOW pins the clock.\n"
+        "diff: values added (+), removed (-) and changed (~) between two\n"
+        "releases (directories, or ids under DIR/releases).\n"
         "\n"
         "options:\n" CLI_COMMON_HELP
         "      --json           one JSON document on stdout\n"
@@ -182,6 +189,49 @@ out:
 	return status;
 }
 
+/* A release named by path, or by id under OUT/releases. */
+static char *
+release_dir(const struct cli *cli, const char *ref)
+{
+	char *under = xasprintf("%s/releases/%s", cli->out, ref);
+
+	if (strchr(ref, '/') || !fileio_exists(under)) {
+		free(under);
+		return xstrdup(ref);
+	}
+	return under;
+}
+
+static int
+cmd_diff(struct cli *cli, int argc, char **argv)
+{
+	struct diff_result res;
+	struct error err;
+	char *a = NULL, *b = NULL;
+	int first, rc, status = EXIT_FAIL;
+
+	if ((rc = cli_parse(cli, argc, argv, NULL, NULL, NULL, &first)) >= 0)
+		return rc;
+	if (argc - first != 2)
+		return cli_usage_error(cli, "diff takes two releases");
+	a = release_dir(cli, argv[first]);
+	b = release_dir(cli, argv[first + 1]);
+	error_clear(&err);
+	if (diff_run(a, b, stdout, &res, &err) < 0) {
+		diag_error("%s", err.msg);
+		goto out;
+	}
+	diag_info("%zu added, %zu removed, %zu changed, %zu the same",
+	          res.added, res.removed, res.changed, res.same);
+	status = EXIT_OK;
+out:
+	if (fflush(stdout) == EOF && status == EXIT_OK)
+		status = EXIT_FAIL;
+	free(a);
+	free(b);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -192,6 +242,8 @@ main(int argc, char **argv)
 		return cmd_trace(&cli, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "status") == 0)
 		return cmd_status(&cli, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
+		return cmd_diff(&cli, argc - 1, argv + 1);
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return -cli_option(&cli, 'h', NULL) - 1;

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "geo.h"
 #include "rebuild.h"
+#include "verify.h"
 
 static const char usage[] =
         "usage: provstat run [-qv] [-c FILE] [-o DIR] [--offline] [--only ID]\n"
@@ -24,6 +25,8 @@ static const char usage[] =
         "       provstat config check [-c FILE]\n"
         "       provstat trace [--json] ID | --indicator I --geo G --period P\n"
         "       provstat status [--json | --prometheus]\n"
+        "       provstat verify [-c FILE] [-o DIR]\n"
+        "       provstat diff RELEASE RELEASE\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n";
 
@@ -35,6 +38,8 @@ static const char help[] =
         "       provstat config check [-c FILE]\n"
         "       provstat trace [--json] ID | --indicator I --geo G --period P\n"
         "       provstat status [--json | --prometheus]\n"
+        "       provstat verify [-c FILE] [-o DIR]\n"
+        "       provstat diff RELEASE RELEASE\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n"
         "\n"
@@ -49,6 +54,10 @@ static const char help[] =
         "  config check   validate the whole configuration without running\n"
         "  trace          where a published value came from (provstat-audit)\n"
         "  status         freshness of every source; exit 3 if any is stale\n"
+        "  verify         re-hash the archive and rebuild the current release\n"
+        "                 offline; exit 0 only if it is reproduced byte for "
+        "byte\n"
+        "  diff           values added, removed and changed between releases\n"
         "  fetch, normalize, reconcile, emit\n"
         "                 run one stage (provstat-STAGE --help)\n"
         "\n"
@@ -190,6 +199,43 @@ cmd_rebuild(struct cli *cli, int argc, char **argv)
 }
 
 static int
+cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	struct verify_result res;
+	struct chain_options o;
+	const char *pass[8];
+	struct error err;
+	int rc;
+
+	if ((rc = cli_parse(cli, argc, argv, NULL, NULL, NULL, NULL)) >= 0)
+		return rc;
+	memset(&o, 0, sizeof(o));
+	o.config = cli->config;
+	o.out = cli->out;
+	o.pass = pass;
+	/* The rebuild's own chatter is not the verdict. */
+	pass[0] = "-q";
+	o.npass = 1;
+	error_clear(&err);
+	rc = verify_run(&o, &res, &err);
+	if (rc < 0) {
+		diag_error("%s", err.msg);
+		return EXIT_FAIL;
+	}
+	if (rc == 0)
+		diag_info("verified release %s: %zu archived documents "
+		          "re-hashed, "
+		          "%zu files rebuilt byte for byte",
+		          res.release, res.documents, res.files);
+	else
+		diag_error("release %s does NOT verify: %zu of %zu documents "
+		           "changed, %zu of %zu files differ",
+		           res.release, res.bad_documents, res.documents,
+		           res.differences, res.files);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+static int
 cmd_config(struct cli *cli, int argc, char **argv)
 {
 	struct config *cfg = NULL;
@@ -274,6 +320,10 @@ main(int argc, char **argv)
 		return cmd_config(&cli, argc - 1, argv + 1);
 	if (strcmp(verb, "rebuild") == 0)
 		return cmd_rebuild(&cli, argc - 1, argv + 1);
+	if (strcmp(verb, "verify") == 0)
+		return cmd_verify(&cli, argc - 1, argv + 1);
+	if (strcmp(verb, "diff") == 0)
+		return dispatch("provstat-audit", verb, argc - 1, argv + 1);
 	if (strcmp(verb, "trace") == 0 || strcmp(verb, "status") == 0)
 		return dispatch("provstat-audit", verb, argc - 1, argv + 1);
 	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {

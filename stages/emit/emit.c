@@ -19,12 +19,17 @@
 #include "freshness.h"
 #include "hash.h"
 #include "number.h"
+#include "outputs.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
 #define MANIFEST_MAX (1u << 20)
 
-static const char *const release_files[] = {"indicators.csv", "sources.csv"};
+/* Every file of a release, in the manifest's (sorted) order. */
+static const char *const release_files[] = {
+        "conflicts.csv",   "datapackage.json", "errors.jsonl",
+        "indicators.csv",  "indicators.json",  "indicators.sqlite",
+        "provenance.json", "report.html",      "sources.csv"};
 
 struct emit {
 	const struct config *cfg;
@@ -32,8 +37,10 @@ struct emit {
 	const char *out;
 	char *tmp; /* the release being written */
 	char as_of[TIMEFMT_LEN];
+	time_t as_of_t;
 	struct emit_result *res;
 	struct error *err;
+	struct release_data data; /* the rows, for the other formats */
 };
 
 static const char *
@@ -42,6 +49,38 @@ text_or_empty(sqlite3_stmt *s, int i)
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
+}
+
+static void
+keep_row(struct emit *e, const char *const *row, int has_value, double v)
+{
+	struct release_data *d = &e->data;
+	struct release_row *r;
+	int k;
+
+	if (d->nrows == d->rows_alloc) {
+		d->rows_alloc = d->rows_alloc ? d->rows_alloc * 2 : 256;
+		d->rows =
+		        xreallocarray(d->rows, d->rows_alloc, sizeof(*d->rows));
+	}
+	r = &d->rows[d->nrows++];
+	for (k = 0; k < COL_COUNT; k++)
+		r->f[k] = xstrdup(row[k]);
+	r->has_value = has_value;
+	r->value = v;
+}
+
+static void
+keep_source(struct emit *e, const char *const *row)
+{
+	struct release_data *d = &e->data;
+	int k;
+
+	d->sources =
+	        xreallocarray(d->sources, d->nsources + 1, sizeof(*d->sources));
+	for (k = 0; k < 10; k++)
+		d->sources[d->nsources].f[k] = xstrdup(row[k]);
+	d->nsources++;
 }
 
 static int
@@ -101,6 +140,8 @@ write_indicators(struct emit *e)
 		}
 		csv_writer_row(af.fp, row, 11);
 		e->res->values++;
+		keep_row(e, row, sqlite3_column_type(s, 3) != SQLITE_NULL,
+		         sqlite3_column_double(s, 3));
 	}
 	if (rc != SQLITE_DONE) {
 		error_set(e->err, "store: cannot read values: %s",
@@ -159,6 +200,7 @@ write_sources(struct emit *e)
 		row[8] = src->citation;
 		row[9] = src->licence;
 		csv_writer_row(af.fp, row, 10);
+		keep_source(e, row);
 		freshness_release(&f);
 	}
 	if (atomic_file_commit(&af, e->err) < 0)
@@ -329,10 +371,11 @@ publish(struct emit *e, const char *digest)
 	char *rel_dir = NULL, *final = NULL, *link_tmp = NULL, *target = NULL;
 	char *current = NULL;
 	struct tm tm;
-	time_t now = timefmt_now();
 	int ret = -1;
 
-	gmtime_r(&now, &tm);
+	/* A release is named for the time it is "as of" (now, unless
+	 * --as-of): so verify can rebuild it exactly. */
+	gmtime_r(&e->as_of_t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(e->res->release_id, sizeof(e->res->release_id), "%s-%.12s",
 	         stamp, digest);
@@ -418,6 +461,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 		t = timefmt_now();
 	}
 	timefmt_format(t, e.as_of);
+	e.as_of_t = t;
 	if (store_run_start(st, "emit", cfg->hash, &run_id, err) < 0)
 		return -1;
 	rel_dir = xasprintf("%s/releases", out_dir);
@@ -427,7 +471,18 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	e.tmp = xasprintf("%s/.tmp-%ld", rel_dir, (long)getpid());
 	if (fileio_mkdirs(e.tmp, 0755, err) < 0)
 		goto out;
+	e.data.cfg = cfg;
+	e.data.st = st;
+	e.data.dir = e.tmp;
+	e.data.as_of = e.as_of;
 	if (write_indicators(&e) < 0 || write_sources(&e) < 0 ||
+	    outputs_conflicts(&e.data, err) < 0 ||
+	    outputs_errors(&e.data, err) < 0 ||
+	    outputs_jsonstat(&e.data, err) < 0 ||
+	    outputs_sqlite(&e.data, err) < 0 ||
+	    outputs_report(&e.data, err) < 0 ||
+	    outputs_datapackage(&e.data, err) < 0 ||
+	    outputs_provenance(&e.data, err) < 0 ||
 	    write_manifest(&e, digest) < 0)
 		goto out;
 	current_manifest(out_dir, cur);
@@ -460,5 +515,6 @@ out:
 	free(msg);
 	free(e.tmp);
 	free(rel_dir);
+	release_data_release(&e.data);
 	return ret;
 }

@@ -1,0 +1,692 @@
+/* outputs — see outputs.h.  A store friend: errors.jsonl reads the store,
+ * and indicators.sqlite is built through sqlite3 directly. */
+#include "outputs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "atomic_file.h"
+#include "csv_writer.h"
+#include "fileio.h"
+#include "hash.h"
+#include "json.h"
+#include "number.h"
+#include "strbuf.h"
+#include "version.h"
+#include "xalloc.h"
+
+const char *const outputs_columns[COL_COUNT] = {
+        "indicator", "geo",    "period",  "value",  "unit",      "flags",
+        "qualifier", "status", "vintage", "source", "lineage_id"};
+
+static const char *const conflict_columns[] = {
+        "indicator",     "geo",          "period",
+        "chosen_source", "chosen_value", "other_source",
+        "other_value",   "difference",   "rule"};
+
+void
+release_data_release(struct release_data *d)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < d->nrows; i++)
+		for (k = 0; k < COL_COUNT; k++)
+			free(d->rows[i].f[k]);
+	free(d->rows);
+	for (i = 0; i < d->nsources; i++)
+		for (k = 0; k < 10; k++)
+			free(d->sources[i].f[k]);
+	free(d->sources);
+	d->rows = NULL;
+	d->sources = NULL;
+	d->nrows = d->nsources = d->rows_alloc = 0;
+}
+
+/* Writes a JSON document (pretty, with a final newline) into the release. */
+static int
+write_json(const struct release_data *d, const char *name,
+           const struct cJSON *doc, struct error *err)
+{
+	char *text = json_print(doc, 1),
+	     *path = xasprintf("%s/%s", d->dir, name);
+	char *with_nl = xasprintf("%s\n", text);
+	int rc = atomic_file_write(path, with_nl, strlen(with_nl), err);
+
+	free(with_nl);
+	free(text);
+	free(path);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The distinct values of one column, sorted. */
+static char **
+categories(const struct release_data *d, int col, size_t *n)
+{
+	char **v = xcalloc(d->nrows + 1, sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < d->nrows; i++)
+		v[i] = d->rows[i].f[col];
+	qsort(v, d->nrows, sizeof(*v), cmp_str);
+	for (i = 0; i < d->nrows; i++)
+		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+			v[k++] = v[i];
+	*n = k;
+	return v;
+}
+
+static size_t
+position(char **cats, size_t n, const char *v)
+{
+	char **hit = bsearch(&v, cats, n, sizeof(*cats), cmp_str);
+
+	return hit ? (size_t)(hit - cats) : 0;
+}
+
+int
+outputs_jsonstat(const struct release_data *d, struct error *err)
+{
+	struct cJSON *root = json_new_object(), *o, *dim, *cat, *arr, *lab;
+	struct cJSON *value = json_new_object(), *status = json_new_object();
+	struct cJSON *lineage = json_new_object(), *vintage = json_new_object();
+	char **cat_ind, **cat_geo, **cat_per;
+	size_t ni, ng, np, i;
+	int rc;
+
+	cat_ind = categories(d, COL_INDICATOR, &ni);
+	cat_geo = categories(d, COL_GEO, &ng);
+	cat_per = categories(d, COL_PERIOD, &np);
+	json_add_string(root, "version", "2.0");
+	json_add_string(root, "class", "dataset");
+	json_add_string(root, "label", "provstat release");
+	json_add_string(root, "source", "provstat; see sources.csv");
+	arr = json_new_array();
+	json_add_string(arr, NULL, "indicator");
+	json_add_string(arr, NULL, "geo");
+	json_add_string(arr, NULL, "period");
+	json_add_item(root, "id", arr);
+	arr = json_new_array();
+	json_add_number(arr, NULL, (double)(ni ? ni : 1));
+	json_add_number(arr, NULL, (double)(ng ? ng : 1));
+	json_add_number(arr, NULL, (double)(np ? np : 1));
+	json_add_item(root, "size", arr);
+	o = json_new_object();
+	arr = json_new_array();
+	json_add_string(arr, NULL, "geo");
+	json_add_item(o, "geo", arr);
+	arr = json_new_array();
+	json_add_string(arr, NULL, "period");
+	json_add_item(o, "time", arr);
+	arr = json_new_array();
+	json_add_string(arr, NULL, "indicator");
+	json_add_item(o, "metric", arr);
+	json_add_item(root, "role", o);
+
+	dim = json_new_object();
+	/* indicator: labels, units and scope notes from the config */
+	o = json_new_object();
+	cat = json_new_object();
+	arr = json_new_array();
+	lab = json_new_object();
+	{
+		struct cJSON *unit = json_new_object(),
+		             *note = json_new_object();
+
+		for (i = 0; i < ni; i++) {
+			const struct indicator_config *ic =
+			        config_indicator(d->cfg, cat_ind[i]);
+			struct cJSON *u = json_new_object();
+
+			json_add_string(arr, NULL, cat_ind[i]);
+			json_add_string(lab, cat_ind[i],
+			                ic ? ic->title : cat_ind[i]);
+			json_add_string(u, "label", ic ? ic->unit : "");
+			json_add_number(u, "decimals", 0);
+			json_add_item(unit, cat_ind[i], u);
+			if (ic && ic->scope_note) {
+				struct cJSON *n = json_new_array();
+
+				json_add_string(n, NULL, ic->scope_note);
+				json_add_item(note, cat_ind[i], n);
+			}
+		}
+		if (ni == 0)
+			json_add_string(arr, NULL, "none");
+		json_add_item(cat, "index", arr);
+		json_add_item(cat, "label", lab);
+		json_add_item(cat, "unit", unit);
+		json_add_item(cat, "note", note);
+	}
+	json_add_string(o, "label", "indicator");
+	json_add_item(o, "category", cat);
+	json_add_item(dim, "indicator", o);
+	/* geo and period */
+	{
+		char **cats[2] = {cat_geo, cat_per};
+		size_t ns[2] = {ng, np};
+		const char *names[2] = {"geo", "period"};
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			o = json_new_object();
+			cat = json_new_object();
+			arr = json_new_array();
+			for (i = 0; i < ns[k]; i++)
+				json_add_string(arr, NULL, cats[k][i]);
+			if (ns[k] == 0)
+				json_add_string(arr, NULL, "none");
+			json_add_item(cat, "index", arr);
+			json_add_string(o, "label", names[k]);
+			json_add_item(o, "category", cat);
+			json_add_item(dim, names[k], o);
+		}
+	}
+	json_add_item(root, "dimension", dim);
+
+	for (i = 0; i < d->nrows; i++) {
+		const struct release_row *r = &d->rows[i];
+		size_t idx = (position(cat_ind, ni, r->f[COL_INDICATOR]) * ng +
+		              position(cat_geo, ng, r->f[COL_GEO])) *
+		                     np +
+		             position(cat_per, np, r->f[COL_PERIOD]);
+		char key[32];
+
+		snprintf(key, sizeof(key), "%zu", idx);
+		if (r->has_value)
+			json_add_number(value, key, r->value);
+		else
+			json_add_string(value, key, NULL);
+		if (*r->f[COL_FLAGS] || *r->f[COL_QUALIFIER]) {
+			char *st = xasprintf(
+			        "%s%s%s", r->f[COL_FLAGS],
+			        *r->f[COL_FLAGS] && *r->f[COL_QUALIFIER] ? " "
+			                                                 : "",
+			        r->f[COL_QUALIFIER]);
+
+			json_add_string(status, key, st);
+			free(st);
+		}
+		json_add_string(lineage, key, r->f[COL_LINEAGE]);
+		json_add_string(vintage, key, r->f[COL_VINTAGE]);
+	}
+	json_add_item(root, "value", value);
+	json_add_item(root, "status", status);
+	o = json_new_object();
+	json_add_item(o, "lineage_id", lineage);
+	json_add_item(o, "vintage", vintage);
+	json_add_item(root, "extension", o);
+	rc = write_json(d, "indicators.json", root, err);
+	json_delete(root);
+	free(cat_ind);
+	free(cat_geo);
+	free(cat_per);
+	return rc;
+}
+
+int
+outputs_conflicts(const struct release_data *d, struct error *err)
+{
+	char *path = xasprintf("%s/conflicts.csv", d->dir);
+	struct atomic_file af;
+	int rc = -1;
+
+	/* No conflict policy is declared yet: two sources giving the same
+	 * value stop reconcile, so a release has no decisions to list. */
+	if (atomic_file_open(&af, path, err) == 0) {
+		csv_writer_row(af.fp, conflict_columns,
+		               sizeof(conflict_columns) /
+		                       sizeof(conflict_columns[0]));
+		rc = atomic_file_commit(&af, err);
+	}
+	free(path);
+	return rc;
+}
+
+int
+outputs_errors(const struct release_data *d, struct error *err)
+{
+	struct strbuf sb;
+	char *path = xasprintf("%s/errors.jsonl", d->dir);
+	size_t i;
+	int rc = -1;
+
+	strbuf_init(&sb, 64u << 20);
+	for (i = 0; i < d->cfg->nsources; i++) {
+		const struct source_config *src = &d->cfg->sources[i];
+		sqlite3_stmt *s = NULL;
+
+		if (store_prepare(
+		            d->st,
+		            "SELECT p.snapshot_sha256, p.problems FROM "
+		            "parse p WHERE p.source_id = ?1 AND "
+		            "p.source_config_hash = ?2 AND p.status = "
+		            "'rejected' AND EXISTS (SELECT 1 FROM fetch f "
+		            "WHERE f.source_id = p.source_id AND "
+		            "f.snapshot_sha256 = p.snapshot_sha256 AND "
+		            "f.retrieved_at <= ?3) ORDER BY p.snapshot_sha256",
+		            &s, err) < 0)
+			goto out;
+		sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, d->as_of, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *sha =
+			        (const char *)sqlite3_column_text(s, 0);
+			const char *p = (const char *)sqlite3_column_text(s, 1);
+
+			while (p && *p) {
+				const char *nl = strchr(p, '\n');
+				char *one = nl ? xstrndup(p, (size_t)(nl - p))
+				               : xstrdup(p);
+				struct cJSON *o = json_new_object();
+				char *line;
+
+				json_add_string(o, "source", src->id);
+				json_add_string(o, "snapshot", sha);
+				json_add_string(o, "problem", one);
+				line = json_print(o, 0);
+				strbuf_addf(&sb, "%s\n", line);
+				free(line);
+				free(one);
+				json_delete(o);
+				p = nl ? nl + 1 : NULL;
+			}
+		}
+		sqlite3_finalize(s);
+	}
+	rc = atomic_file_write(path, sb.buf, sb.len, err);
+out:
+	strbuf_release(&sb);
+	free(path);
+	return rc;
+}
+
+static int
+sql_exec(sqlite3 *db, const char *sql, const char *what, struct error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+outputs_sqlite(const struct release_data *d, struct error *err)
+{
+	char *path = xasprintf("%s/indicators.sqlite", d->dir);
+	sqlite3 *db = NULL, *chk = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int k, rc = -1, fd;
+
+	/* A private temporary database (""): with SQLITE_OPEN_MEMORY,
+	 * VACUUM INTO would write through the in-memory VFS, not to disk. */
+	if (sqlite3_open_v2("", &db, SQLITE_OPEN_READWRITE, NULL) !=
+	            SQLITE_OK ||
+	    sql_exec(db,
+	             "CREATE TABLE indicators (indicator TEXT NOT NULL, geo "
+	             "TEXT "
+	             "NOT NULL, period TEXT NOT NULL, value REAL, unit TEXT, "
+	             "flags TEXT, qualifier TEXT, status TEXT, vintage TEXT, "
+	             "source TEXT, lineage_id TEXT, PRIMARY KEY (indicator, "
+	             "geo, "
+	             "period)) STRICT;"
+	             "CREATE TABLE sources (source TEXT PRIMARY KEY, publisher "
+	             "TEXT, title TEXT, grade TEXT, status TEXT, retrieved_at "
+	             "TEXT, snapshot_sha256 TEXT, url TEXT, citation TEXT, "
+	             "licence "
+	             "TEXT) STRICT; BEGIN",
+	             "indicators.sqlite", err) < 0)
+		goto out;
+	if (sqlite3_prepare_v2(
+	            db,
+	            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, "
+	            "?, ?, ?, ?, ?)",
+	            -1, &s, NULL) != SQLITE_OK)
+		goto db_fail;
+	for (i = 0; i < d->nrows; i++) {
+		sqlite3_reset(s);
+		for (k = 0; k < COL_COUNT; k++)
+			sqlite3_bind_text(s, k + 1, d->rows[i].f[k], -1,
+			                  SQLITE_STATIC);
+		if (d->rows[i].has_value)
+			sqlite3_bind_double(s, COL_VALUE + 1, d->rows[i].value);
+		else
+			sqlite3_bind_null(s, COL_VALUE + 1);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto db_fail;
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(
+	            db,
+	            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, "
+	            "?, ?, ?)",
+	            -1, &s, NULL) != SQLITE_OK)
+		goto db_fail;
+	for (i = 0; i < d->nsources; i++) {
+		sqlite3_reset(s);
+		for (k = 0; k < 10; k++)
+			sqlite3_bind_text(s, k + 1, d->sources[i].f[k], -1,
+			                  SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto db_fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sql_exec(db, "COMMIT", "indicators.sqlite", err) < 0)
+		goto out;
+	/* VACUUM INTO writes a compact copy; it does not fsync. */
+	if (sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &s, NULL) != SQLITE_OK)
+		goto db_fail;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto db_fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_open_v2(path, &chk, SQLITE_OPEN_READONLY, NULL) !=
+	            SQLITE_OK ||
+	    sqlite3_prepare_v2(chk, "PRAGMA integrity_check", -1, &s, NULL) !=
+	            SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(s, 0), "ok") != 0) {
+		error_set(err, "'%s' fails integrity_check", path);
+		goto out;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		error_set(err, "cannot fsync '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	rc = 0;
+	goto out;
+db_fail:
+	error_set(err, "indicators.sqlite: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(chk);
+	sqlite3_close(db);
+	free(path);
+	return rc;
+}
+
+/* A Table Schema field. */
+static struct cJSON *
+field(const char *name, const char *type)
+{
+	struct cJSON *f = json_new_object();
+
+	json_add_string(f, "name", name);
+	json_add_string(f, "type", type);
+	return f;
+}
+
+static int
+add_resource(const struct release_data *d, struct cJSON *resources,
+             const char *name, const char *file, const char *const *cols,
+             const char *const *types, size_t n, const char *const *key,
+             size_t nkey, struct error *err)
+{
+	struct cJSON *r = json_new_object(), *schema = json_new_object();
+	struct cJSON *fields = json_new_array(), *pk = json_new_array();
+	struct cJSON *missing = json_new_array();
+	char *path = xasprintf("%s/%s", d->dir, file), *text = NULL, *hx;
+	char sha[HASH_HEX_SIZE];
+	size_t len, i;
+
+	if (fileio_read(path, (size_t)1 << 32, &text, &len, err) < 0) {
+		free(path);
+		json_delete(r);
+		json_delete(schema);
+		json_delete(fields);
+		json_delete(pk);
+		json_delete(missing);
+		return -1;
+	}
+	hash_hex(text, len, sha);
+	json_add_string(r, "name", name);
+	json_add_string(r, "path", file);
+	json_add_string(r, "profile", "tabular-data-resource");
+	json_add_string(r, "format", "csv");
+	json_add_string(r, "mediatype", "text/csv");
+	json_add_string(r, "encoding", "utf-8");
+	json_add_number(r, "bytes", (double)len);
+	hx = xasprintf("sha256:%s", sha);
+	json_add_string(r, "hash", hx);
+	free(hx);
+	for (i = 0; i < n; i++)
+		json_add_item(fields, NULL, field(cols[i], types[i]));
+	json_add_item(schema, "fields", fields);
+	for (i = 0; i < nkey; i++)
+		json_add_string(pk, NULL, key[i]);
+	json_add_item(schema, "primaryKey", pk);
+	json_add_string(missing, NULL, "");
+	json_add_item(schema, "missingValues", missing);
+	json_add_item(r, "schema", schema);
+	json_add_item(resources, NULL, r);
+	free(text);
+	free(path);
+	return 0;
+}
+
+int
+outputs_datapackage(const struct release_data *d, struct error *err)
+{
+	static const char *const ind_types[COL_COUNT] = {
+	        "string", "string", "string",   "number", "string", "string",
+	        "string", "string", "datetime", "string", "string"};
+	static const char *const src_cols[10] = {
+	        "source",   "publisher",    "title",           "grade",
+	        "status",   "retrieved_at", "snapshot_sha256", "url",
+	        "citation", "licence"};
+	static const char *const src_types[10] = {
+	        "string",   "string", "string", "string", "string",
+	        "datetime", "string", "string", "string", "string"};
+	static const char *const conf_types[9] = {"string", "string", "string",
+	                                          "string", "number", "string",
+	                                          "number", "number", "string"};
+	static const char *const ind_key[] = {"indicator", "geo", "period"};
+	static const char *const src_key[] = {"source"};
+	static const char *const conf_key[] = {"indicator", "geo", "period",
+	                                       "other_source"};
+	struct cJSON *root = json_new_object(), *resources = json_new_array();
+	struct cJSON *sources = json_new_array(), *licenses = json_new_array();
+	struct cJSON *o;
+	size_t i;
+	int rc = -1;
+
+	json_add_string(root, "profile", "tabular-data-package");
+	json_add_string(root, "name", "provstat-release");
+	json_add_string(root, "title",
+	                "Indicators rebuilt from published "
+	                "statistics, with provenance");
+	if (add_resource(d, resources, "indicators", "indicators.csv",
+	                 outputs_columns, ind_types, COL_COUNT, ind_key, 3,
+	                 err) < 0 ||
+	    add_resource(d, resources, "sources", "sources.csv", src_cols,
+	                 src_types, 10, src_key, 1, err) < 0 ||
+	    add_resource(d, resources, "conflicts", "conflicts.csv",
+	                 conflict_columns, conf_types, 9, conf_key, 4, err) < 0)
+		goto out;
+	json_add_item(root, "resources", resources);
+	resources = NULL;
+	for (i = 0; i < d->cfg->nsources; i++) {
+		const struct source_config *s = &d->cfg->sources[i];
+		char *title = xasprintf("%s: %s", s->publisher, s->title);
+
+		o = json_new_object();
+		json_add_string(o, "title", title);
+		json_add_string(o, "path", s->url);
+		json_add_item(sources, NULL, o);
+		free(title);
+	}
+	json_add_item(root, "sources", sources);
+	sources = NULL;
+	/* The figures are cited from their publishers, each under its own
+	 * terms (sources.csv, column licence). */
+	o = json_new_object();
+	json_add_string(o, "name", "other-at");
+	json_add_string(o, "title",
+	                "figures cited from their publishers; "
+	                "see sources.csv");
+	json_add_item(licenses, NULL, o);
+	json_add_item(root, "licenses", licenses);
+	licenses = NULL;
+	rc = write_json(d, "datapackage.json", root, err);
+out:
+	json_delete(resources);
+	json_delete(sources);
+	json_delete(licenses);
+	json_delete(root);
+	return rc;
+}
+
+/* A relation entry "_:rN": {prov:a: x, prov:b: y}. */
+static void
+relation(struct cJSON *group, int *n, const char *ka, const char *a,
+         const char *kb, const char *b)
+{
+	struct cJSON *o = json_new_object();
+	char id[32];
+
+	snprintf(id, sizeof(id), "_:r%d", ++*n);
+	json_add_string(o, ka, a);
+	json_add_string(o, kb, b);
+	json_add_item(group, id, o);
+}
+
+static char *
+qname_of(const char *s)
+{
+	char *q = xstrdup(s), *p;
+
+	for (p = q; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		      *p == '_'))
+			*p = '_';
+	return q;
+}
+
+int
+outputs_provenance(const struct release_data *d, struct error *err)
+{
+	static const char *const outputs[] = {
+	        "indicators.csv", "sources.csv",     "conflicts.csv",
+	        "errors.jsonl",   "indicators.json", "indicators.sqlite",
+	        "report.html",    "datapackage.json"};
+	struct cJSON *root = json_new_object(), *prefix = json_new_object();
+	struct cJSON *entity = json_new_object(), *activity = json_new_object();
+	struct cJSON *agent = json_new_object(), *gen = json_new_object();
+	struct cJSON *used = json_new_object(), *attr = json_new_object();
+	struct cJSON *derived = json_new_object(), *assoc = json_new_object();
+	struct cJSON *o;
+	size_t i, j;
+	int n = 0, rc;
+
+	json_add_string(prefix, "provstat", "https://provstat.invalid/ns#");
+	json_add_string(prefix, "sha256", "urn:sha256:");
+	json_add_string(prefix, "release", "https://provstat.invalid/release/");
+	o = json_new_object();
+	json_add_string(o, "prov:type", "prov:SoftwareAgent");
+	json_add_string(o, "prov:label", "provstat");
+	json_add_string(o, "provstat:version", version_number());
+	json_add_item(agent, "provstat:provstat", o);
+	o = json_new_object();
+	json_add_string(o, "prov:label", "provstat emit");
+	json_add_item(activity, "provstat:emit", o);
+	relation(assoc, &n, "prov:activity", "provstat:emit", "prov:agent",
+	         "provstat:provstat");
+	for (i = 0; i < d->nsources; i++) {
+		const struct release_source *s = &d->sources[i];
+		char *pub = qname_of(s->f[1]), *src = qname_of(s->f[0]);
+		char *agent_id = xasprintf("provstat:publisher-%s", pub);
+		char *act_id = xasprintf("provstat:fetch-%s", src);
+
+		if (!json_get(agent, agent_id)) {
+			o = json_new_object();
+			json_add_string(o, "prov:type", "prov:Organization");
+			json_add_string(o, "prov:label", s->f[1]);
+			json_add_item(agent, agent_id, o);
+		}
+		o = json_new_object();
+		json_add_string(o, "prov:label", s->f[2]);
+		json_add_string(o, "provstat:url", s->f[7]);
+		json_add_string(o, "provstat:status", s->f[4]);
+		if (*s->f[5])
+			json_add_string(o, "prov:startTime", s->f[5]);
+		json_add_item(activity, act_id, o);
+		relation(assoc, &n, "prov:activity", act_id, "prov:agent",
+		         "provstat:provstat");
+		if (*s->f[6]) {
+			char *ent = xasprintf("sha256:%s", s->f[6]);
+
+			o = json_new_object();
+			json_add_string(o, "prov:type", "provstat:Snapshot");
+			json_add_string(o, "provstat:source", s->f[0]);
+			json_add_string(o, "provstat:evidence_grade", s->f[3]);
+			json_add_string(o, "provstat:citation", s->f[8]);
+			json_add_item(entity, ent, o);
+			relation(gen, &n, "prov:entity", ent, "prov:activity",
+			         act_id);
+			relation(attr, &n, "prov:entity", ent, "prov:agent",
+			         agent_id);
+			relation(used, &n, "prov:activity", "provstat:emit",
+			         "prov:entity", ent);
+			for (j = 0; j < sizeof(outputs) / sizeof(outputs[0]);
+			     j++) {
+				char *out = xasprintf("release:%s", outputs[j]);
+
+				relation(derived, &n, "prov:generatedEntity",
+				         out, "prov:usedEntity", ent);
+				free(out);
+			}
+			free(ent);
+		}
+		free(pub);
+		free(src);
+		free(agent_id);
+		free(act_id);
+	}
+	for (j = 0; j < sizeof(outputs) / sizeof(outputs[0]); j++) {
+		char *out = xasprintf("release:%s", outputs[j]);
+
+		o = json_new_object();
+		json_add_string(o, "prov:type", "provstat:ReleaseFile");
+		json_add_item(entity, out, o);
+		relation(gen, &n, "prov:entity", out, "prov:activity",
+		         "provstat:emit");
+		free(out);
+	}
+	json_add_item(root, "prefix", prefix);
+	json_add_item(root, "entity", entity);
+	json_add_item(root, "activity", activity);
+	json_add_item(root, "agent", agent);
+	json_add_item(root, "wasGeneratedBy", gen);
+	json_add_item(root, "used", used);
+	json_add_item(root, "wasAttributedTo", attr);
+	json_add_item(root, "wasDerivedFrom", derived);
+	json_add_item(root, "wasAssociatedWith", assoc);
+	rc = write_json(d, "provenance.json", root, err);
+	json_delete(root);
+	return rc;
+}

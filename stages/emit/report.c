@@ -1,0 +1,289 @@
+/* report — report.html, declared in outputs.h.  Plain HTML with inline
+ * CSS and SVG: no scripts, no fonts, no requests to anywhere. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "number.h"
+#include "outputs.h"
+#include "strbuf.h"
+#include "version.h"
+#include "xalloc.h"
+
+static void
+esc(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<':
+			strbuf_addstr(sb, "&lt;");
+			break;
+		case '>':
+			strbuf_addstr(sb, "&gt;");
+			break;
+		case '&':
+			strbuf_addstr(sb, "&amp;");
+			break;
+		case '"':
+			strbuf_addstr(sb, "&quot;");
+			break;
+		default:
+			strbuf_addch(sb, *s);
+		}
+	}
+}
+
+/* 16987361 -> "16,987,361"; other numbers in shortest form. */
+static void
+grouped(double v, char out[48])
+{
+	char raw[32];
+	size_t n, i, o = 0, lead;
+
+	number_format_shortest(v, raw);
+	if (strchr(raw, '.') || strchr(raw, 'e') || raw[0] == '-') {
+		snprintf(out, 48, "%s", raw);
+		return;
+	}
+	n = strlen(raw);
+	lead = n % 3 ? n % 3 : 3;
+	for (i = 0; i < n; i++) {
+		if (i && (i - lead) % 3 == 0 && i >= lead)
+			out[o++] = ',';
+		out[o++] = raw[i];
+	}
+	out[o] = '\0';
+}
+
+static const struct release_row *
+find(const struct release_data *d, const char *ind, const char *geo,
+     const char *per)
+{
+	size_t i;
+
+	for (i = 0; i < d->nrows; i++)
+		if (!strcmp(d->rows[i].f[COL_INDICATOR], ind) &&
+		    !strcmp(d->rows[i].f[COL_GEO], geo) &&
+		    !strcmp(d->rows[i].f[COL_PERIOD], per))
+			return &d->rows[i];
+	return NULL;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Distinct values of a column among one indicator's rows, sorted. */
+static size_t
+distinct(const struct release_data *d, const char *ind, int col, char ***out)
+{
+	char **v = xcalloc(d->nrows + 1, sizeof(*v));
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < d->nrows; i++)
+		if (!strcmp(d->rows[i].f[COL_INDICATOR], ind))
+			v[n++] = d->rows[i].f[col];
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n; i++)
+		if (k == 0 || strcmp(v[k - 1], v[i]))
+			v[k++] = v[i];
+	*out = v;
+	return k;
+}
+
+/* Grouped bars of the last two periods for each geo. */
+static void
+chart(struct strbuf *sb, const struct release_data *d, const char *ind,
+      char **geos, size_t ng, char **pers, size_t np)
+{
+	const char *p1 = pers[np - 2], *p2 = pers[np - 1];
+	double max = 0;
+	size_t g;
+	int w = 70 + (int)ng * 30, h = 240;
+
+	for (g = 0; g < ng; g++) {
+		const struct release_row *a = find(d, ind, geos[g], p1);
+		const struct release_row *b = find(d, ind, geos[g], p2);
+
+		if (a && a->has_value && a->value > max)
+			max = a->value;
+		if (b && b->has_value && b->value > max)
+			max = b->value;
+	}
+	if (max <= 0)
+		return;
+	strbuf_addf(sb,
+	            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" "
+	            "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s "
+	            "and %s by geography\">\n",
+	            w, h + 40, p1, p2);
+	strbuf_addf(sb,
+	            "<line x1=\"60\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	            "stroke=\"#444\"/>\n",
+	            h, w, h);
+	for (g = 0; g < ng; g++) {
+		const char *per[2] = {p1, p2};
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			const struct release_row *r =
+			        find(d, ind, geos[g], per[k]);
+			int bh, x = 64 + (int)g * 30 + k * 12;
+			char num[48];
+
+			if (!r || !r->has_value)
+				continue;
+			bh = (int)(r->value / max * (h - 10));
+			grouped(r->value, num);
+			strbuf_addf(sb,
+			            "<rect x=\"%d\" y=\"%d\" width=\"11\" "
+			            "height=\"%d\" class=\"b%d\"><title>",
+			            x, h - bh, bh, k);
+			esc(sb, geos[g]);
+			strbuf_addf(sb, " %s: %s (lineage %s)</title></rect>\n",
+			            per[k], num, r->f[COL_LINEAGE]);
+		}
+		strbuf_addf(sb, "<text x=\"%d\" y=\"%d\" class=\"t\">",
+		            64 + (int)g * 30, h + 14);
+		esc(sb, geos[g]);
+		strbuf_addstr(sb, "</text>\n");
+	}
+	strbuf_addf(
+	        sb,
+	        "<rect x=\"60\" y=\"%d\" width=\"10\" height=\"10\" "
+	        "class=\"b0\"/><text x=\"74\" y=\"%d\" class=\"t\">%s</text>"
+	        "<rect x=\"130\" y=\"%d\" width=\"10\" height=\"10\" "
+	        "class=\"b1\"/><text x=\"144\" y=\"%d\" class=\"t\">%s</text>\n"
+	        "</svg></figure>\n",
+	        h + 24, h + 33, p1, h + 24, h + 33, p2);
+}
+
+static void
+indicator_section(struct strbuf *sb, const struct release_data *d,
+                  const struct indicator_config *ic)
+{
+	char **geos, **pers;
+	size_t ng = distinct(d, ic->id, COL_GEO, &geos);
+	size_t np = distinct(d, ic->id, COL_PERIOD, &pers);
+	size_t g, p;
+
+	strbuf_addstr(sb, "<section>\n<h2>");
+	esc(sb, ic->title);
+	strbuf_addstr(sb, "</h2>\n<p>");
+	esc(sb, ic->definition);
+	strbuf_addstr(sb, "</p>\n");
+	if (ic->scope_note) {
+		strbuf_addstr(sb, "<p class=\"note\">");
+		esc(sb, ic->scope_note);
+		strbuf_addstr(sb, "</p>\n");
+	}
+	if (ng == 0) {
+		strbuf_addstr(sb, "<p class=\"status\">No values: unpublished, "
+		                  "or not yet fetched.</p>\n</section>\n");
+		free(geos);
+		free(pers);
+		return;
+	}
+	strbuf_addf(sb, "<p class=\"status\">%zu values, unit: ", ng * np);
+	esc(sb, ic->unit);
+	strbuf_addstr(sb, "</p>\n");
+	if (np >= 2 && ng <= 60)
+		chart(sb, d, ic->id, geos, ng, pers, np);
+	strbuf_addstr(sb, "<table>\n<tr><th>geo</th>");
+	for (p = 0; p < np; p++) {
+		strbuf_addstr(sb, "<th>");
+		esc(sb, pers[p]);
+		strbuf_addstr(sb, "</th>");
+	}
+	strbuf_addstr(sb, "</tr>\n");
+	for (g = 0; g < ng; g++) {
+		strbuf_addstr(sb, "<tr><td>");
+		esc(sb, geos[g]);
+		strbuf_addstr(sb, "</td>");
+		for (p = 0; p < np; p++) {
+			const struct release_row *r =
+			        find(d, ic->id, geos[g], pers[p]);
+			char num[48] = "&ndash;";
+
+			if (r && r->has_value)
+				grouped(r->value, num);
+			strbuf_addstr(sb, "<td class=\"n\">");
+			if (r && *r->f[COL_QUALIFIER]) {
+				esc(sb, r->f[COL_QUALIFIER]);
+				strbuf_addch(sb, ' ');
+			}
+			strbuf_addstr(sb, num);
+			if (r)
+				strbuf_addf(sb, " <small>%s</small>",
+				            r->f[COL_LINEAGE]);
+			strbuf_addstr(sb, "</td>");
+		}
+		strbuf_addstr(sb, "</tr>\n");
+	}
+	strbuf_addstr(sb, "</table>\n</section>\n");
+	free(geos);
+	free(pers);
+}
+
+int
+outputs_report(const struct release_data *d, struct error *err)
+{
+	struct strbuf sb;
+	char *path = xasprintf("%s/report.html", d->dir);
+	size_t i;
+	int k, rc;
+
+	strbuf_init(&sb, 256u << 20);
+	strbuf_addstr(
+	        &sb,
+	        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+	        "charset=\"utf-8\">\n<title>provstat release</title>\n<style>\n"
+	        "body{font:15px/1.45 sans-serif;max-width:70em;margin:2em "
+	        "auto;padding:0 1em;color:#222}\n"
+	        "table{border-collapse:collapse;margin:1em 0}\n"
+	        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}\n"
+	        "td.n{text-align:right;white-space:nowrap}\n"
+	        "small{color:#777;font-family:monospace}\n"
+	        ".note{color:#555;font-style:italic}\n"
+	        ".b0{fill:#9bb7d4}.b1{fill:#1f4e79}.t{font-size:10px}\n"
+	        "</style>\n</head>\n<body>\n"
+	        "<h1>Indicators rebuilt from published statistics</h1>\n");
+	strbuf_addf(&sb,
+	            "<p>As known on %s. Every number shows its lineage id: "
+	            "<code>provstat trace ID</code> gives the rules, the "
+	            "document and the bytes it came from.</p>\n",
+	            d->as_of);
+	for (i = 0; i < d->cfg->nindicators; i++)
+		indicator_section(&sb, d, &d->cfg->indicators[i]);
+	strbuf_addstr(&sb, "<section>\n<h2>Sources</h2>\n<table>\n<tr>"
+	                   "<th>source</th><th>publisher</th><th>title</th>"
+	                   "<th>evidence</th><th>status</th><th>retrieved</th>"
+	                   "<th>snapshot</th></tr>\n");
+	for (i = 0; i < d->nsources; i++) {
+		static const int cols[] = {0, 1, 2, 3, 4, 5};
+
+		strbuf_addstr(&sb, "<tr>");
+		for (k = 0; k < 6; k++) {
+			strbuf_addstr(&sb, "<td>");
+			esc(&sb, d->sources[i].f[cols[k]]);
+			strbuf_addstr(&sb, "</td>");
+		}
+		strbuf_addf(&sb, "<td><small>%.12s</small></td></tr>\n",
+		            d->sources[i].f[6]);
+	}
+	strbuf_addstr(&sb,
+	              "</table>\n</section>\n<section>\n<h2>Conflicts"
+	              "</h2>\n<p>None: no two sources give the same "
+	              "indicator, geography and period (reconcile refuses "
+	              "that until a policy is declared).</p>\n</section>\n");
+	strbuf_addf(&sb,
+	            "<footer><p>provstat %s</p></footer>\n</body>\n</html>\n",
+	            version_number());
+	rc = atomic_file_write(path, sb.buf, sb.len, err);
+	strbuf_release(&sb);
+	free(path);
+	return rc;
+}
