@@ -51,7 +51,8 @@ enum {
 	OPT_INDICATOR,
 	OPT_GEO,
 	OPT_PERIOD,
-	OPT_AS_OF
+	OPT_AS_OF,
+	OPT_PROV
 };
 
 static int
@@ -62,6 +63,9 @@ trace_option(void *ctx, int opt, const char *arg)
 	switch (opt) {
 	case OPT_JSON:
 		q->json = 1;
+		return 0;
+	case OPT_PROV:
+		q->prov = 1;
 		return 0;
 	case OPT_INDICATOR:
 		q->indicator = arg;
@@ -85,6 +89,7 @@ cmd_trace(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	        {"json", no_argument, NULL, OPT_JSON},
+	        {"prov", no_argument, NULL, OPT_PROV},
 	        {"indicator", required_argument, NULL, OPT_INDICATOR},
 	        {"geo", required_argument, NULL, OPT_GEO},
 	        {"period", required_argument, NULL, OPT_PERIOD},

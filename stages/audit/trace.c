@@ -244,6 +244,101 @@ load_fetch(struct store *st, const char *source, const char *sha,
 	return 0;
 }
 
+/* A PROV relation "_:rN". */
+static void
+prov_rel(struct cJSON *group, int *n, const char *ka, const char *a,
+         const char *kb, const char *b)
+{
+	struct cJSON *o = json_new_object();
+	char id[32];
+
+	snprintf(id, sizeof(id), "_:r%d", ++*n);
+	json_add_string(o, ka, a);
+	json_add_string(o, kb, b);
+	json_add_item(group, id, o);
+}
+
+/* PROV-JSON of one value: the value, its observation, the snapshot, the
+ * fetch, reconcile, the publisher and provstat. */
+static void
+print_prov(FILE *fp, sqlite3_stmt *s, const struct fetch_row *f)
+{
+	struct cJSON *root = json_new_object(), *prefix = json_new_object();
+	struct cJSON *entity = json_new_object(), *activity = json_new_object();
+	struct cJSON *agent = json_new_object(), *gen = json_new_object();
+	struct cJSON *used = json_new_object(), *attr = json_new_object();
+	struct cJSON *der = json_new_object(), *o;
+	char *value_id = xasprintf("value:%s", col(s, C_KEY));
+	char *snap_id = xasprintf("sha256:%s", col(s, C_SNAPSHOT));
+	char *fetch_id = xasprintf("provstat:fetch-%s", col(s, C_SOURCE));
+	char *text;
+	int n = 0;
+
+	json_add_string(prefix, "provstat", "https://provstat.invalid/ns#");
+	json_add_string(prefix, "sha256", "urn:sha256:");
+	json_add_string(prefix, "value", "https://provstat.invalid/value/");
+	o = json_new_object();
+	json_add_string(o, "prov:type", "provstat:Value");
+	json_add_string(o, "provstat:indicator", col(s, C_INDICATOR));
+	json_add_string(o, "provstat:geo", col(s, C_GEO));
+	json_add_string(o, "provstat:period", col(s, C_PERIOD));
+	if (sqlite3_column_type(s, C_VALUE) != SQLITE_NULL)
+		json_add_number(o, "prov:value",
+		                sqlite3_column_double(s, C_VALUE));
+	json_add_string(o, "provstat:unit", col(s, C_UNIT));
+	json_add_string(o, "provstat:raw_text", col(s, C_RAW_VALUE));
+	json_add_string(o, "provstat:locator", col(s, C_LOCATOR));
+	json_add_string(o, "provstat:recipe_sha256", col(s, C_RECIPE_SHA));
+	json_add_item(entity, value_id, o);
+	o = json_new_object();
+	json_add_string(o, "prov:type", "provstat:Snapshot");
+	json_add_number(o, "provstat:bytes",
+	                (double)sqlite3_column_int64(s, C_SNAP_BYTES));
+	json_add_string(o, "provstat:citation", col(s, C_CITATION));
+	json_add_string(o, "provstat:evidence_grade", col(s, C_GRADE));
+	json_add_item(entity, snap_id, o);
+	o = json_new_object();
+	if (f->url)
+		json_add_string(o, "provstat:url", f->url);
+	if (f->retrieved_at)
+		json_add_string(o, "prov:startTime", f->retrieved_at);
+	json_add_item(activity, fetch_id, o);
+	o = json_new_object();
+	json_add_string(o, "prov:label", "provstat reconcile");
+	json_add_item(activity, "provstat:reconcile", o);
+	o = json_new_object();
+	json_add_string(o, "prov:type", "prov:Organization");
+	json_add_string(o, "prov:label", col(s, C_PUBLISHER));
+	json_add_item(agent, "provstat:publisher", o);
+	o = json_new_object();
+	json_add_string(o, "prov:type", "prov:SoftwareAgent");
+	json_add_item(agent, "provstat:provstat", o);
+	prov_rel(gen, &n, "prov:entity", snap_id, "prov:activity", fetch_id);
+	prov_rel(gen, &n, "prov:entity", value_id, "prov:activity",
+	         "provstat:reconcile");
+	prov_rel(used, &n, "prov:activity", "provstat:reconcile", "prov:entity",
+	         snap_id);
+	prov_rel(attr, &n, "prov:entity", snap_id, "prov:agent",
+	         "provstat:publisher");
+	prov_rel(der, &n, "prov:generatedEntity", value_id, "prov:usedEntity",
+	         snap_id);
+	json_add_item(root, "prefix", prefix);
+	json_add_item(root, "entity", entity);
+	json_add_item(root, "activity", activity);
+	json_add_item(root, "agent", agent);
+	json_add_item(root, "wasGeneratedBy", gen);
+	json_add_item(root, "used", used);
+	json_add_item(root, "wasAttributedTo", attr);
+	json_add_item(root, "wasDerivedFrom", der);
+	text = json_print(root, 1);
+	fprintf(fp, "%s\n", text);
+	free(text);
+	json_delete(root);
+	free(value_id);
+	free(snap_id);
+	free(fetch_id);
+}
+
 static const char *
 str_at(const struct cJSON *obj, const char *a, const char *b)
 {
@@ -542,7 +637,9 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 		goto out;
 	if (load_inputs(st, col(s, C_KEY), &in, err) < 0)
 		goto out;
-	if (q->json)
+	if (q->prov)
+		print_prov(fp, s, &f);
+	else if (q->json)
 		print_json(fp, s, &gm, archive, &b, &f, in.n ? &in : NULL);
 	else
 		print_human(fp, s, value_text, &gm, archive, &b, &f,

@@ -22,6 +22,7 @@ struct trace_query {
 	const char *period;
 	const char *as_of; /* for the second form; NULL = now */
 	int json;
+	int prov; /* W3C PROV-JSON of the value instead */
 };
 
 /* Writes the trace to fp.  Returns -1 with err when there is no such value

@@ -1,0 +1,21 @@
+// Reads indicators.json with jsonstat-toolkit and compares every value with
+// indicators.csv (argv[3]).  Prints "checked N"; exits 1 on a difference.
+const fs = require('fs');
+const JSONstat = require('jsonstat-toolkit');
+
+const j = JSONstat(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')));
+const ds = j.Dataset(0);
+const lines = fs.readFileSync(process.argv[3], 'utf8').trim().split('\n').slice(1);
+let n = 0;
+for (const line of lines) {
+  const [indicator, geo, period, value] = line.split(',');
+  const cell = ds.Data({ indicator, geo, period });
+  const got = cell === null ? undefined : cell.value;
+  const want = value === '' ? null : Number(value);
+  if (got !== want) {
+    console.log(`differs: ${indicator} ${geo} ${period}: ${got} != ${want}`);
+    process.exit(1);
+  }
+  n++;
+}
+console.log('checked ' + n + ' ' + ds.length);
