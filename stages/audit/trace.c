@@ -13,6 +13,7 @@
 #include "geo.h"
 #include "hash.h"
 #include "json.h"
+#include "prov.h"
 #include "number.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -244,20 +245,6 @@ load_fetch(struct store *st, const char *source, const char *sha,
 	return 0;
 }
 
-/* A PROV relation "_:rN". */
-static void
-prov_rel(struct cJSON *group, int *n, const char *ka, const char *a,
-         const char *kb, const char *b)
-{
-	struct cJSON *o = json_new_object();
-	char id[32];
-
-	snprintf(id, sizeof(id), "_:r%d", ++*n);
-	json_add_string(o, ka, a);
-	json_add_string(o, kb, b);
-	json_add_item(group, id, o);
-}
-
 /* PROV-JSON of one value: the value, its observation, the snapshot, the
  * fetch, reconcile, the publisher and provstat. */
 static void
@@ -313,15 +300,16 @@ print_prov(FILE *fp, sqlite3_stmt *s, const struct fetch_row *f)
 	o = json_new_object();
 	json_add_string(o, "prov:type", "prov:SoftwareAgent");
 	json_add_item(agent, "provstat:provstat", o);
-	prov_rel(gen, &n, "prov:entity", snap_id, "prov:activity", fetch_id);
-	prov_rel(gen, &n, "prov:entity", value_id, "prov:activity",
-	         "provstat:reconcile");
-	prov_rel(used, &n, "prov:activity", "provstat:reconcile", "prov:entity",
-	         snap_id);
-	prov_rel(attr, &n, "prov:entity", snap_id, "prov:agent",
-	         "provstat:publisher");
-	prov_rel(der, &n, "prov:generatedEntity", value_id, "prov:usedEntity",
-	         snap_id);
+	prov_relation(gen, &n, "prov:entity", snap_id, "prov:activity",
+	              fetch_id);
+	prov_relation(gen, &n, "prov:entity", value_id, "prov:activity",
+	              "provstat:reconcile");
+	prov_relation(used, &n, "prov:activity", "provstat:reconcile",
+	              "prov:entity", snap_id);
+	prov_relation(attr, &n, "prov:entity", snap_id, "prov:agent",
+	              "provstat:publisher");
+	prov_relation(der, &n, "prov:generatedEntity", value_id,
+	              "prov:usedEntity", snap_id);
 	json_add_item(root, "prefix", prefix);
 	json_add_item(root, "entity", entity);
 	json_add_item(root, "activity", activity);

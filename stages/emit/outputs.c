@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "hash.h"
 #include "json.h"
+#include "prov.h"
 #include "number.h"
 #include "strbuf.h"
 #include "version.h"
@@ -560,20 +561,6 @@ out:
 	return rc;
 }
 
-/* A relation entry "_:rN": {prov:a: x, prov:b: y}. */
-static void
-relation(struct cJSON *group, int *n, const char *ka, const char *a,
-         const char *kb, const char *b)
-{
-	struct cJSON *o = json_new_object();
-	char id[32];
-
-	snprintf(id, sizeof(id), "_:r%d", ++*n);
-	json_add_string(o, ka, a);
-	json_add_string(o, kb, b);
-	json_add_item(group, id, o);
-}
-
 static char *
 qname_of(const char *s)
 {
@@ -614,8 +601,8 @@ outputs_provenance(const struct release_data *d, struct error *err)
 	o = json_new_object();
 	json_add_string(o, "prov:label", "provstat emit");
 	json_add_item(activity, "provstat:emit", o);
-	relation(assoc, &n, "prov:activity", "provstat:emit", "prov:agent",
-	         "provstat:provstat");
+	prov_relation(assoc, &n, "prov:activity", "provstat:emit", "prov:agent",
+	              "provstat:provstat");
 	for (i = 0; i < d->nsources; i++) {
 		const struct release_source *s = &d->sources[i];
 		char *pub = qname_of(s->f[1]), *src = qname_of(s->f[0]);
@@ -635,8 +622,8 @@ outputs_provenance(const struct release_data *d, struct error *err)
 		if (*s->f[5])
 			json_add_string(o, "prov:startTime", s->f[5]);
 		json_add_item(activity, act_id, o);
-		relation(assoc, &n, "prov:activity", act_id, "prov:agent",
-		         "provstat:provstat");
+		prov_relation(assoc, &n, "prov:activity", act_id, "prov:agent",
+		              "provstat:provstat");
 		if (*s->f[6]) {
 			char *ent = xasprintf("sha256:%s", s->f[6]);
 
@@ -646,18 +633,19 @@ outputs_provenance(const struct release_data *d, struct error *err)
 			json_add_string(o, "provstat:evidence_grade", s->f[3]);
 			json_add_string(o, "provstat:citation", s->f[8]);
 			json_add_item(entity, ent, o);
-			relation(gen, &n, "prov:entity", ent, "prov:activity",
-			         act_id);
-			relation(attr, &n, "prov:entity", ent, "prov:agent",
-			         agent_id);
-			relation(used, &n, "prov:activity", "provstat:emit",
-			         "prov:entity", ent);
+			prov_relation(gen, &n, "prov:entity", ent,
+			              "prov:activity", act_id);
+			prov_relation(attr, &n, "prov:entity", ent,
+			              "prov:agent", agent_id);
+			prov_relation(used, &n, "prov:activity",
+			              "provstat:emit", "prov:entity", ent);
 			for (j = 0; j < sizeof(outputs) / sizeof(outputs[0]);
 			     j++) {
 				char *out = xasprintf("release:%s", outputs[j]);
 
-				relation(derived, &n, "prov:generatedEntity",
-				         out, "prov:usedEntity", ent);
+				prov_relation(derived, &n,
+				              "prov:generatedEntity", out,
+				              "prov:usedEntity", ent);
 				free(out);
 			}
 			free(ent);
@@ -673,8 +661,8 @@ outputs_provenance(const struct release_data *d, struct error *err)
 		o = json_new_object();
 		json_add_string(o, "prov:type", "provstat:ReleaseFile");
 		json_add_item(entity, out, o);
-		relation(gen, &n, "prov:entity", out, "prov:activity",
-		         "provstat:emit");
+		prov_relation(gen, &n, "prov:entity", out, "prov:activity",
+		              "provstat:emit");
 		free(out);
 	}
 	json_add_item(root, "prefix", prefix);
