@@ -139,6 +139,26 @@ number_qualifier(const char *phrase)
 	return NULL;
 }
 
+/* "one" to "ten" at *sp: writes the digits into clean and advances. */
+static int
+number_word(const char **sp, char *clean, size_t cap)
+{
+	static const char *const words[] = {"one",  "two", "three", "four",
+	                                    "five", "six", "seven", "eight",
+	                                    "nine", "ten"};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = phrase_at(*sp, words[i]);
+		if (n) {
+			snprintf(clean, cap, "%zu", i + 1);
+			*sp += n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
 add_flag(struct number *out, char c)
 {
@@ -316,8 +336,22 @@ number_parse(const struct number_format *f, const char *text,
 		neg = *s == '-';
 		s++;
 	}
-	if (read_digits(f, &s, clean, sizeof(clean), &out->decimals, &why) < 0)
+	/* "one million": a number word, only before a scale word. */
+	if (f->scale_words && number_word(&s, clean, sizeof(clean))) {
+		const char *t = skip_spaces(s);
+
+		for (i = 0;
+		     i < sizeof(number_scales) / sizeof(number_scales[0]); i++)
+			if (phrase_at(t, number_scales[i].word))
+				break;
+		if (i == sizeof(number_scales) / sizeof(number_scales[0]))
+			return fail(err, text,
+			            "a number in words needs a scale word "
+			            "(\"one million\")");
+	} else if (read_digits(f, &s, clean, sizeof(clean), &out->decimals,
+	                       &why) < 0) {
 		return fail(err, text, why);
+	}
 	v = strtod(clean, &end);
 	if (*end != '\0' || !isfinite(v))
 		return fail(err, text, "out of range");
@@ -377,7 +411,21 @@ number_parse(const struct number_format *f, const char *text,
 	if (*skip_spaces(s) != '\0')
 		return fail(err, text, "unexpected text after the number");
 
-	out->value = v * pow(10.0, out->scale);
+	if (out->scale != 0) {
+		/* "4.1 million": let strtod() round "4.1e6" once, exactly,
+		 * instead of multiplying an already rounded 4.1. */
+		size_t cl = strlen(clean);
+
+		if (cl + 8 > sizeof(clean))
+			return fail(err, text, "number too long");
+		snprintf(clean + cl, sizeof(clean) - cl, "e%d", out->scale);
+		v = strtod(clean, NULL);
+		if (!isfinite(v))
+			return fail(err, text, "out of range");
+		if (neg)
+			v = -v;
+	}
+	out->value = v;
 	return 0;
 }
 
