@@ -878,8 +878,8 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
-	        "id",         "title",   "unit", "definition",
-	        "scope_note", "comment", NULL};
+	        "id",     "title",  "unit",    "definition", "scope_note",
+	        "status", "reason", "comment", NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "comment", NULL};
@@ -913,8 +913,28 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 		    cfg_string(&c, it, "title", 1, &ind->title) < 0 ||
 		    cfg_string(&c, it, "unit", 1, &ind->unit) < 0 ||
 		    cfg_string(&c, it, "definition", 1, &ind->definition) < 0 ||
-		    cfg_string(&c, it, "scope_note", 0, &ind->scope_note) < 0)
+		    cfg_string(&c, it, "scope_note", 0, &ind->scope_note) < 0 ||
+		    cfg_string(&c, it, "reason", 0, &ind->reason) < 0)
 			goto out;
+		{
+			const struct cJSON *st = json_get(it, "status");
+			const char *sv = json_string(st);
+
+			if (st && (!sv || (strcmp(sv, "published") &&
+			                   strcmp(sv, "unpublished")))) {
+				cfg_fail(&c, st, "status",
+				         "must be \"published\" or "
+				         "\"unpublished\"");
+				goto out;
+			}
+			ind->unpublished = sv && !strcmp(sv, "unpublished");
+			if (ind->unpublished && !ind->reason) {
+				cfg_fail(&c, it, "reason",
+				         "an unpublished indicator needs a "
+				         "reason");
+				goto out;
+			}
+		}
 		if (!config_valid_id(ind->id)) {
 			cfg_fail(&c, json_get(it, "id"), "id",
 			         "'%s' is not a valid id", ind->id);
@@ -1119,6 +1139,7 @@ config_free(struct config *cfg)
 		free(cfg->indicators[i].unit);
 		free(cfg->indicators[i].definition);
 		free(cfg->indicators[i].scope_note);
+		free(cfg->indicators[i].reason);
 	}
 	free(cfg->indicators);
 	for (i = 0; i < cfg->ncrosswalk; i++) {

@@ -124,6 +124,8 @@ struct indicator_config {
 	char *unit;
 	char *definition;
 	char *scope_note; /* may be NULL */
+	int unpublished; /* "status": "unpublished": no public data */
+	char *reason; /* why, for an unpublished indicator */
 };
 
 struct crosswalk_entry {

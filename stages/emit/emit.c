@@ -83,19 +83,55 @@ keep_source(struct emit *e, const char *const *row)
 	d->nsources++;
 }
 
+/* Writes the row of an unpublished indicator: no value, the reason. */
+static void
+write_unpublished(struct emit *e, FILE *fp, const struct indicator_config *ic)
+{
+	const char *row[COL_COUNT];
+	int k;
+
+	for (k = 0; k < COL_COUNT; k++)
+		row[k] = "";
+	row[COL_INDICATOR] = ic->id;
+	row[COL_UNIT] = ic->unit;
+	row[COL_STATUS] = "unpublished";
+	row[COL_NOTE] = ic->reason;
+	csv_writer_row(fp, row, COL_COUNT);
+	keep_row(e, row, 0, 0);
+}
+
+/* Unpublished indicators in id order, written where they sort. */
+static void
+flush_unpublished(struct emit *e, FILE *fp, const char *before, size_t *next,
+                  const struct indicator_config **list, size_t n)
+{
+	while (*next < n && (!before || strcmp(list[*next]->id, before) < 0))
+		write_unpublished(e, fp, list[(*next)++]);
+}
+
+static int
+cmp_indicator(const void *a, const void *b)
+{
+	return strcmp((*(const struct indicator_config *const *)a)->id,
+	              (*(const struct indicator_config *const *)b)->id);
+}
+
 static int
 write_indicators(struct emit *e)
 {
-	static const char *const header[] = {
-	        "indicator", "geo",    "period",    "value",
-	        "unit",      "flags",  "qualifier", "status",
-	        "vintage",   "source", "lineage_id"};
 	struct atomic_file af = {NULL, NULL, NULL};
+	const struct indicator_config **unpub = NULL;
 	sqlite3_stmt *s = NULL;
 	char *path = xasprintf("%s/indicators.csv", e->tmp);
 	char *prev_key = NULL;
+	size_t nunpub = 0, next = 0, i;
 	int rc, ret = -1;
 
+	unpub = xcalloc(e->cfg->nindicators + 1, sizeof(*unpub));
+	for (i = 0; i < e->cfg->nindicators; i++)
+		if (e->cfg->indicators[i].unpublished)
+			unpub[nunpub++] = &e->cfg->indicators[i];
+	qsort(unpub, nunpub, sizeof(*unpub), cmp_indicator);
 	if (store_prepare(
 	            e->st,
 	            "SELECT indicator, geo, period, value, unit, flags, "
@@ -107,19 +143,22 @@ write_indicators(struct emit *e)
 	    atomic_file_open(&af, path, e->err) < 0)
 		goto out;
 	sqlite3_bind_text(s, 1, e->as_of, -1, SQLITE_STATIC);
-	csv_writer_row(af.fp, header, sizeof(header) / sizeof(header[0]));
+	csv_writer_row(af.fp, outputs_columns, COL_COUNT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *row[11];
+		const char *row[COL_COUNT];
 		char num[32] = "";
 		char *key;
-		int i;
+		int k;
 
-		for (i = 0; i < 11; i++)
-			row[i] = text_or_empty(s, i);
+		for (k = 0; k < COL_NOTE; k++)
+			row[k] = text_or_empty(s, k);
+		row[COL_NOTE] = "";
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
 			number_format_shortest(sqlite3_column_double(s, 3),
 			                       num);
-		row[3] = num;
+		row[COL_VALUE] = num;
+		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
+		                  nunpub);
 		/* Validation: one value per indicator, geo and period. */
 		key = xasprintf("%s\037%s\037%s", row[0], row[1], row[2]);
 		if (prev_key && strcmp(prev_key, key) == 0) {
@@ -132,13 +171,13 @@ write_indicators(struct emit *e)
 		}
 		free(prev_key);
 		prev_key = key;
-		if (!*row[10]) {
+		if (!*row[COL_LINEAGE]) {
 			error_set(e->err,
 			          "validation: %s %s %s has no lineage id",
 			          row[0], row[1], row[2]);
 			goto out;
 		}
-		csv_writer_row(af.fp, row, 11);
+		csv_writer_row(af.fp, row, COL_COUNT);
 		e->res->values++;
 		keep_row(e, row, sqlite3_column_type(s, 3) != SQLITE_NULL,
 		         sqlite3_column_double(s, 3));
@@ -148,6 +187,7 @@ write_indicators(struct emit *e)
 		          sqlite3_errmsg(store_db(e->st)));
 		goto out;
 	}
+	flush_unpublished(e, af.fp, NULL, &next, unpub, nunpub);
 	if (atomic_file_commit(&af, e->err) < 0)
 		goto out;
 	ret = 0;
@@ -155,6 +195,7 @@ out:
 	atomic_file_abort(&af);
 	sqlite3_finalize(s);
 	free(prev_key);
+	free(unpub);
 	free(path);
 	return ret;
 }

@@ -23,8 +23,8 @@
 #include "xalloc.h"
 
 const char *const outputs_columns[COL_COUNT] = {
-        "indicator", "geo",    "period",  "value",  "unit",      "flags",
-        "qualifier", "status", "vintage", "source", "lineage_id"};
+        "indicator", "geo",    "period",  "value",  "unit",       "flags",
+        "qualifier", "status", "vintage", "source", "lineage_id", "note"};
 
 static const char *const conflict_columns[] = {
         "indicator",     "geo",          "period",
@@ -72,17 +72,26 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The distinct values of one column, sorted. */
+/* An unpublished indicator's row: it has no geo, period or value. */
+static int
+row_unpublished(const struct release_row *r)
+{
+	return strcmp(r->f[COL_STATUS], "unpublished") == 0;
+}
+
+/* The distinct values of one column, sorted; the geo and period of
+ * unpublished rows (empty) are not categories. */
 static char **
 categories(const struct release_data *d, int col, size_t *n)
 {
 	char **v = xcalloc(d->nrows + 1, sizeof(*v));
-	size_t i, k = 0;
+	size_t i, m = 0, k = 0;
 
 	for (i = 0; i < d->nrows; i++)
-		v[i] = d->rows[i].f[col];
-	qsort(v, d->nrows, sizeof(*v), cmp_str);
-	for (i = 0; i < d->nrows; i++)
+		if (col == COL_INDICATOR || !row_unpublished(&d->rows[i]))
+			v[m++] = d->rows[i].f[col];
+	qsort(v, m, sizeof(*v), cmp_str);
+	for (i = 0; i < m; i++)
 		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
 			v[k++] = v[i];
 	*n = k;
@@ -157,10 +166,20 @@ outputs_jsonstat(const struct release_data *d, struct error *err)
 			json_add_string(u, "label", ic ? ic->unit : "");
 			json_add_number(u, "decimals", 0);
 			json_add_item(unit, cat_ind[i], u);
-			if (ic && ic->scope_note) {
+			if (ic && (ic->scope_note || ic->unpublished)) {
 				struct cJSON *n = json_new_array();
 
-				json_add_string(n, NULL, ic->scope_note);
+				if (ic->unpublished) {
+					char *s = xasprintf(
+					        "Unpublished: %s",
+					        ic->reason ? ic->reason : "");
+
+					json_add_string(n, NULL, s);
+					free(s);
+				}
+				if (ic->scope_note)
+					json_add_string(n, NULL,
+					                ic->scope_note);
 				json_add_item(note, cat_ind[i], n);
 			}
 		}
@@ -205,6 +224,8 @@ outputs_jsonstat(const struct release_data *d, struct error *err)
 		             position(cat_per, np, r->f[COL_PERIOD]);
 		char key[32];
 
+		if (row_unpublished(r))
+			continue; /* the indicator's note says why */
 		snprintf(key, sizeof(key), "%zu", idx);
 		if (r->has_value)
 			json_add_number(value, key, r->value);
@@ -494,7 +515,7 @@ outputs_datapackage(const struct release_data *d, struct error *err)
 {
 	static const char *const ind_types[COL_COUNT] = {
 	        "string", "string", "string",   "number", "string", "string",
-	        "string", "string", "datetime", "string", "string"};
+	        "string", "string", "datetime", "string", "string", "string"};
 	static const char *const src_cols[10] = {
 	        "source",   "publisher",    "title",           "grade",
 	        "status",   "retrieved_at", "snapshot_sha256", "url",
@@ -505,6 +526,8 @@ outputs_datapackage(const struct release_data *d, struct error *err)
 	static const char *const conf_types[9] = {"string", "string", "string",
 	                                          "string", "number", "string",
 	                                          "number", "number", "string"};
+	/* Unpublished indicators have one row with an empty geo and period,
+	 * so the key stays unique. */
 	static const char *const ind_key[] = {"indicator", "geo", "period"};
 	static const char *const src_key[] = {"source"};
 	static const char *const conf_key[] = {"indicator", "geo", "period",

@@ -38,6 +38,7 @@ enum {
 	COL_VINTAGE,
 	COL_SOURCE,
 	COL_LINEAGE,
+	COL_NOTE, /* why an indicator is unpublished */
 	COL_COUNT
 };
 

@@ -180,9 +180,18 @@ indicator_section(struct strbuf *sb, const struct release_data *d,
 		esc(sb, ic->scope_note);
 		strbuf_addstr(sb, "</p>\n");
 	}
+	if (ic->unpublished) {
+		strbuf_addstr(sb, "<p class=\"status\">Unpublished: ");
+		esc(sb, ic->reason ? ic->reason : "no public data.");
+		strbuf_addstr(sb, "</p>\n</section>\n");
+		free(geos);
+		free(pers);
+		return;
+	}
 	if (ng == 0) {
-		strbuf_addstr(sb, "<p class=\"status\">No values: unpublished, "
-		                  "or not yet fetched.</p>\n</section>\n");
+		strbuf_addstr(sb, "<p class=\"status\">No values yet: not "
+		                  "fetched, or every source failed.</p>\n"
+		                  "</section>\n");
 		free(geos);
 		free(pers);
 		return;
