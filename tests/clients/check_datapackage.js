@@ -11,7 +11,8 @@ const { Package } = require('datapackage');
   }
   const res = pkg.getResource('indicators');
   const rows = await res.read({ keyed: true });
-  const pl = rows.find(r => r.geo === 'PL' && r.period === '2020');
+  const pl = rows.find(r => r.indicator === 'ncmec_reports_by_country' &&
+                          r.geo === 'PL' && r.period === '2020');
   console.log(rows.length + ' ' + (pl ? pl.value : 'none') + ' ' +
               pkg.descriptor.resources.length);
 })().catch(e => { console.log('error: ' + e.message); process.exit(1); });
