@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "fileio.h"
+#include "number.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -648,6 +649,16 @@ json_parse_own(const char *text)
 }
 
 struct cJSON *
+json_dup(const struct cJSON *node)
+{
+	cJSON *o = cJSON_Duplicate(node, 1);
+
+	if (!o)
+		json_oom();
+	return o;
+}
+
+struct cJSON *
 json_new_object(void)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -685,10 +696,21 @@ json_add_string(struct cJSON *parent, const char *key, const char *s)
 	              s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
+/* cJSON prints doubles with 15 significant digits unless that is "close
+ * enough", which loses the last bits of computed values (31.974420463629098
+ * became 31.9744204636291); numbers are written as the shortest text that
+ * reads back as the same double, the form indicators.csv uses. */
 void
 json_add_number(struct cJSON *parent, const char *key, double v)
 {
-	json_add_item(parent, key, cJSON_CreateNumber(v));
+	char buf[32];
+
+	if (!isfinite(v)) {
+		json_add_item(parent, key, cJSON_CreateNull());
+		return;
+	}
+	number_format_shortest(v, buf);
+	json_add_item(parent, key, cJSON_CreateRaw(buf));
 }
 
 void

@@ -83,6 +83,8 @@ const char *json_key(const struct cJSON *node);
  * text is not JSON.  Not for untrusted input: use json_doc_parse().
  */
 struct cJSON *json_parse_own(const char *text);
+/* A deep copy the caller owns. */
+struct cJSON *json_dup(const struct cJSON *node);
 
 /* Building documents for output. */
 struct cJSON *json_new_object(void);

@@ -101,6 +101,7 @@ chart(struct strbuf *sb, const struct release_data *d, const char *ind,
 {
 	const char *p1 = pers[np - 2], *p2 = pers[np - 1];
 	double max = 0;
+	int negative = 0;
 	size_t g;
 	int w = 70 + (int)ng * 30, h = 240;
 
@@ -112,8 +113,13 @@ chart(struct strbuf *sb, const struct release_data *d, const char *ind,
 			max = a->value;
 		if (b && b->has_value && b->value > max)
 			max = b->value;
+		if ((a && a->has_value && a->value < 0) ||
+		    (b && b->has_value && b->value < 0))
+			negative = 1;
 	}
-	if (max <= 0)
+	/* Bars from zero show magnitudes; changes can be negative, and
+	 * their table says more than a two-sided chart would. */
+	if (max <= 0 || negative)
 		return;
 	strbuf_addf(sb,
 	            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" "
