@@ -542,9 +542,12 @@ valid_key_prefix(const char *k)
 	return 1;
 }
 
-int
-trace_run(const struct config *cfg, struct store *st, const char *out_dir,
-          const struct trace_query *q, FILE *fp, struct error *err)
+/* A value made from an observation (key: its whole lineage id): the bytes
+ * it came from. */
+static int
+trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
+               const char *key, const struct trace_query *q, FILE *fp,
+               struct error *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct geo_table *geo = NULL;
@@ -552,60 +555,20 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 	struct bytes_at b;
 	struct inputs in;
 	struct geo_match gm;
-	char *archive = NULL, *like = NULL;
-	char value_text[32] = "(not available)", as_of[TIMEFMT_LEN];
-	time_t t;
-	int rc, ret = -1;
+	char *archive = NULL;
+	char value_text[32] = "(not available)";
+	int ret = -1;
 
 	memset(&f, 0, sizeof(f));
 	memset(&b, 0, sizeof(b));
 	memset(&in, 0, sizeof(in));
-	if (q->key) {
-		if (!valid_key_prefix(q->key))
-			return error_set(err,
-			                 "'%s': a lineage id is 6 to 12 "
-			                 "lowercase hex digits",
-			                 q->key);
-		like = xasprintf("%s%%", q->key);
-		if (store_prepare(st, TRACE_SELECT "WHERE v.key LIKE ?1", &s,
-		                  err) < 0)
-			goto out;
-		sqlite3_bind_text(s, 1, like, -1, SQLITE_STATIC);
-	} else {
-		if (q->as_of) {
-			if (timefmt_parse(q->as_of, 1, &t, err) < 0)
-				goto out;
-		} else {
-			t = timefmt_now();
-		}
-		timefmt_format(t, as_of);
-		if (store_prepare(st,
-		                  TRACE_SELECT
-		                  "WHERE v.indicator = ?1 AND v.geo = ?2 AND "
-		                  "v.period = ?3 AND v.known_from <= ?4 AND "
-		                  "(v.known_to IS NULL OR v.known_to > ?4)",
-		                  &s, err) < 0)
-			goto out;
-		sqlite3_bind_text(s, 1, q->indicator, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, q->geo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, as_of, -1, SQLITE_STATIC);
-	}
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		if (q->key)
-			error_set(err, "no value with lineage id '%s'", q->key);
-		else
-			error_set(err, "no value for %s %s %s", q->indicator,
-			          q->geo, q->period);
+	if (store_prepare(st, TRACE_SELECT "WHERE v.key = ?1", &s, err) < 0)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		error_set(err, "no value with lineage id '%s'", key);
 		goto out;
 	}
-	if (q->key && sqlite3_step(s) == SQLITE_ROW) {
-		error_set(err, "lineage id prefix '%s' is ambiguous", q->key);
-		goto out;
-	}
-	sqlite3_reset(s);
-	sqlite3_step(s);
 	if (sqlite3_column_type(s, C_VALUE) != SQLITE_NULL)
 		number_format_shortest(sqlite3_column_double(s, C_VALUE),
 		                       value_text);
@@ -648,6 +611,392 @@ out:
 	free(b.raw);
 	free(b.line);
 	free(archive);
+	return ret;
+}
+
+/* ----------------------------------------------------- derived values */
+
+struct input_ref {
+	char *role, *key, *label;
+};
+
+/* The inputs of a derived value, by role and key. */
+static int
+load_derived_inputs(struct store *st, const char *key, struct input_ref **out,
+                    size_t *n, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(
+	            st,
+	            "SELECT d.role, i.key, i.indicator || ' ' || i.geo || "
+	            "' ' || i.period, i.value FROM derived_input d JOIN value "
+	            "v "
+	            "ON v.id = d.value_id JOIN value i ON i.id = "
+	            "d.input_id WHERE v.key = ? ORDER BY d.role, "
+	            "i.indicator, i.geo, i.period",
+	            &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		(*out)[*n].role = xstrdup(col(s, 0));
+		(*out)[*n].key = xstrdup(col(s, 1));
+		char num[32] = "(not available)";
+
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			number_format_shortest(sqlite3_column_double(s, 3),
+			                       num);
+		(*out)[*n].label = xasprintf("%s = %s", col(s, 2), num);
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return error_set(err, "store: cannot read a value's inputs");
+	return 0;
+}
+
+static void
+input_refs_free(struct input_ref *in, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(in[i].role);
+		free(in[i].key);
+		free(in[i].label);
+	}
+	free(in);
+}
+
+/* The trace of one input, as a JSON node (json or prov form). */
+static struct cJSON *
+input_doc(const struct config *cfg, struct store *st, const char *out_dir,
+          const char *key, const struct trace_query *q, struct error *err)
+{
+	struct trace_query sub = *q;
+	struct cJSON *doc = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return error_set(err, "out of memory"), NULL;
+	sub.key = key;
+	sub.indicator = sub.geo = sub.period = sub.as_of = NULL;
+	if (trace_run(cfg, st, out_dir, &sub, mem, err) < 0) {
+		fclose(mem);
+		free(buf);
+		return NULL;
+	}
+	fclose(mem);
+	doc = json_parse_own(buf);
+	free(buf);
+	if (!doc)
+		error_set(err, "trace of %s is not JSON", key);
+	return doc;
+}
+
+/* Adds the members of one PROV-JSON group of src into dst; relations get
+ * fresh ids so that the inputs' documents do not collide. */
+static void
+prov_merge(struct cJSON *dst, const struct cJSON *src, int relation, int *n)
+{
+	const struct cJSON *m;
+
+	for (m = json_child(src); m; m = json_next(m)) {
+		char id[32];
+
+		if (relation) {
+			snprintf(id, sizeof(id), "_:r%d", ++*n);
+			json_add_item(dst, id, json_dup(m));
+		} else if (!json_get(dst, json_key(m))) {
+			json_add_item(dst, json_key(m), json_dup(m));
+		}
+	}
+}
+
+static void
+add_value_fields(struct cJSON *o, sqlite3_stmt *s, int prov)
+{
+	json_add_string(o, prov ? "provstat:indicator" : "indicator",
+	                col(s, 1));
+	json_add_string(o, prov ? "provstat:geo" : "geo", col(s, 2));
+	json_add_string(o, prov ? "provstat:period" : "period", col(s, 3));
+	if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+		json_add_number(o, prov ? "prov:value" : "value",
+		                sqlite3_column_double(s, 4));
+	else if (!prov)
+		json_add_string(o, "value", NULL);
+	json_add_string(o, prov ? "provstat:unit" : "unit", col(s, 5));
+	json_add_string(o, prov ? "provstat:status" : "status", col(s, 8));
+	if (*col(s, 7))
+		json_add_string(o, prov ? "provstat:qualifier" : "qualifier",
+		                col(s, 7));
+	json_add_string(o, prov ? "provstat:recipe_sha256" : "recipe_sha256",
+	                col(s, 12));
+}
+
+static int
+print_derived_prov(const struct config *cfg, struct store *st,
+                   const char *out_dir, sqlite3_stmt *s,
+                   const struct input_ref *in, size_t nin,
+                   const struct trace_query *q, FILE *fp, struct error *err)
+{
+	static const char *const groups[] = {
+	        "entity", "activity",        "agent",          "wasGeneratedBy",
+	        "used",   "wasAttributedTo", "wasDerivedFrom", NULL};
+	struct cJSON *root = json_new_object(), *g[7], *o;
+	char *value_id = xasprintf("value:%s", col(s, 0));
+	char *text;
+	size_t i;
+	int k, n = 0, ret = -1;
+
+	o = json_new_object();
+	json_add_string(o, "provstat", "https://provstat.invalid/ns#");
+	json_add_string(o, "sha256", "urn:sha256:");
+	json_add_string(o, "value", "https://provstat.invalid/value/");
+	json_add_item(root, "prefix", o);
+	for (k = 0; groups[k]; k++)
+		g[k] = json_new_object();
+	o = json_new_object();
+	json_add_string(o, "prov:type", "provstat:Value");
+	add_value_fields(o, s, 1);
+	json_add_item(g[0], value_id, o);
+	o = json_new_object();
+	json_add_string(o, "prov:label", "provstat reconcile");
+	json_add_item(g[1], "provstat:reconcile", o);
+	prov_relation(g[3], &n, "prov:entity", value_id, "prov:activity",
+	              "provstat:reconcile");
+	for (i = 0; i < nin; i++) {
+		char *in_id = xasprintf("value:%s", in[i].key);
+		struct cJSON *doc =
+		        input_doc(cfg, st, out_dir, in[i].key, q, err);
+
+		if (!doc) {
+			free(in_id);
+			goto out;
+		}
+		for (k = 0; groups[k]; k++)
+			if (json_get(doc, groups[k]))
+				prov_merge(g[k], json_get(doc, groups[k]),
+				           k >= 3, &n);
+		json_delete(doc);
+		prov_relation(g[4], &n, "prov:activity", "provstat:reconcile",
+		              "prov:entity", in_id);
+		prov_relation(g[6], &n, "prov:generatedEntity", value_id,
+		              "prov:usedEntity", in_id);
+		free(in_id);
+	}
+	ret = 0;
+out:
+	for (k = 0; groups[k]; k++)
+		json_add_item(root, groups[k], g[k]);
+	if (ret == 0) {
+		text = json_print(root, 1);
+		fprintf(fp, "%s\n", text);
+		free(text);
+	}
+	json_delete(root);
+	free(value_id);
+	return ret;
+}
+
+static int
+print_derived_json(const struct config *cfg, struct store *st,
+                   const char *out_dir, sqlite3_stmt *s,
+                   const struct input_ref *in, size_t nin,
+                   const struct trace_query *q, FILE *fp, struct error *err)
+{
+	struct cJSON *root = json_new_object(), *arr = json_new_array(), *r;
+	char *text;
+	size_t i;
+	int ret = -1;
+
+	json_add_string(root, "lineage_id", col(s, 0));
+	add_value_fields(root, s, 0);
+	json_add_string(root, "known_from", col(s, 9));
+	json_add_string(root, "known_to", col(s, 10));
+	r = json_parse_own(col(s, 11));
+	if (r)
+		json_add_item(root, "rules", r);
+	for (i = 0; i < nin; i++) {
+		struct cJSON *o = json_new_object();
+		struct cJSON *doc =
+		        input_doc(cfg, st, out_dir, in[i].key, q, err);
+
+		json_add_string(o, "role", in[i].role);
+		json_add_string(o, "lineage_id", in[i].key);
+		json_add_item(arr, NULL, o);
+		if (!doc)
+			goto out;
+		json_add_item(o, "trace", doc);
+	}
+	ret = 0;
+out:
+	json_add_item(root, "inputs", arr);
+	if (ret == 0) {
+		text = json_print(root, 1);
+		fprintf(fp, "%s\n", text);
+		free(text);
+	}
+	json_delete(root);
+	return ret;
+}
+
+static int
+print_derived_human(const struct config *cfg, struct store *st,
+                    const char *out_dir, sqlite3_stmt *s,
+                    const struct input_ref *in, size_t nin,
+                    const struct trace_query *q, FILE *fp, struct error *err)
+{
+	char value_text[32] = "(not available)";
+	size_t i;
+
+	if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+		number_format_shortest(sqlite3_column_double(s, 4), value_text);
+	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", col(s, 1), col(s, 2),
+	        col(s, 3), *col(s, 7) ? col(s, 7) : "", *col(s, 7) ? " " : "",
+	        value_text, col(s, 5));
+	fprintf(fp, "lineage    %s  status %s%s%s\n", col(s, 0), col(s, 8),
+	        *col(s, 6) ? "  flags " : "", col(s, 6));
+	fprintf(fp, "vintage    known from %s%s%s\n", col(s, 9),
+	        col(s, 10) ? " to " : " (current)",
+	        col(s, 10) ? col(s, 10) : "");
+	fprintf(fp, "rules      recipe %.12s\n", col(s, 12));
+	fprintf(fp, "  derived  %s\n", col(s, 11));
+	fprintf(fp, "inputs     %zu values\n", nin);
+	for (i = 0; i < nin; i++)
+		fprintf(fp, "  %-8s %s %s\n", in[i].role, in[i].key,
+		        in[i].label);
+	for (i = 0; i < nin; i++) {
+		struct trace_query sub = *q;
+
+		fprintf(fp, "\n--- input %zu of %zu (%s): %s\n", i + 1, nin,
+		        in[i].role, in[i].key);
+		sub.key = in[i].key;
+		sub.indicator = sub.geo = sub.period = sub.as_of = NULL;
+		if (trace_run(cfg, st, out_dir, &sub, fp, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A derived value: its rule, then the trace of every input value, down to
+ * the bytes of each. */
+static int
+trace_derived(const struct config *cfg, struct store *st, const char *out_dir,
+              const char *key, const struct trace_query *q, FILE *fp,
+              struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct input_ref *in = NULL;
+	size_t nin = 0;
+	int ret = -1;
+
+	if (store_prepare(
+	            st,
+	            "SELECT v.key, v.indicator, v.geo, v.period, v.value, "
+	            "v.unit, v.flags, v.qualifier, v.status, "
+	            "v.known_from, v.known_to, l.recipe, "
+	            "l.recipe_sha256 FROM value v JOIN lineage l ON "
+	            "l.id = v.lineage_id WHERE v.key = ?",
+	            &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		error_set(err, "no value with lineage id '%s'", key);
+		goto out;
+	}
+	if (load_derived_inputs(st, key, &in, &nin, err) < 0)
+		goto out;
+	if (q->prov)
+		ret = print_derived_prov(cfg, st, out_dir, s, in, nin, q, fp,
+		                         err);
+	else if (q->json)
+		ret = print_derived_json(cfg, st, out_dir, s, in, nin, q, fp,
+		                         err);
+	else
+		ret = print_derived_human(cfg, st, out_dir, s, in, nin, q, fp,
+		                          err);
+out:
+	input_refs_free(in, nin);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+trace_run(const struct config *cfg, struct store *st, const char *out_dir,
+          const struct trace_query *q, FILE *fp, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char *like = NULL, *key = NULL;
+	char as_of[TIMEFMT_LEN];
+	int derived = 0, rc, ret = -1;
+	time_t t;
+
+	if (q->key) {
+		if (!valid_key_prefix(q->key))
+			return error_set(err,
+			                 "'%s': a lineage id is 6 to 12 "
+			                 "lowercase hex digits",
+			                 q->key);
+		like = xasprintf("%s%%", q->key);
+		if (store_prepare(st,
+		                  "SELECT key, observation_id IS NULL FROM "
+		                  "value WHERE key LIKE ?1",
+		                  &s, err) < 0)
+			goto out;
+		sqlite3_bind_text(s, 1, like, -1, SQLITE_STATIC);
+	} else {
+		if (q->as_of) {
+			if (timefmt_parse(q->as_of, 1, &t, err) < 0)
+				goto out;
+		} else {
+			t = timefmt_now();
+		}
+		timefmt_format(t, as_of);
+		if (store_prepare(
+		            st,
+		            "SELECT key, observation_id IS NULL FROM value "
+		            "WHERE indicator = ?1 AND geo = ?2 AND "
+		            "period = ?3 AND known_from <= ?4 AND "
+		            "(known_to IS NULL OR known_to > ?4)",
+		            &s, err) < 0)
+			goto out;
+		sqlite3_bind_text(s, 1, q->indicator, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, q->geo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, as_of, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if (q->key)
+			error_set(err, "no value with lineage id '%s'", q->key);
+		else
+			error_set(err, "no value for %s %s %s", q->indicator,
+			          q->geo, q->period);
+		goto out;
+	}
+	key = xstrdup(col(s, 0));
+	derived = sqlite3_column_int(s, 1);
+	if (q->key && sqlite3_step(s) == SQLITE_ROW) {
+		error_set(err, "lineage id prefix '%s' is ambiguous", q->key);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (derived) {
+		ret = trace_derived(cfg, st, out_dir, key, q, fp, err);
+	} else {
+		ret = trace_observed(cfg, st, out_dir, key, q, fp, err);
+	}
+out:
+	sqlite3_finalize(s);
 	free(like);
+	free(key);
 	return ret;
 }

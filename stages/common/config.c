@@ -871,6 +871,145 @@ out:
 	return ret;
 }
 
+/* A non-empty array of non-empty strings. */
+static int
+cfg_strings(struct cfg *c, const struct cJSON *obj, const char *key,
+            char ***out, size_t *n)
+{
+	const struct cJSON *v = json_get(obj, key), *it;
+
+	if (!json_is_array(v) || json_size(v) == 0)
+		return cfg_fail(c, v ? v : obj, key,
+		                "must be a non-empty array of strings");
+	*out = xcalloc(json_size(v) + 1, sizeof(**out));
+	for (it = json_child(v); it; it = json_next(it)) {
+		if (!json_is_string(it) || !*json_string(it))
+			return cfg_fail(c, it, key,
+			                "must be a non-empty array of strings");
+		(*out)[(*n)++] = xstrdup(json_string(it));
+	}
+	return 0;
+}
+
+/* An indicator defined before position `before` (derived inputs must be,
+ * so that reconcile computes them in file order). */
+static int
+cfg_earlier_indicator(struct cfg *c, const struct config *cfg,
+                      const struct cJSON *obj, const char *key, size_t before,
+                      char **out)
+{
+	size_t i;
+
+	if (cfg_string(c, obj, key, 1, out) < 0)
+		return -1;
+	for (i = 0; i < before; i++)
+		if (strcmp(cfg->indicators[i].id, *out) == 0)
+			return 0;
+	return cfg_fail(c, json_get(obj, key), key,
+	                "'%s' must be an indicator defined above this one",
+	                *out);
+}
+
+static int
+cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
+            size_t self, struct derived_config *d)
+{
+	static const char *const keys[] = {
+	        "op",      "of",         "geo",
+	        "members", "periods",    "as",
+	        "per",     "population", "population_snapshot",
+	        "comment", NULL};
+	const struct cJSON *v;
+	char *op = NULL;
+	int ret = -1;
+
+	if (cfg_keys(c, obj, "'derived'", keys) < 0 ||
+	    cfg_string(c, obj, "op", 1, &op) < 0 ||
+	    cfg_earlier_indicator(c, cfg, obj, "of", self, &d->of) < 0)
+		goto out;
+	if (strcmp(op, "sum") == 0) {
+		d->op = DERIVED_SUM;
+		if (cfg_string(c, obj, "geo", 1, &d->geo) < 0 ||
+		    cfg_strings(c, obj, "members", &d->members, &d->nmembers) <
+		            0)
+			goto out;
+	} else if (strcmp(op, "change") == 0) {
+		const struct cJSON *it;
+		char *as = NULL;
+
+		d->op = DERIVED_CHANGE;
+		v = json_get(obj, "periods");
+		if (!json_is_array(v) || json_size(v) == 0) {
+			cfg_fail(c, v ? v : obj, "periods",
+			         "must be a non-empty array of [from, to] "
+			         "pairs");
+			goto out;
+		}
+		d->from = xcalloc(json_size(v) + 1, sizeof(*d->from));
+		d->to = xcalloc(json_size(v) + 1, sizeof(*d->to));
+		for (it = json_child(v); it; it = json_next(it)) {
+			const struct cJSON *a = json_child(it);
+			const struct cJSON *b = a ? json_next(a) : NULL;
+
+			if (!json_is_array(it) || json_size(it) != 2 ||
+			    !json_is_string(a) || !json_is_string(b) ||
+			    !*json_string(a) || !*json_string(b)) {
+				cfg_fail(c, it, "periods",
+				         "each must be a pair [\"from\", "
+				         "\"to\"] of periods");
+				goto out;
+			}
+			d->from[d->npairs] = xstrdup(json_string(a));
+			d->to[d->npairs++] = xstrdup(json_string(b));
+		}
+		if (cfg_string(c, obj, "as", 1, &as) < 0)
+			goto out;
+		d->percent = strcmp(as, "percent") == 0;
+		if (!d->percent && strcmp(as, "absolute") != 0) {
+			free(as);
+			cfg_fail(c, json_get(obj, "as"), "as",
+			         "must be \"percent\" or \"absolute\"");
+			goto out;
+		}
+		free(as);
+	} else if (strcmp(op, "rate") == 0) {
+		size_t i, n;
+
+		d->op = DERIVED_RATE;
+		v = json_get(obj, "per");
+		if (!v || json_number(v, &d->per) < 0 || !(d->per > 0)) {
+			cfg_fail(c, v ? v : obj, "per",
+			         "must be a positive number (100000)");
+			goto out;
+		}
+		if (cfg_earlier_indicator(c, cfg, obj, "population", self,
+		                          &d->population) < 0 ||
+		    cfg_string(c, obj, "population_snapshot", 1,
+		               &d->population_snapshot) < 0)
+			goto out;
+		n = strlen(d->population_snapshot);
+		for (i = 0; i < n; i++)
+			if (!strchr("0123456789abcdef",
+			            d->population_snapshot[i]))
+				break;
+		if (i < n || n < 12 || n > 64) {
+			cfg_fail(c, json_get(obj, "population_snapshot"),
+			         "population_snapshot",
+			         "must be 12 to 64 lowercase hex digits of the "
+			         "pinned document's sha256");
+			goto out;
+		}
+	} else {
+		cfg_fail(c, json_get(obj, "op"), "op",
+		         "must be \"sum\", \"change\" or \"rate\"");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(op);
+	return ret;
+}
+
 static int
 load_indicators(struct config *cfg, struct hash *h, const char *path,
                 const char *display, struct error *err)
@@ -879,7 +1018,7 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
 	        "id",     "title",  "unit",    "definition", "scope_note",
-	        "status", "reason", "comment", NULL};
+	        "status", "reason", "derived", "comment",    NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "comment", NULL};
@@ -935,6 +1074,15 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 				goto out;
 			}
 		}
+		if (json_get(it, "derived") &&
+		    cfg_derived(&c, cfg, json_get(it, "derived"),
+		                cfg->nindicators - 1, &ind->derived) < 0)
+			goto out;
+		if (ind->derived.op != DERIVED_NONE && ind->unpublished) {
+			cfg_fail(&c, json_get(it, "status"), "status",
+			         "a derived indicator cannot be unpublished");
+			goto out;
+		}
 		if (!config_valid_id(ind->id)) {
 			cfg_fail(&c, json_get(it, "id"), "id",
 			         "'%s' is not a valid id", ind->id);
@@ -970,6 +1118,13 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 			         "no indicator '%s' is defined", x->indicator);
 			goto out;
 		}
+		if (config_indicator(cfg, x->indicator)->derived.op !=
+		    DERIVED_NONE) {
+			cfg_fail(&c, json_get(it, "indicator"), "indicator",
+			         "'%s' is derived; no source maps to it",
+			         x->indicator);
+			goto out;
+		}
 		if (!config_source(cfg, x->source)) {
 			cfg_fail(&c, json_get(it, "source"), "source",
 			         "no source '%s' is configured", x->source);
@@ -981,6 +1136,26 @@ out:
 	json_doc_free(c.doc);
 	free(buf);
 	return ret;
+}
+
+static void
+derived_free(struct derived_config *d)
+{
+	size_t i;
+
+	free(d->of);
+	free(d->geo);
+	for (i = 0; i < d->nmembers; i++)
+		free(d->members[i]);
+	free(d->members);
+	for (i = 0; i < d->npairs; i++) {
+		free(d->from[i]);
+		free(d->to[i]);
+	}
+	free(d->from);
+	free(d->to);
+	free(d->population);
+	free(d->population_snapshot);
 }
 
 int
@@ -1140,6 +1315,7 @@ config_free(struct config *cfg)
 		free(cfg->indicators[i].definition);
 		free(cfg->indicators[i].scope_note);
 		free(cfg->indicators[i].reason);
+		derived_free(&cfg->indicators[i].derived);
 	}
 	free(cfg->indicators);
 	for (i = 0; i < cfg->ncrosswalk; i++) {

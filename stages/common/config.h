@@ -118,6 +118,25 @@ struct source_config {
 	struct check_options checks;
 };
 
+enum derived_op { DERIVED_NONE, DERIVED_SUM, DERIVED_CHANGE, DERIVED_RATE };
+
+/* "derived": how reconcile computes an indicator from indicators defined
+ * before it in indicators.json. */
+struct derived_config {
+	enum derived_op op;
+	char *of; /* the input indicator */
+	char *geo; /* sum: the geo the sum is given for ("EU27_2020") */
+	char **members; /* sum: the geos it adds; all must be present */
+	size_t nmembers;
+	char **from, **to; /* change: period pairs, value given at "to" */
+	size_t npairs;
+	int percent; /* change: "as": "percent", else "absolute" */
+	double per; /* rate: value per this many of the population */
+	char *population; /* rate: the population indicator */
+	char *population_snapshot; /* rate: sha256 (prefix) of the pinned
+	                              population vintage's document */
+};
+
 struct indicator_config {
 	char *id;
 	char *title;
@@ -126,6 +145,7 @@ struct indicator_config {
 	char *scope_note; /* may be NULL */
 	int unpublished; /* "status": "unpublished": no public data */
 	char *reason; /* why, for an unpublished indicator */
+	struct derived_config derived; /* op DERIVED_NONE: from sources */
 };
 
 struct crosswalk_entry {

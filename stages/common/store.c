@@ -144,6 +144,44 @@ static const char *const MIGRATIONS[] = {
         "  observation_id INTEGER NOT NULL REFERENCES observation(id),"
         "  PRIMARY KEY (value_id, observation_id)"
         ") STRICT, WITHOUT ROWID;",
+        /* 1 -> 2: derived values.  A derived value has no source and no
+         * observation; derived_input lists the values it was computed
+         * from.  value is rebuilt by every reconcile, so it is recreated
+         * rather than copied, and reconcile's fingerprint is forgotten so
+         * that the next run rebuilds it. */
+        "DROP TABLE value_input;"
+        "DROP TABLE value;"
+        "CREATE TABLE value ("
+        "  id INTEGER PRIMARY KEY,"
+        "  key TEXT NOT NULL UNIQUE,"
+        "  indicator TEXT NOT NULL,"
+        "  geo TEXT NOT NULL,"
+        "  period TEXT NOT NULL,"
+        "  known_from TEXT NOT NULL,"
+        "  known_to TEXT,"
+        "  value REAL,"
+        "  unit TEXT NOT NULL,"
+        "  flags TEXT NOT NULL DEFAULT '',"
+        "  qualifier TEXT NOT NULL DEFAULT '',"
+        "  status TEXT NOT NULL,"
+        "  source_id TEXT REFERENCES source(id)," /* NULL: derived */
+        "  lineage_id INTEGER NOT NULL REFERENCES lineage(id),"
+        "  observation_id INTEGER REFERENCES observation(id)"
+        ") STRICT;"
+        "CREATE INDEX value_by_key ON value(indicator, geo, period, "
+        "known_from);"
+        "CREATE TABLE value_input ("
+        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  observation_id INTEGER NOT NULL REFERENCES observation(id),"
+        "  PRIMARY KEY (value_id, observation_id)"
+        ") STRICT, WITHOUT ROWID;"
+        "CREATE TABLE derived_input ("
+        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  input_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  role TEXT NOT NULL,"
+        "  PRIMARY KEY (value_id, input_id)"
+        ") STRICT, WITHOUT ROWID;"
+        "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
 };
 
 static int

@@ -36,7 +36,7 @@ struct sqlite3_stmt;
 struct store;
 
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens (creating and migrating) the store at path; caller closes. */
 int store_open(struct store **out, const char *path, struct error *err);

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "crash.h"
+#include "derive.h"
 #include "diag.h"
 #include "geo.h"
 #include "hash.h"
@@ -648,8 +649,10 @@ reconcile_run(const struct config *cfg, struct store *st,
 	if (store_begin(st, err) < 0)
 		goto out;
 	began = 1;
-	if (store_exec(st, "DELETE FROM value_input; DELETE FROM value", err) <
-	            0 ||
+	if (store_exec(st,
+	               "DELETE FROM derived_input; DELETE FROM value_input; "
+	               "DELETE FROM value",
+	               err) < 0 ||
 	    prepare_all(&r) < 0)
 		goto out;
 	for (i = 0; i < cfg->nsources; i++) {
@@ -668,6 +671,16 @@ reconcile_run(const struct config *cfg, struct store *st,
 	}
 	if (check_cross_source(&r) < 0)
 		goto out;
+	if (!res->problems) {
+		struct derive_result dr;
+
+		if (derive_run(cfg, st, &dr, err) < 0)
+			goto out;
+		res->values += dr.values;
+		res->current += dr.current;
+		res->problems += dr.problems;
+		res->derived = dr.values;
+	}
 	if (res->problems) {
 		if (res->problems > MAX_REPORTED)
 			diag_error("... and %zu more problems",

@@ -17,6 +17,8 @@
  * superseded (known_to) at the fetch that changed or dropped it; nothing is
  * overwritten, so "as of" any date is a simple filter.
  *
+ * Derived indicators (derive.h) are computed last, from the values.
+ *
  * The value table is derived data: it is rebuilt in one transaction from the
  * observations and the config, so the result depends on nothing else.  When
  * neither has changed since the last run, nothing is done.
@@ -36,6 +38,7 @@ struct reconcile_result {
 	int nothing_new;
 	size_t values; /* vintages written */
 	size_t current; /* of which still current */
+	size_t derived; /* of the vintages, derived ones (derive.h) */
 	size_t excluded; /* observations excluded by the geo crosswalk */
 	size_t problems; /* unmapped codes, unit clashes, duplicates... */
 };

@@ -222,6 +222,114 @@ START_TEST(test_config_rejects_crosswalk_to_unknown_indicator)
 }
 END_TEST
 
+/* Derived indicators: each bad declaration and the message it gets. */
+static const struct {
+	const char *derived;
+	const char *msg;
+} bad_derived[] = {
+        {"{\"op\": \"mean\", \"of\": \"ind\"}",
+         "'op': must be \"sum\", \"change\" or \"rate\""},
+        {"{\"op\": \"sum\", \"of\": \"later\", \"geo\": \"EU\", "
+         "\"members\": [\"AT\"]}",
+         "'of': 'later' must be an indicator defined above this one"},
+        {"{\"op\": \"sum\", \"of\": \"d\", \"geo\": \"EU\", "
+         "\"members\": [\"AT\"]}",
+         "'of': 'd' must be an indicator defined above this one"},
+        {"{\"op\": \"sum\", \"of\": \"ind\", \"geo\": \"EU\", "
+         "\"members\": []}",
+         "'members': must be a non-empty array of strings"},
+        {"{\"op\": \"sum\", \"of\": \"ind\", \"members\": [\"AT\"]}",
+         "'geo': required key is missing"},
+        {"{\"op\": \"change\", \"of\": \"ind\", \"periods\": "
+         "[[\"2019\"]], \"as\": \"percent\"}",
+         "'periods': each must be a pair [\"from\", \"to\"] of periods"},
+        {"{\"op\": \"change\", \"of\": \"ind\", \"periods\": "
+         "[[\"2019\", \"2020\"]], \"as\": \"ratio\"}",
+         "'as': must be \"percent\" or \"absolute\""},
+        {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 0, "
+         "\"population\": \"ind\", \"population_snapshot\": "
+         "\"0123456789ab\"}",
+         "'per': must be a positive number (100000)"},
+        {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 100000, "
+         "\"population\": \"ind\", \"population_snapshot\": \"abc\"}",
+         "'population_snapshot': must be 12 to 64 lowercase hex digits of "
+         "the pinned document's sha256"},
+        {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 100000, "
+         "\"population\": \"ind\", \"population_snapshot\": "
+         "\"0123456789AB\"}",
+         "'population_snapshot': must be 12 to 64 lowercase hex digits of "
+         "the pinned document's sha256"},
+        {"{\"op\": \"sum\", \"of\": \"ind\", \"geo\": \"EU\", "
+         "\"members\": [\"AT\"], \"weights\": [1]}",
+         "'weights': unknown key in 'derived'"},
+};
+
+START_TEST(test_config_rejects_bad_derived_indicators)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *ind = xasprintf("\"definition\": \"D\"}, {\"id\": \"d\", "
+	                      "\"title\": \"T\", \"unit\": \"u\", "
+	                      "\"definition\": \"D\", \"derived\": %s}, "
+	                      "{\"id\": \"later\", \"title\": \"T\", "
+	                      "\"unit\": \"u\", \"definition\": \"D\"}]",
+	                      bad_derived[_i].derived);
+
+	edit("indicators.json", "\"definition\": \"D\"}]", ind);
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, bad_derived[_i].msg) != NULL,
+	              "got  '%s'\nwant '...%s'", err.msg, bad_derived[_i].msg);
+	ck_assert_msg(strstr(err.msg, "indicators.json:") != NULL,
+	              "no position in '%s'", err.msg);
+	free(ind);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_config_reads_derived_indicators)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	const struct indicator_config *d;
+	char *path = xasprintf("%s/provstat.json", dir);
+
+	edit("indicators.json", "\"definition\": \"D\"}]",
+	     "\"definition\": \"D\"}, {\"id\": \"chg\", \"title\": "
+	     "\"T\", \"unit\": \"percent\", \"definition\": \"D\", "
+	     "\"derived\": {\"op\": \"change\", \"of\": \"ind\", "
+	     "\"periods\": [[\"2019\", \"2020\"], [\"2020\", \"2021\"]], "
+	     "\"as\": \"percent\"}}]");
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	d = config_indicator(cfg, "chg");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(d->derived.op, DERIVED_CHANGE);
+	ck_assert_str_eq(d->derived.of, "ind");
+	ck_assert_uint_eq(d->derived.npairs, 2);
+	ck_assert_str_eq(d->derived.from[1], "2020");
+	ck_assert_str_eq(d->derived.to[1], "2021");
+	ck_assert_int_eq(d->derived.percent, 1);
+	ck_assert_int_eq(config_indicator(cfg, "ind")->derived.op,
+	                 DERIVED_NONE);
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_config_rejects_crosswalk_to_derived_indicator)
+{
+	edit("indicators.json", "\"definition\": \"D\"}]",
+	     "\"definition\": \"D\"}, {\"id\": \"s\", \"title\": \"T\", "
+	     "\"unit\": \"u\", \"definition\": \"D\", \"derived\": "
+	     "{\"op\": \"sum\", \"of\": \"ind\", \"geo\": \"EU\", "
+	     "\"members\": [\"AT\"]}}]");
+	edit("indicators.json", "\"indicator\": \"ind\"",
+	     "\"indicator\": \"s\"");
+	expect_error("indicators.json:4:66: 'indicator': 's' is derived; no "
+	             "source maps to it");
+}
+END_TEST
+
 START_TEST(test_config_rejects_wrong_types)
 {
 	edit("provstat.json", "\"provstat\": 1", "\"provstat\": \"1\"");
@@ -257,6 +365,11 @@ config_suite(void)
 	tcase_add_test(tc, test_config_rejects_unmapped_field);
 	tcase_add_test(tc, test_config_rejects_crosswalk_to_unknown_indicator);
 	tcase_add_test(tc, test_config_rejects_wrong_types);
+	tcase_add_loop_test(
+	        tc, test_config_rejects_bad_derived_indicators, 0,
+	        (int)(sizeof(bad_derived) / sizeof(bad_derived[0])));
+	tcase_add_test(tc, test_config_reads_derived_indicators);
+	tcase_add_test(tc, test_config_rejects_crosswalk_to_derived_indicator);
 	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,585 @@
+/* derive — see derive.h.  A store friend: it runs its own queries. */
+#include "derive.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "json.h"
+#include "xalloc.h"
+
+#define KEY_LEN 12 /* as RECONCILE_KEY_LEN */
+
+struct dv {
+	const struct config *cfg;
+	struct store *st;
+	struct derive_result *res;
+	struct error *err;
+	sqlite3_stmt *ins_value;
+	sqlite3_stmt *ins_input;
+};
+
+/* One result: the derived value of a geo and period at one moment. */
+struct result {
+	int open;
+	size_t first, last; /* moments (indexes into times) */
+	char *geo, *period, *status, *qualifier, *flags, *inputs;
+	int has_value;
+	double value;
+};
+
+/*
+ * Each rule is one INSERT into dres for moment ?1 (time ?2) of input
+ * indicator ?3.  The inner query gives geo, period, the value x (NULL when
+ * an input has none), st ('incomplete' when a sum lacks a member or an
+ * input is itself incomplete), the qualifier, the inputs' flags and the
+ * inputs as "id:role,...".
+ */
+#define VALID_AT                                                               \
+	"WITH v AS (SELECT * FROM value WHERE indicator = ?3 AND "             \
+	"known_from <= ?2 AND (known_to IS NULL OR known_to > ?2)) "
+#define OUTER                                                                  \
+	"INSERT INTO dres SELECT ?1, geo, period, x, CASE WHEN x IS NULL "     \
+	"THEN 'not available' WHEN st IS NOT NULL THEN 'incomplete' ELSE "     \
+	"'derived' END, q, fl, ins FROM "
+#define QUALIFIED "'" DERIVE_QUALIFIER "'"
+
+/* ?4 the sum's geo, ?5 the number of members (in dmember). */
+static const char SUM_SQL[] = VALID_AT OUTER
+        "(SELECT ?4 AS geo, period, "
+        "  CASE WHEN count(value) = count(*) THEN sum(value) END AS x, "
+        "  CASE WHEN count(*) < ?5 OR max(status = 'incomplete') "
+        "    THEN 'incomplete' END AS st, "
+        "  CASE WHEN max(qualifier) <> '' THEN " QUALIFIED
+        "    ELSE '' END AS q, "
+        "  group_concat(flags, '') AS fl, "
+        "  group_concat(id || ':member', ',') AS ins "
+        " FROM v WHERE geo IN (SELECT geo FROM dmember) GROUP BY period)";
+
+/* ?4 from, ?5 to, ?6 1 for percent. */
+static const char CHANGE_SQL[] = VALID_AT OUTER
+        "(SELECT b.geo AS geo, ?5 AS period, "
+        "  CASE WHEN a.value IS NULL OR b.value IS NULL THEN NULL "
+        "    WHEN ?6 THEN CASE WHEN a.value <> 0 "
+        "      THEN (b.value - a.value) * 100.0 / a.value END "
+        "    ELSE b.value - a.value END AS x, "
+        "  CASE WHEN a.status = 'incomplete' OR b.status = 'incomplete' "
+        "    THEN 'incomplete' END AS st, "
+        "  CASE WHEN a.qualifier <> '' OR b.qualifier <> '' THEN " QUALIFIED
+        "    ELSE '' END AS q, "
+        "  a.flags || b.flags AS fl, "
+        "  a.id || ':from,' || b.id || ':to' AS ins "
+        " FROM v a JOIN v b ON b.geo = a.geo "
+        " WHERE a.period = ?4 AND b.period = ?5)";
+
+/* ?4 the population indicator, ?5 the pinned time, ?6 per.  The
+ * population is the one current at the pinned time, and only once that
+ * time has come. */
+static const char RATE_SQL[] = VALID_AT OUTER
+        "(SELECT a.geo AS geo, a.period AS period, "
+        "  CASE WHEN p.value > 0 THEN a.value * ?6 / p.value END AS x, "
+        "  CASE WHEN a.status = 'incomplete' OR p.status = 'incomplete' "
+        "    THEN 'incomplete' END AS st, "
+        "  CASE WHEN a.qualifier <> '' OR p.qualifier <> '' THEN " QUALIFIED
+        "    ELSE '' END AS q, "
+        "  a.flags || p.flags AS fl, "
+        "  a.id || ':value,' || p.id || ':population' AS ins "
+        " FROM v a JOIN value p ON p.indicator = ?4 AND p.geo = a.geo "
+        "  AND p.period = a.period AND p.known_from <= ?5 "
+        "  AND (p.known_to IS NULL OR p.known_to > ?5) "
+        " WHERE ?5 <= ?2)";
+
+__attribute__((format(printf, 2, 3))) static void
+problem(struct dv *d, const char *fmt, ...)
+{
+	char buf[ERROR_MSG_MAX];
+	va_list ap;
+
+	d->res->problems++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error("%s", buf);
+}
+
+static int
+db_fail(struct dv *d, const char *what)
+{
+	return error_set(d->err, "store: %s: %s", what,
+	                 sqlite3_errmsg(store_db(d->st)));
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+/* The inputs' flag letters, each once, sorted: "pbp" -> "bp". */
+static char *
+merge_flags(const char *in)
+{
+	char seen[256] = {0};
+	char *out = xmalloc(strlen(in) + 1), *o = out;
+	int c;
+
+	for (; *in; in++)
+		seen[(unsigned char)*in] = 1;
+	for (c = 1; c < 256; c++)
+		if (seen[c])
+			*o++ = (char)c;
+	*o = '\0';
+	return out;
+}
+
+static void
+result_clear(struct result *r)
+{
+	free(r->geo);
+	free(r->period);
+	free(r->status);
+	free(r->qualifier);
+	free(r->flags);
+	free(r->inputs);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The lineage row of a derived indicator's recipe. */
+static int
+lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
+        const char *pin_time, int64_t *out)
+{
+	static const char *const ops[] = {"", "sum", "change", "rate"};
+	const struct derived_config *x = &ind->derived;
+	struct cJSON *root = json_new_object(), *o = json_new_object(), *a;
+	sqlite3_stmt *s = NULL;
+	char sha[HASH_HEX_SIZE];
+	char *text;
+	size_t i;
+	int ret = -1;
+
+	json_add_string(o, "indicator", ind->id);
+	json_add_string(o, "op", ops[x->op]);
+	json_add_string(o, "of", x->of);
+	if (x->op == DERIVED_SUM) {
+		json_add_string(o, "geo", x->geo);
+		a = json_new_array();
+		for (i = 0; i < x->nmembers; i++)
+			json_add_string(a, NULL, x->members[i]);
+		json_add_item(o, "members", a);
+		json_add_string(o, "completeness",
+		                "every member, else status incomplete");
+	} else if (x->op == DERIVED_CHANGE) {
+		a = json_new_array();
+		for (i = 0; i < x->npairs; i++) {
+			struct cJSON *pair = json_new_array();
+
+			json_add_string(pair, NULL, x->from[i]);
+			json_add_string(pair, NULL, x->to[i]);
+			json_add_item(a, NULL, pair);
+		}
+		json_add_item(o, "periods", a);
+		json_add_string(o, "as", x->percent ? "percent" : "absolute");
+	} else {
+		json_add_number(o, "per", x->per);
+		json_add_string(o, "population", x->population);
+		json_add_string(o, "population_snapshot_sha256", pin_sha);
+		json_add_string(o, "population_known_at", pin_time);
+	}
+	json_add_string(o, "unit", ind->unit);
+	json_add_string(o, "qualifiers",
+	                "a qualified input qualifies the result");
+	json_add_string(o, "indicators_version", d->cfg->indicators_version);
+	json_add_item(root, "derived", o);
+	text = json_print(root, 0);
+	json_delete(root);
+	hash_hex(text, strlen(text), sha);
+	if (store_prepare(d->st,
+	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
+	                  "(?1, ?2) ON CONFLICT (recipe_sha256) DO UPDATE SET "
+	                  "recipe = recipe RETURNING id",
+	                  &s, d->err) < 0)
+		goto out;
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		db_fail(d, "cannot record lineage");
+		goto out;
+	}
+	*out = sqlite3_column_int64(s, 0);
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	free(text);
+	return ret;
+}
+
+/* Resolves the pinned population document: its full sha256 and when it was
+ * first fetched.  Returns 1 if found, 0 if reported as a problem. */
+static int
+resolve_pin(struct dv *d, const struct indicator_config *ind, char **sha,
+            char **time)
+{
+	const struct derived_config *x = &ind->derived;
+	sqlite3_stmt *s = NULL;
+	int n, ret = -1;
+
+	if (store_prepare(
+	            d->st,
+	            "SELECT count(DISTINCT f.snapshot_sha256), "
+	            "min(f.snapshot_sha256), min(f.retrieved_at) FROM fetch f "
+	            "WHERE substr(f.snapshot_sha256, 1, length(?1)) = ?1 AND "
+	            "f.outcome <> 'failed' AND f.source_id IN (SELECT "
+	            "source_id FROM value WHERE indicator = ?2)",
+	            &s, d->err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, x->population_snapshot, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, x->population, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		db_fail(d, "cannot look up a pinned document");
+		goto out;
+	}
+	n = sqlite3_column_int(s, 0);
+	if (n != 1) {
+		problem(d,
+		        "%s: the pinned population document %s %s; rates are "
+		        "not computed",
+		        ind->id, x->population_snapshot,
+		        n == 0 ? "is not among the fetched documents of '"
+		                 "population' sources"
+		               : "matches several documents (give more "
+		                 "digits)");
+		ret = 0;
+		goto out;
+	}
+	*sha = col_dup(s, 1);
+	*time = col_dup(s, 2);
+	ret = 1;
+out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* The moments at which an input changed, in order. */
+static int
+moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
+        char ***times, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*times = NULL;
+	*n = 0;
+	if (store_prepare(d->st,
+	                  "SELECT t FROM (SELECT known_from AS t FROM value "
+	                  "WHERE indicator IN (?1, ?2) UNION SELECT known_to "
+	                  "FROM value WHERE indicator IN (?1, ?2) AND known_to "
+	                  "IS NOT NULL UNION SELECT ?3 WHERE ?3 IS NOT NULL) "
+	                  "ORDER BY t",
+	                  &s, d->err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, ind->derived.of, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ind->derived.population, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, pin_time, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*times = xreallocarray(*times, *n + 1, sizeof(**times));
+		(*times)[(*n)++] = col_dup(s, 0);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(d, "cannot list input moments");
+}
+
+/* Computes the results at every moment into dres. */
+static int
+compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
+        char **times, size_t n)
+{
+	const struct derived_config *x = &ind->derived;
+	const char *sql = x->op == DERIVED_SUM      ? SUM_SQL
+	                  : x->op == DERIVED_CHANGE ? CHANGE_SQL
+	                                            : RATE_SQL;
+	sqlite3_stmt *s = NULL;
+	size_t i, k, npass = x->op == DERIVED_CHANGE ? x->npairs : 1;
+	int ret = -1;
+
+	if (store_exec(d->st, "DELETE FROM dres; DELETE FROM dmember", d->err) <
+	    0)
+		return -1;
+	if (x->op == DERIVED_SUM) {
+		if (store_prepare(d->st,
+		                  "INSERT OR IGNORE INTO dmember VALUES (?)",
+		                  &s, d->err) < 0)
+			return -1;
+		for (i = 0; i < x->nmembers; i++) {
+			sqlite3_reset(s);
+			sqlite3_bind_text(s, 1, x->members[i], -1,
+			                  SQLITE_STATIC);
+			if (sqlite3_step(s) != SQLITE_DONE) {
+				db_fail(d, "cannot list a sum's members");
+				goto out;
+			}
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	if (store_prepare(d->st, sql, &s, d->err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < npass; k++) {
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, (sqlite3_int64)i);
+			sqlite3_bind_text(s, 2, times[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 3, x->of, -1, SQLITE_STATIC);
+			if (x->op == DERIVED_SUM) {
+				sqlite3_bind_text(s, 4, x->geo, -1,
+				                  SQLITE_STATIC);
+				sqlite3_bind_int64(s, 5,
+				                   (sqlite3_int64)x->nmembers);
+			} else if (x->op == DERIVED_CHANGE) {
+				sqlite3_bind_text(s, 4, x->from[k], -1,
+				                  SQLITE_STATIC);
+				sqlite3_bind_text(s, 5, x->to[k], -1,
+				                  SQLITE_STATIC);
+				sqlite3_bind_int(s, 6, x->percent);
+			} else {
+				sqlite3_bind_text(s, 4, x->population, -1,
+				                  SQLITE_STATIC);
+				sqlite3_bind_text(s, 5, pin_time, -1,
+				                  SQLITE_STATIC);
+				sqlite3_bind_double(s, 6, x->per);
+			}
+			if (sqlite3_step(s) != SQLITE_DONE) {
+				db_fail(d, "cannot compute a derived value");
+				goto out;
+			}
+		}
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* Writes one derived vintage and its inputs; known_to NULL if current. */
+static int
+write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
+            struct result *r, const char *known_from, const char *known_to)
+{
+	sqlite3_stmt *s = d->ins_value;
+	char key[HASH_HEX_SIZE];
+	char *keysrc =
+	        xasprintf("%s\037%s\037%s\037%s\037derived\037%s", ind->id,
+	                  r->geo, r->period, known_from, r->inputs);
+	const char *p;
+	int64_t id;
+
+	hash_hex(keysrc, strlen(keysrc), key);
+	free(keysrc);
+	key[KEY_LEN] = '\0';
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, ind->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, r->geo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, r->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, known_from, -1, SQLITE_STATIC);
+	if (known_to)
+		sqlite3_bind_text(s, 6, known_to, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 6);
+	if (r->has_value)
+		sqlite3_bind_double(s, 7, r->value);
+	else
+		sqlite3_bind_null(s, 7);
+	sqlite3_bind_text(s, 8, ind->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, r->flags, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, r->qualifier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, r->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 12, lin);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_fail(d, "cannot write a derived value");
+	id = sqlite3_last_insert_rowid(store_db(d->st));
+	/* inputs: "12:from,15:to" */
+	for (p = r->inputs; *p;) {
+		char *end;
+		long long in = strtoll(p, &end, 10);
+		const char *role = end + (*end == ':');
+		size_t rl = strcspn(role, ",");
+
+		if (end == p)
+			break;
+		sqlite3_reset(d->ins_input);
+		sqlite3_bind_int64(d->ins_input, 1, id);
+		sqlite3_bind_int64(d->ins_input, 2, in);
+		sqlite3_bind_text(d->ins_input, 3, role, (int)rl,
+		                  SQLITE_TRANSIENT);
+		if (sqlite3_step(d->ins_input) != SQLITE_DONE)
+			return db_fail(d, "cannot record a derived value's "
+			                  "inputs");
+		p = role + rl + (role[rl] == ',');
+	}
+	d->res->values++;
+	if (!known_to)
+		d->res->current++;
+	return 0;
+}
+
+static int
+same_result(const struct result *r, sqlite3_stmt *s)
+{
+	int has = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	char *fl;
+	int same;
+
+	if (has != r->has_value ||
+	    (has && sqlite3_column_double(s, 3) != r->value))
+		return 0;
+	fl = merge_flags((const char *)sqlite3_column_text(s, 6));
+	same = !strcmp(fl, r->flags) &&
+	       !strcmp((const char *)sqlite3_column_text(s, 4), r->status) &&
+	       !strcmp((const char *)sqlite3_column_text(s, 5), r->qualifier) &&
+	       !strcmp((const char *)sqlite3_column_text(s, 7), r->inputs);
+	free(fl);
+	return same;
+}
+
+/* Streams dres by key and moment; a result lasts while it is unchanged. */
+static int
+write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
+               char **times, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	struct result r;
+	int rc, ret = -1;
+
+	memset(&r, 0, sizeof(r));
+	if (store_prepare(d->st,
+	                  "SELECT i, geo, period, value, status, qualifier, "
+	                  "flags, inputs FROM dres ORDER BY geo, period, i",
+	                  &s, d->err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		size_t i = (size_t)sqlite3_column_int64(s, 0);
+		int same_key = r.open &&
+		               !strcmp((const char *)sqlite3_column_text(s, 1),
+		                       r.geo) &&
+		               !strcmp((const char *)sqlite3_column_text(s, 2),
+		                       r.period);
+
+		if (same_key && i == r.last + 1 && same_result(&r, s)) {
+			r.last = i;
+			continue;
+		}
+		if (r.open) {
+			size_t end = r.last + 1;
+
+			if (write_value(d, ind, lin, &r, times[r.first],
+			                end < n ? times[end] : NULL) < 0)
+				goto out;
+			result_clear(&r);
+		}
+		r.open = 1;
+		r.first = r.last = i;
+		r.geo = col_dup(s, 1);
+		r.period = col_dup(s, 2);
+		r.has_value = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		r.value = sqlite3_column_double(s, 3);
+		r.status = col_dup(s, 4);
+		r.qualifier = col_dup(s, 5);
+		r.flags = merge_flags((const char *)sqlite3_column_text(s, 6));
+		r.inputs = col_dup(s, 7);
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(d, "cannot read derived results");
+		goto out;
+	}
+	if (r.open &&
+	    write_value(d, ind, lin, &r, times[r.first],
+	                r.last + 1 < n ? times[r.last + 1] : NULL) < 0)
+		goto out;
+	ret = 0;
+out:
+	result_clear(&r);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int
+derive_one(struct dv *d, const struct indicator_config *ind)
+{
+	char *pin_sha = NULL, *pin_time = NULL;
+	char **times = NULL;
+	size_t n = 0, i;
+	int64_t lin;
+	int ret = -1;
+
+	if (ind->derived.op == DERIVED_RATE) {
+		int found = resolve_pin(d, ind, &pin_sha, &pin_time);
+
+		if (found <= 0)
+			return found;
+	}
+	if (lineage(d, ind, pin_sha, pin_time, &lin) < 0 ||
+	    moments(d, ind, pin_time, &times, &n) < 0 ||
+	    compute(d, ind, pin_time, times, n) < 0 ||
+	    write_vintages(d, ind, lin, times, n) < 0)
+		goto out;
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(times[i]);
+	free(times);
+	free(pin_sha);
+	free(pin_time);
+	return ret;
+}
+
+int
+derive_run(const struct config *cfg, struct store *st,
+           struct derive_result *res, struct error *err)
+{
+	struct dv d;
+	size_t i;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&d, 0, sizeof(d));
+	d.cfg = cfg;
+	d.st = st;
+	d.res = res;
+	d.err = err;
+	if (store_exec(st,
+	               "CREATE TEMP TABLE IF NOT EXISTS dres (i INTEGER, geo "
+	               "TEXT, period TEXT, value REAL, status TEXT, qualifier "
+	               "TEXT, flags TEXT, inputs TEXT);"
+	               "CREATE TEMP TABLE IF NOT EXISTS dmember (geo TEXT "
+	               "PRIMARY KEY)",
+	               err) < 0 ||
+	    store_prepare(st,
+	                  "INSERT INTO value (key, indicator, geo, period, "
+	                  "known_from, known_to, value, unit, flags, "
+	                  "qualifier, status, source_id, lineage_id, "
+	                  "observation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                  "?, ?, NULL, ?, NULL)",
+	                  &d.ins_value, err) < 0 ||
+	    store_prepare(st,
+	                  "INSERT INTO derived_input (value_id, input_id, "
+	                  "role) VALUES (?, ?, ?)",
+	                  &d.ins_input, err) < 0)
+		goto out;
+	for (i = 0; i < cfg->nindicators; i++)
+		if (cfg->indicators[i].derived.op != DERIVED_NONE &&
+		    derive_one(&d, &cfg->indicators[i]) < 0)
+			goto out;
+	ret = 0;
+out:
+	sqlite3_finalize(d.ins_value);
+	sqlite3_finalize(d.ins_input);
+	return ret;
+}
