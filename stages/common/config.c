@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "hash.h"
 #include "json.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 const char *const config_field_names[FIELD_COUNT] = {
@@ -1010,6 +1012,53 @@ out:
 	return ret;
 }
 
+/* "range": [min, max], the magnitudes an indicator's values can have. */
+static int
+cfg_range(struct cfg *c, const struct cJSON *v, struct indicator_config *ind)
+{
+	const struct cJSON *a = json_child(v), *b = a ? json_next(a) : NULL;
+
+	if (!json_is_array(v) || json_size(v) != 2 ||
+	    json_number(a, &ind->range_min) < 0 ||
+	    json_number(b, &ind->range_max) < 0 ||
+	    !(ind->range_min <= ind->range_max))
+		return cfg_fail(c, v, "range",
+		                "must be [min, max], two numbers with min <= "
+		                "max");
+	ind->has_range = 1;
+	return 0;
+}
+
+/* normalize checks a source's values against the ranges of the indicators
+ * it maps to, so the ranges are part of what a parse of it depends on. */
+static void
+fold_ranges_into_source_hashes(struct config *cfg)
+{
+	size_t i, k;
+
+	for (i = 0; i < cfg->nsources; i++) {
+		struct source_config *src = &cfg->sources[i];
+		struct strbuf sb;
+
+		strbuf_init(&sb, 1u << 20);
+		for (k = 0; k < cfg->ncrosswalk; k++) {
+			const struct crosswalk_entry *x = &cfg->crosswalk[k];
+			const struct indicator_config *ind =
+			        config_indicator(cfg, x->indicator);
+
+			if (strcmp(x->source, src->id) == 0 && ind->has_range)
+				strbuf_addf(&sb, "range %s %s %.17g %.17g\n",
+				            x->measure, ind->id, ind->range_min,
+				            ind->range_max);
+		}
+		if (sb.len) {
+			strbuf_addstr(&sb, src->hash);
+			hash_hex(sb.buf, sb.len, src->hash);
+		}
+		strbuf_release(&sb);
+	}
+}
+
 static int
 load_indicators(struct config *cfg, struct hash *h, const char *path,
                 const char *display, struct error *err)
@@ -1017,8 +1066,9 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
-	        "id",     "title",  "unit",    "definition", "scope_note",
-	        "status", "reason", "derived", "comment",    NULL};
+	        "id",         "title",   "unit",   "definition",
+	        "scope_note", "status",  "reason", "derived",
+	        "range",      "comment", NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "comment", NULL};
@@ -1078,6 +1128,9 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 		    cfg_derived(&c, cfg, json_get(it, "derived"),
 		                cfg->nindicators - 1, &ind->derived) < 0)
 			goto out;
+		if (json_get(it, "range") &&
+		    cfg_range(&c, json_get(it, "range"), ind) < 0)
+			goto out;
 		if (ind->derived.op != DERIVED_NONE && ind->unpublished) {
 			cfg_fail(&c, json_get(it, "status"), "status",
 			         "a derived indicator cannot be unpublished");
@@ -1131,6 +1184,7 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 			goto out;
 		}
 	}
+	fold_ranges_into_source_hashes(cfg);
 	ret = 0;
 out:
 	json_doc_free(c.doc);

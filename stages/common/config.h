@@ -99,7 +99,8 @@ struct source_config {
 	char *citation;
 	char *grade; /* publisher | press | report | unpublished */
 	char *file; /* the config file this came from */
-	char hash[HASH_HEX_SIZE]; /* SHA-256 of that file's bytes */
+	char hash[HASH_HEX_SIZE]; /* SHA-256 of that file's bytes, and of the
+	                             ranges of the indicators it maps to */
 	long max_age_days; /* 0: no limit */
 	size_t max_bytes; /* download and document cap */
 	struct number_format number;
@@ -146,6 +147,8 @@ struct indicator_config {
 	int unpublished; /* "status": "unpublished": no public data */
 	char *reason; /* why, for an unpublished indicator */
 	struct derived_config derived; /* op DERIVED_NONE: from sources */
+	int has_range; /* "range": [min, max]: values outside are slips */
+	double range_min, range_max;
 };
 
 struct crosswalk_entry {

@@ -21,6 +21,7 @@
 #include "tsv_format.h"
 #include "diag.h"
 #include "json.h"
+#include "number.h"
 #include "observation.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -40,6 +41,12 @@ static const struct {
         {"html", html_format_parse},
 };
 
+/* A measure of the source, and the indicator whose range it must keep. */
+struct range_rule {
+	const char *measure;
+	const struct indicator_config *ind;
+};
+
 struct loader {
 	struct store *st;
 	sqlite3_stmt *ins;
@@ -48,6 +55,9 @@ struct loader {
 	int64_t first, last; /* their id range */
 	const struct check_options *checks;
 	unsigned char *key_seen; /* per checks->keys */
+	struct problems *probs;
+	struct range_rule *ranges; /* of the indicators the source maps to */
+	size_t nranges;
 };
 
 /* Binds text, or NULL for an empty string. */
@@ -58,6 +68,60 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, i);
+}
+
+/* A value far outside its indicator's declared range is a thousand or
+ * million slip (or a misread column): the document is rejected. */
+static void
+check_range(struct loader *l, const struct observation *o)
+{
+	size_t i;
+
+	for (i = 0; i < l->nranges; i++) {
+		const struct indicator_config *ind = l->ranges[i].ind;
+		char v[32], lo[32], hi[32], where[sizeof(o->locator) + 48];
+
+		if (strcmp(o->measure, l->ranges[i].measure) != 0 ||
+		    (o->num.value >= ind->range_min &&
+		     o->num.value <= ind->range_max))
+			continue;
+		number_format_shortest(o->num.value, v);
+		number_format_shortest(ind->range_min, lo);
+		number_format_shortest(ind->range_max, hi);
+		if (*o->locator)
+			snprintf(where, sizeof(where), "%s", o->locator);
+		else
+			snprintf(where, sizeof(where), "line %ld, column %ld",
+			         o->line, o->col);
+		problems_add(l->probs,
+		             "%s: '%s' %s reads as %s, outside the range %s "
+		             "to %s declared for %s (a thousand or million "
+		             "slip?)",
+		             where, o->raw_value, o->raw_geo, v, lo, hi,
+		             ind->id);
+	}
+}
+
+/* The range rules of a source: its crosswalk entries to ranged
+ * indicators. */
+static size_t
+range_rules(const struct config *cfg, const struct source_config *src,
+            struct range_rule **out)
+{
+	size_t k, n = 0;
+
+	*out = xcalloc(cfg->ncrosswalk + 1, sizeof(**out));
+	for (k = 0; k < cfg->ncrosswalk; k++) {
+		const struct crosswalk_entry *x = &cfg->crosswalk[k];
+		const struct indicator_config *ind =
+		        config_indicator(cfg, x->indicator);
+
+		if (strcmp(x->source, src->id) == 0 && ind && ind->has_range) {
+			(*out)[n].measure = x->measure;
+			(*out)[n++].ind = ind;
+		}
+	}
+	return n;
 }
 
 static int
@@ -106,6 +170,8 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 		l->first = l->last;
 	if (l->n == 2)
 		crash_point("normalize.mid-load");
+	if (!o->num.missing)
+		check_range(l, o);
 	for (i = 0; i < l->checks->nkeys; i++)
 		if (!l->key_seen[i] &&
 		    strcmp(o->raw_geo, l->checks->keys[i]) == 0)
@@ -231,12 +297,13 @@ out:
 
 /* Loads one snapshot.  Returns 1 loaded, 0 rejected, -1 store failure. */
 static int
-load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
-              const struct source_config *src, const char *sha,
-              struct normalize_result *res, struct strbuf *log,
+load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
+              const char *out_dir, const struct source_config *src,
+              const char *sha, struct normalize_result *res, struct strbuf *log,
               struct error *err)
 {
-	struct loader l = {st, NULL, 0, 0, 0, 0, &src->checks, NULL};
+	struct loader l = {st,           NULL, 0,    0,    0, 0,
+	                   &src->checks, NULL, NULL, NULL, 0};
 	struct obs_sink sink = {loader_add, &l};
 	struct problems probs;
 	sqlite3_stmt *s = NULL;
@@ -249,6 +316,8 @@ load_snapshot(struct store *st, int64_t run_id, const char *out_dir,
 	int ret = -1;
 
 	memset(&probs, 0, sizeof(probs));
+	l.probs = &probs;
+	l.nranges = range_rules(cfg, src, &l.ranges);
 	if (!parse) {
 		/* config_load() accepts only formats listed here. */
 		error_set(err, "%s: no parser for format '%s'", src->id,
@@ -348,6 +417,7 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(l.ins);
 	free(l.key_seen);
+	free(l.ranges);
 	problems_release(&probs);
 	if (dec.fp)
 		fclose(dec.fp);
@@ -445,8 +515,8 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 			          sqlite3_errmsg(store_db(st)));
 		sqlite3_reset(s);
 		for (k = 0; k < n && rc == 0; k++)
-			if (load_snapshot(st, run_id, out_dir, src, shas[k],
-			                  res, &log, err) < 0)
+			if (load_snapshot(cfg, st, run_id, out_dir, src,
+			                  shas[k], res, &log, err) < 0)
 				rc = -1;
 		for (k = 0; k < n; k++)
 			free(shas[k]);

@@ -330,6 +330,46 @@ START_TEST(test_config_rejects_crosswalk_to_derived_indicator)
 }
 END_TEST
 
+START_TEST(test_config_rejects_bad_ranges)
+{
+	static const char *const bad[] = {"[5, 1]", "[1]", "[\"1\", 2]",
+	                                  "{\"min\": 1}"};
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *with =
+	        xasprintf("\"definition\": \"D\", \"range\": %s}]", bad[_i]);
+
+	edit("indicators.json", "\"definition\": \"D\"}]", with);
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'range': must be [min, max], two "
+	                              "numbers with min <= max") != NULL,
+	              "%s: got '%s'", bad[_i], err.msg);
+	free(with);
+	free(path);
+}
+END_TEST
+
+/* A range is part of what a parse of the source depends on. */
+START_TEST(test_config_range_changes_the_source_hash)
+{
+	struct config *a = NULL, *b = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+
+	ck_assert_int_eq(config_load(&a, path, &err), 0);
+	edit("indicators.json", "\"definition\": \"D\"}]",
+	     "\"definition\": \"D\", \"range\": [0, 100]}]");
+	ck_assert_msg(config_load(&b, path, &err) == 0, "%s", err.msg);
+	ck_assert_str_ne(a->sources[0].hash, b->sources[0].hash);
+	ck_assert_int_eq(config_indicator(b, "ind")->has_range, 1);
+	ck_assert(config_indicator(b, "ind")->range_max == 100);
+	config_free(a);
+	config_free(b);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_config_rejects_wrong_types)
 {
 	edit("provstat.json", "\"provstat\": 1", "\"provstat\": \"1\"");
@@ -369,6 +409,8 @@ config_suite(void)
 	        tc, test_config_rejects_bad_derived_indicators, 0,
 	        (int)(sizeof(bad_derived) / sizeof(bad_derived[0])));
 	tcase_add_test(tc, test_config_reads_derived_indicators);
+	tcase_add_loop_test(tc, test_config_rejects_bad_ranges, 0, 4);
+	tcase_add_test(tc, test_config_range_changes_the_source_hash);
 	tcase_add_test(tc, test_config_rejects_crosswalk_to_derived_indicator);
 	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
 	suite_add_tcase(s, tc);
