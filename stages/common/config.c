@@ -920,7 +920,7 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	        "op",      "of",         "geo",
 	        "members", "periods",    "as",
 	        "per",     "population", "population_snapshot",
-	        "comment", NULL};
+	        "minus",   "comment",    NULL};
 	const struct cJSON *v;
 	char *op = NULL;
 	int ret = -1;
@@ -966,11 +966,17 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 		}
 		if (cfg_string(c, obj, "as", 1, &as) < 0)
 			goto out;
-		d->percent = strcmp(as, "percent") == 0;
-		if (!d->percent && strcmp(as, "absolute") != 0) {
+		if (strcmp(as, "percent") == 0)
+			d->as = CHANGE_PERCENT;
+		else if (strcmp(as, "ratio") == 0)
+			d->as = CHANGE_RATIO;
+		else if (strcmp(as, "absolute") == 0)
+			d->as = CHANGE_ABSOLUTE;
+		else {
 			free(as);
 			cfg_fail(c, json_get(obj, "as"), "as",
-			         "must be \"percent\" or \"absolute\"");
+			         "must be \"percent\", \"ratio\" or "
+			         "\"absolute\"");
 			goto out;
 		}
 		free(as);
@@ -1001,9 +1007,15 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 			         "pinned document's sha256");
 			goto out;
 		}
+	} else if (strcmp(op, "difference") == 0) {
+		d->op = DERIVED_DIFFERENCE;
+		if (cfg_earlier_indicator(c, cfg, obj, "minus", self,
+		                          &d->minus) < 0)
+			goto out;
 	} else {
 		cfg_fail(c, json_get(obj, "op"), "op",
-		         "must be \"sum\", \"change\" or \"rate\"");
+		         "must be \"sum\", \"change\", \"rate\" or "
+		         "\"difference\"");
 		goto out;
 	}
 	ret = 0;
@@ -1210,6 +1222,7 @@ derived_free(struct derived_config *d)
 	free(d->to);
 	free(d->population);
 	free(d->population_snapshot);
+	free(d->minus);
 }
 
 int

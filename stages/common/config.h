@@ -119,7 +119,15 @@ struct source_config {
 	struct check_options checks;
 };
 
-enum derived_op { DERIVED_NONE, DERIVED_SUM, DERIVED_CHANGE, DERIVED_RATE };
+enum derived_op {
+	DERIVED_NONE,
+	DERIVED_SUM,
+	DERIVED_CHANGE,
+	DERIVED_RATE,
+	DERIVED_DIFFERENCE
+};
+
+enum change_as { CHANGE_ABSOLUTE, CHANGE_PERCENT, CHANGE_RATIO };
 
 /* "derived": how reconcile computes an indicator from indicators defined
  * before it in indicators.json. */
@@ -131,7 +139,8 @@ struct derived_config {
 	size_t nmembers;
 	char **from, **to; /* change: period pairs, value given at "to" */
 	size_t npairs;
-	int percent; /* change: "as": "percent", else "absolute" */
+	enum change_as as; /* change: "absolute", "percent" or "ratio" */
+	char *minus; /* difference: of - minus, same geo and period */
 	double per; /* rate: value per this many of the population */
 	char *population; /* rate: the population indicator */
 	char *population_snapshot; /* rate: sha256 (prefix) of the pinned

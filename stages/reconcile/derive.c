@@ -61,13 +61,14 @@ static const char SUM_SQL[] = VALID_AT OUTER
         "  group_concat(id || ':member', ',') AS ins "
         " FROM v WHERE geo IN (SELECT geo FROM dmember) GROUP BY period)";
 
-/* ?4 from, ?5 to, ?6 1 for percent. */
+/* ?4 from, ?5 to, ?6 CHANGE_ABSOLUTE, CHANGE_PERCENT or CHANGE_RATIO. */
 static const char CHANGE_SQL[] = VALID_AT OUTER
         "(SELECT b.geo AS geo, ?5 AS period, "
         "  CASE WHEN a.value IS NULL OR b.value IS NULL THEN NULL "
-        "    WHEN ?6 THEN CASE WHEN a.value <> 0 "
-        "      THEN (b.value - a.value) * 100.0 / a.value END "
-        "    ELSE b.value - a.value END AS x, "
+        "    WHEN ?6 = 0 THEN b.value - a.value "
+        "    WHEN a.value = 0 THEN NULL "
+        "    WHEN ?6 = 1 THEN (b.value - a.value) * 100.0 / a.value "
+        "    ELSE b.value / a.value END AS x, "
         "  CASE WHEN a.status = 'incomplete' OR b.status = 'incomplete' "
         "    THEN 'incomplete' END AS st, "
         "  CASE WHEN a.qualifier <> '' OR b.qualifier <> '' THEN " QUALIFIED
@@ -76,6 +77,20 @@ static const char CHANGE_SQL[] = VALID_AT OUTER
         "  a.id || ':from,' || b.id || ':to' AS ins "
         " FROM v a JOIN v b ON b.geo = a.geo "
         " WHERE a.period = ?4 AND b.period = ?5)";
+
+/* ?4 the indicator subtracted: of - minus, same geo and period. */
+static const char DIFFERENCE_SQL[] = VALID_AT OUTER
+        "(SELECT a.geo AS geo, a.period AS period, "
+        "  a.value - b.value AS x, "
+        "  CASE WHEN a.status = 'incomplete' OR b.status = 'incomplete' "
+        "    THEN 'incomplete' END AS st, "
+        "  CASE WHEN a.qualifier <> '' OR b.qualifier <> '' THEN " QUALIFIED
+        "    ELSE '' END AS q, "
+        "  a.flags || b.flags AS fl, "
+        "  a.id || ':of,' || b.id || ':minus' AS ins "
+        " FROM v a JOIN value b ON b.indicator = ?4 AND b.geo = a.geo "
+        "  AND b.period = a.period AND b.known_from <= ?2 "
+        "  AND (b.known_to IS NULL OR b.known_to > ?2))";
 
 /* ?4 the population indicator, ?5 the pinned time, ?6 per.  The
  * population is the one current at the pinned time, and only once that
@@ -156,7 +171,9 @@ static int
 lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
         const char *pin_time, int64_t *out)
 {
-	static const char *const ops[] = {"", "sum", "change", "rate"};
+	static const char *const ops[] = {"", "sum", "change", "rate",
+	                                  "difference"};
+	static const char *const as[] = {"absolute", "percent", "ratio"};
 	const struct derived_config *x = &ind->derived;
 	struct cJSON *root = json_new_object(), *o = json_new_object(), *a;
 	sqlite3_stmt *s = NULL;
@@ -186,7 +203,9 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 			json_add_item(a, NULL, pair);
 		}
 		json_add_item(o, "periods", a);
-		json_add_string(o, "as", x->percent ? "percent" : "absolute");
+		json_add_string(o, "as", as[x->as]);
+	} else if (x->op == DERIVED_DIFFERENCE) {
+		json_add_string(o, "minus", x->minus);
 	} else {
 		json_add_number(o, "per", x->per);
 		json_add_string(o, "population", x->population);
@@ -286,7 +305,11 @@ moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	                  &s, d->err) < 0)
 		return -1;
 	sqlite3_bind_text(s, 1, ind->derived.of, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, ind->derived.population, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2,
+	                  ind->derived.op == DERIVED_DIFFERENCE
+	                          ? ind->derived.minus
+	                          : ind->derived.population,
+	                  -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, pin_time, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*times = xreallocarray(*times, *n + 1, sizeof(**times));
@@ -302,9 +325,10 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
         char **times, size_t n)
 {
 	const struct derived_config *x = &ind->derived;
-	const char *sql = x->op == DERIVED_SUM      ? SUM_SQL
-	                  : x->op == DERIVED_CHANGE ? CHANGE_SQL
-	                                            : RATE_SQL;
+	const char *sql = x->op == DERIVED_SUM          ? SUM_SQL
+	                  : x->op == DERIVED_CHANGE     ? CHANGE_SQL
+	                  : x->op == DERIVED_DIFFERENCE ? DIFFERENCE_SQL
+	                                                : RATE_SQL;
 	sqlite3_stmt *s = NULL;
 	size_t i, k, npass = x->op == DERIVED_CHANGE ? x->npairs : 1;
 	int ret = -1;
@@ -347,7 +371,10 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 				                  SQLITE_STATIC);
 				sqlite3_bind_text(s, 5, x->to[k], -1,
 				                  SQLITE_STATIC);
-				sqlite3_bind_int(s, 6, x->percent);
+				sqlite3_bind_int(s, 6, (int)x->as);
+			} else if (x->op == DERIVED_DIFFERENCE) {
+				sqlite3_bind_text(s, 4, x->minus, -1,
+				                  SQLITE_STATIC);
 			} else {
 				sqlite3_bind_text(s, 4, x->population, -1,
 				                  SQLITE_STATIC);

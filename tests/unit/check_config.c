@@ -228,7 +228,7 @@ static const struct {
 	const char *msg;
 } bad_derived[] = {
         {"{\"op\": \"mean\", \"of\": \"ind\"}",
-         "'op': must be \"sum\", \"change\" or \"rate\""},
+         "'op': must be \"sum\", \"change\", \"rate\" or \"difference\""},
         {"{\"op\": \"sum\", \"of\": \"later\", \"geo\": \"EU\", "
          "\"members\": [\"AT\"]}",
          "'of': 'later' must be an indicator defined above this one"},
@@ -244,8 +244,8 @@ static const struct {
          "[[\"2019\"]], \"as\": \"percent\"}",
          "'periods': each must be a pair [\"from\", \"to\"] of periods"},
         {"{\"op\": \"change\", \"of\": \"ind\", \"periods\": "
-         "[[\"2019\", \"2020\"]], \"as\": \"ratio\"}",
-         "'as': must be \"percent\" or \"absolute\""},
+         "[[\"2019\", \"2020\"]], \"as\": \"share\"}",
+         "'as': must be \"percent\", \"ratio\" or \"absolute\""},
         {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 0, "
          "\"population\": \"ind\", \"population_snapshot\": "
          "\"0123456789ab\"}",
@@ -308,7 +308,7 @@ START_TEST(test_config_reads_derived_indicators)
 	ck_assert_uint_eq(d->derived.npairs, 2);
 	ck_assert_str_eq(d->derived.from[1], "2020");
 	ck_assert_str_eq(d->derived.to[1], "2021");
-	ck_assert_int_eq(d->derived.percent, 1);
+	ck_assert_int_eq(d->derived.as, CHANGE_PERCENT);
 	ck_assert_int_eq(config_indicator(cfg, "ind")->derived.op,
 	                 DERIVED_NONE);
 	config_free(cfg);
