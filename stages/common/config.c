@@ -1024,6 +1024,47 @@ out:
 	return ret;
 }
 
+static int
+cfg_conflict(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
+             struct conflict_policy *p)
+{
+	static const char *const keys[] = {"prefer", "tolerance", "exceed",
+	                                   "comment", NULL};
+	const struct cJSON *v;
+	char *exceed = NULL;
+	size_t i, k;
+
+	if (cfg_keys(c, obj, "'conflict'", keys) < 0 ||
+	    cfg_strings(c, obj, "prefer", &p->prefer, &p->nprefer) < 0)
+		return -1;
+	for (i = 0; i < p->nprefer; i++) {
+		if (!config_source(cfg, p->prefer[i]))
+			return cfg_fail(c, json_get(obj, "prefer"), "prefer",
+			                "no source '%s' is configured",
+			                p->prefer[i]);
+		for (k = 0; k < i; k++)
+			if (strcmp(p->prefer[k], p->prefer[i]) == 0)
+				return cfg_fail(
+				        c, json_get(obj, "prefer"), "prefer",
+				        "'%s' is listed twice", p->prefer[i]);
+	}
+	v = json_get(obj, "tolerance");
+	if (v && (json_number(v, &p->tolerance) < 0 || p->tolerance < 0 ||
+	          p->tolerance > 1))
+		return cfg_fail(c, v, "tolerance",
+		                "must be a fraction from 0 to 1 (0.01 is 1%%)");
+	if (cfg_string(c, obj, "exceed", 0, &exceed) < 0)
+		return -1;
+	if (exceed && strcmp(exceed, "fail") && strcmp(exceed, "flag")) {
+		free(exceed);
+		return cfg_fail(c, json_get(obj, "exceed"), "exceed",
+		                "must be \"flag\" or \"fail\"");
+	}
+	p->fail = exceed && !strcmp(exceed, "fail");
+	free(exceed);
+	return 0;
+}
+
 /* "range": [min, max], the magnitudes an indicator's values can have. */
 static int
 cfg_range(struct cfg *c, const struct cJSON *v, struct indicator_config *ind)
@@ -1078,9 +1119,9 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
-	        "id",         "title",   "unit",   "definition",
-	        "scope_note", "status",  "reason", "derived",
-	        "range",      "comment", NULL};
+	        "id",         "title",    "unit",    "definition",
+	        "scope_note", "status",   "reason",  "derived",
+	        "range",      "conflict", "comment", NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "comment", NULL};
@@ -1142,6 +1183,10 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 			goto out;
 		if (json_get(it, "range") &&
 		    cfg_range(&c, json_get(it, "range"), ind) < 0)
+			goto out;
+		if (json_get(it, "conflict") &&
+		    cfg_conflict(&c, cfg, json_get(it, "conflict"),
+		                 &ind->conflict) < 0)
 			goto out;
 		if (ind->derived.op != DERIVED_NONE && ind->unpublished) {
 			cfg_fail(&c, json_get(it, "status"), "status",
@@ -1368,7 +1413,7 @@ out:
 void
 config_free(struct config *cfg)
 {
-	size_t i;
+	size_t i, k;
 
 	if (!cfg)
 		return;
@@ -1383,6 +1428,9 @@ config_free(struct config *cfg)
 		free(cfg->indicators[i].scope_note);
 		free(cfg->indicators[i].reason);
 		derived_free(&cfg->indicators[i].derived);
+		for (k = 0; k < cfg->indicators[i].conflict.nprefer; k++)
+			free(cfg->indicators[i].conflict.prefer[k]);
+		free(cfg->indicators[i].conflict.prefer);
 	}
 	free(cfg->indicators);
 	for (i = 0; i < cfg->ncrosswalk; i++) {

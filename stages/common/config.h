@@ -147,6 +147,15 @@ struct derived_config {
 	                              population vintage's document */
 };
 
+/* "conflict": how reconcile chooses when several sources give the same
+ * indicator, geo and period at the same time. */
+struct conflict_policy {
+	char **prefer; /* source ids, most preferred first; NULL: no policy */
+	size_t nprefer;
+	double tolerance; /* relative: |other - chosen| <= tolerance*|chosen| */
+	int fail; /* "exceed": "fail" stops the run; else the row is flagged */
+};
+
 struct indicator_config {
 	char *id;
 	char *title;
@@ -156,6 +165,7 @@ struct indicator_config {
 	int unpublished; /* "status": "unpublished": no public data */
 	char *reason; /* why, for an unpublished indicator */
 	struct derived_config derived; /* op DERIVED_NONE: from sources */
+	struct conflict_policy conflict;
 	int has_range; /* "range": [min, max]: values outside are slips */
 	double range_min, range_max;
 };

@@ -137,7 +137,8 @@ write_indicators(struct emit *e)
 	            "SELECT indicator, geo, period, value, unit, flags, "
 	            "qualifier, status, known_from, source_id, key FROM "
 	            "value WHERE known_from <= ?1 AND (known_to IS NULL OR "
-	            "known_to > ?1) ORDER BY indicator, geo, period, "
+	            "known_to > ?1) AND status <> 'not chosen' ORDER BY "
+	            "indicator, geo, period, "
 	            "source_id",
 	            &s, e->err) < 0 ||
 	    atomic_file_open(&af, path, e->err) < 0)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,11 @@ const char *const outputs_columns[COL_COUNT] = {
         "qualifier", "status", "vintage", "source", "lineage_id", "note"};
 
 static const char *const conflict_columns[] = {
-        "indicator",     "geo",          "period",
-        "chosen_source", "chosen_value", "other_source",
-        "other_value",   "difference",   "rule"};
+        "indicator",        "geo",          "period",
+        "chosen_source",    "chosen_value", "other_source",
+        "other_value",      "difference",   "relative_difference",
+        "within_tolerance", "rule"};
+#define CONFLICT_COLS (sizeof(conflict_columns) / sizeof(conflict_columns[0]))
 
 void
 release_data_release(struct release_data *d)
@@ -258,23 +261,98 @@ outputs_jsonstat(const struct release_data *d, struct error *err)
 	return rc;
 }
 
+/* The policy of an indicator, as one line for conflicts.csv. */
+static char *
+policy_text(const struct indicator_config *ind)
+{
+	struct strbuf sb;
+	size_t k;
+
+	strbuf_init(&sb, 1u << 16);
+	strbuf_addstr(&sb, "prefer ");
+	for (k = 0; ind && k < ind->conflict.nprefer; k++)
+		strbuf_addf(&sb, "%s%s", k ? " > " : "",
+		            ind->conflict.prefer[k]);
+	if (ind)
+		strbuf_addf(&sb, "; tolerance %g%%; %s",
+		            ind->conflict.tolerance * 100,
+		            ind->conflict.fail ? "fail above" : "flag above");
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Every value not chosen at as_of, beside the value chosen for it. */
 int
 outputs_conflicts(const struct release_data *d, struct error *err)
 {
 	char *path = xasprintf("%s/conflicts.csv", d->dir);
-	struct atomic_file af;
-	int rc = -1;
+	struct atomic_file af = {NULL, NULL, NULL};
+	sqlite3_stmt *s = NULL;
+	int rc, ret = -1;
 
-	/* No conflict policy is declared yet: two sources giving the same
-	 * value stop reconcile, so a release has no decisions to list. */
-	if (atomic_file_open(&af, path, err) == 0) {
-		csv_writer_row(af.fp, conflict_columns,
-		               sizeof(conflict_columns) /
-		                       sizeof(conflict_columns[0]));
-		rc = atomic_file_commit(&af, err);
+	if (store_prepare(
+	            d->st,
+	            "SELECT l.indicator, l.geo, l.period, c.source_id, "
+	            "c.value, l.source_id, l.value FROM value l JOIN value c "
+	            "ON c.indicator = l.indicator AND c.geo = l.geo AND "
+	            "c.period = l.period AND c.status <> 'not chosen' AND "
+	            "c.known_from <= ?1 AND (c.known_to IS NULL OR c.known_to "
+	            "> ?1) WHERE l.status = 'not chosen' AND l.known_from <= "
+	            "?1 AND (l.known_to IS NULL OR l.known_to > ?1) ORDER BY "
+	            "l.indicator, l.geo, l.period, l.source_id",
+	            &s, err) < 0 ||
+	    atomic_file_open(&af, path, err) < 0)
+		goto out;
+	sqlite3_bind_text(s, 1, d->as_of, -1, SQLITE_STATIC);
+	csv_writer_row(af.fp, conflict_columns, CONFLICT_COLS);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const struct indicator_config *ind = config_indicator(
+		        d->cfg, (const char *)sqlite3_column_text(s, 0));
+		int has_c = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		int has_o = sqlite3_column_type(s, 6) != SQLITE_NULL;
+		double cv = sqlite3_column_double(s, 4);
+		double ov = sqlite3_column_double(s, 6);
+		char cnum[32] = "", onum[32] = "", diff[32] = "", rel[32] = "";
+		const char *row[CONFLICT_COLS];
+		char *rule = policy_text(ind);
+		int within = has_c == has_o;
+
+		if (has_c)
+			number_format_shortest(cv, cnum);
+		if (has_o)
+			number_format_shortest(ov, onum);
+		if (has_c && has_o) {
+			number_format_shortest(ov - cv, diff);
+			if (cv != 0)
+				number_format_shortest((ov - cv) / fabs(cv),
+				                       rel);
+			within = fabs(ov - cv) <=
+			         (ind ? ind->conflict.tolerance : 0) * fabs(cv);
+		}
+		row[0] = (const char *)sqlite3_column_text(s, 0);
+		row[1] = (const char *)sqlite3_column_text(s, 1);
+		row[2] = (const char *)sqlite3_column_text(s, 2);
+		row[3] = (const char *)sqlite3_column_text(s, 3);
+		row[4] = cnum;
+		row[5] = (const char *)sqlite3_column_text(s, 5);
+		row[6] = onum;
+		row[7] = diff;
+		row[8] = rel;
+		row[9] = within ? "true" : "false";
+		row[10] = rule;
+		csv_writer_row(af.fp, row, CONFLICT_COLS);
+		free(rule);
 	}
+	if (rc != SQLITE_DONE) {
+		error_set(err, "store: cannot read conflicts: %s",
+		          sqlite3_errmsg(store_db(d->st)));
+		goto out;
+	}
+	ret = atomic_file_commit(&af, err);
+out:
+	atomic_file_abort(&af); /* no-op after a commit */
+	sqlite3_finalize(s);
 	free(path);
-	return rc;
+	return ret;
 }
 
 int
@@ -523,9 +601,9 @@ outputs_datapackage(const struct release_data *d, struct error *err)
 	static const char *const src_types[10] = {
 	        "string",   "string", "string", "string", "string",
 	        "datetime", "string", "string", "string", "string"};
-	static const char *const conf_types[9] = {"string", "string", "string",
-	                                          "string", "number", "string",
-	                                          "number", "number", "string"};
+	static const char *const conf_types[CONFLICT_COLS] = {
+	        "string", "string", "string", "string",  "number", "string",
+	        "number", "number", "number", "boolean", "string"};
 	/* Unpublished indicators have one row with an empty geo and period,
 	 * so the key stays unique. */
 	static const char *const ind_key[] = {"indicator", "geo", "period"};
@@ -549,7 +627,8 @@ outputs_datapackage(const struct release_data *d, struct error *err)
 	    add_resource(d, resources, "sources", "sources.csv", src_cols,
 	                 src_types, 10, src_key, 1, err) < 0 ||
 	    add_resource(d, resources, "conflicts", "conflicts.csv",
-	                 conflict_columns, conf_types, 9, conf_key, 4, err) < 0)
+	                 conflict_columns, conf_types, CONFLICT_COLS, conf_key,
+	                 4, err) < 0)
 		goto out;
 	json_add_item(root, "resources", resources);
 	resources = NULL;

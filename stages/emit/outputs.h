@@ -10,8 +10,8 @@
  *                       activities, publishers and provstat as agents
  *   indicators.sqlite   the values and sources, made with VACUUM INTO
  *                       and checked with integrity_check
- *   conflicts.csv       decisions between sources (header only while no
- *                       source overlaps another)
+ *   conflicts.csv       every value not chosen by a conflict policy,
+ *                       beside the chosen one, with the difference
  *   errors.jsonl        documents rejected as of the release, and why
  *   report.html         one self-contained page: no scripts, no requests
  *

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "conflict.h"
 #include "diag.h"
 #include "hash.h"
 #include "json.h"
@@ -42,7 +43,8 @@ struct result {
  */
 #define VALID_AT                                                               \
 	"WITH v AS (SELECT * FROM value WHERE indicator = ?3 AND "             \
-	"known_from <= ?2 AND (known_to IS NULL OR known_to > ?2)) "
+	"known_from <= ?2 AND (known_to IS NULL OR known_to > ?2) AND "        \
+	"status <> '" CONFLICT_NOT_CHOSEN "') "
 #define OUTER                                                                  \
 	"INSERT INTO dres SELECT ?1, geo, period, x, CASE WHEN x IS NULL "     \
 	"THEN 'not available' WHEN st IS NOT NULL THEN 'incomplete' ELSE "     \
@@ -90,6 +92,7 @@ static const char DIFFERENCE_SQL[] = VALID_AT OUTER
         "  a.id || ':of,' || b.id || ':minus' AS ins "
         " FROM v a JOIN value b ON b.indicator = ?4 AND b.geo = a.geo "
         "  AND b.period = a.period AND b.known_from <= ?2 "
+        "  AND b.status <> '" CONFLICT_NOT_CHOSEN "' "
         "  AND (b.known_to IS NULL OR b.known_to > ?2))";
 
 /* ?4 the population indicator, ?5 the pinned time, ?6 per.  The
@@ -106,6 +109,7 @@ static const char RATE_SQL[] = VALID_AT OUTER
         "  a.id || ':value,' || p.id || ':population' AS ins "
         " FROM v a JOIN value p ON p.indicator = ?4 AND p.geo = a.geo "
         "  AND p.period = a.period AND p.known_from <= ?5 "
+        "  AND p.status <> '" CONFLICT_NOT_CHOSEN "' "
         "  AND (p.known_to IS NULL OR p.known_to > ?5) "
         " WHERE ?5 <= ?2)";
 

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "crash.h"
+#include "conflict.h"
 #include "derive.h"
 #include "diag.h"
 #include "geo.h"
@@ -156,7 +157,20 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 	json_add_string(o, "rule", "canonical period");
 	json_add_item(root, "period", o);
 	o = json_new_object();
-	json_add_string(o, "rule", "single source");
+	if (ind->conflict.nprefer) {
+		struct cJSON *a = json_new_array();
+		size_t k;
+
+		json_add_string(o, "rule", "prefer the first source present");
+		for (k = 0; k < ind->conflict.nprefer; k++)
+			json_add_string(a, NULL, ind->conflict.prefer[k]);
+		json_add_item(o, "prefer", a);
+		json_add_number(o, "tolerance", ind->conflict.tolerance);
+		json_add_string(o, "exceed",
+		                ind->conflict.fail ? "fail" : "flag");
+	} else {
+		json_add_string(o, "rule", "single source");
+	}
 	json_add_item(root, "conflict", o);
 	o = json_new_object();
 	json_add_string(o, "rule",
@@ -542,6 +556,8 @@ check_cross_source(struct rc *r)
 	            "b.source_id FROM value a JOIN value b ON "
 	            "a.indicator = b.indicator AND a.geo = b.geo AND "
 	            "a.period = b.period AND a.source_id < b.source_id "
+	            "AND a.status <> '" CONFLICT_NOT_CHOSEN
+	            "' AND b.status <> '" CONFLICT_NOT_CHOSEN "' "
 	            "AND (b.known_to IS NULL OR a.known_from < b.known_to) "
 	            "AND (a.known_to IS NULL OR b.known_from < a.known_to)",
 	            &s, r->err) < 0)
@@ -669,7 +685,8 @@ reconcile_run(const struct config *cfg, struct store *st,
 		    store_exec(st, "DELETE FROM m", err) < 0)
 			goto out;
 	}
-	if (check_cross_source(&r) < 0)
+	if (conflict_resolve(cfg, st, &res->problems, err) < 0 ||
+	    check_cross_source(&r) < 0)
 		goto out;
 	if (!res->problems) {
 		struct derive_result dr;

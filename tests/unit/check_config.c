@@ -370,6 +370,42 @@ START_TEST(test_config_range_changes_the_source_hash)
 }
 END_TEST
 
+static const struct {
+	const char *conflict;
+	const char *msg;
+} bad_conflict[] = {
+        {"{\"prefer\": [\"src-a\", \"gone\"]}",
+         "'prefer': no source 'gone' is configured"},
+        {"{\"prefer\": [\"src-a\", \"src-a\"]}",
+         "'prefer': 'src-a' is listed twice"},
+        {"{\"prefer\": []}", "'prefer': must be a non-empty array of strings"},
+        {"{\"prefer\": [\"src-a\"], \"tolerance\": 5}",
+         "'tolerance': must be a fraction from 0 to 1 (0.01 is 1%)"},
+        {"{\"prefer\": [\"src-a\"], \"tolerance\": -0.1}",
+         "'tolerance': must be a fraction from 0 to 1 (0.01 is 1%)"},
+        {"{\"prefer\": [\"src-a\"], \"exceed\": \"warn\"}",
+         "'exceed': must be \"flag\" or \"fail\""},
+        {"{\"prefer\": [\"src-a\"], \"priority\": 1}",
+         "'priority': unknown key in 'conflict'"},
+};
+
+START_TEST(test_config_rejects_bad_conflict_policies)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *with = xasprintf("\"definition\": \"D\", \"conflict\": %s}]",
+	                       bad_conflict[_i].conflict);
+
+	edit("indicators.json", "\"definition\": \"D\"}]", with);
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, bad_conflict[_i].msg) != NULL,
+	              "got  '%s'\nwant '...%s'", err.msg, bad_conflict[_i].msg);
+	free(with);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_config_rejects_wrong_types)
 {
 	edit("provstat.json", "\"provstat\": 1", "\"provstat\": \"1\"");
@@ -411,6 +447,9 @@ config_suite(void)
 	tcase_add_test(tc, test_config_reads_derived_indicators);
 	tcase_add_loop_test(tc, test_config_rejects_bad_ranges, 0, 4);
 	tcase_add_test(tc, test_config_range_changes_the_source_hash);
+	tcase_add_loop_test(
+	        tc, test_config_rejects_bad_conflict_policies, 0,
+	        (int)(sizeof(bad_conflict) / sizeof(bad_conflict[0])));
 	tcase_add_test(tc, test_config_rejects_crosswalk_to_derived_indicator);
 	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,375 @@
+/* conflict — see conflict.h.  A store friend: it runs its own queries. */
+#include "conflict.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "number.h"
+#include "xalloc.h"
+
+#define KEY_LEN 12 /* as RECONCILE_KEY_LEN */
+
+struct row {
+	int64_t id;
+	char *key, *geo, *period, *from, *to; /* to NULL: current */
+	char *source;
+	size_t rank; /* in the policy; nprefer when unlisted */
+};
+
+struct cf {
+	struct store *st;
+	struct error *err;
+	size_t *problems;
+	sqlite3_stmt *update, *copy, *copy_inputs;
+};
+
+__attribute__((format(printf, 2, 3))) static void
+problem(struct cf *c, const char *fmt, ...)
+{
+	char buf[ERROR_MSG_MAX];
+	va_list ap;
+
+	(*c->problems)++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error("%s", buf);
+}
+
+static int
+db_fail(struct cf *c, const char *what)
+{
+	return error_set(c->err, "store: %s: %s", what,
+	                 sqlite3_errmsg(store_db(c->st)));
+}
+
+static char *
+col_dup_or_null(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void
+rows_free(struct row *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].key);
+		free(r[i].geo);
+		free(r[i].period);
+		free(r[i].from);
+		free(r[i].to);
+		free(r[i].source);
+	}
+	free(r);
+}
+
+/* Time order with NULL (open) last. */
+static int
+time_cmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_time_ptr(const void *a, const void *b)
+{
+	return time_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is r valid at time t? */
+static int
+valid_at(const struct row *r, const char *t)
+{
+	return strcmp(r->from, t) <= 0 && (!r->to || strcmp(r->to, t) > 0);
+}
+
+static int
+overlaps(const struct row *a, const struct row *b)
+{
+	return time_cmp(a->from, b->to) < 0 && time_cmp(b->from, a->to) < 0;
+}
+
+/* Writes one part [from, to) of row r: the first part updates r itself
+ * (keeping its lineage id), the others are copies with their own ids. */
+static int
+write_part(struct cf *c, const struct row *r, const char *from, const char *to,
+           int not_chosen)
+{
+	sqlite3_stmt *s;
+	char key[HASH_HEX_SIZE];
+
+	if (strcmp(from, r->from) == 0) {
+		s = c->update;
+		sqlite3_reset(s);
+		if (to)
+			sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 1);
+		sqlite3_bind_int(s, 2, not_chosen);
+		sqlite3_bind_int64(s, 3, r->id);
+		return sqlite3_step(s) == SQLITE_DONE
+		               ? 0
+		               : db_fail(c, "cannot split a value");
+	}
+	{
+		char *src =
+		        xasprintf("%s\037%s\037%d", r->key, from, not_chosen);
+
+		hash_hex(src, strlen(src), key);
+		free(src);
+		key[KEY_LEN] = '\0';
+	}
+	s = c->copy;
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int(s, 4, not_chosen);
+	sqlite3_bind_int64(s, 5, r->id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_fail(c, "cannot split a value");
+	s = c->copy_inputs;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(store_db(c->st)));
+	sqlite3_bind_int64(s, 2, r->id);
+	return sqlite3_step(s) == SQLITE_DONE
+	               ? 0
+	               : db_fail(c, "cannot copy a value's inputs");
+}
+
+/* Splits row r of a group at the moments its preferred rivals start and
+ * end; the parts a rival covers are not chosen. */
+static int
+split_row(struct cf *c, const struct row *g, size_t n, const struct row *r)
+{
+	const char **t = xcalloc(2 * n + 2, sizeof(*t));
+	const char **pfrom = xcalloc(2 * n + 2, sizeof(*pfrom));
+	int *pcov = xcalloc(2 * n + 2, sizeof(*pcov));
+	size_t nt = 0, np = 0, i, k;
+	int ret = -1;
+
+	t[nt++] = r->from;
+	for (i = 0; i < n; i++) {
+		if (g[i].rank >= r->rank || !overlaps(&g[i], r))
+			continue;
+		if (time_cmp(g[i].from, r->from) > 0)
+			t[nt++] = g[i].from;
+		if (g[i].to && time_cmp(g[i].to, r->to) < 0)
+			t[nt++] = g[i].to;
+	}
+	qsort(t, nt, sizeof(*t), cmp_time_ptr);
+	/* Parts: maximal runs of moments with the same cover. */
+	for (k = 0; k < nt; k++) {
+		int covered = 0;
+
+		if (k > 0 && strcmp(t[k], t[k - 1]) == 0)
+			continue;
+		for (i = 0; i < n && !covered; i++)
+			covered = g[i].rank < r->rank && valid_at(&g[i], t[k]);
+		if (np > 0 && pcov[np - 1] == covered)
+			continue;
+		pfrom[np] = t[k];
+		pcov[np++] = covered;
+	}
+	/* The copies first: they read the row before its update. */
+	for (k = np; k-- > 0;)
+		if (write_part(c, r, pfrom[k],
+		               k + 1 < np ? pfrom[k + 1] : r->to, pcov[k]) < 0)
+			goto out;
+	ret = 0;
+out:
+	free(t);
+	free(pfrom);
+	free(pcov);
+	return ret;
+}
+
+/* One group: the values of one geo and period from every source. */
+static int
+resolve_group(struct cf *c, const struct indicator_config *ind,
+              const struct row *g, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		int rival = 0;
+
+		for (k = 0; k < n; k++)
+			if (strcmp(g[k].source, g[i].source) != 0 &&
+			    overlaps(&g[k], &g[i]))
+				rival = 1;
+		if (!rival)
+			continue;
+		if (g[i].rank == ind->conflict.nprefer) {
+			problem(c,
+			        "%s %s %s is given by '%s', which the "
+			        "indicator's conflict policy does not list",
+			        ind->id, g[i].geo, g[i].period, g[i].source);
+			continue;
+		}
+		for (k = 0; k < n; k++)
+			if (g[k].rank < g[i].rank && overlaps(&g[k], &g[i]))
+				break;
+		if (k < n && split_row(c, g, n, &g[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+resolve_indicator(struct cf *c, const struct indicator_config *ind)
+{
+	sqlite3_stmt *s = NULL;
+	struct row *rows = NULL;
+	size_t n = 0, i, start;
+	int rc, ret = -1;
+
+	if (store_prepare(c->st,
+	                  "SELECT id, key, geo, period, known_from, known_to, "
+	                  "source_id FROM value WHERE indicator = ? AND "
+	                  "source_id IS NOT NULL ORDER BY geo, period, "
+	                  "known_from, source_id",
+	                  &s, c->err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, ind->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct row *r;
+
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		r = &rows[n++];
+		r->id = sqlite3_column_int64(s, 0);
+		r->key = col_dup_or_null(s, 1);
+		r->geo = col_dup_or_null(s, 2);
+		r->period = col_dup_or_null(s, 3);
+		r->from = col_dup_or_null(s, 4);
+		r->to = col_dup_or_null(s, 5);
+		r->source = col_dup_or_null(s, 6);
+		for (r->rank = 0; r->rank < ind->conflict.nprefer; r->rank++)
+			if (!strcmp(ind->conflict.prefer[r->rank], r->source))
+				break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		db_fail(c, "cannot read values");
+		goto out;
+	}
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i < n && !strcmp(rows[i].geo, rows[start].geo) &&
+		    !strcmp(rows[i].period, rows[start].period))
+			continue;
+		if (i - start > 1 &&
+		    resolve_group(c, ind, rows + start, i - start) < 0)
+			goto out;
+		start = i;
+	}
+	ret = 0;
+out:
+	rows_free(rows, n);
+	return ret;
+}
+
+/* A policy that says "exceed": "fail" stops the run on a difference above
+ * its tolerance. */
+static int
+check_tolerance(struct cf *c, const struct indicator_config *ind)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_prepare(
+	            c->st,
+	            "SELECT l.geo, l.period, l.source_id, l.value, "
+	            "c.source_id, c.value FROM value l JOIN value c ON "
+	            "c.indicator = l.indicator AND c.geo = l.geo AND "
+	            "c.period = l.period AND c.status <> '" CONFLICT_NOT_CHOSEN
+	            "' AND c.known_from < coalesce(l.known_to, '~') AND "
+	            "l.known_from < coalesce(c.known_to, '~') WHERE "
+	            "l.indicator = ?1 AND l.status = '" CONFLICT_NOT_CHOSEN
+	            "' AND (l.value IS NULL) + (c.value IS NULL) < 2 AND "
+	            "(l.value IS NULL OR c.value IS NULL OR abs(l.value - "
+	            "c.value) > ?2 * abs(c.value)) ORDER BY l.geo, l.period",
+	            &s, c->err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, ind->id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 2, ind->conflict.tolerance);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char lv[32] = "no value", cv[32] = "no value";
+
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			number_format_shortest(sqlite3_column_double(s, 3), lv);
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+			number_format_shortest(sqlite3_column_double(s, 5), cv);
+		problem(c,
+		        "%s %s %s: '%s' gives %s and '%s' gives %s, a "
+		        "difference above the tolerance of %g%%",
+		        ind->id, sqlite3_column_text(s, 0),
+		        sqlite3_column_text(s, 1), sqlite3_column_text(s, 4),
+		        cv, sqlite3_column_text(s, 2), lv,
+		        ind->conflict.tolerance * 100);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(c, "cannot check tolerances");
+}
+
+int
+conflict_resolve(const struct config *cfg, struct store *st, size_t *problems,
+                 struct error *err)
+{
+	struct cf c = {st, err, problems, NULL, NULL, NULL};
+	size_t i;
+	int ret = -1;
+
+	if (store_prepare(st,
+	                  "UPDATE value SET known_to = ?1, status = CASE WHEN "
+	                  "?2 THEN '" CONFLICT_NOT_CHOSEN
+	                  "' ELSE status END WHERE id = ?3",
+	                  &c.update, err) < 0 ||
+	    store_prepare(st,
+	                  "INSERT INTO value (key, indicator, geo, period, "
+	                  "known_from, known_to, value, unit, flags, "
+	                  "qualifier, status, source_id, lineage_id, "
+	                  "observation_id) SELECT ?1, indicator, geo, period, "
+	                  "?2, ?3, value, unit, flags, qualifier, CASE WHEN "
+	                  "?4 THEN '" CONFLICT_NOT_CHOSEN
+	                  "' ELSE status END, source_id, lineage_id, "
+	                  "observation_id FROM value WHERE id = ?5",
+	                  &c.copy, err) < 0 ||
+	    store_prepare(st,
+	                  "INSERT INTO value_input (value_id, observation_id) "
+	                  "SELECT ?1, observation_id FROM value_input WHERE "
+	                  "value_id = ?2",
+	                  &c.copy_inputs, err) < 0)
+		goto out;
+	for (i = 0; i < cfg->nindicators; i++) {
+		const struct indicator_config *ind = &cfg->indicators[i];
+
+		if (!ind->conflict.nprefer)
+			continue;
+		if (resolve_indicator(&c, ind) < 0)
+			goto out;
+		if (ind->conflict.fail && check_tolerance(&c, ind) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(c.update);
+	sqlite3_finalize(c.copy);
+	sqlite3_finalize(c.copy_inputs);
+	return ret;
+}
