@@ -78,7 +78,7 @@ TEST_RUNNER := $(B)/tests/check_provstat
 
 ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c))
 
-.PHONY: all run check unit e2e bench banned checkstyle format install uninstall \
+.PHONY: all run check unit e2e hostile bench banned checkstyle format install uninstall \
 	clean distclean help FORCE
 .DEFAULT_GOAL := all
 # Keep every object: main.o files are intermediates of pattern rules.
@@ -159,7 +159,10 @@ unit: $(TEST_RUNNER)
 e2e: all
 	BIN=$(BIN) tests/e2e/run
 
-check: banned checkstyle unit e2e
+hostile: all
+	BIN=$(BIN) tests/hostile/run
+
+check: banned checkstyle unit e2e hostile
 
 # Ratios to peer programs measured in the same run (bench/run); not a test.
 bench: all

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define CSV_BUF 65536
@@ -231,12 +232,15 @@ csv_read_field(struct csv_reader *r, struct error *err)
 {
 	struct csv_field *f;
 	size_t start;
+	long fline, fcol;
 	int c;
 
 	if (csv_new_field(r, err) < 0)
 		return -1;
 	f = &r->fields[r->nfields - 1];
 	start = r->text.len;
+	fline = r->line;
+	fcol = r->col;
 	c = csv_peek(r);
 	if (c == r->o.quote) {
 		long qline = r->line, qcol = r->col;
@@ -283,6 +287,13 @@ csv_read_field(struct csv_reader *r, struct error *err)
 			return -2;
 	}
 	(void)f;
+	/* Documents are UTF-8 once decoded: a stray byte is an error here,
+	 * not a mojibake name in the store and in every message after. */
+	if (utf8_first_invalid(r->text.buf + start, r->text.len - start) !=
+	    r->text.len - start)
+		return csv_fail(r, fline, fcol, err,
+		                "invalid UTF-8 in field (is the encoding "
+		                "declared?)");
 	return csv_end_field(r, err);
 }
 

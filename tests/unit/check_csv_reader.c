@@ -105,6 +105,12 @@ static const struct {
          6, "line 1 col 4: NUL byte in field"},
         {"nul in quoted field", "\"a\x00\"\n", 5,
          "line 1 col 3: NUL byte in field"},
+        {"invalid utf-8", "a,Austr\xffia\n", 0,
+         "line 1 col 3: invalid UTF-8 in field (is the encoding declared?)"},
+        {"overlong utf-8 in quoted field", "\"\xc0\xaf\",1\n", 0,
+         "line 1 col 1: invalid UTF-8 in field (is the encoding declared?)"},
+        {"utf-16 surrogate as utf-8", "x,\xed\xa0\x80\n", 0,
+         "line 1 col 3: invalid UTF-8 in field (is the encoding declared?)"},
 };
 
 START_TEST(test_csv_reader_rejects_malformed_input)
