@@ -1065,6 +1065,34 @@ cfg_conflict(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	return 0;
 }
 
+/* "breaks": [{"period": "2020", "reason": "..."}]: a series break, such as
+ * a change of unit, before which values are not comparable with after. */
+static int
+cfg_breaks(struct cfg *c, const struct cJSON *v, struct indicator_config *ind)
+{
+	static const char *const keys[] = {"period", "reason", "comment", NULL};
+	const struct cJSON *it;
+	size_t n = json_size(v);
+
+	if (!json_is_array(v))
+		return cfg_fail(c, v, "breaks",
+		                "must be an array of {\"period\", \"reason\"}");
+	ind->break_period = xcalloc(n + 1, sizeof(*ind->break_period));
+	ind->break_reason = xcalloc(n + 1, sizeof(*ind->break_reason));
+	for (it = json_child(v); it; it = json_next(it)) {
+		size_t k = ind->nbreaks;
+
+		if (cfg_keys(c, it, "a break", keys) < 0 ||
+		    cfg_string(c, it, "period", 1, &ind->break_period[k]) < 0 ||
+		    cfg_string(c, it, "reason", 1, &ind->break_reason[k]) < 0) {
+			ind->nbreaks = k + 1; /* free what was read */
+			return -1;
+		}
+		ind->nbreaks++;
+	}
+	return 0;
+}
+
 /* "range": [min, max], the magnitudes an indicator's values can have. */
 static int
 cfg_range(struct cfg *c, const struct cJSON *v, struct indicator_config *ind)
@@ -1119,9 +1147,9 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
-	        "id",         "title",    "unit",    "definition",
-	        "scope_note", "status",   "reason",  "derived",
-	        "range",      "conflict", "comment", NULL};
+	        "id",     "title",   "unit",    "definition", "scope_note",
+	        "status", "reason",  "derived", "range",      "conflict",
+	        "breaks", "comment", NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "comment", NULL};
@@ -1183,6 +1211,9 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 			goto out;
 		if (json_get(it, "range") &&
 		    cfg_range(&c, json_get(it, "range"), ind) < 0)
+			goto out;
+		if (json_get(it, "breaks") &&
+		    cfg_breaks(&c, json_get(it, "breaks"), ind) < 0)
 			goto out;
 		if (json_get(it, "conflict") &&
 		    cfg_conflict(&c, cfg, json_get(it, "conflict"),
@@ -1430,6 +1461,12 @@ config_free(struct config *cfg)
 		derived_free(&cfg->indicators[i].derived);
 		for (k = 0; k < cfg->indicators[i].conflict.nprefer; k++)
 			free(cfg->indicators[i].conflict.prefer[k]);
+		for (k = 0; k < cfg->indicators[i].nbreaks; k++) {
+			free(cfg->indicators[i].break_period[k]);
+			free(cfg->indicators[i].break_reason[k]);
+		}
+		free(cfg->indicators[i].break_period);
+		free(cfg->indicators[i].break_reason);
 		free(cfg->indicators[i].conflict.prefer);
 	}
 	free(cfg->indicators);

@@ -166,6 +166,9 @@ struct indicator_config {
 	char *reason; /* why, for an unpublished indicator */
 	struct derived_config derived; /* op DERIVED_NONE: from sources */
 	struct conflict_policy conflict;
+	char **break_period; /* "breaks": the series is not comparable across */
+	char **break_reason; /* the start of these periods, for these reasons */
+	size_t nbreaks;
 	int has_range; /* "range": [min, max]: values outside are slips */
 	double range_min, range_max;
 };

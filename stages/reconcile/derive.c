@@ -46,9 +46,9 @@ struct result {
 	"known_from <= ?2 AND (known_to IS NULL OR known_to > ?2) AND "        \
 	"status <> '" CONFLICT_NOT_CHOSEN "') "
 #define OUTER                                                                  \
-	"INSERT INTO dres SELECT ?1, geo, period, x, CASE WHEN x IS NULL "     \
-	"THEN 'not available' WHEN st IS NOT NULL THEN 'incomplete' ELSE "     \
-	"'derived' END, q, fl, ins FROM "
+	"INSERT INTO dres SELECT ?1, geo, period, x, CASE WHEN st = 'not "     \
+	"comparable' THEN st WHEN x IS NULL THEN 'not available' WHEN st IS "  \
+	"NOT NULL THEN 'incomplete' ELSE 'derived' END, q, fl, ins FROM "
 #define QUALIFIED "'" DERIVE_QUALIFIER "'"
 
 /* ?4 the sum's geo, ?5 the number of members (in dmember). */
@@ -63,15 +63,17 @@ static const char SUM_SQL[] = VALID_AT OUTER
         "  group_concat(id || ':member', ',') AS ins "
         " FROM v WHERE geo IN (SELECT geo FROM dmember) GROUP BY period)";
 
-/* ?4 from, ?5 to, ?6 CHANGE_ABSOLUTE, CHANGE_PERCENT or CHANGE_RATIO. */
+/* ?4 from, ?5 to, ?6 CHANGE_ABSOLUTE, CHANGE_PERCENT or CHANGE_RATIO, ?7 1
+ * when a series break lies between them: no value, "not comparable". */
 static const char CHANGE_SQL[] = VALID_AT OUTER
         "(SELECT b.geo AS geo, ?5 AS period, "
-        "  CASE WHEN a.value IS NULL OR b.value IS NULL THEN NULL "
+        "  CASE WHEN ?7 OR a.value IS NULL OR b.value IS NULL THEN NULL "
         "    WHEN ?6 = 0 THEN b.value - a.value "
         "    WHEN a.value = 0 THEN NULL "
         "    WHEN ?6 = 1 THEN (b.value - a.value) * 100.0 / a.value "
         "    ELSE b.value / a.value END AS x, "
-        "  CASE WHEN a.status = 'incomplete' OR b.status = 'incomplete' "
+        "  CASE WHEN ?7 THEN 'not comparable' "
+        "    WHEN a.status = 'incomplete' OR b.status = 'incomplete' "
         "    THEN 'incomplete' END AS st, "
         "  CASE WHEN a.qualifier <> '' OR b.qualifier <> '' THEN " QUALIFIED
         "    ELSE '' END AS q, "
@@ -208,6 +210,22 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 		}
 		json_add_item(o, "periods", a);
 		json_add_string(o, "as", as[x->as]);
+		{
+			const struct indicator_config *of =
+			        config_indicator(d->cfg, x->of);
+
+			a = json_new_array();
+			for (i = 0; of && i < of->nbreaks; i++) {
+				struct cJSON *b = json_new_object();
+
+				json_add_string(b, "period",
+				                of->break_period[i]);
+				json_add_string(b, "reason",
+				                of->break_reason[i]);
+				json_add_item(a, NULL, b);
+			}
+			json_add_item(o, "breaks_not_crossed", a);
+		}
 	} else if (x->op == DERIVED_DIFFERENCE) {
 		json_add_string(o, "minus", x->minus);
 	} else {
@@ -323,6 +341,23 @@ moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	return rc == SQLITE_DONE ? 0 : db_fail(d, "cannot list input moments");
 }
 
+/* Does a series break of the indicator lie in (from, to]?  Canonical
+ * periods compare as text within a type, and a year sorts before its
+ * quarters and months ("2020" <= "2020-Q1"). */
+static int
+crosses_break(const struct config *cfg, const char *id, const char *from,
+              const char *to)
+{
+	const struct indicator_config *ind = config_indicator(cfg, id);
+	size_t i;
+
+	for (i = 0; ind && i < ind->nbreaks; i++)
+		if (strcmp(from, ind->break_period[i]) < 0 &&
+		    strcmp(ind->break_period[i], to) <= 0)
+			return 1;
+	return 0;
+}
+
 /* Computes the results at every moment into dres. */
 static int
 compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
@@ -376,6 +411,10 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 				sqlite3_bind_text(s, 5, x->to[k], -1,
 				                  SQLITE_STATIC);
 				sqlite3_bind_int(s, 6, (int)x->as);
+				sqlite3_bind_int(s, 7,
+				                 crosses_break(d->cfg, x->of,
+				                               x->from[k],
+				                               x->to[k]));
 			} else if (x->op == DERIVED_DIFFERENCE) {
 				sqlite3_bind_text(s, 4, x->minus, -1,
 				                  SQLITE_STATIC);

@@ -406,6 +406,29 @@ START_TEST(test_config_rejects_bad_conflict_policies)
 }
 END_TEST
 
+START_TEST(test_config_reads_and_checks_breaks)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+
+	edit("indicators.json", "\"definition\": \"D\"}]",
+	     "\"definition\": \"D\", \"breaks\": [{\"period\": \"2020\", "
+	     "\"reason\": \"reports became content URLs\"}]}]");
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(config_indicator(cfg, "ind")->nbreaks, 1);
+	ck_assert_str_eq(config_indicator(cfg, "ind")->break_period[0], "2020");
+	config_free(cfg);
+	cfg = NULL;
+	edit("indicators.json", ", \"reason\": \"reports became content URLs\"",
+	     "");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'reason': required key is missing"),
+	              "%s", err.msg);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_config_rejects_wrong_types)
 {
 	edit("provstat.json", "\"provstat\": 1", "\"provstat\": \"1\"");
@@ -447,6 +470,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_reads_derived_indicators);
 	tcase_add_loop_test(tc, test_config_rejects_bad_ranges, 0, 4);
 	tcase_add_test(tc, test_config_range_changes_the_source_hash);
+	tcase_add_test(tc, test_config_reads_and_checks_breaks);
 	tcase_add_loop_test(
 	        tc, test_config_rejects_bad_conflict_policies, 0,
 	        (int)(sizeof(bad_conflict) / sizeof(bad_conflict[0])));
