@@ -920,7 +920,8 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	        "op",      "of",         "geo",
 	        "members", "periods",    "as",
 	        "per",     "population", "population_snapshot",
-	        "minus",   "comment",    NULL};
+	        "minus",   "last",       "comment",
+	        NULL};
 	const struct cJSON *v;
 	char *op = NULL;
 	int ret = -1;
@@ -1007,6 +1008,15 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 			         "pinned document's sha256");
 			goto out;
 		}
+	} else if (strcmp(op, "highest") == 0) {
+		d->op = DERIVED_HIGHEST;
+		d->last = 0;
+		if (cfg_long(c, obj, "last", 2, 1200, &d->last) < 0)
+			goto out;
+		if (d->last == 0) {
+			cfg_fail(c, obj, "last", "required key is missing");
+			goto out;
+		}
 	} else if (strcmp(op, "difference") == 0) {
 		d->op = DERIVED_DIFFERENCE;
 		if (cfg_earlier_indicator(c, cfg, obj, "minus", self,
@@ -1014,8 +1024,8 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 			goto out;
 	} else {
 		cfg_fail(c, json_get(obj, "op"), "op",
-		         "must be \"sum\", \"change\", \"rate\" or "
-		         "\"difference\"");
+		         "must be \"sum\", \"change\", \"rate\", "
+		         "\"difference\" or \"highest\"");
 		goto out;
 	}
 	ret = 0;

@@ -124,7 +124,8 @@ enum derived_op {
 	DERIVED_SUM,
 	DERIVED_CHANGE,
 	DERIVED_RATE,
-	DERIVED_DIFFERENCE
+	DERIVED_DIFFERENCE,
+	DERIVED_HIGHEST
 };
 
 enum change_as { CHANGE_ABSOLUTE, CHANGE_PERCENT, CHANGE_RATIO };
@@ -141,6 +142,7 @@ struct derived_config {
 	size_t npairs;
 	enum change_as as; /* change: "absolute", "percent" or "ratio" */
 	char *minus; /* difference: of - minus, same geo and period */
+	long last; /* highest: over this many periods up to each one */
 	double per; /* rate: value per this many of the population */
 	char *population; /* rate: the population indicator */
 	char *population_snapshot; /* rate: sha256 (prefix) of the pinned

@@ -218,3 +218,36 @@ period_parse(const char *text, struct period *out, struct error *err)
 fail:
 	return error_set(err, "cannot parse '%.100s' as a period", text);
 }
+
+int
+period_step(const char *canonical, int delta, char out[PERIOD_MAX])
+{
+	int y, sub, n = 0;
+	long k;
+
+	if (sscanf(canonical, "%4d-Q%1d%n", &y, &sub, &n) == 2 &&
+	    canonical[n] == '\0' && n == 7 && sub >= 1 && sub <= 4) {
+		k = (long)y * 4 + (sub - 1) + delta;
+		if (k < 4 || k >= 10000L * 4)
+			return -1;
+		snprintf(out, PERIOD_MAX, "%04ld-Q%ld", k / 4, k % 4 + 1);
+		return 0;
+	}
+	if (sscanf(canonical, "%4d-%2d%n", &y, &sub, &n) == 2 &&
+	    canonical[n] == '\0' && n == 7 && sub >= 1 && sub <= 12) {
+		k = (long)y * 12 + (sub - 1) + delta;
+		if (k < 12 || k >= 10000L * 12)
+			return -1;
+		snprintf(out, PERIOD_MAX, "%04ld-%02ld", k / 12, k % 12 + 1);
+		return 0;
+	}
+	if (sscanf(canonical, "%4d%n", &y, &n) == 1 && canonical[n] == '\0' &&
+	    n == 4) {
+		k = (long)y + delta;
+		if (k < 1 || k > 9999)
+			return -1;
+		snprintf(out, PERIOD_MAX, "%04ld", k);
+		return 0;
+	}
+	return -1;
+}

@@ -36,4 +36,9 @@ struct period {
 int period_parse(const char *text, struct period *out, struct error *err);
 const char *period_type_name(enum period_type t);
 
+/* The canonical period delta steps after (or, negative, before) a
+ * canonical year, quarter or month: ("2020-Q1", -1) -> "2019-Q4".
+ * Returns -1 for other types or a year outside 1..9999. */
+int period_step(const char *canonical, int delta, char out[PERIOD_MAX]);
+
 #endif

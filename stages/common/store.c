@@ -166,7 +166,9 @@ static const char *const MIGRATIONS[] = {
         "  status TEXT NOT NULL,"
         "  source_id TEXT REFERENCES source(id)," /* NULL: derived */
         "  lineage_id INTEGER NOT NULL REFERENCES lineage(id),"
-        "  observation_id INTEGER REFERENCES observation(id)"
+        "  observation_id INTEGER REFERENCES observation(id),"
+        "  note TEXT NOT NULL DEFAULT ''" /* e.g. the periods a derived
+                                             value lacks */
         ") STRICT;"
         "CREATE INDEX value_by_key ON value(indicator, geo, period, "
         "known_from);"

@@ -135,7 +135,7 @@ write_indicators(struct emit *e)
 	if (store_prepare(
 	            e->st,
 	            "SELECT indicator, geo, period, value, unit, flags, "
-	            "qualifier, status, known_from, source_id, key FROM "
+	            "qualifier, status, known_from, source_id, key, note FROM "
 	            "value WHERE known_from <= ?1 AND (known_to IS NULL OR "
 	            "known_to > ?1) AND status <> 'not chosen' ORDER BY "
 	            "indicator, geo, period, "
@@ -151,9 +151,8 @@ write_indicators(struct emit *e)
 		char *key;
 		int k;
 
-		for (k = 0; k < COL_NOTE; k++)
+		for (k = 0; k < COL_COUNT; k++)
 			row[k] = text_or_empty(s, k);
-		row[COL_NOTE] = "";
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
 			number_format_shortest(sqlite3_column_double(s, 3),
 			                       num);

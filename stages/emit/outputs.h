@@ -38,7 +38,7 @@ enum {
 	COL_VINTAGE,
 	COL_SOURCE,
 	COL_LINEAGE,
-	COL_NOTE, /* why an indicator is unpublished */
+	COL_NOTE, /* why unpublished; what a derived value lacks */
 	COL_COUNT
 };
 

@@ -12,6 +12,8 @@
 #include "diag.h"
 #include "hash.h"
 #include "json.h"
+#include "period.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #define KEY_LEN 12 /* as RECONCILE_KEY_LEN */
@@ -29,7 +31,7 @@ struct dv {
 struct result {
 	int open;
 	size_t first, last; /* moments (indexes into times) */
-	char *geo, *period, *status, *qualifier, *flags, *inputs;
+	char *geo, *period, *status, *qualifier, *flags, *inputs, *note;
 	int has_value;
 	double value;
 };
@@ -46,7 +48,8 @@ struct result {
 	"known_from <= ?2 AND (known_to IS NULL OR known_to > ?2) AND "        \
 	"status <> '" CONFLICT_NOT_CHOSEN "') "
 #define OUTER                                                                  \
-	"INSERT INTO dres SELECT ?1, geo, period, x, CASE WHEN st = 'not "     \
+	"INSERT INTO dres (i, geo, period, value, status, qualifier, flags, "  \
+	"inputs) SELECT ?1, geo, period, x, CASE WHEN st = 'not "              \
 	"comparable' THEN st WHEN x IS NULL THEN 'not available' WHEN st IS "  \
 	"NOT NULL THEN 'incomplete' ELSE 'derived' END, q, fl, ins FROM "
 #define QUALIFIED "'" DERIVE_QUALIFIER "'"
@@ -169,6 +172,7 @@ result_clear(struct result *r)
 	free(r->qualifier);
 	free(r->flags);
 	free(r->inputs);
+	free(r->note);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -177,8 +181,8 @@ static int
 lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
         const char *pin_time, int64_t *out)
 {
-	static const char *const ops[] = {"", "sum", "change", "rate",
-	                                  "difference"};
+	static const char *const ops[] = {"",     "sum",        "change",
+	                                  "rate", "difference", "highest"};
 	static const char *const as[] = {"absolute", "percent", "ratio"};
 	const struct derived_config *x = &ind->derived;
 	struct cJSON *root = json_new_object(), *o = json_new_object(), *a;
@@ -228,6 +232,12 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 		}
 	} else if (x->op == DERIVED_DIFFERENCE) {
 		json_add_string(o, "minus", x->minus);
+	} else if (x->op == DERIVED_HIGHEST) {
+		json_add_number(o, "last", (double)x->last);
+		json_add_string(
+		        o, "completeness",
+		        "every period of the window, else status "
+		        "incomplete and the missing periods in the note");
 	} else {
 		json_add_number(o, "per", x->per);
 		json_add_string(o, "population", x->population);
@@ -358,6 +368,177 @@ crosses_break(const struct config *cfg, const char *id, const char *from,
 	return 0;
 }
 
+/* One valid value of the input, for the window search. */
+struct wv {
+	int64_t id;
+	char *geo, *period, *qualifier, *flags;
+	int has_value;
+	double value;
+};
+
+static int
+cmp_wv(const void *a, const void *b)
+{
+	const struct wv *x = a, *y = b;
+	int c = strcmp(x->geo, y->geo);
+
+	return c ? c : strcmp(x->period, y->period);
+}
+
+static const struct wv *
+find_wv(const struct wv *v, size_t n, const char *geo, const char *period)
+{
+	struct wv key;
+
+	memset(&key, 0, sizeof(key));
+	key.geo = (char *)geo;
+	key.period = (char *)period;
+	return bsearch(&key, v, n, sizeof(*v), cmp_wv);
+}
+
+static void
+wv_clear(struct wv *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		free(v[k].geo);
+		free(v[k].period);
+		free(v[k].qualifier);
+		free(v[k].flags);
+	}
+}
+
+/* The window of v[k]: the highest value, its inputs and flags, whether
+ * any is qualified, and the periods without a value. */
+static int
+highest_row(struct dv *d, sqlite3_stmt *ins, size_t moment, long last,
+            const struct wv *v, size_t nv, size_t k)
+{
+	struct strbuf inputs, missing, flags;
+	char p[PERIOD_MAX];
+	int qualified = 0, have = 0, nmiss = 0, rc;
+	double best = 0;
+	long back;
+	char *note = NULL;
+
+	strbuf_init(&inputs, 1u << 20);
+	strbuf_init(&missing, 1u << 16);
+	strbuf_init(&flags, 1u << 16);
+	for (back = 0; back < last; back++) {
+		const struct wv *w = NULL;
+
+		if (period_step(v[k].period, (int)-back, p) == 0)
+			w = find_wv(v, nv, v[k].geo, p);
+		if (!w || !w->has_value) {
+			if (nmiss++ < 24)
+				strbuf_addf(&missing, "%s%s",
+				            nmiss > 1 ? ", " : "", p);
+			continue;
+		}
+		if (!have || w->value > best)
+			best = w->value;
+		have = 1;
+		qualified |= *w->qualifier != '\0';
+		strbuf_addstr(&flags, w->flags);
+		strbuf_addf(&inputs, "%s%lld:window", inputs.len ? "," : "",
+		            (long long)w->id);
+	}
+	if (nmiss > 24)
+		strbuf_addf(&missing, " and %d more", nmiss - 24);
+	if (nmiss)
+		note = xasprintf("%d of the last %ld periods have no value: %s",
+		                 nmiss, last, missing.buf);
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, (sqlite3_int64)moment);
+	sqlite3_bind_text(ins, 2, v[k].geo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, v[k].period, -1, SQLITE_STATIC);
+	sqlite3_bind_double(ins, 4, best);
+	sqlite3_bind_text(ins, 5, nmiss ? "incomplete" : "derived", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(ins, 6, qualified ? DERIVE_QUALIFIER : "", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(ins, 7, flags.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 8, inputs.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 9, note ? note : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(ins);
+	free(note);
+	strbuf_release(&inputs);
+	strbuf_release(&missing);
+	strbuf_release(&flags);
+	return rc == SQLITE_DONE ? 0
+	                         : db_fail(d, "cannot compute a derived value");
+}
+
+/* "highest": for each value, the highest of the values of the last N
+ * periods (its own included); periods without a value make it
+ * incomplete, and the note lists them. */
+static int
+compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
+                size_t n)
+{
+	const struct derived_config *x = &ind->derived;
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	struct wv *v = NULL;
+	size_t nv = 0, i, k;
+	int rc, ret = -1;
+
+	if (store_prepare(
+	            d->st,
+	            "SELECT id, geo, period, value, qualifier, flags FROM "
+	            "value WHERE indicator = ?1 AND known_from <= ?2 AND "
+	            "(known_to IS NULL OR known_to > ?2) AND status <> "
+	            "'" CONFLICT_NOT_CHOSEN "'",
+	            &q, d->err) < 0 ||
+	    store_prepare(d->st,
+	                  "INSERT INTO dres (i, geo, period, value, status, "
+	                  "qualifier, flags, inputs, note) VALUES (?, ?, ?, ?, "
+	                  "?, ?, ?, ?, ?)",
+	                  &ins, d->err) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		wv_clear(v, nv);
+		nv = 0;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, x->of, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, times[i], -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			v = xreallocarray(v, nv + 1, sizeof(*v));
+			v[nv].id = sqlite3_column_int64(q, 0);
+			v[nv].geo = col_dup(q, 1);
+			v[nv].period = col_dup(q, 2);
+			v[nv].has_value =
+			        sqlite3_column_type(q, 3) != SQLITE_NULL;
+			v[nv].value = sqlite3_column_double(q, 3);
+			v[nv].qualifier = col_dup(q, 4);
+			v[nv].flags = col_dup(q, 5);
+			nv++;
+		}
+		if (rc != SQLITE_DONE) {
+			db_fail(d, "cannot read values");
+			goto out;
+		}
+		qsort(v, nv, sizeof(*v), cmp_wv);
+		for (k = 0; k < nv; k++) {
+			char p[PERIOD_MAX];
+
+			/* Only values of years, quarters and months. */
+			if (!v[k].has_value ||
+			    period_step(v[k].period, 0, p) < 0)
+				continue;
+			if (highest_row(d, ins, i, x->last, v, nv, k) < 0)
+				goto out;
+		}
+	}
+	ret = 0;
+out:
+	wv_clear(v, nv);
+	free(v);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	return ret;
+}
+
 /* Computes the results at every moment into dres. */
 static int
 compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
@@ -375,6 +556,8 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	if (store_exec(d->st, "DELETE FROM dres; DELETE FROM dmember", d->err) <
 	    0)
 		return -1;
+	if (x->op == DERIVED_HIGHEST)
+		return compute_highest(d, ind, times, n);
 	if (x->op == DERIVED_SUM) {
 		if (store_prepare(d->st,
 		                  "INSERT OR IGNORE INTO dmember VALUES (?)",
@@ -472,6 +655,7 @@ write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	sqlite3_bind_text(s, 10, r->qualifier, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 11, r->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 12, lin);
+	sqlite3_bind_text(s, 13, r->note, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return db_fail(d, "cannot write a derived value");
 	id = sqlite3_last_insert_rowid(store_db(d->st));
@@ -514,7 +698,8 @@ same_result(const struct result *r, sqlite3_stmt *s)
 	same = !strcmp(fl, r->flags) &&
 	       !strcmp((const char *)sqlite3_column_text(s, 4), r->status) &&
 	       !strcmp((const char *)sqlite3_column_text(s, 5), r->qualifier) &&
-	       !strcmp((const char *)sqlite3_column_text(s, 7), r->inputs);
+	       !strcmp((const char *)sqlite3_column_text(s, 7), r->inputs) &&
+	       !strcmp((const char *)sqlite3_column_text(s, 8), r->note);
 	free(fl);
 	return same;
 }
@@ -531,7 +716,8 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	memset(&r, 0, sizeof(r));
 	if (store_prepare(d->st,
 	                  "SELECT i, geo, period, value, status, qualifier, "
-	                  "flags, inputs FROM dres ORDER BY geo, period, i",
+	                  "flags, inputs, note FROM dres ORDER BY geo, period, "
+	                  "i",
 	                  &s, d->err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -564,6 +750,7 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 		r.qualifier = col_dup(s, 5);
 		r.flags = merge_flags((const char *)sqlite3_column_text(s, 6));
 		r.inputs = col_dup(s, 7);
+		r.note = col_dup(s, 8);
 	}
 	if (rc != SQLITE_DONE) {
 		db_fail(d, "cannot read derived results");
@@ -627,7 +814,8 @@ derive_run(const struct config *cfg, struct store *st,
 	if (store_exec(st,
 	               "CREATE TEMP TABLE IF NOT EXISTS dres (i INTEGER, geo "
 	               "TEXT, period TEXT, value REAL, status TEXT, qualifier "
-	               "TEXT, flags TEXT, inputs TEXT);"
+	               "TEXT, flags TEXT, inputs TEXT, note TEXT NOT NULL "
+	               "DEFAULT '');"
 	               "CREATE TEMP TABLE IF NOT EXISTS dmember (geo TEXT "
 	               "PRIMARY KEY)",
 	               err) < 0 ||
@@ -635,8 +823,8 @@ derive_run(const struct config *cfg, struct store *st,
 	                  "INSERT INTO value (key, indicator, geo, period, "
 	                  "known_from, known_to, value, unit, flags, "
 	                  "qualifier, status, source_id, lineage_id, "
-	                  "observation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                  "?, ?, NULL, ?, NULL)",
+	                  "observation_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	                  "?, ?, ?, ?, NULL, ?, NULL, ?)",
 	                  &d.ins_value, err) < 0 ||
 	    store_prepare(st,
 	                  "INSERT INTO derived_input (value_id, input_id, "

@@ -4,11 +4,20 @@
  *   sum     the members' values for each period, given for one geo
  *           ("EU27_2020"); with a member missing the sum is given with
  *           status "incomplete", never as if complete;
- *   change  between two periods of each geo, absolute or percent, given
- *           at the later period;
+ *   change  between two periods of each geo, absolute, percent or ratio,
+ *           given at the later period; across a series break of its input
+ *           (a change of unit) no value, status "not comparable", and the
+ *           lineage names the break and why;
  *   rate    per N of a population indicator, with the population taken
  *           from one pinned document (its sha256): the values current
- *           when that document was first fetched.
+ *           when that document was first fetched;
+ *   difference  one indicator minus another, same geo and period (a
+ *           report's own figure beside provstat's computation);
+ *   highest for each value, the highest of the last N periods up to it
+ *           (years, quarters or months); with periods missing it is
+ *           "incomplete" and its note lists them.
+ *
+ * Values a conflict policy did not choose are never inputs.
  *
  * Derived values are vintaged like published ones: a derived value is
  * recomputed at every moment one of its inputs changed, and a new vintage

@@ -228,7 +228,8 @@ static const struct {
 	const char *msg;
 } bad_derived[] = {
         {"{\"op\": \"mean\", \"of\": \"ind\"}",
-         "'op': must be \"sum\", \"change\", \"rate\" or \"difference\""},
+         "'op': must be \"sum\", \"change\", \"rate\", \"difference\" or "
+         "\"highest\""},
         {"{\"op\": \"sum\", \"of\": \"later\", \"geo\": \"EU\", "
          "\"members\": [\"AT\"]}",
          "'of': 'later' must be an indicator defined above this one"},

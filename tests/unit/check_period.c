@@ -74,12 +74,42 @@ START_TEST(test_period_rejects_malformed_periods)
 }
 END_TEST
 
+START_TEST(test_period_step)
+{
+	static const struct {
+		const char *in;
+		int delta;
+		const char *out;
+	} cases[] = {
+	        {"2020-Q1", -1, "2019-Q4"},  {"2020-Q1", -16, "2016-Q1"},
+	        {"2019-Q4", 1, "2020-Q1"},   {"2020-01", -1, "2019-12"},
+	        {"2020-03", -12, "2019-03"}, {"2020", -4, "2016"},
+	        {"2020", 0, "2020"},
+	};
+	static const char *const unstepped[] = {
+	        "2020-03/2020-05", "2020-W01", "2020-01-01", "0001", "2020-Q5",
+	        "20201",           ""};
+	char out[PERIOD_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(period_step(cases[i].in, cases[i].delta, out),
+		                 0);
+		ck_assert_str_eq(out, cases[i].out);
+	}
+	for (i = 0; i < sizeof(unstepped) / sizeof(unstepped[0]); i++)
+		ck_assert_msg(period_step(unstepped[i], -1, out) == -1,
+		              "'%s' stepped", bad[i]);
+}
+END_TEST
+
 Suite *
 period_suite(void)
 {
 	Suite *s = suite_create("period");
 	TCase *tc = tcase_create("parse");
 
+	tcase_add_test(tc, test_period_step);
 	tcase_add_loop_test(tc, test_period_parses_the_forms_publishers_use, 0,
 	                    sizeof(good) / sizeof(good[0]));
 	tcase_add_loop_test(tc, test_period_rejects_malformed_periods, 0,
