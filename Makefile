@@ -78,7 +78,7 @@ TEST_RUNNER := $(B)/tests/check_provstat
 
 ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c))
 
-.PHONY: all run check unit e2e hostile bench banned checkstyle format install uninstall \
+.PHONY: all run check unit e2e hostile memcheck bench banned checkstyle format install uninstall \
 	clean distclean help FORCE
 .DEFAULT_GOAL := all
 # Keep every object: main.o files are intermediates of pattern rules.
@@ -90,6 +90,7 @@ help:
 	@echo "make [all]     build bin/provstat and the stage programs"
 	@echo "make run       build and run the default configuration"
 	@echo "make check     build and run every test"
+	@echo "make memcheck  the unit runner under valgrind memcheck"
 	@echo "make bench     measure against peers (prints ratios)"
 	@echo "make install   install under PREFIX=$(PREFIX) (DESTDIR honoured)"
 	@echo "variables: DEVELOPER=1 (-Werror), SANITIZE=address,undefined"
@@ -161,6 +162,12 @@ e2e: all
 
 hostile: all
 	BIN=$(BIN) tests/hostile/run
+
+# The unit runner under valgrind memcheck, in one process (CK_FORK=no) so
+# that every leak is seen; .ci/run runs it on the plain build.
+memcheck: $(TEST_RUNNER)
+	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect $(TEST_RUNNER)
 
 check: banned checkstyle unit e2e hostile
 
