@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "diff.h"
 #include "fileio.h"
+#include "revisions.h"
 #include "status.h"
 #include "xalloc.h"
 #include "trace.h"
@@ -18,7 +19,8 @@ static const char usage[] =
         "                            --indicator I --geo G --period P\n"
         "       provstat-audit status [-qv] [-c FILE] [-o DIR] [--json | "
         "--prometheus]\n"
-        "       provstat-audit diff [-o DIR] RELEASE RELEASE\n";
+        "       provstat-audit diff [-o DIR] RELEASE RELEASE\n"
+        "       provstat-audit revisions [-o DIR] [--indicator I]\n";
 
 static const char help[] =
         "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
@@ -28,6 +30,7 @@ static const char help[] =
         "       provstat-audit status [-qv] [-c FILE] [-o DIR] [--json | "
         "--prometheus]\n"
         "       provstat-audit diff [-o DIR] RELEASE RELEASE\n"
+        "       provstat-audit revisions [-o DIR] [--indicator I]\n"
         "\n"
         "trace: one published value (by its lineage id from indicators.csv, "
         "or\n"
@@ -37,6 +40,8 @@ static const char help[] =
         "when any source is stale or failed.  PROVSTAT_NOW pins the clock.\n"
         "diff: values added (+), removed (-) and changed (~) between two\n"
         "releases (directories, or ids under DIR/releases).\n"
+        "revisions: every value a later vintage changed (~) or withdrew (-),\n"
+        "and when, oldest first.\n"
         "\n"
         "options:\n" CLI_COMMON_HELP
         "      --json           one JSON document on stdout\n"
@@ -237,6 +242,48 @@ out:
 	return status;
 }
 
+static int
+revisions_option(void *ctx, int opt, const char *arg)
+{
+	if (opt != OPT_INDICATOR)
+		return -1;
+	*(const char **)ctx = arg;
+	return 0;
+}
+
+static int
+cmd_revisions(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        {"indicator", required_argument, NULL, OPT_INDICATOR},
+	        {NULL, 0, NULL, 0}};
+	const char *indicator = NULL;
+	struct store *st = NULL;
+	struct error err;
+	char *path = NULL;
+	size_t n = 0;
+	int rc, status = EXIT_FAIL;
+
+	if ((rc = cli_parse(cli, argc, argv, longopts, revisions_option,
+	                    &indicator, NULL)) >= 0)
+		return rc;
+	error_clear(&err);
+	path = cli_store_path(cli);
+	if (store_open_readonly(&st, path, &err) < 0 ||
+	    revisions_run(st, indicator, stdout, &n, &err) < 0) {
+		diag_error("%s", err.msg);
+		goto out;
+	}
+	diag_info("%zu revision%s", n, n == 1 ? "" : "s");
+	status = EXIT_OK;
+out:
+	if (fflush(stdout) == EOF && status == EXIT_OK)
+		status = EXIT_FAIL;
+	free(path);
+	store_close(st);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,6 +296,8 @@ main(int argc, char **argv)
 		return cmd_status(&cli, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(&cli, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "revisions") == 0)
+		return cmd_revisions(&cli, argc - 1, argv + 1);
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return -cli_option(&cli, 'h', NULL) - 1;

@@ -27,6 +27,7 @@ static const char usage[] =
         "       provstat status [--json | --prometheus]\n"
         "       provstat verify [-c FILE] [-o DIR]\n"
         "       provstat diff RELEASE RELEASE\n"
+        "       provstat revisions [--indicator I]\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n";
 
@@ -40,6 +41,7 @@ static const char help[] =
         "       provstat status [--json | --prometheus]\n"
         "       provstat verify [-c FILE] [-o DIR]\n"
         "       provstat diff RELEASE RELEASE\n"
+        "       provstat revisions [--indicator I]\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n"
         "\n"
@@ -58,6 +60,8 @@ static const char help[] =
         "                 offline; exit 0 only if it is reproduced byte for "
         "byte\n"
         "  diff           values added, removed and changed between releases\n"
+        "  revisions      every value a later vintage changed or withdrew, "
+        "and when\n"
         "  fetch, normalize, reconcile, emit\n"
         "                 run one stage (provstat-STAGE --help)\n"
         "\n"
@@ -322,7 +326,7 @@ main(int argc, char **argv)
 		return cmd_rebuild(&cli, argc - 1, argv + 1);
 	if (strcmp(verb, "verify") == 0)
 		return cmd_verify(&cli, argc - 1, argv + 1);
-	if (strcmp(verb, "diff") == 0)
+	if (strcmp(verb, "diff") == 0 || strcmp(verb, "revisions") == 0)
 		return dispatch("provstat-audit", verb, argc - 1, argv + 1);
 	if (strcmp(verb, "trace") == 0 || strcmp(verb, "status") == 0)
 		return dispatch("provstat-audit", verb, argc - 1, argv + 1);

@@ -1,0 +1,71 @@
+/* revisions — see revisions.h.  A store friend: it runs its own queries. */
+#include "revisions.h"
+
+#include <sqlite3.h>
+
+#include "number.h"
+
+static void
+value_text(sqlite3_stmt *s, int i, char out[32])
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		snprintf(out, 32, "(not available)");
+	else
+		number_format_shortest(sqlite3_column_double(s, i), out);
+}
+
+int
+revisions_run(struct store *st, const char *indicator, FILE *fp, size_t *n,
+              struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*n = 0;
+	/* b: what came after a from the same source (derived: NULL) at the
+	 * moment a ended; none means a was withdrawn. */
+	if (store_prepare(
+	            st,
+	            "SELECT a.indicator, a.geo, a.period, a.value, b.value, "
+	            "a.known_to, coalesce(a.source_id, 'derived'), b.id "
+	            "FROM value a LEFT JOIN value b ON b.indicator = "
+	            "a.indicator AND b.geo = a.geo AND b.period = a.period AND "
+	            "b.source_id IS a.source_id AND b.known_from = a.known_to "
+	            "WHERE a.known_to IS NOT NULL AND (?1 IS NULL OR "
+	            "a.indicator = ?1) AND NOT (b.id IS NOT NULL AND b.value "
+	            "IS "
+	            "a.value AND b.flags = a.flags AND b.qualifier = "
+	            "a.qualifier) ORDER BY a.known_to, a.indicator, a.geo, "
+	            "a.period",
+	            &s, err) < 0)
+		return -1;
+	if (indicator)
+		sqlite3_bind_text(s, 1, indicator, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char was[32], now[32];
+
+		value_text(s, 3, was);
+		if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
+			fprintf(fp, "- %s %s %s: %s withdrawn at %s (%s)\n",
+			        sqlite3_column_text(s, 0),
+			        sqlite3_column_text(s, 1),
+			        sqlite3_column_text(s, 2), was,
+			        sqlite3_column_text(s, 5),
+			        sqlite3_column_text(s, 6));
+		} else {
+			value_text(s, 4, now);
+			fprintf(fp, "~ %s %s %s: %s -> %s at %s (%s)\n",
+			        sqlite3_column_text(s, 0),
+			        sqlite3_column_text(s, 1),
+			        sqlite3_column_text(s, 2), was, now,
+			        sqlite3_column_text(s, 5),
+			        sqlite3_column_text(s, 6));
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return error_set(err, "store: cannot read revisions: %s",
+		                 sqlite3_errmsg(store_db(st)));
+	return 0;
+}
