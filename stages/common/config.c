@@ -912,6 +912,19 @@ cfg_earlier_indicator(struct cfg *c, const struct config *cfg,
 	                *out);
 }
 
+/* The position of an indicator already read (cfg_earlier_indicator()
+ * checked it is there). */
+static size_t
+index_of(const struct config *cfg, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nindicators; i++)
+		if (strcmp(cfg->indicators[i].id, id) == 0)
+			return i;
+	return 0;
+}
+
 static int
 cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
             size_t self, struct derived_config *d)
@@ -920,8 +933,8 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	        "op",      "of",         "geo",
 	        "members", "periods",    "as",
 	        "per",     "population", "population_snapshot",
-	        "minus",   "last",       "comment",
-	        NULL};
+	        "minus",   "last",       "to",
+	        "comment", NULL};
 	const struct cJSON *v;
 	char *op = NULL;
 	int ret = -1;
@@ -992,8 +1005,23 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 			goto out;
 		}
 		if (cfg_earlier_indicator(c, cfg, obj, "population", self,
-		                          &d->population) < 0 ||
-		    cfg_string(c, obj, "population_snapshot", 1,
+		                          &d->population) < 0)
+			goto out;
+		if (!cfg->indicators[index_of(cfg, d->population)].stock) {
+			cfg_fail(c, json_get(obj, "population"), "population",
+			         "'%s' must be declared \"kind\": \"stock\" "
+			         "(a rate divides a flow by a stock)",
+			         d->population);
+			goto out;
+		}
+		if (cfg->indicators[index_of(cfg, d->of)].stock) {
+			cfg_fail(c, json_get(obj, "of"), "of",
+			         "'%s' is a stock; a rate divides a flow by a "
+			         "stock",
+			         d->of);
+			goto out;
+		}
+		if (cfg_string(c, obj, "population_snapshot", 1,
 		               &d->population_snapshot) < 0)
 			goto out;
 		n = strlen(d->population_snapshot);
@@ -1006,6 +1034,27 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 			         "population_snapshot",
 			         "must be 12 to 64 lowercase hex digits of the "
 			         "pinned document's sha256");
+			goto out;
+		}
+	} else if (strcmp(op, "aggregate") == 0) {
+		char *to = NULL;
+
+		d->op = DERIVED_AGGREGATE;
+		if (cfg_string(c, obj, "to", 1, &to) < 0)
+			goto out;
+		d->to_year = strcmp(to, "year") == 0;
+		if (!d->to_year && strcmp(to, "quarter") != 0) {
+			free(to);
+			cfg_fail(c, json_get(obj, "to"), "to",
+			         "must be \"quarter\" or \"year\"");
+			goto out;
+		}
+		free(to);
+		if (cfg->indicators[index_of(cfg, d->of)].stock) {
+			cfg_fail(c, json_get(obj, "of"), "of",
+			         "'%s' is a stock: summing its periods means "
+			         "nothing",
+			         d->of);
 			goto out;
 		}
 	} else if (strcmp(op, "highest") == 0) {
@@ -1025,7 +1074,7 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	} else {
 		cfg_fail(c, json_get(obj, "op"), "op",
 		         "must be \"sum\", \"change\", \"rate\", "
-		         "\"difference\" or \"highest\"");
+		         "\"difference\", \"highest\" or \"aggregate\"");
 		goto out;
 	}
 	ret = 0;
@@ -1157,9 +1206,9 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
-	        "id",     "title",   "unit",    "definition", "scope_note",
-	        "status", "reason",  "derived", "range",      "conflict",
-	        "breaks", "comment", NULL};
+	        "id",     "title",  "unit",    "definition", "scope_note",
+	        "status", "reason", "derived", "range",      "conflict",
+	        "breaks", "kind",   "comment", NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "comment", NULL};
@@ -1214,6 +1263,20 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 				         "reason");
 				goto out;
 			}
+		}
+		{
+			char *kind = NULL;
+
+			if (cfg_string(&c, it, "kind", 0, &kind) < 0)
+				goto out;
+			ind->stock = kind && strcmp(kind, "stock") == 0;
+			if (kind && !ind->stock && strcmp(kind, "flow") != 0) {
+				free(kind);
+				cfg_fail(&c, json_get(it, "kind"), "kind",
+				         "must be \"flow\" or \"stock\"");
+				goto out;
+			}
+			free(kind);
 		}
 		if (json_get(it, "derived") &&
 		    cfg_derived(&c, cfg, json_get(it, "derived"),

@@ -125,7 +125,8 @@ enum derived_op {
 	DERIVED_CHANGE,
 	DERIVED_RATE,
 	DERIVED_DIFFERENCE,
-	DERIVED_HIGHEST
+	DERIVED_HIGHEST,
+	DERIVED_AGGREGATE
 };
 
 enum change_as { CHANGE_ABSOLUTE, CHANGE_PERCENT, CHANGE_RATIO };
@@ -143,6 +144,7 @@ struct derived_config {
 	enum change_as as; /* change: "absolute", "percent" or "ratio" */
 	char *minus; /* difference: of - minus, same geo and period */
 	long last; /* highest: over this many periods up to each one */
+	int to_year; /* aggregate: sum into years, else into quarters */
 	double per; /* rate: value per this many of the population */
 	char *population; /* rate: the population indicator */
 	char *population_snapshot; /* rate: sha256 (prefix) of the pinned
@@ -171,6 +173,8 @@ struct indicator_config {
 	char **break_period; /* "breaks": the series is not comparable across */
 	char **break_reason; /* the start of these periods, for these reasons */
 	size_t nbreaks;
+	int stock; /* "kind": "stock" (a level at an instant, a population)
+	              rather than "flow" (a count over a period, the default) */
 	int has_range; /* "range": [min, max]: values outside are slips */
 	double range_min, range_max;
 };

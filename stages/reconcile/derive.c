@@ -49,9 +49,9 @@ struct result {
 	"status <> '" CONFLICT_NOT_CHOSEN "') "
 #define OUTER                                                                  \
 	"INSERT INTO dres (i, geo, period, value, status, qualifier, flags, "  \
-	"inputs) SELECT ?1, geo, period, x, CASE WHEN st = 'not "              \
-	"comparable' THEN st WHEN x IS NULL THEN 'not available' WHEN st IS "  \
-	"NOT NULL THEN 'incomplete' ELSE 'derived' END, q, fl, ins FROM "
+	"inputs) SELECT ?1, geo, period, x, CASE WHEN st IS NOT NULL THEN "    \
+	"st WHEN x IS NULL THEN 'not available' ELSE 'derived' END, q, fl, "   \
+	"ins FROM "
 #define QUALIFIED "'" DERIVE_QUALIFIER "'"
 
 /* ?4 the sum's geo, ?5 the number of members (in dmember). */
@@ -84,6 +84,24 @@ static const char CHANGE_SQL[] = VALID_AT OUTER
         "  a.id || ':from,' || b.id || ':to' AS ins "
         " FROM v a JOIN v b ON b.geo = a.geo "
         " WHERE a.period = ?4 AND b.period = ?5)";
+
+/* ?4 the periods a whole needs (3 months a quarter, 4 quarters a year),
+ * ?5 1 for years.  A whole with a part missing has no value. */
+static const char AGGREGATE_SQL[] = VALID_AT OUTER
+        "(SELECT geo, CASE WHEN ?5 THEN substr(period, 1, 4) ELSE "
+        "  substr(period, 1, 4) || '-Q' || "
+        "  ((CAST(substr(period, 6, 2) AS INTEGER) + 2) / 3) END AS period, "
+        "  CASE WHEN count(value) = ?4 THEN sum(value) END AS x, "
+        "  CASE WHEN count(value) < ?4 OR max(status = 'incomplete') "
+        "    THEN 'incomplete' END AS st, "
+        "  CASE WHEN max(qualifier) <> '' THEN " QUALIFIED
+        "    ELSE '' END AS q, "
+        "  group_concat(flags, '') AS fl, "
+        "  group_concat(id || ':part', ',') AS ins "
+        " FROM v WHERE CASE WHEN ?5 THEN period GLOB "
+        "  '[0-9][0-9][0-9][0-9]-Q[1-4]' ELSE period GLOB "
+        "  '[0-9][0-9][0-9][0-9]-[01][0-9]' END "
+        " GROUP BY 1, 2)";
 
 /* ?4 the indicator subtracted: of - minus, same geo and period. */
 static const char DIFFERENCE_SQL[] = VALID_AT OUTER
@@ -181,8 +199,9 @@ static int
 lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
         const char *pin_time, int64_t *out)
 {
-	static const char *const ops[] = {"",     "sum",        "change",
-	                                  "rate", "difference", "highest"};
+	static const char *const ops[] = {"",         "sum",        "change",
+	                                  "rate",     "difference", "highest",
+	                                  "aggregate"};
 	static const char *const as[] = {"absolute", "percent", "ratio"};
 	const struct derived_config *x = &ind->derived;
 	struct cJSON *root = json_new_object(), *o = json_new_object(), *a;
@@ -232,6 +251,13 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 		}
 	} else if (x->op == DERIVED_DIFFERENCE) {
 		json_add_string(o, "minus", x->minus);
+	} else if (x->op == DERIVED_AGGREGATE) {
+		json_add_string(o, "to", x->to_year ? "year" : "quarter");
+		json_add_string(o, "rule",
+		                x->to_year ? "sum of the 4 quarters, only when "
+		                             "all are present"
+		                           : "sum of the 3 months, only when "
+		                             "all are present");
 	} else if (x->op == DERIVED_HIGHEST) {
 		json_add_number(o, "last", (double)x->last);
 		json_add_string(
@@ -548,6 +574,7 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	const char *sql = x->op == DERIVED_SUM          ? SUM_SQL
 	                  : x->op == DERIVED_CHANGE     ? CHANGE_SQL
 	                  : x->op == DERIVED_DIFFERENCE ? DIFFERENCE_SQL
+	                  : x->op == DERIVED_AGGREGATE  ? AGGREGATE_SQL
 	                                                : RATE_SQL;
 	sqlite3_stmt *s = NULL;
 	size_t i, k, npass = x->op == DERIVED_CHANGE ? x->npairs : 1;
@@ -598,6 +625,9 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 				                 crosses_break(d->cfg, x->of,
 				                               x->from[k],
 				                               x->to[k]));
+			} else if (x->op == DERIVED_AGGREGATE) {
+				sqlite3_bind_int(s, 4, x->to_year ? 4 : 3);
+				sqlite3_bind_int(s, 5, x->to_year);
 			} else if (x->op == DERIVED_DIFFERENCE) {
 				sqlite3_bind_text(s, 4, x->minus, -1,
 				                  SQLITE_STATIC);

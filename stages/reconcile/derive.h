@@ -13,6 +13,10 @@
  *           when that document was first fetched;
  *   difference  one indicator minus another, same geo and period (a
  *           report's own figure beside provstat's computation);
+ *   aggregate  months into quarters, or quarters into years, by sum, only
+ *           when every part is present (else "incomplete", no value); a
+ *           stock is never aggregated, and a rate must divide a flow by a
+ *           stock (config "kind");
  *   highest for each value, the highest of the last N periods up to it
  *           (years, quarters or months); with periods missing it is
  *           "incomplete" and its note lists them.

@@ -228,8 +228,8 @@ static const struct {
 	const char *msg;
 } bad_derived[] = {
         {"{\"op\": \"mean\", \"of\": \"ind\"}",
-         "'op': must be \"sum\", \"change\", \"rate\", \"difference\" or "
-         "\"highest\""},
+         "'op': must be \"sum\", \"change\", \"rate\", \"difference\", "
+         "\"highest\" or \"aggregate\""},
         {"{\"op\": \"sum\", \"of\": \"later\", \"geo\": \"EU\", "
          "\"members\": [\"AT\"]}",
          "'of': 'later' must be an indicator defined above this one"},
@@ -248,21 +248,38 @@ static const struct {
          "[[\"2019\", \"2020\"]], \"as\": \"share\"}",
          "'as': must be \"percent\", \"ratio\" or \"absolute\""},
         {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 0, "
-         "\"population\": \"ind\", \"population_snapshot\": "
+         "\"population\": \"popn\", \"population_snapshot\": "
          "\"0123456789ab\"}",
          "'per': must be a positive number (100000)"},
         {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 100000, "
-         "\"population\": \"ind\", \"population_snapshot\": \"abc\"}",
+         "\"population\": \"popn\", \"population_snapshot\": \"abc\"}",
          "'population_snapshot': must be 12 to 64 lowercase hex digits of "
          "the pinned document's sha256"},
         {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 100000, "
-         "\"population\": \"ind\", \"population_snapshot\": "
+         "\"population\": \"popn\", \"population_snapshot\": "
          "\"0123456789AB\"}",
          "'population_snapshot': must be 12 to 64 lowercase hex digits of "
          "the pinned document's sha256"},
         {"{\"op\": \"sum\", \"of\": \"ind\", \"geo\": \"EU\", "
          "\"members\": [\"AT\"], \"weights\": [1]}",
          "'weights': unknown key in 'derived'"},
+        {"{\"op\": \"rate\", \"of\": \"ind\", \"per\": 100000, "
+         "\"population\": \"ind\", \"population_snapshot\": "
+         "\"0123456789ab\"}",
+         "'population': 'ind' must be declared \"kind\": \"stock\" (a rate "
+         "divides a flow by a stock)"},
+        {"{\"op\": \"rate\", \"of\": \"popn\", \"per\": 100000, "
+         "\"population\": \"popn\", \"population_snapshot\": "
+         "\"0123456789ab\"}",
+         "'of': 'popn' is a stock; a rate divides a flow by a stock"},
+        {"{\"op\": \"aggregate\", \"of\": \"popn\", \"to\": \"quarter\"}",
+         "'of': 'popn' is a stock: summing its periods means nothing"},
+        {"{\"op\": \"aggregate\", \"of\": \"ind\", \"to\": \"week\"}",
+         "'to': must be \"quarter\" or \"year\""},
+        {"{\"op\": \"highest\", \"of\": \"ind\"}",
+         "'last': required key is missing"},
+        {"{\"op\": \"highest\", \"of\": \"ind\", \"last\": 1}",
+         "'last': must be between 2 and 1200"},
 };
 
 START_TEST(test_config_rejects_bad_derived_indicators)
@@ -270,7 +287,10 @@ START_TEST(test_config_rejects_bad_derived_indicators)
 	struct config *cfg = NULL;
 	struct error err;
 	char *path = xasprintf("%s/provstat.json", dir);
-	char *ind = xasprintf("\"definition\": \"D\"}, {\"id\": \"d\", "
+	char *ind = xasprintf("\"definition\": \"D\"}, {\"id\": \"popn\", "
+	                      "\"title\": \"P\", \"unit\": \"persons\", "
+	                      "\"kind\": \"stock\", \"definition\": \"D\"}, "
+	                      "{\"id\": \"d\", "
 	                      "\"title\": \"T\", \"unit\": \"u\", "
 	                      "\"definition\": \"D\", \"derived\": %s}, "
 	                      "{\"id\": \"later\", \"title\": \"T\", "
