@@ -56,17 +56,56 @@ grouped(double v, char out[48])
 	out[o] = '\0';
 }
 
+/* The rows of one indicator: [*lo, *hi).  Rows are in indicators.csv's
+ * order (indicator, geo, period), so binary searches do; a linear scan per
+ * table cell made the report quadratic in the number of values. */
+static void
+ind_range(const struct release_data *d, const char *ind, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = d->nrows;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(d->rows[m].f[COL_INDICATOR], ind) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	b = d->nrows;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(d->rows[m].f[COL_INDICATOR], ind) <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
+}
+
 static const struct release_row *
 find(const struct release_data *d, const char *ind, const char *geo,
      const char *per)
 {
-	size_t i;
+	size_t lo, hi;
 
-	for (i = 0; i < d->nrows; i++)
-		if (!strcmp(d->rows[i].f[COL_INDICATOR], ind) &&
-		    !strcmp(d->rows[i].f[COL_GEO], geo) &&
-		    !strcmp(d->rows[i].f[COL_PERIOD], per))
-			return &d->rows[i];
+	ind_range(d, ind, &lo, &hi);
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+		const struct release_row *r = &d->rows[m];
+		int c = strcmp(r->f[COL_GEO], geo);
+
+		if (c == 0)
+			c = strcmp(r->f[COL_PERIOD], per);
+		if (c == 0)
+			return r;
+		if (c < 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
 	return NULL;
 }
 
@@ -80,12 +119,13 @@ cmp_str(const void *a, const void *b)
 static size_t
 distinct(const struct release_data *d, const char *ind, int col, char ***out)
 {
-	char **v = xcalloc(d->nrows + 1, sizeof(*v));
-	size_t i, n = 0, k = 0;
+	size_t lo, hi, i, n = 0, k = 0;
+	char **v;
 
-	for (i = 0; i < d->nrows; i++)
-		if (!strcmp(d->rows[i].f[COL_INDICATOR], ind))
-			v[n++] = d->rows[i].f[col];
+	ind_range(d, ind, &lo, &hi);
+	v = xcalloc(hi - lo + 1, sizeof(*v));
+	for (i = lo; i < hi; i++)
+		v[n++] = d->rows[i].f[col];
 	qsort(v, n, sizeof(*v), cmp_str);
 	for (i = 0; i < n; i++)
 		if (k == 0 || strcmp(v[k - 1], v[i]))
