@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crash.h"
 #include "diag.h"
 #include "fileio.h"
 #include "xalloc.h"
@@ -147,6 +148,7 @@ chain_run(const struct chain_options *o, struct error *err)
 		result = EXIT_FAIL;
 		goto out;
 	}
+	crash_point("run.after-fetch");
 	rc = chain_stage("normalize", o, NULL, 0, err);
 	if (rc == EXIT_PARTIAL)
 		result = EXIT_PARTIAL;
@@ -154,10 +156,12 @@ chain_run(const struct chain_options *o, struct error *err)
 		result = EXIT_FAIL;
 		goto out;
 	}
+	crash_point("run.after-normalize");
 	if (chain_stage("reconcile", o, NULL, 0, err) != EXIT_OK) {
 		result = EXIT_FAIL;
 		goto out;
 	}
+	crash_point("run.after-reconcile");
 	rc = chain_stage("emit", o, emit_extra, nemit, err);
 	if (rc == EXIT_PARTIAL)
 		result = EXIT_PARTIAL;

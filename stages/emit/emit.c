@@ -457,6 +457,7 @@ publish(struct emit *e, const char *digest)
 		          strerror(errno));
 		goto out;
 	}
+	crash_point("emit.before-switch");
 	if (rename(link_tmp, current) < 0) {
 		error_set(e->err, "cannot rename '%s' to '%s': %s", link_tmp,
 		          current, strerror(errno));
@@ -476,6 +477,21 @@ out:
 	return ret;
 }
 
+/* The release files made from the release data, in order; a crash point
+ * after each (PROVSTAT_CRASH, tests only). */
+static const struct {
+	int (*write)(const struct release_data *d, struct error *err);
+	const char *crash_point;
+} outputs[] = {
+        {outputs_conflicts, "emit.after-conflicts"},
+        {outputs_errors, "emit.after-errors"},
+        {outputs_jsonstat, "emit.after-jsonstat"},
+        {outputs_sqlite, "emit.after-sqlite"},
+        {outputs_report, "emit.after-report"},
+        {outputs_datapackage, "emit.after-datapackage"},
+        {outputs_provenance, "emit.after-provenance"},
+};
+
 int
 emit_run(const struct config *cfg, struct store *st, const char *out_dir,
          const struct emit_options *opt, struct emit_result *res,
@@ -486,6 +502,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	char *rel_dir = NULL, *msg = NULL;
 	int64_t run_id;
 	time_t t;
+	size_t i;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -516,16 +533,20 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	e.data.st = st;
 	e.data.dir = e.tmp;
 	e.data.as_of = e.as_of;
-	if (write_indicators(&e) < 0 || write_sources(&e) < 0 ||
-	    outputs_conflicts(&e.data, err) < 0 ||
-	    outputs_errors(&e.data, err) < 0 ||
-	    outputs_jsonstat(&e.data, err) < 0 ||
-	    outputs_sqlite(&e.data, err) < 0 ||
-	    outputs_report(&e.data, err) < 0 ||
-	    outputs_datapackage(&e.data, err) < 0 ||
-	    outputs_provenance(&e.data, err) < 0 ||
-	    write_manifest(&e, digest) < 0)
+	if (write_indicators(&e) < 0)
 		goto out;
+	crash_point("emit.after-indicators");
+	if (write_sources(&e) < 0)
+		goto out;
+	crash_point("emit.after-sources");
+	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
+		if (outputs[i].write(&e.data, err) < 0)
+			goto out;
+		crash_point(outputs[i].crash_point);
+	}
+	if (write_manifest(&e, digest) < 0)
+		goto out;
+	crash_point("emit.after-manifest");
 	current_manifest(out_dir, cur);
 	if (strcmp(cur, digest) == 0) {
 		res->nothing_new = 1;
@@ -536,6 +557,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 		goto out;
 	if (prune(&e) < 0)
 		diag_warn("%s", err->msg); /* the release is published */
+	crash_point("emit.after-prune");
 	ret = 0;
 out:
 	if (e.tmp && fileio_exists(e.tmp)) {

@@ -685,9 +685,11 @@ reconcile_run(const struct config *cfg, struct store *st,
 		    store_exec(st, "DELETE FROM m", err) < 0)
 			goto out;
 	}
+	crash_point("reconcile.after-values");
 	if (conflict_resolve(cfg, st, &res->problems, err) < 0 ||
 	    check_cross_source(&r) < 0)
 		goto out;
+	crash_point("reconcile.after-conflicts");
 	if (!res->problems) {
 		struct derive_result dr;
 
@@ -697,6 +699,7 @@ reconcile_run(const struct config *cfg, struct store *st,
 		res->current += dr.current;
 		res->problems += dr.problems;
 		res->derived = dr.values;
+		crash_point("reconcile.after-derive");
 	}
 	if (res->problems) {
 		if (res->problems > MAX_REPORTED)
