@@ -963,9 +963,7 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 		            st,
 		            "SELECT key, observation_id IS NULL FROM value "
 		            "WHERE indicator = ?1 AND geo = ?2 AND "
-		            "period = ?3 AND known_from <= ?4 AND "
-		            "(known_to IS NULL OR known_to > ?4) AND "
-		            "status <> 'not chosen'",
+		            "period = ?3 AND " STORE_CHOSEN_AT("", "?4"),
 		            &s, err) < 0)
 			goto out;
 		sqlite3_bind_text(s, 1, q->indicator, -1, SQLITE_STATIC);

@@ -38,6 +38,15 @@ struct store;
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
 #define STORE_SCHEMA_VERSION 2
 
+/* The status of a value a conflict policy did not choose. */
+#define STORE_NOT_CHOSEN "not chosen"
+/* SQL: the value row (alias prefix a: "v." or "") is valid at the time in
+ * parameter t and was chosen: the one condition every reader of values
+ * at a time uses. */
+#define STORE_CHOSEN_AT(a, t)                                                  \
+	"(" a "known_from <= " t " AND (" a "known_to IS NULL OR " a           \
+	"known_to > " t ") AND " a "status <> '" STORE_NOT_CHOSEN "')"
+
 /* Opens (creating and migrating) the store at path; caller closes. */
 int store_open(struct store **out, const char *path, struct error *err);
 /* Opens an existing store read-only (query_only); no migration. */

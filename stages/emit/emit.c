@@ -136,10 +136,10 @@ write_indicators(struct emit *e)
 	            e->st,
 	            "SELECT indicator, geo, period, value, unit, flags, "
 	            "qualifier, status, known_from, source_id, key, note FROM "
-	            "value WHERE known_from <= ?1 AND (known_to IS NULL OR "
-	            "known_to > ?1) AND status <> 'not chosen' ORDER BY "
-	            "indicator, geo, period, "
-	            "source_id",
+	            "value WHERE " STORE_CHOSEN_AT(
+	                    "", "?1") " ORDER BY "
+	                              "indicator, geo, period, "
+	                              "source_id",
 	            &s, e->err) < 0 ||
 	    atomic_file_open(&af, path, e->err) < 0)
 		goto out;

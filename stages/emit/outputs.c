@@ -294,11 +294,13 @@ outputs_conflicts(const struct release_data *d, struct error *err)
 	            "SELECT l.indicator, l.geo, l.period, c.source_id, "
 	            "c.value, l.source_id, l.value FROM value l JOIN value c "
 	            "ON c.indicator = l.indicator AND c.geo = l.geo AND "
-	            "c.period = l.period AND c.status <> 'not chosen' AND "
-	            "c.known_from <= ?1 AND (c.known_to IS NULL OR c.known_to "
-	            "> ?1) WHERE l.status = 'not chosen' AND l.known_from <= "
-	            "?1 AND (l.known_to IS NULL OR l.known_to > ?1) ORDER BY "
-	            "l.indicator, l.geo, l.period, l.source_id",
+	            "c.period = l.period AND " STORE_CHOSEN_AT(
+	                    "c.",
+	                    "?1") " WHERE l.status = '" STORE_NOT_CHOSEN
+	                          "' AND l.known_from <= "
+	                          "?1 AND (l.known_to IS NULL OR l.known_to > "
+	                          "?1) ORDER BY "
+	                          "l.indicator, l.geo, l.period, l.source_id",
 	            &s, err) < 0 ||
 	    atomic_file_open(&af, path, err) < 0)
 		goto out;

@@ -27,7 +27,7 @@
 #include "error.h"
 #include "store.h"
 
-#define CONFLICT_NOT_CHOSEN "not chosen"
+#define CONFLICT_NOT_CHOSEN STORE_NOT_CHOSEN
 
 /* Returns -1 on a store failure; problems are reported through diag and
  * added to *problems. */

@@ -44,9 +44,8 @@ struct result {
  * inputs as "id:role,...".
  */
 #define VALID_AT                                                               \
-	"WITH v AS (SELECT * FROM value WHERE indicator = ?3 AND "             \
-	"known_from <= ?2 AND (known_to IS NULL OR known_to > ?2) AND "        \
-	"status <> '" CONFLICT_NOT_CHOSEN "') "
+	"WITH v AS (SELECT * FROM value WHERE indicator = ?3 "                 \
+	"AND " STORE_CHOSEN_AT("", "?2") ") "
 #define OUTER                                                                  \
 	"INSERT INTO dres (i, geo, period, value, status, qualifier, flags, "  \
 	"inputs) SELECT ?1, geo, period, x, CASE WHEN st IS NOT NULL THEN "    \
@@ -114,9 +113,7 @@ static const char DIFFERENCE_SQL[] = VALID_AT OUTER
         "  a.flags || b.flags AS fl, "
         "  a.id || ':of,' || b.id || ':minus' AS ins "
         " FROM v a JOIN value b ON b.indicator = ?4 AND b.geo = a.geo "
-        "  AND b.period = a.period AND b.known_from <= ?2 "
-        "  AND b.status <> '" CONFLICT_NOT_CHOSEN "' "
-        "  AND (b.known_to IS NULL OR b.known_to > ?2))";
+        "  AND b.period = a.period AND " STORE_CHOSEN_AT("b.", "?2") ")";
 
 /* ?4 the population indicator, ?5 the pinned time, ?6 per.  The
  * population is the one current at the pinned time, and only once that
@@ -131,10 +128,8 @@ static const char RATE_SQL[] = VALID_AT OUTER
         "  a.flags || p.flags AS fl, "
         "  a.id || ':value,' || p.id || ':population' AS ins "
         " FROM v a JOIN value p ON p.indicator = ?4 AND p.geo = a.geo "
-        "  AND p.period = a.period AND p.known_from <= ?5 "
-        "  AND p.status <> '" CONFLICT_NOT_CHOSEN "' "
-        "  AND (p.known_to IS NULL OR p.known_to > ?5) "
-        " WHERE ?5 <= ?2)";
+        "  AND p.period = a.period AND " STORE_CHOSEN_AT(
+                "p.", "?5") " WHERE ?5 <= ?2)";
 
 __attribute__((format(printf, 2, 3))) static void
 problem(struct dv *d, const char *fmt, ...)
@@ -512,9 +507,7 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
 	if (store_prepare(
 	            d->st,
 	            "SELECT id, geo, period, value, qualifier, flags FROM "
-	            "value WHERE indicator = ?1 AND known_from <= ?2 AND "
-	            "(known_to IS NULL OR known_to > ?2) AND status <> "
-	            "'" CONFLICT_NOT_CHOSEN "'",
+	            "value WHERE indicator = ?1 AND " STORE_CHOSEN_AT("", "?2"),
 	            &q, d->err) < 0 ||
 	    store_prepare(d->st,
 	                  "INSERT INTO dres (i, geo, period, value, status, "
