@@ -12,7 +12,15 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 
-ifneq ($(SANITIZE),)
+ifeq ($(FUZZ),1)
+# libFuzzer's build (make fuzz): clang, every object instrumented for
+# coverage and the sanitizers, so the fuzzer sees our code, not only libc's.
+CC := clang
+VARIANT := fuzz
+BIN := build/fuzz/bin
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifneq ($(SANITIZE),)
 VARIANT := san
 BIN := build/san/bin
 SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
@@ -30,6 +38,9 @@ WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wno-format-truncation
 # (-Wno-format-truncation: messages are truncated into fixed buffers on
 # purpose; snprintf's return is the guard, not a bug.)
+ifeq ($(FUZZ),1)
+WARNINGS += -Wno-unknown-warning-option
+endif
 ifeq ($(DEVELOPER),1)
 WARNINGS += -Werror
 endif
@@ -76,9 +87,22 @@ TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 TEST_RUNNER := $(B)/tests/check_provstat
 
+# Fuzz targets (tests/fuzz/README.md): one per document format, each
+# built from fuzz_format.c for the source of tests/fuzz/config/sources/ of
+# its name, and one per text parser.
+FUZZ_FORMATS := csv eurostat-tsv sdmx-csv json json-stat sdmx-ml html-table \
+	html-prose pdf-text
+FUZZ_TARGETS ?= $(FUZZ_FORMATS) number period config
+FUZZ_ALL := $(FUZZ_FORMATS) number period config
+fuzz_obj = $(if $(filter $(1),$(FUZZ_FORMATS)),$(B)/tests/fuzz/format-$(1).o,$(B)/tests/fuzz/fuzz_$(1).o)
+FUZZ_LIBS = $(B)/tests/fuzz/fuzz_common.o $(call stage_lib,normalize) $(LIBPROVSTAT)
+FUZZ_CFLAGS = -Istages -DFUZZ_CONFIG='"$(CURDIR)/tests/fuzz/config/provstat.json"'
+FUZZ_SRC := $(wildcard tests/fuzz/*.c)
+
 ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c))
 
-.PHONY: all run check unit e2e hostile memcheck bench banned checkstyle format install uninstall \
+.PHONY: all run check unit e2e hostile memcheck bench fuzz fuzz-run fuzz-replay \
+	fuzz-replay-run banned checkstyle format install uninstall \
 	clean distclean help FORCE
 .DEFAULT_GOAL := all
 # Keep every object: main.o files are intermediates of pattern rules.
@@ -91,6 +115,7 @@ help:
 	@echo "make run       build and run the default configuration"
 	@echo "make check     build and run every test"
 	@echo "make memcheck  the unit runner under valgrind memcheck"
+	@echo "make fuzz      libFuzzer on every parser, FUZZ_TIME=60 s each (clang)"
 	@echo "make bench     measure against peers (prints ratios)"
 	@echo "make install   install under PREFIX=$(PREFIX) (DESTDIR honoured)"
 	@echo "variables: DEVELOPER=1 (-Werror), SANITIZE=address,undefined"
@@ -122,6 +147,16 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Istages -MMD -MP -c -o $@ $<
 
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/fuzz/format-%.o: tests/fuzz/fuzz_format.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -DFUZZ_SOURCE='"$*"' -MMD -MP -c -o $@ $<
+
 $(LIBPROVSTAT): $(COMMON_OBJ)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
@@ -151,6 +186,18 @@ $(TEST_RUNNER): $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(STAGE_LIBS) $(LIBPROVSTAT) \
 		$(DEP_LIBS) $(CHECK_LIBS) -lm
 
+define fuzz_rules
+$(B)/fuzz/fuzz-$(1): $(call fuzz_obj,$(1)) $(FUZZ_LIBS)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(DEP_LIBS) -lm
+$(B)/fuzz/replay-$(1): $(call fuzz_obj,$(1)) $(B)/tests/fuzz/replay.o $(FUZZ_LIBS)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(DEP_LIBS) -lm
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rules,$(t))))
+
 run: all
 	$(BIN)/provstat run --config config/provstat.json --out output
 
@@ -169,7 +216,36 @@ memcheck: $(TEST_RUNNER)
 	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect $(TEST_RUNNER)
 
-check: banned checkstyle unit e2e hostile
+check: banned checkstyle unit e2e hostile fuzz-replay
+
+# The seed and regression corpora, replayed by a plain driver under
+# ASan+UBSan (the sanitizer build is shared with SANITIZE=...).
+ifeq ($(VARIANT),san)
+fuzz-replay: fuzz-replay-run
+else
+fuzz-replay:
+	$(MAKE) --no-print-directory SANITIZE=address,undefined fuzz-replay-run
+endif
+fuzz-replay-run: $(foreach t,$(FUZZ_ALL),$(B)/fuzz/replay-$(t))
+	@set -e; for t in $(FUZZ_ALL); do \
+		case " $(FUZZ_FORMATS) " in *" $$t "*) o=--observations;; \
+			*) o=;; esac; \
+		$(B)/fuzz/replay-$$t $$o tests/fuzz/corpus/$$t; done
+
+# libFuzzer, FUZZ_TIME seconds a target (FUZZ_TARGETS picks some); what it
+# finds goes to build/fuzz/corpus (new inputs) and build/fuzz/artifacts
+# (crashes: add each to tests/fuzz/corpus/<target>/ once fixed).
+FUZZ_TIME ?= 60
+fuzz:
+	$(MAKE) --no-print-directory FUZZ=1 fuzz-run
+fuzz-run: $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/fuzz-$(t))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts/$$t; \
+		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+		$(B)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/artifacts/$$t/ \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t; done
 
 # Ratios to peer programs measured in the same run (bench/run); not a test.
 bench: all
@@ -179,13 +255,14 @@ bench: all
 # Functions the house style bans: they overflow, lose errors or run a shell.
 banned:
 	@if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|system)[[:space:]]*\(' \
-		$(ALL_SRC) $(wildcard stages/*/*.h) | grep -v 'snprintf'; then \
+		$(ALL_SRC) $(wildcard stages/*/*.h) $(FUZZ_SRC) | grep -v 'snprintf'; then \
 		echo "banned functions found (see STYLE.md)" >&2; exit 1; \
 	else echo "banned: 0 uses of banned functions"; fi
 
 # Formatting is mechanical: clang-format decides, nobody argues.
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(ALL_SRC) $(wildcard stages/*/*.h) $(TEST_SRC) $(wildcard tests/unit/*.h)
+FORMAT_FILES = $(ALL_SRC) $(wildcard stages/*/*.h) $(TEST_SRC) $(wildcard tests/unit/*.h) \
+	$(FUZZ_SRC) $(wildcard tests/fuzz/*.h)
 checkstyle:
 	@if command -v $(CLANG_FORMAT) >/dev/null 2>&1; then \
 		$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES) && \
@@ -230,4 +307,7 @@ clean:
 distclean: clean
 	rm -rf output
 
+# Dependency files are made by the compiler, never by make (without this,
+# make would try to rebuild format-csv.d from fuzz_format.c).
+%.d: ;
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

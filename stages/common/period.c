@@ -95,6 +95,17 @@ valid_year(int y)
 	return y >= 1900 && y <= 2999;
 }
 
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+	                           31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
 int
 period_parse(const char *text, struct period *out, struct error *err)
 {
@@ -139,9 +150,24 @@ period_parse(const char *text, struct period *out, struct error *err)
 					         "%04d-%02d", y, m);
 					return 0;
 				}
+				/* The canonical month range, "2020-03/2020-05".
+				 */
+				if (*t == '/' &&
+				    (t++, read_int(&t, 4, 4, &y2) == 0) &&
+				    valid_year(y2) && *t++ == '-' &&
+				    read_int(&t, 2, 2, &m2) == 0 && m2 >= 1 &&
+				    m2 <= 12 && *skip_ws(t) == '\0' &&
+				    (y2 > y || (y2 == y && m2 > m))) {
+					out->type = PERIOD_MONTH_RANGE;
+					snprintf(out->canonical, PERIOD_MAX,
+					         "%04d-%02d/%04d-%02d", y, m,
+					         y2, m2);
+					return 0;
+				}
 				if (*t == '-' &&
 				    (t++, read_int(&t, 2, 2, &d) == 0) &&
-				    d >= 1 && d <= 31 && *skip_ws(t) == '\0') {
+				    d >= 1 && d <= days_in_month(y, m) &&
+				    *skip_ws(t) == '\0') {
 					out->type = PERIOD_INSTANT;
 					snprintf(out->canonical, PERIOD_MAX,
 					         "%04d-%02d-%02d", y, m, d);
@@ -170,7 +196,8 @@ period_parse(const char *text, struct period *out, struct error *err)
 		t = skip_ws(t);
 		if ((m = read_month(&t)) &&
 		    (t = skip_ws(t), read_int(&t, 4, 4, &y) == 0) &&
-		    valid_year(y) && *skip_ws(t) == '\0') {
+		    valid_year(y) && d <= days_in_month(y, m) &&
+		    *skip_ws(t) == '\0') {
 			out->type = PERIOD_INSTANT;
 			snprintf(out->canonical, PERIOD_MAX, "%04d-%02d-%02d",
 			         y, m, d);

@@ -328,53 +328,22 @@ pdf_encrypted(const char *info)
 }
 
 int
-pdf_format_parse(const struct source_config *src, struct parse_input *in,
-                 const struct obs_sink *sink, struct problems *probs,
-                 struct error *err)
+pdf_text_parse(const struct source_config *src, char *text,
+               const struct obs_sink *sink, struct problems *probs,
+               struct error *err)
 {
-	static const char *const info_args[] = {"/dev/fd/3", NULL};
-	static const char *const text_args[] = {"-layout",   "-enc", "UTF-8",
-	                                        "/dev/fd/3", "-",    NULL};
 	struct pdf *p = xcalloc(1, sizeof(*p));
-	struct error terr;
-	char magic[5] = {0}, *info = NULL, *text = NULL, *page, *next;
-	size_t len, i;
+	char *page, *next;
 	long pageno = 1;
-	int ret = -1, fd = fileno(in->fp);
+	size_t i;
+	int ret = -1;
 
 	p->src = src;
 	p->probs = probs;
-
 	if (compile_all(p) < 0) {
 		problems_add(probs, "bad row pattern");
-		ret = 0;
-		goto out;
-	}
-	error_clear(&terr);
-	if (fread(magic, 1, 5, in->fp) != 5 || memcmp(magic, "%PDF-", 5) != 0) {
-		problems_add(probs, "not a PDF (no %%PDF- header)");
-		ret = 0;
-		goto out;
-	}
-	if (pdf_run_tool("pdfinfo", info_args, fd, src->pdf.timeout_s, 1u << 20,
-	                 &info, &len, &terr) < 0) {
-		problems_add(probs, "%s", terr.msg);
-		ret = 0;
-		goto out;
-	}
-	if (pdf_encrypted(info)) {
-		problems_add(probs, "the PDF is encrypted; provstat reads only "
-		                    "unencrypted documents");
-		ret = 0;
-		goto out;
-	}
-	if (pdf_run_tool("pdftotext", text_args, fd, src->pdf.timeout_s,
-	                 src->max_bytes < PDF_TEXT_MAX ? PDF_TEXT_MAX
-	                                               : src->max_bytes,
-	                 &text, &len, &terr) < 0) {
-		problems_add(probs, "%s", terr.msg);
-		ret = 0;
-		goto out;
+		free(p);
+		return 0;
 	}
 	/* Pages end in form feeds; lines in newlines. */
 	for (page = text; page && *page; page = next, pageno++) {
@@ -428,8 +397,40 @@ out:
 		regfree(&p->skip[i]);
 	free(p->skip);
 	free(p->total_text);
+	free(p);
+	return ret;
+}
+
+int
+pdf_format_parse(const struct source_config *src, struct parse_input *in,
+                 const struct obs_sink *sink, struct problems *probs,
+                 struct error *err)
+{
+	static const char *const info_args[] = {"/dev/fd/3", NULL};
+	static const char *const text_args[] = {"-layout",   "-enc", "UTF-8",
+	                                        "/dev/fd/3", "-",    NULL};
+	struct error terr;
+	char magic[5] = {0}, *info = NULL, *text = NULL;
+	size_t len;
+	int ret = 0, fd = fileno(in->fp);
+
+	error_clear(&terr);
+	if (fread(magic, 1, 5, in->fp) != 5 || memcmp(magic, "%PDF-", 5) != 0)
+		problems_add(probs, "not a PDF (no %%PDF- header)");
+	else if (pdf_run_tool("pdfinfo", info_args, fd, src->pdf.timeout_s,
+	                      1u << 20, &info, &len, &terr) < 0)
+		problems_add(probs, "%s", terr.msg);
+	else if (pdf_encrypted(info))
+		problems_add(probs, "the PDF is encrypted; provstat reads only "
+		                    "unencrypted documents");
+	else if (pdf_run_tool("pdftotext", text_args, fd, src->pdf.timeout_s,
+	                      src->max_bytes < PDF_TEXT_MAX ? PDF_TEXT_MAX
+	                                                    : src->max_bytes,
+	                      &text, &len, &terr) < 0)
+		problems_add(probs, "%s", terr.msg);
+	else
+		ret = pdf_text_parse(src, text, sink, probs, err);
 	free(info);
 	free(text);
-	free(p);
 	return ret;
 }

@@ -29,6 +29,15 @@ int pdf_format_parse(const struct source_config *src, struct parse_input *in,
                      struct error *err);
 
 /*
+ * The text layer's part of pdf_format_parse(): text is pdftotext -layout's
+ * output (NUL-terminated, changed in place).  Separate so that the fuzz
+ * target can reach it without a PDF.
+ */
+int pdf_text_parse(const struct source_config *src, char *text,
+                   const struct obs_sink *sink, struct problems *probs,
+                   struct error *err);
+
+/*
  * Runs prog (pdftotext or pdfinfo) with args on the document open as fd,
  * capturing at most max bytes of its standard output within timeout_s.
  * Returns 0 with *out (caller frees), or -1 with err.

@@ -31,6 +31,10 @@ static const struct {
         {"2020W53", "2020-W53", PERIOD_WEEK},
         {"2020-01-01", "2020-01-01", PERIOD_INSTANT},
         {"1 January 2020", "2020-01-01", PERIOD_INSTANT},
+        {"29 February 2020", "2020-02-29", PERIOD_INSTANT},
+        /* Canonical forms read back as themselves (found by fuzzing). */
+        {"2020-03/2020-05", "2020-03/2020-05", PERIOD_MONTH_RANGE},
+        {"2019-12/2020-02", "2019-12/2020-02", PERIOD_MONTH_RANGE},
 };
 
 static const char *const bad[] = {
@@ -49,6 +53,13 @@ static const char *const bad[] = {
         "Feb 2020-Dec 2019",
         "2020-02-30x",
         "2020-",
+        "2020-02-30",
+        "2021-02-29",
+        "31 April 2020",
+        "2020-05/2020-03",
+        "2020-03/2020-03",
+        "2020-03/2020-5",
+        "2020-03/",
 };
 
 START_TEST(test_period_parses_the_forms_publishers_use)

@@ -1,0 +1,117 @@
+/*
+ * fuzz_format — one document format's parser, fed arbitrary bytes.
+ *
+ * Built once per source of tests/fuzz/config/sources/ (FUZZ_SOURCE names
+ * it): the source's format and options decide which parser runs and how,
+ * exactly as in provstat-normalize.  The sink reads every string of every
+ * observation, so that the sanitizers see a bad pointer the moment a parser
+ * hands one out.  "pdf" sources get the text layer (pdf_text_parse()):
+ * pdftotext itself runs in its own process and is not ours to fuzz.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/config.h"
+#include "common/error.h"
+#include "fuzz.h"
+#include "normalize/csv_format.h"
+#include "normalize/html_format.h"
+#include "normalize/json_format.h"
+#include "normalize/jsonstat_format.h"
+#include "normalize/pdf_format.h"
+#include "normalize/sdmx_format.h"
+#include "normalize/tsv_format.h"
+
+static struct config *cfg;
+static const struct source_config *src;
+static format_parse_fn parse;
+
+static size_t
+len(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+static int
+touch(void *ctx, const struct observation *o, struct error *err)
+{
+	size_t *total = ctx;
+
+	(void)err;
+	fuzz_observations++;
+	*total += len(o->measure) + len(o->raw_geo) + len(o->raw_period) +
+	          len(o->raw_value) + len(o->unit) + len(o->num.flags) +
+	          len(o->num.qualifier) + strlen(o->locator);
+	return 0;
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static const struct {
+		const char *name;
+		format_parse_fn parse;
+	} formats[] = {
+	        {"csv", csv_format_parse},
+	        {"sdmx-csv", csv_format_parse},
+	        {"eurostat-tsv", tsv_format_parse},
+	        {"json", json_format_parse},
+	        {"json-stat", jsonstat_format_parse},
+	        {"sdmx-ml", sdmx_format_parse},
+	        {"html", html_format_parse},
+	        {"pdf", NULL},
+	};
+	struct error err;
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	if (config_load(&cfg, FUZZ_CONFIG, &err) < 0)
+		fuzz_die(FUZZ_CONFIG, err.msg);
+	if (!(src = config_source(cfg, FUZZ_SOURCE)))
+		fuzz_die(FUZZ_SOURCE, "no such source in the fuzz config");
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(src->format, formats[i].name) == 0) {
+			parse = formats[i].parse;
+			return 0;
+		}
+	fuzz_die(src->format, "no parser for this format");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t total = 0;
+	struct obs_sink sink = {touch, &total};
+	struct problems probs;
+	struct parse_input in;
+	struct error err;
+	char *copy;
+
+	memset(&probs, 0, sizeof(probs));
+	error_clear(&err);
+	/* A private, NUL-terminated copy: parsers may not rely on either. */
+	copy = malloc(size + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	if (!parse) {
+		pdf_text_parse(src, copy, &sink, &probs, &err);
+	} else {
+		/* glibc refuses a zero-length fmemopen(); /dev/null is empty.
+		 */
+		in.fp = size ? fmemopen(copy, size, "rb")
+		             : fopen("/dev/null", "rb");
+		in.transformed = 0;
+		in.max_bytes = src->max_bytes;
+		if (in.fp) {
+			parse(src, &in, &sink, &probs, &err);
+			fclose(in.fp);
+		}
+	}
+	problems_release(&probs);
+	free(copy);
+	return 0;
+}
