@@ -82,9 +82,8 @@ int
 archive_writer_write(struct archive_writer *w, const void *data, size_t n,
                      struct error *err)
 {
-	if (n && fwrite(data, 1, n, w->fp) != n)
-		return error_set(err, "cannot write '%s': %s", w->tmp_path,
-		                 strerror(errno));
+	if (fileio_write(w->fp, data, n, w->tmp_path, err) < 0)
+		return -1;
 	hash_update(w->hash, data, n);
 	w->bytes += (long long)n;
 	return 0;
@@ -117,11 +116,8 @@ archive_writer_commit(struct archive_writer *w, char sha[HASH_HEX_SIZE],
 		ret = 0; /* the same bytes are archived already */
 		goto out;
 	}
-	if (fflush(w->fp) != 0 || fsync(fileno(w->fp)) < 0) {
-		error_set(err, "cannot fsync '%s': %s", w->tmp_path,
-		          strerror(errno));
+	if (fileio_sync(w->fp, w->tmp_path, err) < 0)
 		goto out;
-	}
 	if (fclose(w->fp) != 0) {
 		w->fp = NULL;
 		error_set(err, "cannot close '%s': %s", w->tmp_path,
@@ -133,11 +129,8 @@ archive_writer_commit(struct archive_writer *w, char sha[HASH_HEX_SIZE],
 	if (fileio_mkdirs(dir, 0755, err) < 0)
 		goto out;
 	chmod(w->tmp_path, 0444);
-	if (rename(w->tmp_path, dest) < 0) {
-		error_set(err, "cannot rename '%s' to '%s': %s", w->tmp_path,
-		          dest, strerror(errno));
+	if (fileio_rename(w->tmp_path, dest, err) < 0)
 		goto out;
-	}
 	if (fileio_fsync_dir(dir, err) < 0)
 		goto out;
 	ret = 0;

@@ -42,16 +42,8 @@ atomic_file_commit(struct atomic_file *af, struct error *err)
 	char *dir = NULL;
 	int ret = -1;
 
-	if (fflush(af->fp) != 0 || ferror(af->fp)) {
-		error_set(err, "cannot write '%s': %s", af->tmp,
-		          strerror(errno));
+	if (fileio_sync(af->fp, af->tmp, err) < 0)
 		goto out;
-	}
-	if (fsync(fileno(af->fp)) < 0) {
-		error_set(err, "cannot fsync '%s': %s", af->tmp,
-		          strerror(errno));
-		goto out;
-	}
 	if (fclose(af->fp) != 0) {
 		af->fp = NULL;
 		error_set(err, "cannot close '%s': %s", af->tmp,
@@ -59,11 +51,8 @@ atomic_file_commit(struct atomic_file *af, struct error *err)
 		goto out;
 	}
 	af->fp = NULL;
-	if (rename(af->tmp, af->path) < 0) {
-		error_set(err, "cannot rename '%s' to '%s': %s", af->tmp,
-		          af->path, strerror(errno));
+	if (fileio_rename(af->tmp, af->path, err) < 0)
 		goto out;
-	}
 	free(af->tmp);
 	af->tmp = NULL;
 	dir = fileio_dirname(af->path);
@@ -98,9 +87,7 @@ atomic_file_write(const char *path, const void *data, size_t n,
 
 	if (atomic_file_open(&af, path, err) < 0)
 		return -1;
-	if (n && fwrite(data, 1, n, af.fp) != n) {
-		error_set(err, "cannot write '%s': %s", af.tmp,
-		          strerror(errno));
+	if (fileio_write(af.fp, data, n, af.tmp, err) < 0) {
 		atomic_file_abort(&af);
 		return -1;
 	}

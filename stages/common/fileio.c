@@ -96,17 +96,108 @@ out:
 	return ret;
 }
 
+/* The errno the PROVSTAT_FAULT hook wants for op on path, or 0. */
+static int
+fault(const char *op, const char *path)
+{
+	const char *spec = getenv("PROVSTAT_FAULT"), *p;
+	size_t oplen = strlen(op), n;
+	int e;
+
+	if (!spec || strncmp(spec, op, oplen) != 0 || spec[oplen] != ':')
+		return 0;
+	p = spec + oplen + 1;
+	if (strncmp(p, "ENOSPC", 6) == 0) {
+		e = ENOSPC;
+		p += 6;
+	} else if (strncmp(p, "EIO", 3) == 0) {
+		e = EIO;
+		p += 3;
+	} else {
+		return 0;
+	}
+	if (*p == '\0')
+		return e;
+	if (*p++ != ':')
+		return 0;
+	n = strlen(p);
+	if (n > 0 && p[n - 1] == '$') { /* anchored at the path's end */
+		size_t plen = strlen(path);
+
+		return plen >= n - 1 && strncmp(path + plen - (n - 1), p,
+		                                n - 1) == 0
+		               ? e
+		               : 0;
+	}
+	return strstr(path, p) ? e : 0;
+}
+
+int
+fileio_write(FILE *fp, const void *data, size_t n, const char *path,
+             struct error *err)
+{
+	int e = fault("write", path);
+
+	if (!e && (n == 0 || fwrite(data, 1, n, fp) == n))
+		return 0;
+	return error_set(err, "cannot write '%s': %s", path,
+	                 strerror(e ? e : errno));
+}
+
+int
+fileio_sync(FILE *fp, const char *path, struct error *err)
+{
+	int e = fault("write", path);
+
+	if (e || fflush(fp) != 0 || ferror(fp))
+		return error_set(err, "cannot write '%s': %s", path,
+		                 strerror(e ? e : errno));
+	if ((e = fault("fsync", path)) || fsync(fileno(fp)) < 0)
+		return error_set(err, "cannot fsync '%s': %s", path,
+		                 strerror(e ? e : errno));
+	return 0;
+}
+
+int
+fileio_fsync_file(const char *path, struct error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e = fault("fsync", path);
+
+	if (fd < 0 || e || fsync(fd) < 0) {
+		error_set(err, "cannot fsync '%s': %s", path,
+		          strerror(e ? e : errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+fileio_rename(const char *from, const char *to, struct error *err)
+{
+	int e = fault("rename", from);
+
+	if (!e)
+		e = fault("rename", to);
+	if (!e && rename(from, to) == 0)
+		return 0;
+	return error_set(err, "cannot rename '%s' to '%s': %s", from, to,
+	                 strerror(e ? e : errno));
+}
+
 int
 fileio_fsync_dir(const char *dir, struct error *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
 	if (fd < 0)
 		return error_set(err, "cannot open directory '%s': %s", dir,
 		                 strerror(errno));
-	if (fsync(fd) < 0) {
+	if ((e = fault("fsync", dir)) || fsync(fd) < 0) {
 		error_set(err, "cannot fsync directory '%s': %s", dir,
-		          strerror(errno));
+		          strerror(e ? e : errno));
 		close(fd);
 		return -1;
 	}

@@ -1,9 +1,21 @@
 /*
- * fileio — reading whole files with a cap, directories, durability.
+ * fileio — reading whole files with a cap, directories, durability, and the
+ * one layer every write of the archive and of a release goes through.
  *
- * Every write provstat makes to the archive or a release goes through this
- * module or atomic_file, so that durability (fsync of files and of the
- * directories that name them) is decided in one place.
+ * Every write, fsync and rename provstat makes to the archive or a release
+ * goes through fileio_write(), fileio_sync(), fileio_rename() and
+ * fileio_fsync_dir() (atomic_file and archive use them), so that durability
+ * and error messages ("cannot fsync 'PATH': Input/output error") are
+ * decided in one place, and so that one test hook can fail any of them:
+ *
+ *   PROVSTAT_FAULT=OP:ERRNO[:MATCH]
+ *
+ * makes every OP (write, fsync or rename) on a path containing MATCH (any
+ * path when omitted; a MATCH ending in '$' must end the path) fail with
+ * ERRNO (ENOSPC or EIO) as if the kernel had said so.  For rename either
+ * name may match.  Unset (always, in
+ * production) it costs one getenv() per operation.  SQLite's own writes to
+ * the store are not covered: SQLite has its own journal for those.
  */
 #ifndef PROVSTAT_FILEIO_H
 #define PROVSTAT_FILEIO_H
@@ -27,6 +39,15 @@ int fileio_read_stream(FILE *fp, const char *name, size_t max_bytes, char **out,
                        size_t *len, struct error *err);
 /* Creates path and any missing parents (like mkdir -p). */
 int fileio_mkdirs(const char *path, mode_t mode, struct error *err);
+/* fwrite()s n bytes to fp, the file at path; the message names path. */
+int fileio_write(FILE *fp, const void *data, size_t n, const char *path,
+                 struct error *err);
+/* Flushes fp's buffer (a "write" to the hook) and fsyncs it. */
+int fileio_sync(FILE *fp, const char *path, struct error *err);
+/* fsyncs the file at path (one written by another library: SQLite). */
+int fileio_fsync_file(const char *path, struct error *err);
+/* rename(2), with the message naming both paths. */
+int fileio_rename(const char *from, const char *to, struct error *err);
 /* fsyncs a directory so that a rename or create in it is durable. */
 int fileio_fsync_dir(const char *dir, struct error *err);
 /* Removes a file or a directory tree; a missing path is not an error. */

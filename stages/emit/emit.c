@@ -438,11 +438,8 @@ publish(struct emit *e, const char *digest)
 		if (fileio_fsync_dir(e->tmp, e->err) < 0)
 			goto out;
 		crash_point("emit.after-files");
-		if (rename(e->tmp, final) < 0) {
-			error_set(e->err, "cannot rename '%s' to '%s': %s",
-			          e->tmp, final, strerror(errno));
+		if (fileio_rename(e->tmp, final, e->err) < 0)
 			goto out;
-		}
 		if (fileio_fsync_dir(rel_dir, e->err) < 0)
 			goto out;
 	}
@@ -458,9 +455,7 @@ publish(struct emit *e, const char *digest)
 		goto out;
 	}
 	crash_point("emit.before-switch");
-	if (rename(link_tmp, current) < 0) {
-		error_set(e->err, "cannot rename '%s' to '%s': %s", link_tmp,
-		          current, strerror(errno));
+	if (fileio_rename(link_tmp, current, e->err) < 0) {
 		unlink(link_tmp);
 		goto out;
 	}

@@ -436,7 +436,7 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	sqlite3 *db = NULL, *chk = NULL;
 	sqlite3_stmt *s = NULL;
 	size_t i;
-	int k, rc = -1, fd;
+	int k, rc = -1;
 
 	/* A private temporary database (""): with SQLITE_OPEN_MEMORY,
 	 * VACUUM INTO would write through the in-memory VFS, not to disk. */
@@ -511,14 +511,8 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 		error_set(err, "'%s' fails integrity_check", path);
 		goto out;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0) {
-		error_set(err, "cannot fsync '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fileio_fsync_file(path, err) < 0)
 		goto out;
-	}
-	close(fd);
 	rc = 0;
 	goto out;
 db_fail:

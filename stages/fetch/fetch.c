@@ -198,14 +198,6 @@ out:
 	return ret;
 }
 
-static int
-sink_archive(void *ctx, const void *data, size_t n)
-{
-	struct archive_writer *w = ctx;
-
-	return archive_writer_write(w, data, n, NULL);
-}
-
 /* One source being fetched, across its attempts. */
 struct job {
 	const struct source_config *src;
@@ -213,6 +205,8 @@ struct job {
 	long long prev_bytes; /* of the previous snapshot, 0 if none */
 	struct archive_writer w;
 	int open; /* w holds a temporary file */
+	int w_failed; /* writing to the archive failed: w_err says why */
+	struct error w_err;
 	int attempt;
 	int done;
 	long delay_ms; /* before the next attempt */
@@ -220,6 +214,20 @@ struct job {
 
 static const char *const data_formats[] = {"csv",  "eurostat-tsv", "sdmx-csv",
                                            "json", "json-stat",    "sdmx-ml"};
+
+/* The body goes to the archive; a failure there (a full disk, an I/O
+ * error) is ours, not the source's, and stops the run (see settle()). */
+static int
+sink_archive(void *ctx, const void *data, size_t n)
+{
+	struct job *j = ctx;
+
+	if (archive_writer_write(&j->w, data, n, &j->w_err) < 0) {
+		j->w_failed = 1;
+		return -1;
+	}
+	return 0;
+}
 
 /* A 200 is not new data when it is empty, an HTML page where data was
  * declared, or far smaller than the last good copy. */
@@ -283,7 +291,7 @@ fill_request(const struct config *cfg, struct job *j, struct http_request *r)
 		r->last_modified = j->prev.last_modified;
 	}
 	r->on_data = sink_archive;
-	r->ctx = &j->w;
+	r->ctx = j;
 }
 
 /* Records one attempt's outcome inside the caller's transaction; returns
@@ -297,6 +305,8 @@ settle(const struct config *cfg, struct store *st, int64_t run_id,
 	char sha[HASH_HEX_SIZE], now[TIMEFMT_LEN];
 	int ok = !t->failed;
 
+	if (j->w_failed)
+		return error_set(err, "%s: %s", j->src->id, j->w_err.msg);
 	timefmt_format(timefmt_now(), now);
 	memset(&a, 0, sizeof(a));
 	a.src = j->src;

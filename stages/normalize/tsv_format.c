@@ -57,8 +57,11 @@ split_commas(const char *s, char **out, size_t max)
 		const char *c = strchr(p, ',');
 		size_t len = c ? (size_t)(c - p) : strlen(p);
 
-		if (n == max)
+		if (n == max) { /* too many: give back what was split */
+			while (n > 0)
+				free(out[--n]);
 			return -1;
+		}
 		out[n] = xstrndup(p, len);
 		{
 			char *t = trimmed(out[n]);

@@ -79,6 +79,10 @@ static const struct {
         {"indic_de,geo\\time\t2019\nJAN,IT\t12 b!\n",
          "line 2, column 8: flags 'b!' are not letters"},
         {"", "the document is empty"},
+        /* 33 dimensions (found by fuzzing: the 32 split ones leaked). */
+        {"a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,"
+         "geo\\time\t2019\nJAN,IT\t1\n",
+         "line 1: more than 32 dimensions"},
 };
 
 START_TEST(test_tsv_format_reports_problems_with_their_place)
