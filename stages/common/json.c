@@ -355,6 +355,20 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 		return error_set(err, "%s:%d:%d: NUL byte in JSON text", name,
 		                 line, col);
 	}
+	/* JSON has no raw control characters but its four whitespace ones
+	 * (RFC 8259; in strings they must be escaped).  cJSON skips any byte
+	 * below 0x21 as whitespace, and its tree and our scan of the text
+	 * must agree on where every value is (found by fuzzing). */
+	for (bad = 0; bad < len; bad++)
+		if ((unsigned char)buf[bad] < 0x20 && buf[bad] != '\t' &&
+		    buf[bad] != '\n' && buf[bad] != '\r') {
+			json_line_col(buf, bad, &line, &col);
+			return error_set(err,
+			                 "%s:%d:%d: control character 0x%02x "
+			                 "in JSON text",
+			                 name, line, col,
+			                 (unsigned char)buf[bad]);
+		}
 	doc = xcalloc(1, sizeof(*doc));
 	doc->name = xstrdup(name);
 	doc->text = xmalloc(len + 1);

@@ -35,6 +35,13 @@ static const struct {
         {"surrogate in utf-8", "[\"\xed\xa0\x80\"]", 0,
          "doc:1:3: invalid UTF-8"},
         {"nul byte", "[1,\0 2]", 7, "doc:1:4: NUL byte in JSON text"},
+        /* cJSON skips these as whitespace (found by fuzzing). */
+        {"escape as space", "{\"a\":\x1b\"b\"}", 0,
+         "doc:1:6: control character 0x1b in JSON text"},
+        {"raw tab is whitespace, raw BEL is not", "[1,\t\a2]", 0,
+         "doc:1:5: control character 0x07 in JSON text"},
+        {"control character in a string", "[\"a\x01\"]", 0,
+         "doc:1:4: control character 0x01 in JSON text"},
         {"syntax error", "{\n\"a\": [1, 2,,]\n}", 0, "doc:2:"},
         {"unclosed", "{\"a\": 1", 0, "doc:1:"},
 };
