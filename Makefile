@@ -237,6 +237,7 @@ fuzz-replay-run: $(foreach t,$(FUZZ_ALL),$(B)/fuzz/replay-$(t))
 # (crashes: add each to tests/fuzz/corpus/<target>/ once fixed).
 FUZZ_TIME ?= 60
 fuzz:
+	scripts/install-deps --fuzz
 	$(MAKE) --no-print-directory FUZZ=1 fuzz-run
 fuzz-run: $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/fuzz-$(t))
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "fileio.h"
 #include "xalloc.h"
 
@@ -118,6 +119,7 @@ archive_writer_commit(struct archive_writer *w, char sha[HASH_HEX_SIZE],
 	}
 	if (fileio_sync(w->fp, w->tmp_path, err) < 0)
 		goto out;
+	crash_point("archive.after-sync");
 	if (fclose(w->fp) != 0) {
 		w->fp = NULL;
 		error_set(err, "cannot close '%s': %s", w->tmp_path,
@@ -131,6 +133,7 @@ archive_writer_commit(struct archive_writer *w, char sha[HASH_HEX_SIZE],
 	chmod(w->tmp_path, 0444);
 	if (fileio_rename(w->tmp_path, dest, err) < 0)
 		goto out;
+	crash_point("archive.after-rename");
 	if (fileio_fsync_dir(dir, err) < 0)
 		goto out;
 	ret = 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "fileio.h"
 #include "xalloc.h"
 
@@ -44,6 +45,7 @@ atomic_file_commit(struct atomic_file *af, struct error *err)
 
 	if (fileio_sync(af->fp, af->tmp, err) < 0)
 		goto out;
+	crash_point("atomic.after-sync");
 	if (fclose(af->fp) != 0) {
 		af->fp = NULL;
 		error_set(err, "cannot close '%s': %s", af->tmp,
@@ -53,6 +55,7 @@ atomic_file_commit(struct atomic_file *af, struct error *err)
 	af->fp = NULL;
 	if (fileio_rename(af->tmp, af->path, err) < 0)
 		goto out;
+	crash_point("atomic.after-rename");
 	free(af->tmp);
 	af->tmp = NULL;
 	dir = fileio_dirname(af->path);

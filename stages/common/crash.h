@@ -7,9 +7,12 @@
  * the next run repairs everything.  Unset (always, in production) it costs
  * one getenv() per point.
  *
- * Points: fetch.after-archive, fetch.after-record, normalize.mid-load,
- * normalize.before-commit, reconcile.mid-values, reconcile.before-commit,
- * emit.after-files, emit.after-rename, emit.after-switch.
+ * Points are named STAGE.MOMENT and placed at every moment where a power
+ * cut would leave something half done: in each stage before and after its
+ * store transaction, in the archive and atomic_file after the fsync and
+ * after the rename, in emit after each release file, before and after the
+ * switch of current, and in the driver between stages.  tests/e2e/run
+ * (crash_recovery) finds every point in the sources and tests each one.
  */
 #ifndef PROVSTAT_CRASH_H
 #define PROVSTAT_CRASH_H

@@ -127,6 +127,7 @@ chain_run(const struct chain_options *o, struct error *err)
 		}
 		goto out;
 	}
+	crash_point("run.after-lock");
 	if (o->offline)
 		fetch_extra[nfetch++] = "--offline";
 	if (o->only) {
@@ -167,6 +168,8 @@ chain_run(const struct chain_options *o, struct error *err)
 		result = EXIT_PARTIAL;
 	else if (rc != EXIT_OK)
 		result = EXIT_FAIL;
+	else
+		crash_point("run.after-emit");
 out:
 	if (fd >= 0)
 		close(fd);

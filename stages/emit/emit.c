@@ -440,6 +440,7 @@ publish(struct emit *e, const char *digest)
 		crash_point("emit.after-files");
 		if (fileio_rename(e->tmp, final, e->err) < 0)
 			goto out;
+		crash_point("emit.before-release-sync");
 		if (fileio_fsync_dir(rel_dir, e->err) < 0)
 			goto out;
 	}
@@ -449,6 +450,7 @@ publish(struct emit *e, const char *digest)
 	target = xasprintf("releases/%s", e->res->release_id);
 	current = xasprintf("%s/current", e->out);
 	unlink(link_tmp);
+	crash_point("emit.before-link");
 	if (symlink(target, link_tmp) < 0) {
 		error_set(e->err, "cannot create link '%s': %s", link_tmp,
 		          strerror(errno));
@@ -459,6 +461,7 @@ publish(struct emit *e, const char *digest)
 		unlink(link_tmp);
 		goto out;
 	}
+	crash_point("emit.before-switch-sync");
 	if (fileio_fsync_dir(e->out, e->err) < 0)
 		goto out;
 	crash_point("emit.after-switch");
@@ -524,6 +527,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	e.tmp = xasprintf("%s/.tmp-%ld", rel_dir, (long)getpid());
 	if (fileio_mkdirs(e.tmp, 0755, err) < 0)
 		goto out;
+	crash_point("emit.after-tmpdir");
 	e.data.cfg = cfg;
 	e.data.st = st;
 	e.data.dir = e.tmp;
@@ -550,6 +554,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	}
 	if (publish(&e, digest) < 0)
 		goto out;
+	crash_point("emit.before-prune");
 	if (prune(&e) < 0)
 		diag_warn("%s", err->msg); /* the release is published */
 	crash_point("emit.after-prune");

@@ -14,6 +14,7 @@
 
 #include "atomic_file.h"
 #include "csv_writer.h"
+#include "crash.h"
 #include "fileio.h"
 #include "hash.h"
 #include "json.h"
@@ -502,6 +503,7 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 		goto db_fail;
 	sqlite3_finalize(s);
 	s = NULL;
+	crash_point("emit.after-vacuum"); /* a copy not yet fsync'd */
 	if (sqlite3_open_v2(path, &chk, SQLITE_OPEN_READONLY, NULL) !=
 	            SQLITE_OK ||
 	    sqlite3_prepare_v2(chk, "PRAGMA integrity_check", -1, &s, NULL) !=

@@ -226,6 +226,7 @@ sink_archive(void *ctx, const void *data, size_t n)
 		j->w_failed = 1;
 		return -1;
 	}
+	crash_point("fetch.mid-download"); /* part of a body written */
 	return 0;
 }
 
@@ -501,10 +502,12 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 				j->open = 0;
 			}
 		}
+		crash_point("fetch.before-commit");
 		if (store_commit(st, err) < 0) {
 			store_rollback(st);
 			goto out;
 		}
+		crash_point("fetch.after-commit");
 	}
 	ret = 0;
 out:

@@ -342,6 +342,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	in.max_bytes = src->max_bytes;
 	if (store_begin(st, err) < 0)
 		goto out;
+	crash_point("normalize.after-begin");
 	if (store_prepare(st,
 	                  "INSERT INTO parse (run_id, source_id, "
 	                  "snapshot_sha256, source_config_hash, status, "
@@ -373,6 +374,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	l.key_seen = xcalloc(src->checks.nkeys + 1, 1);
 	if (parse(src, &in, &sink, &probs, err) < 0)
 		goto rollback;
+	crash_point("normalize.after-parse");
 	if (probs.total == 0)
 		run_checks(&l, &probs);
 	if (probs.total == 0 && l.n == 0)
@@ -405,6 +407,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	crash_point("normalize.before-commit");
 	if (store_commit(st, err) < 0)
 		goto rollback;
+	crash_point("normalize.after-commit");
 	res->snapshots++;
 	res->observations += (size_t)l.n;
 	diag_verbose("%s: %ld observations from snapshot %.12s", src->id, l.n,
@@ -525,11 +528,13 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 			goto out;
 	}
 	/* The run's problems, for programs: one JSON object per line. */
+	crash_point("normalize.before-errors");
 	log_path = xasprintf("%s/errors.jsonl", out_dir);
 	rc_log = atomic_file_write(log_path, log.buf, log.len, err);
 	free(log_path);
 	if (rc_log < 0)
 		goto out;
+	crash_point("normalize.after-errors");
 	ret = 0;
 out:
 	strbuf_release(&log);

@@ -665,12 +665,14 @@ reconcile_run(const struct config *cfg, struct store *st,
 	if (store_begin(st, err) < 0)
 		goto out;
 	began = 1;
+	crash_point("reconcile.after-begin");
 	if (store_exec(st,
 	               "DELETE FROM derived_input; DELETE FROM value_input; "
 	               "DELETE FROM value",
 	               err) < 0 ||
 	    prepare_all(&r) < 0)
 		goto out;
+	crash_point("reconcile.after-clear"); /* old values deleted */
 	for (i = 0; i < cfg->nsources; i++) {
 		const struct source_config *src = &cfg->sources[i];
 		size_t k;
@@ -716,6 +718,7 @@ reconcile_run(const struct config *cfg, struct store *st,
 	if (store_commit(st, err) < 0)
 		goto out;
 	began = 0;
+	crash_point("reconcile.after-commit");
 	ret = 0;
 out:
 	finalize_all(&r);
