@@ -1087,13 +1087,33 @@ static int
 cfg_conflict(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
              struct conflict_policy *p)
 {
-	static const char *const keys[] = {"prefer", "tolerance", "exceed",
-	                                   "comment", NULL};
+	static const char *const keys[] = {"rule",   "prefer",  "tolerance",
+	                                   "exceed", "comment", NULL};
+	static const char *const rules[] = {"prefer", "exact-over-rounded",
+	                                    "newest"};
 	const struct cJSON *v;
-	char *exceed = NULL;
+	char *exceed = NULL, *rule = NULL;
 	size_t i, k;
 
+	p->declared = 1;
 	if (cfg_keys(c, obj, "'conflict'", keys) < 0 ||
+	    cfg_string(c, obj, "rule", 0, &rule) < 0)
+		return -1;
+	p->rule = CONFLICT_PREFER;
+	for (i = 0; rule && i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rule, rules[i]) == 0)
+			break;
+	if (rule && i == sizeof(rules) / sizeof(rules[0])) {
+		free(rule);
+		return cfg_fail(c, json_get(obj, "rule"), "rule",
+		                "must be \"prefer\", \"exact-over-rounded\" or "
+		                "\"newest\"");
+	}
+	if (rule)
+		p->rule = (enum conflict_rule)i;
+	free(rule);
+	/* Required for "prefer"; the tie-break for the other rules. */
+	if ((p->rule == CONFLICT_PREFER || json_get(obj, "prefer")) &&
 	    cfg_strings(c, obj, "prefer", &p->prefer, &p->nprefer) < 0)
 		return -1;
 	for (i = 0; i < p->nprefer; i++) {

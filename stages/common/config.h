@@ -153,8 +153,17 @@ struct derived_config {
 
 /* "conflict": how reconcile chooses when several sources give the same
  * indicator, geo and period at the same time. */
+enum conflict_rule {
+	CONFLICT_PREFER, /* the first source of prefer that gives a value */
+	CONFLICT_EXACT, /* an exact value over a rounded or qualified one */
+	CONFLICT_NEWEST /* the value known most recently */
+};
+
 struct conflict_policy {
-	char **prefer; /* source ids, most preferred first; NULL: no policy */
+	int declared; /* the indicator has a "conflict" object */
+	enum conflict_rule rule;
+	char **prefer; /* source ids, most preferred first (for the exact and
+	                  newest rules: the tie-break) */
 	size_t nprefer;
 	double tolerance; /* relative: |other - chosen| <= tolerance*|chosen| */
 	int fail; /* "exceed": "fail" stops the run; else the row is flagged */

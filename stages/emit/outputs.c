@@ -270,7 +270,15 @@ policy_text(const struct indicator_config *ind)
 	size_t k;
 
 	strbuf_init(&sb, 1u << 16);
-	strbuf_addstr(&sb, "prefer ");
+	if (ind && ind->conflict.rule == CONFLICT_EXACT)
+		strbuf_addstr(&sb, "exact over rounded");
+	else if (ind && ind->conflict.rule == CONFLICT_NEWEST)
+		strbuf_addstr(&sb, "newest");
+	if (ind && ind->conflict.rule != CONFLICT_PREFER &&
+	    ind->conflict.nprefer)
+		strbuf_addstr(&sb, ", then ");
+	if (!ind || ind->conflict.nprefer)
+		strbuf_addstr(&sb, "prefer ");
 	for (k = 0; ind && k < ind->conflict.nprefer; k++)
 		strbuf_addf(&sb, "%s%s", k ? " > " : "",
 		            ind->conflict.prefer[k]);

@@ -20,7 +20,10 @@ struct row {
 	int64_t id;
 	char *key, *geo, *period, *from, *to; /* to NULL: current */
 	char *source;
-	size_t rank; /* in the policy; nprefer when unlisted */
+	size_t listed; /* the source's place in prefer; nprefer if unlisted */
+	int rounded; /* qualified ("over"), or written with a scale word
+	                to fewer digits than it scales ("8.8 million") */
+	size_t rank; /* under the policy: lower is chosen */
 };
 
 struct cf {
@@ -200,27 +203,88 @@ out:
 	return ret;
 }
 
+/* Newest first: known_from descending, then the prefer order. */
+static int
+cmp_newest(const void *a, const void *b)
+{
+	const struct row *x = *(const struct row *const *)a;
+	const struct row *y = *(const struct row *const *)b;
+	int c = strcmp(y->from, x->from);
+
+	return c ? c : (x->listed > y->listed) - (x->listed < y->listed);
+}
+
+/* Ranks the rows of a group under the indicator's rule. */
+static void
+rank_group(const struct indicator_config *ind, struct row *g, size_t n)
+{
+	const struct conflict_policy *p = &ind->conflict;
+	struct row **by;
+	size_t i;
+
+	switch (p->rule) {
+	case CONFLICT_PREFER:
+		for (i = 0; i < n; i++)
+			g[i].rank = g[i].listed;
+		break;
+	case CONFLICT_EXACT:
+		for (i = 0; i < n; i++)
+			g[i].rank = (size_t)g[i].rounded * (p->nprefer + 1) +
+			            g[i].listed;
+		break;
+	case CONFLICT_NEWEST:
+		by = xcalloc(n, sizeof(*by));
+		for (i = 0; i < n; i++)
+			by[i] = &g[i];
+		qsort(by, n, sizeof(*by), cmp_newest);
+		/* Rows known at the same moment from equally listed
+		 * sources share a rank: nothing tells them apart. */
+		for (i = 0; i < n; i++)
+			by[i]->rank =
+			        i > 0 && cmp_newest(&by[i], &by[i - 1]) == 0
+			                ? by[i - 1]->rank
+			                : i;
+		free(by);
+		break;
+	}
+}
+
 /* One group: the values of one geo and period from every source. */
 static int
-resolve_group(struct cf *c, const struct indicator_config *ind,
-              const struct row *g, size_t n)
+resolve_group(struct cf *c, const struct indicator_config *ind, struct row *g,
+              size_t n)
 {
 	size_t i, k;
 
+	rank_group(ind, g, n);
 	for (i = 0; i < n; i++) {
-		int rival = 0;
+		int rival = 0, tie = -1;
 
 		for (k = 0; k < n; k++)
 			if (strcmp(g[k].source, g[i].source) != 0 &&
-			    overlaps(&g[k], &g[i]))
+			    overlaps(&g[k], &g[i])) {
 				rival = 1;
+				if (g[k].rank == g[i].rank && tie < 0)
+					tie = (int)k;
+			}
 		if (!rival)
 			continue;
-		if (g[i].rank == ind->conflict.nprefer) {
+		if (ind->conflict.rule == CONFLICT_PREFER &&
+		    g[i].listed == ind->conflict.nprefer) {
 			problem(c,
 			        "%s %s %s is given by '%s', which the "
 			        "indicator's conflict policy does not list",
 			        ind->id, g[i].geo, g[i].period, g[i].source);
+			continue;
+		}
+		if (tie >= 0) {
+			if (strcmp(g[i].source, g[tie].source) < 0)
+				problem(c,
+				        "%s %s %s: '%s' and '%s' rank the same "
+				        "under the conflict rule; list them in "
+				        "'prefer' to break the tie",
+				        ind->id, g[i].geo, g[i].period,
+				        g[i].source, g[tie].source);
 			continue;
 		}
 		for (k = 0; k < n; k++)
@@ -241,10 +305,13 @@ resolve_indicator(struct cf *c, const struct indicator_config *ind)
 	int rc, ret = -1;
 
 	if (store_prepare(c->st,
-	                  "SELECT id, key, geo, period, known_from, known_to, "
-	                  "source_id FROM value WHERE indicator = ? AND "
-	                  "source_id IS NOT NULL ORDER BY geo, period, "
-	                  "known_from, source_id",
+	                  "SELECT v.id, v.key, v.geo, v.period, v.known_from, "
+	                  "v.known_to, v.source_id, coalesce(v.qualifier, '') "
+	                  "<> '' OR coalesce(o.scale - o.decimals, 0) > 0 "
+	                  "FROM value v LEFT JOIN observation o ON o.id = "
+	                  "v.observation_id WHERE v.indicator = ? AND "
+	                  "v.source_id IS NOT NULL ORDER BY v.geo, v.period, "
+	                  "v.known_from, v.source_id",
 	                  &s, c->err) < 0)
 		return -1;
 	sqlite3_bind_text(s, 1, ind->id, -1, SQLITE_STATIC);
@@ -260,8 +327,10 @@ resolve_indicator(struct cf *c, const struct indicator_config *ind)
 		r->from = col_dup_or_null(s, 4);
 		r->to = col_dup_or_null(s, 5);
 		r->source = col_dup_or_null(s, 6);
-		for (r->rank = 0; r->rank < ind->conflict.nprefer; r->rank++)
-			if (!strcmp(ind->conflict.prefer[r->rank], r->source))
+		r->rounded = sqlite3_column_int(s, 7);
+		for (r->listed = 0; r->listed < ind->conflict.nprefer;
+		     r->listed++)
+			if (!strcmp(ind->conflict.prefer[r->listed], r->source))
 				break;
 	}
 	sqlite3_finalize(s);
@@ -359,7 +428,7 @@ conflict_resolve(const struct config *cfg, struct store *st, size_t *problems,
 	for (i = 0; i < cfg->nindicators; i++) {
 		const struct indicator_config *ind = &cfg->indicators[i];
 
-		if (!ind->conflict.nprefer)
+		if (!ind->conflict.declared)
 			continue;
 		if (resolve_indicator(&c, ind) < 0)
 			goto out;

@@ -157,11 +157,15 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 	json_add_string(o, "rule", "canonical period");
 	json_add_item(root, "period", o);
 	o = json_new_object();
-	if (ind->conflict.nprefer) {
+	if (ind->conflict.declared) {
+		static const char *const rules[] = {
+		        "prefer the first source present",
+		        "an exact value over a rounded or qualified one",
+		        "the value known most recently"};
 		struct cJSON *a = json_new_array();
 		size_t k;
 
-		json_add_string(o, "rule", "prefer the first source present");
+		json_add_string(o, "rule", rules[ind->conflict.rule]);
 		for (k = 0; k < ind->conflict.nprefer; k++)
 			json_add_string(a, NULL, ind->conflict.prefer[k]);
 		json_add_item(o, "prefer", a);

@@ -408,7 +408,47 @@ static const struct {
          "'exceed': must be \"flag\" or \"fail\""},
         {"{\"prefer\": [\"src-a\"], \"priority\": 1}",
          "'priority': unknown key in 'conflict'"},
+        {"{\"rule\": \"prefer\"}",
+         "'prefer': must be a non-empty array of strings"},
+        {"{\"tolerance\": 0.1}",
+         "'prefer': must be a non-empty array of strings"},
+        {"{\"rule\": \"latest\"}",
+         "'rule': must be \"prefer\", \"exact-over-rounded\" or "
+         "\"newest\""},
+        {"{\"rule\": \"newest\", \"prefer\": []}",
+         "'prefer': must be a non-empty array of strings"},
 };
+
+START_TEST(test_config_reads_conflict_rules)
+{
+	static const struct {
+		const char *conflict;
+		enum conflict_rule rule;
+		size_t nprefer;
+	} good[] = {
+	        {"{\"prefer\": [\"src-a\"]}", CONFLICT_PREFER, 1},
+	        {"{\"rule\": \"exact-over-rounded\"}", CONFLICT_EXACT, 0},
+	        {"{\"rule\": \"newest\", \"prefer\": [\"src-a\"]}",
+	         CONFLICT_NEWEST, 1},
+	};
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *with = xasprintf("\"definition\": \"D\", \"conflict\": %s}]",
+	                       good[_i].conflict);
+	const struct indicator_config *ind;
+
+	edit("indicators.json", "\"definition\": \"D\"}]", with);
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	ind = config_indicator(cfg, "ind");
+	ck_assert(ind->conflict.declared);
+	ck_assert_int_eq(ind->conflict.rule, good[_i].rule);
+	ck_assert_uint_eq(ind->conflict.nprefer, good[_i].nprefer);
+	config_free(cfg);
+	free(with);
+	free(path);
+}
+END_TEST
 
 START_TEST(test_config_rejects_bad_conflict_policies)
 {
@@ -492,6 +532,7 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_config_rejects_bad_ranges, 0, 4);
 	tcase_add_test(tc, test_config_range_changes_the_source_hash);
 	tcase_add_test(tc, test_config_reads_and_checks_breaks);
+	tcase_add_loop_test(tc, test_config_reads_conflict_rules, 0, 3);
 	tcase_add_loop_test(
 	        tc, test_config_rejects_bad_conflict_policies, 0,
 	        (int)(sizeof(bad_conflict) / sizeof(bad_conflict[0])));
