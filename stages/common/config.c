@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1144,6 +1145,32 @@ cfg_conflict(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	return 0;
 }
 
+/* "convert": {"from": "thousand persons", "factor": 1000}: a crosswalk
+ * entry's declared unit conversion. */
+static int
+cfg_convert(struct cfg *c, const struct cJSON *obj, struct crosswalk_entry *x)
+{
+	static const char *const keys[] = {"from", "factor", "comment", NULL};
+	const struct cJSON *v;
+
+	if (!obj)
+		return 0;
+	if (!json_is_object(obj))
+		return cfg_fail(c, obj, "convert",
+		                "must be an object: {\"from\": unit, "
+		                "\"factor\": number}");
+	if (cfg_keys(c, obj, "'convert'", keys) < 0 ||
+	    cfg_string(c, obj, "from", 1, &x->convert_from) < 0)
+		return -1;
+	v = json_get(obj, "factor");
+	if (!v || json_number(v, &x->factor) < 0 || !(x->factor > 0) ||
+	    !isfinite(x->factor))
+		return cfg_fail(c, v ? v : obj, "factor",
+		                "must be a positive number (1000 turns "
+		                "thousands into units)");
+	return 0;
+}
+
 /* "breaks": [{"period": "2020", "reason": "..."}]: a series break, such as
  * a change of unit, before which values are not comparable with after. */
 static int
@@ -1206,10 +1233,15 @@ fold_ranges_into_source_hashes(struct config *cfg)
 			const struct indicator_config *ind =
 			        config_indicator(cfg, x->indicator);
 
-			if (strcmp(x->source, src->id) == 0 && ind->has_range)
-				strbuf_addf(&sb, "range %s %s %.17g %.17g\n",
-				            x->measure, ind->id, ind->range_min,
-				            ind->range_max);
+			if (strcmp(x->source, src->id) != 0 || !ind->has_range)
+				continue;
+			strbuf_addf(&sb, "range %s %s %.17g %.17g\n",
+			            x->measure, ind->id, ind->range_min,
+			            ind->range_max);
+			/* The range is checked after the conversion. */
+			if (x->convert_from)
+				strbuf_addf(&sb, "convert %s %.17g\n",
+				            x->convert_from, x->factor);
 		}
 		if (sb.len) {
 			strbuf_addstr(&sb, src->hash);
@@ -1231,7 +1263,7 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 	        "breaks", "kind",   "comment", NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
-	        "valid_to", "comment", NULL};
+	        "valid_to", "convert", "comment",   NULL};
 	struct cfg c = {NULL, err};
 	const struct cJSON *root, *list, *it;
 	char *buf = NULL;
@@ -1345,7 +1377,8 @@ load_indicators(struct config *cfg, struct hash *h, const char *path,
 		    cfg_string(&c, it, "measure", 1, &x->measure) < 0 ||
 		    cfg_string(&c, it, "indicator", 1, &x->indicator) < 0 ||
 		    cfg_string(&c, it, "valid_from", 0, &x->valid_from) < 0 ||
-		    cfg_string(&c, it, "valid_to", 0, &x->valid_to) < 0)
+		    cfg_string(&c, it, "valid_to", 0, &x->valid_to) < 0 ||
+		    cfg_convert(&c, json_get(it, "convert"), x) < 0)
 			goto out;
 		if (!config_indicator(cfg, x->indicator)) {
 			cfg_fail(&c, json_get(it, "indicator"), "indicator",
@@ -1569,6 +1602,7 @@ config_free(struct config *cfg)
 		free(cfg->crosswalk[i].indicator);
 		free(cfg->crosswalk[i].valid_from);
 		free(cfg->crosswalk[i].valid_to);
+		free(cfg->crosswalk[i].convert_from);
 	}
 	free(cfg->crosswalk);
 	free(cfg->indicators_version);

@@ -194,6 +194,11 @@ struct crosswalk_entry {
 	char *indicator; /* canonical indicator id */
 	char *valid_from; /* first period it applies to, or NULL */
 	char *valid_to; /* last period it applies to, or NULL */
+	/* A declared conversion: values in unit convert_from are multiplied
+	 * by factor into the indicator's unit ("thousand persons" x 1000);
+	 * convert_from NULL: none, and other units are refused. */
+	char *convert_from;
+	double factor;
 };
 
 struct fetch_config {

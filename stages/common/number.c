@@ -429,6 +429,23 @@ number_parse(const struct number_format *f, const char *text,
 	return 0;
 }
 
+double
+number_convert(double v, int decimals, double factor)
+{
+	double p = 1, r = v * factor;
+	int k;
+	char buf[64];
+
+	for (k = 0; k <= 15 && p < factor; k++)
+		p *= 10;
+	if (p != factor || decimals < 0)
+		return r;
+	if (decimals <= k)
+		return round(r);
+	snprintf(buf, sizeof(buf), "%.*f", decimals - k, r);
+	return strtod(buf, NULL);
+}
+
 void
 number_format_shortest(double v, char out[32])
 {

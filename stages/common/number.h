@@ -55,6 +55,14 @@ int number_parse(const struct number_format *f, const char *text,
 const char *number_qualifier(const char *phrase);
 
 /*
+ * v, written with `decimals` digits after the decimal mark, times factor (a
+ * declared unit conversion).  For a power-of-ten factor the result is the
+ * decimal the text meant: 1.005 thousand is 1005, where the plain product
+ * of doubles is 1004.9999999999999.
+ */
+double number_convert(double v, int decimals, double factor);
+
+/*
  * Formats v in the shortest form that reads back to the same double
  * ("%.17g" narrowed), without exponent for integers below 2^53; out must hold
  * 32 bytes.  Deterministic on every machine (C locale).

@@ -45,6 +45,7 @@ static const struct {
 struct range_rule {
 	const char *measure;
 	const struct indicator_config *ind;
+	const struct crosswalk_entry *x; /* its declared conversion */
 };
 
 struct loader {
@@ -79,13 +80,19 @@ check_range(struct loader *l, const struct observation *o)
 
 	for (i = 0; i < l->nranges; i++) {
 		const struct indicator_config *ind = l->ranges[i].ind;
+		const struct crosswalk_entry *x = l->ranges[i].x;
 		char v[32], lo[32], hi[32], where[sizeof(o->locator) + 48];
+		double value = o->num.value;
 
+		/* The range is in the indicator's unit. */
+		if (x->convert_from && o->unit &&
+		    strcmp(o->unit, x->convert_from) == 0)
+			value = number_convert(value, o->num.decimals,
+			                       x->factor);
 		if (strcmp(o->measure, l->ranges[i].measure) != 0 ||
-		    (o->num.value >= ind->range_min &&
-		     o->num.value <= ind->range_max))
+		    (value >= ind->range_min && value <= ind->range_max))
 			continue;
-		number_format_shortest(o->num.value, v);
+		number_format_shortest(value, v);
 		number_format_shortest(ind->range_min, lo);
 		number_format_shortest(ind->range_max, hi);
 		if (*o->locator)
@@ -118,6 +125,7 @@ range_rules(const struct config *cfg, const struct source_config *src,
 
 		if (strcmp(x->source, src->id) == 0 && ind && ind->has_range) {
 			(*out)[n].measure = x->measure;
+			(*out)[n].x = x;
 			(*out)[n++].ind = ind;
 		}
 	}

@@ -15,6 +15,7 @@
 #include "geo.h"
 #include "hash.h"
 #include "json.h"
+#include "number.h"
 #include "period.h"
 #include "xalloc.h"
 
@@ -150,7 +151,17 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 	json_add_string(o, "tables_sha256", geo_table_hash(r->geo));
 	json_add_item(root, "geo", o);
 	o = json_new_object();
-	json_add_string(o, "rule", "as published");
+	if (x->convert_from) {
+		json_add_string(o, "rule", "declared conversion");
+		json_add_string(o, "from", x->convert_from);
+		json_add_number(o, "factor", x->factor);
+		json_add_string(o, "note",
+		                "values in the unit 'from' are multiplied by "
+		                "the factor; values in the indicator's unit "
+		                "are kept as published");
+	} else {
+		json_add_string(o, "rule", "as published");
+	}
 	json_add_string(o, "unit", ind->unit);
 	json_add_item(root, "unit", o);
 	o = json_new_object();
@@ -235,7 +246,8 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 	if (store_prepare(
 	            r->st,
 	            "SELECT id, measure, raw_geo, raw_period, value, unit, "
-	            "flags, qualifier, locator FROM obs WHERE id BETWEEN "
+	            "flags, qualifier, locator, decimals FROM obs WHERE id "
+	            "BETWEEN "
 	            "(SELECT first_observation FROM parse WHERE id = ?1) AND "
 	            "(SELECT last_observation FROM parse WHERE id = ?1) "
 	            "ORDER BY id",
@@ -253,8 +265,10 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		struct geo_match gm;
 		struct period per;
 		struct error perr;
+		const struct crosswalk_entry *x;
 		int64_t lineage = 0;
 		long xw;
+		int convert;
 
 		if (period_parse(raw_period, &per, &perr) < 0) {
 			problem(r, "%s: %s: %s", src->id, loc, perr.msg);
@@ -281,7 +295,10 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 			        src->id, loc, raw_geo);
 			continue;
 		}
-		if (strcmp(unit, ind->unit) != 0) {
+		x = &r->cfg->crosswalk[xw];
+		convert = strcmp(unit, ind->unit) != 0;
+		if (convert &&
+		    (!x->convert_from || strcmp(unit, x->convert_from) != 0)) {
 			problem(r,
 			        "%s: %s: unit '%s' is not the unit of '%s' "
 			        "('%s'), and no conversion is declared",
@@ -296,8 +313,16 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		sqlite3_bind_text(r->ins_m, 3, gm.code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(r->ins_m, 4, per.canonical, -1,
 		                  SQLITE_TRANSIENT);
-		sqlite3_bind_value(r->ins_m, 5, sqlite3_column_value(s, 4));
-		sqlite3_bind_text(r->ins_m, 6, unit, -1, SQLITE_STATIC);
+		if (convert && sqlite3_column_type(s, 4) != SQLITE_NULL)
+			sqlite3_bind_double(
+			        r->ins_m, 5,
+			        number_convert(sqlite3_column_double(s, 4),
+			                       sqlite3_column_int(s, 9),
+			                       x->factor));
+		else
+			sqlite3_bind_value(r->ins_m, 5,
+			                   sqlite3_column_value(s, 4));
+		sqlite3_bind_text(r->ins_m, 6, ind->unit, -1, SQLITE_STATIC);
 		sqlite3_bind_value(r->ins_m, 7, sqlite3_column_value(s, 6));
 		sqlite3_bind_value(r->ins_m, 8, sqlite3_column_value(s, 7));
 		sqlite3_bind_int64(r->ins_m, 9, sqlite3_column_int64(s, 0));

@@ -351,6 +351,48 @@ START_TEST(test_config_rejects_crosswalk_to_derived_indicator)
 }
 END_TEST
 
+START_TEST(test_config_reads_and_checks_conversions)
+{
+	static const struct {
+		const char *convert, *msg;
+	} bad[] = {
+	        {"{\"from\": \"thousand\"}",
+	         "'factor': must be a positive number"},
+	        {"{\"from\": \"thousand\", \"factor\": 0}",
+	         "'factor': must be a positive number"},
+	        {"{\"from\": \"thousand\", \"factor\": \"1000\"}",
+	         "'factor': must be a positive number"},
+	        {"{\"factor\": 1000}", "'from': required key is missing"},
+	        {"1000", "'convert': must be an object"},
+	        {"{\"from\": \"k\", \"factor\": 1000, \"offset\": 1}",
+	         "'offset': unknown key in 'convert'"},
+	};
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *with = xasprintf("\"indicator\": \"ind\", \"convert\": %s",
+	                       _i < 6 ? bad[_i].convert
+	                              : "{\"from\": \"thousand reports\", "
+	                                "\"factor\": 1000}");
+
+	edit("indicators.json", "\"indicator\": \"ind\"", with);
+	if (_i < 6) {
+		ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+		ck_assert_msg(strstr(err.msg, bad[_i].msg) != NULL,
+		              "got  '%s'\nwant '...%s'", err.msg, bad[_i].msg);
+	} else {
+		ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s",
+		              err.msg);
+		ck_assert_str_eq(cfg->crosswalk[0].convert_from,
+		                 "thousand reports");
+		ck_assert(cfg->crosswalk[0].factor == 1000);
+		config_free(cfg);
+	}
+	free(with);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_config_rejects_bad_ranges)
 {
 	static const char *const bad[] = {"[5, 1]", "[1]", "[\"1\", 2]",
@@ -537,6 +579,7 @@ config_suite(void)
 	        tc, test_config_rejects_bad_conflict_policies, 0,
 	        (int)(sizeof(bad_conflict) / sizeof(bad_conflict[0])));
 	tcase_add_test(tc, test_config_rejects_crosswalk_to_derived_indicator);
+	tcase_add_loop_test(tc, test_config_reads_and_checks_conversions, 0, 7);
 	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
 	suite_add_tcase(s, tc);
 	return s;

@@ -180,6 +180,34 @@ START_TEST(test_number_qualifier_canonical_names)
 }
 END_TEST
 
+START_TEST(test_number_convert_is_exact_for_powers_of_ten)
+{
+	static const struct {
+		double v;
+		int decimals;
+		double factor, want;
+	} cases[] = {
+	        {1.978, 3, 1000, 1978}, /* plain: 1977.9999999999998 */
+	        {8.8, 1, 1e6, 8800000},
+	        {0.1, 1, 10, 1},
+	        {1.23456, 5, 100, 123.456},
+	        {14, 0, 1000, 14000},
+	        {2.5, 1, 2, 5},
+	        {1.1, 1, 3, 3.3000000000000003},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(number_convert(cases[i].v, cases[i].decimals,
+		                             cases[i].factor) == cases[i].want,
+		              "case %zu: %.17g", i,
+		              number_convert(cases[i].v, cases[i].decimals,
+		                             cases[i].factor));
+	/* Without the rule the product is off: the test is meaningful. */
+	ck_assert(1.005 * 1000 != 1005);
+}
+END_TEST
+
 Suite *
 number_suite(void)
 {
@@ -191,6 +219,7 @@ number_suite(void)
 	tcase_add_loop_test(tc, test_number_rejects_what_is_not_fully_consumed,
 	                    0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_number_shortest_format_round_trips);
+	tcase_add_test(tc, test_number_convert_is_exact_for_powers_of_ten);
 	tcase_add_test(tc, test_number_qualifier_canonical_names);
 	suite_add_tcase(s, tc);
 	return s;
