@@ -601,7 +601,7 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	        "dataset",      "pdf",       "html",     "checks",
 	        "duplicates",   "comment",   NULL};
 	static const char *const csv_keys[] = {
-	        "delimiter", "quote", "comment", "header_row",
+	        "delimiter", "quote", "comment", "header_row", "header_rows",
 	        "encoding",  "skip",  "footer",  NULL};
 	const struct cJSON *root = json_doc_root(c->doc), *v;
 	char *dir = NULL;
@@ -656,12 +656,15 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	s->csv.quote = '"';
 	s->csv.comment = 0;
 	s->csv.header_row = 1;
+	s->csv.header_rows = 1;
 	if ((v = json_get(root, "csv"))) {
 		if (cfg_keys(c, v, "'csv'", csv_keys) < 0 ||
 		    cfg_char(c, v, "delimiter", 0, &s->csv.delimiter) < 0 ||
 		    cfg_char(c, v, "quote", 0, &s->csv.quote) < 0 ||
 		    cfg_char(c, v, "comment", 1, &s->csv.comment) < 0 ||
 		    cfg_long(c, v, "header_row", 1, 1000, &s->csv.header_row) <
+		            0 ||
+		    cfg_long(c, v, "header_rows", 1, 10, &s->csv.header_rows) <
 		            0 ||
 		    cfg_string(c, v, "encoding", 0, &s->csv.encoding) < 0 ||
 		    cfg_regex(c, v, "footer", &s->csv.footer) < 0 ||

@@ -43,6 +43,10 @@ struct csv_options {
 	char comment; /* lines starting with it are skipped; 0 = none */
 	long header_row; /* 1-based line of the header among non-comment
 	                    records; default 1 */
+	long header_rows; /* records the header spans from there; default 1.
+	                     A column's name joins its cells with spaces, a
+	                     blank cell of an upper row taking the last cell
+	                     on its left (merged cells are written so) */
 	char *encoding; /* "utf-8" (default), "latin-1" or "utf-16" */
 	char **skip; /* POSIX EREs: records whose first field matches */
 	size_t nskip;

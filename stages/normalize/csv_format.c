@@ -31,20 +31,83 @@ csv_map_release(struct csv_map *m)
 	free(m->filter_index);
 }
 
-static long
-header_index(const struct csv_record *hdr, const char *name)
+/* The column names, from one header record or several. */
+struct csv_header {
+	char **name;
+	size_t n;
+	long line; /* of the first header record */
+	long rows; /* header records read so far */
+};
+
+static void
+csv_header_release(struct csv_header *h)
 {
 	size_t i;
 
-	for (i = 0; i < hdr->nfields; i++)
-		if (strcmp(hdr->fields[i].text, name) == 0)
+	for (i = 0; i < h->n; i++)
+		free(h->name[i]);
+	free(h->name);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Adds one header record: a column's name joins its cells with spaces; a
+ * blank cell of an upper row (not the last) takes the last non-blank cell
+ * on its left, as a spreadsheet writes merged cells ("2019", "", "" over
+ * "reports", "rate", "rank"). */
+static int
+header_add(struct csv_header *h, const struct csv_record *rec, int upper,
+           struct problems *probs)
+{
+	const char *carry = NULL;
+	size_t i;
+
+	if (h->rows++ == 0) {
+		h->n = rec->nfields;
+		h->line = rec->line;
+		h->name = xcalloc(h->n + 1, sizeof(*h->name));
+	} else if (rec->nfields != h->n) {
+		problems_add(probs,
+		             "line %ld: %zu fields in a header row where the "
+		             "first (line %ld) has %zu",
+		             rec->line, rec->nfields, h->line, h->n);
+		return -1;
+	}
+	for (i = 0; i < h->n; i++) {
+		const char *cell = rec->fields[i].text;
+		char *joined;
+
+		if (*cell)
+			carry = cell;
+		else if (upper && carry)
+			cell = carry;
+		if (!*cell)
+			continue;
+		joined = h->name[i] ? xasprintf("%s %s", h->name[i], cell)
+		                    : xstrdup(cell);
+		free(h->name[i]);
+		h->name[i] = joined;
+	}
+	if (h->rows == 1)
+		for (i = 0; i < h->n; i++)
+			if (!h->name[i])
+				h->name[i] = xstrdup("");
+	return 0;
+}
+
+static long
+header_index(const struct csv_header *hdr, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < hdr->n; i++)
+		if (hdr->name[i] && strcmp(hdr->name[i], name) == 0)
 			return (long)i;
 	return -1;
 }
 
 /* Finds the header column of each mapped field and filter. */
 static int
-map_header(const struct source_config *src, const struct csv_record *hdr,
+map_header(const struct source_config *src, const struct csv_header *hdr,
            struct csv_map *m, struct problems *probs)
 {
 	size_t i;
@@ -129,12 +192,15 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 	struct csv_reader *r;
 	struct csv_record rec;
 	struct csv_map m;
+	struct csv_header hdr;
 	struct error rerr;
 	size_t header_fields = 0;
-	long records = 0;
+	long records = 0, last_header;
 	int rc, ret = -1, ended = 0;
 
 	memset(&m, 0, sizeof(m));
+	memset(&hdr, 0, sizeof(hdr));
+	last_header = src->csv.header_row + src->csv.header_rows - 1;
 	compile_patterns(src, &m);
 	csv_reader_options_init(&o);
 	o.delimiter = src->csv.delimiter;
@@ -151,10 +217,17 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		records++;
 		if (records < src->csv.header_row)
 			continue;
-		if (records == src->csv.header_row) {
-			header_fields = rec.nfields;
-			if (map_header(src, &rec, &m, probs) < 0) {
+		if (records <= last_header) {
+			if (header_add(&hdr, &rec, records < last_header,
+			               probs) < 0) {
 				ret = 0; /* reported; nothing else to read */
+				goto out;
+			}
+			if (records < last_header)
+				continue;
+			header_fields = hdr.n;
+			if (map_header(src, &hdr, &m, probs) < 0) {
+				ret = 0;
 				goto out;
 			}
 			continue;
@@ -192,7 +265,7 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 	}
 	if (!ended && rc < 0)
 		problems_add(probs, "%s", rerr.msg);
-	else if (records < src->csv.header_row)
+	else if (records < last_header)
 		problems_add(probs,
 		             "no header row (the document has %ld "
 		             "records)",
@@ -206,5 +279,6 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 out:
 	csv_reader_free(r);
 	csv_map_release(&m);
+	csv_header_release(&hdr);
 	return ret;
 }

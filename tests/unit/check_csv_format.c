@@ -177,6 +177,55 @@ START_TEST(test_csv_format_reports_problems_with_their_place)
 }
 END_TEST
 
+START_TEST(test_csv_format_joins_multi_row_headers)
+{
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	ncmec_source(&s);
+	s.csv.header_rows = 2;
+	free(s.column[FIELD_PERIOD]);
+	s.column[FIELD_PERIOD] = NULL;
+	s.constant[FIELD_PERIOD] = xstrdup("2020");
+	free(s.column[FIELD_VALUE]);
+	s.column[FIELD_VALUE] = xstrdup("2020 reports");
+	/* The upper row's "2019" and "2020" were merged over two cells each:
+	 * a spreadsheet writes the blank after them. */
+	got = run(&s,
+	          "country,2019,,2020,\n"
+	          ",reports,rank,reports,rank\n"
+	          "Czech Republic,\"14,448\",3,\"11,044\",4\n",
+	          &p);
+	ck_assert_msg(p.total == 0, "%s", p.total ? p.msg[0] : "");
+	ck_assert_str_eq(got, "m|Czech Republic|2020|11,044|11044|||line 3, "
+	                      "column 27|73+8\n");
+	free(got);
+	/* No "2019 reports" column once the header is one row. */
+	s.csv.header_rows = 1;
+	got = run(&s, "country,2019,,2020,\n,reports,rank,reports,rank\n", &p);
+	ck_assert_str_eq(p.msg[0],
+	                 "line 1: no column '2020 reports' (for value) in the "
+	                 "header");
+	problems_release(&p);
+	free(got);
+	/* Header rows must agree on their width. */
+	s.csv.header_rows = 2;
+	got = run(&s, "country,2020\n,reports,rank\nCZ,1,2\n", &p);
+	ck_assert_str_eq(p.msg[0], "line 2: 3 fields in a header row where the "
+	                           "first (line 1) has 2");
+	problems_release(&p);
+	free(got);
+	/* A document that ends inside the header has none. */
+	got = run(&s, "country,2020\n", &p);
+	ck_assert_str_eq(p.msg[0],
+	                 "no header row (the document has 1 records)");
+	problems_release(&p);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
 Suite *
 csv_format_suite(void)
 {
@@ -186,6 +235,7 @@ csv_format_suite(void)
 	tcase_add_test(tc, test_csv_format_maps_columns_by_name);
 	tcase_add_test(tc, test_sdmx_csv_reads_both_versions_by_column_name);
 	tcase_add_test(tc, test_csv_format_stops_at_the_footer_and_skips_notes);
+	tcase_add_test(tc, test_csv_format_joins_multi_row_headers);
 	tcase_add_loop_test(tc,
 	                    test_csv_format_reports_problems_with_their_place,
 	                    0, sizeof(bad) / sizeof(bad[0]));

@@ -90,6 +90,7 @@ tu_source(struct source_config *s, const char *format)
 	s->csv.delimiter = ',';
 	s->csv.quote = '"';
 	s->csv.header_row = 1;
+	s->csv.header_rows = 1;
 	s->csv.encoding = xstrdup("utf-8");
 }
 
