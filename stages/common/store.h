@@ -36,7 +36,7 @@ struct sqlite3_stmt;
 struct store;
 
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* The status of a value a conflict policy did not choose. */
 #define STORE_NOT_CHOSEN "not chosen"

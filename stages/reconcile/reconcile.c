@@ -24,6 +24,7 @@
 /* One step of a source's timeline: a snapshot that became current. */
 struct step {
 	char *time;
+	char *snapshot; /* its sha256 */
 	int64_t parse_id;
 };
 
@@ -51,8 +52,10 @@ timeline_release(struct timeline *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
 		free(t->steps[i].time);
+		free(t->steps[i].snapshot);
+	}
 	free(t->steps);
 	t->steps = NULL;
 	t->n = 0;
@@ -90,7 +93,8 @@ load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
 	memset(t, 0, sizeof(*t));
 	if (store_prepare(
 	            r->st,
-	            "SELECT f.retrieved_at, p.id FROM fetch f JOIN parse p "
+	            "SELECT f.retrieved_at, p.id, p.snapshot_sha256 FROM "
+	            "fetch f JOIN parse p "
 	            "ON p.source_id = f.source_id AND p.snapshot_sha256 = "
 	            "f.snapshot_sha256 AND p.source_config_hash = ?2 "
 	            "AND p.status = 'loaded' "
@@ -110,6 +114,8 @@ load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
 		t->steps[t->n].time =
 		        xstrdup((const char *)sqlite3_column_text(s, 0));
 		t->steps[t->n].parse_id = pid;
+		t->steps[t->n].snapshot =
+		        xstrdup((const char *)sqlite3_column_text(s, 2));
 		t->n++;
 		snprintf(line, sizeof(line), "%s %s %lld\n", src->id,
 		         t->steps[t->n - 1].time, (long long)pid);
@@ -327,6 +333,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		sqlite3_bind_value(r->ins_m, 8, sqlite3_column_value(s, 7));
 		sqlite3_bind_int64(r->ins_m, 9, sqlite3_column_int64(s, 0));
 		sqlite3_bind_int64(r->ins_m, 10, lineage);
+		sqlite3_bind_text(r->ins_m, 11, loc, -1, SQLITE_STATIC);
 		if (sqlite3_step(r->ins_m) != SQLITE_DONE) {
 			db_fail(r, "cannot stage a mapped observation");
 			goto out;
@@ -488,34 +495,52 @@ check_duplicates(struct rc *r, const struct source_config *src)
 	return rc == SQLITE_DONE ? 0 : db_fail(r, "cannot check duplicates");
 }
 
-/* Streams m in key order and writes the vintages of one source. */
+/* The locator of one observation (for a value summed from several). */
+static char *
+obs_locator(struct rc *r, int64_t obs_id)
+{
+	sqlite3_stmt *s = NULL;
+	char *loc = NULL;
+
+	if (store_prepare(r->st, "SELECT locator FROM obs WHERE id = ?", &s,
+	                  r->err) < 0)
+		return NULL;
+	sqlite3_bind_int64(s, 1, obs_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		loc = col_dup(s, 0);
+	else
+		db_fail(r, "cannot read an observation's locator");
+	sqlite3_finalize(s);
+	return loc;
+}
+
+/* Streams m in key order and writes the vintages of one source; *dups
+ * counts the keys one snapshot gives more than once (the caller reports
+ * them unless the source sums them). */
 static int
 write_vintages(struct rc *r, const struct source_config *src,
-               const struct timeline *t)
+               const struct timeline *t, size_t *dups)
 {
 	sqlite3_stmt *s = NULL;
 	struct vintage v;
 	int rc, ret = -1;
 
 	memset(&v, 0, sizeof(v));
+	*dups = 0;
 	if (store_prepare(
 	            r->st,
-	            /* Rows of one snapshot with the same key are summed here;
-	             * check_duplicates() has refused them unless the source
-	             * declares "duplicates": "sum".  A sum with a missing part
-	             * is missing. */
-	            "SELECT g.seq, g.indicator, g.geo, g.period, g.value, "
-	            "g.unit, g.flags, g.qualifier, g.obs_id, g.lineage_id, "
-	            "p.snapshot_sha256, o.locator, g.n, g.obs_ids FROM "
-	            "(SELECT seq, indicator, geo, period, CASE WHEN "
-	            "count(value) = count(*) THEN sum(value) END AS value, "
-	            "unit, max(flags) AS flags, max(qualifier) AS qualifier, "
-	            "min(obs_id) AS obs_id, min(lineage_id) AS lineage_id, "
-	            "count(*) AS n, group_concat(obs_id) AS obs_ids FROM m "
-	            "GROUP BY indicator, geo, period, seq) g "
-	            "JOIN obs o ON o.id = g.obs_id "
-	            "JOIN parse p ON p.id = o.parse_id "
-	            "ORDER BY g.indicator, g.geo, g.period, g.seq",
+	            /* Rows of one snapshot with the same key are summed here
+	             * (refused later unless the source declares "duplicates":
+	             * "sum").  A sum with a missing part is missing.  m
+	             * carries each row's locator, so this reads nothing else
+	             * (a join to the observations cost a random read each). */
+	            "SELECT seq, indicator, geo, period, CASE WHEN "
+	            "count(value) = count(*) THEN sum(value) END, unit, "
+	            "max(flags), max(qualifier), min(obs_id), "
+	            "min(lineage_id), CASE WHEN count(*) = 1 THEN "
+	            "max(locator) END, count(*), group_concat(obs_id) "
+	            "FROM m GROUP BY indicator, geo, period, seq "
+	            "ORDER BY indicator, geo, period, seq",
 	            &s, r->err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -552,10 +577,17 @@ write_vintages(struct rc *r, const struct source_config *src,
 		v.qualifier = col_dup(s, 7);
 		v.obs_id = sqlite3_column_int64(s, 8);
 		v.lineage_id = sqlite3_column_int64(s, 9);
-		v.snapshot = col_dup(s, 10);
-		v.locator = col_dup(s, 11);
-		v.inputs =
-		        sqlite3_column_int64(s, 12) > 1 ? col_dup(s, 13) : NULL;
+		v.snapshot = xstrdup(t->steps[seq].snapshot);
+		v.inputs = NULL;
+		if (sqlite3_column_int64(s, 11) > 1) {
+			v.inputs = col_dup(s, 12);
+			(*dups)++;
+			v.locator = obs_locator(r, v.obs_id);
+			if (!v.locator)
+				goto out;
+		} else {
+			v.locator = col_dup(s, 10);
+		}
 		v.first_seq = v.last_seq = seq;
 	}
 	if (rc != SQLITE_DONE) {
@@ -609,11 +641,12 @@ prepare_all(struct rc *r)
 	               "CREATE TEMP TABLE IF NOT EXISTS m (seq INTEGER, "
 	               "indicator TEXT, geo TEXT, period TEXT, value REAL, "
 	               "unit TEXT, flags TEXT, qualifier TEXT, obs_id INTEGER, "
-	               "lineage_id INTEGER); DELETE FROM m;",
+	               "lineage_id INTEGER, locator TEXT); DELETE FROM m;",
 	               r->err) < 0)
 		return -1;
 	if (store_prepare(r->st,
-	                  "INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                  "INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                  "?)",
 	                  &r->ins_m, r->err) < 0 ||
 	    store_prepare(r->st,
 	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
@@ -695,24 +728,27 @@ reconcile_run(const struct config *cfg, struct store *st,
 		goto out;
 	began = 1;
 	crash_point("reconcile.after-begin");
+	/* Every value is written again; the unique index on their keys is
+	 * built once at the end (store.c, migration 3). */
 	if (store_exec(st,
 	               "DELETE FROM derived_input; DELETE FROM value_input; "
-	               "DELETE FROM value",
+	               "DELETE FROM value; DROP INDEX value_key",
 	               err) < 0 ||
 	    prepare_all(&r) < 0)
 		goto out;
 	crash_point("reconcile.after-clear"); /* old values deleted */
 	for (i = 0; i < cfg->nsources; i++) {
 		const struct source_config *src = &cfg->sources[i];
-		size_t k;
+		size_t k, dups;
 
 		if (tl[i].n == 0)
 			continue;
 		for (k = 0; k < tl[i].n; k++)
 			if (map_step(&r, src, k, tl[i].steps[k].parse_id) < 0)
 				goto out;
-		if ((!src->duplicates_sum && check_duplicates(&r, src) < 0) ||
-		    write_vintages(&r, src, &tl[i]) < 0 ||
+		if (write_vintages(&r, src, &tl[i], &dups) < 0 ||
+		    (dups && !src->duplicates_sum &&
+		     check_duplicates(&r, src) < 0) ||
 		    store_exec(st, "DELETE FROM m", err) < 0)
 			goto out;
 	}
@@ -743,6 +779,9 @@ reconcile_run(const struct config *cfg, struct store *st,
 		goto out;
 	}
 	finalize_all(&r);
+	if (store_exec(st, "CREATE UNIQUE INDEX value_key ON value(key)", err) <
+	    0)
+		goto out;
 	crash_point("reconcile.before-commit");
 	if (store_commit(st, err) < 0)
 		goto out;
