@@ -42,8 +42,7 @@ release_data_release(struct release_data *d)
 	int k;
 
 	for (i = 0; i < d->nrows; i++)
-		for (k = 0; k < COL_COUNT; k++)
-			free(d->rows[i].f[k]);
+		free(d->rows[i].f[0]); /* the block of all its strings */
 	free(d->rows);
 	for (i = 0; i < d->nsources; i++)
 		for (k = 0; k < 10; k++)
@@ -110,12 +109,135 @@ position(char **cats, size_t n, const char *v)
 	return hit ? (size_t)(hit - cats) : 0;
 }
 
+/* A string as cJSON prints it: most need no escaping and go out as they
+ * are; the rest are escaped by cJSON itself. */
+static void
+put_string(FILE *fp, const char *s)
+{
+	const char *p;
+	struct cJSON *a;
+	char *text;
+
+	for (p = s; *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			break;
+	if (!*p) {
+		fprintf(fp, "\"%s\"", s);
+		return;
+	}
+	a = json_new_array();
+	json_add_string(a, NULL, s);
+	text = json_print(a, 0); /* ["..."] */
+	fprintf(fp, "%.*s", (int)strlen(text) - 2, text + 1);
+	free(text);
+	json_delete(a);
+}
+
+/* Which member of a row a streamed object holds. */
+enum member { M_VALUE, M_STATUS, M_LINEAGE, M_VINTAGE };
+
+/* One member object of indicators.json ("value", "status", ...), keyed by
+ * each row's index in the cube, written as cJSON prints (tabs, depth). */
+static void
+put_member(FILE *fp, const struct release_data *d, const size_t *idx,
+           const char *name, enum member m, int depth)
+{
+	size_t i;
+	int first = 1;
+
+	fprintf(fp, "%.*s\"%s\":\t{\n", depth, "\t\t\t\t", name);
+	for (i = 0; i < d->nrows; i++) {
+		const struct release_row *r = &d->rows[i];
+		char num[32];
+
+		if (row_unpublished(r))
+			continue; /* the indicator's note says why */
+		if (m == M_STATUS && !*r->f[COL_FLAGS] && !*r->f[COL_QUALIFIER])
+			continue;
+		fprintf(fp, "%s%.*s\"%zu\":\t", first ? "" : ",\n", depth + 1,
+		        "\t\t\t\t\t", idx[i]);
+		first = 0;
+		switch (m) {
+		case M_VALUE:
+			if (r->has_value) {
+				number_format_shortest(r->value, num);
+				fputs(num, fp);
+			} else {
+				fputs("null", fp);
+			}
+			break;
+		case M_STATUS: {
+			char *st = xasprintf(
+			        "%s%s%s", r->f[COL_FLAGS],
+			        *r->f[COL_FLAGS] && *r->f[COL_QUALIFIER] ? " "
+			                                                 : "",
+			        r->f[COL_QUALIFIER]);
+
+			put_string(fp, st);
+			free(st);
+			break;
+		}
+		case M_LINEAGE:
+			put_string(fp, r->f[COL_LINEAGE]);
+			break;
+		case M_VINTAGE:
+			put_string(fp, r->f[COL_VINTAGE]);
+			break;
+		}
+	}
+	fprintf(fp, "%s%.*s}", first ? "" : "\n", depth, "\t\t\t\t");
+}
+
+/*
+ * Writes indicators.json: root (the dimensions, printed by cJSON) and then
+ * the members with one entry per row, streamed.  Built as cJSON objects
+ * they took more memory than the rows themselves; the text is the same.
+ */
+static int
+write_jsonstat(const struct release_data *d, const struct cJSON *root,
+               char **cat_ind, size_t ni, char **cat_geo, size_t ng,
+               char **cat_per, size_t np, struct error *err)
+{
+	char *path = xasprintf("%s/indicators.json", d->dir);
+	char *head = json_print(root, 1);
+	size_t *idx = xcalloc(d->nrows + 1, sizeof(*idx)), i, n;
+	struct atomic_file af = {NULL, NULL, NULL};
+	FILE *fp;
+	int rc = -1;
+
+	for (i = 0; i < d->nrows; i++)
+		idx[i] = (position(cat_ind, ni, d->rows[i].f[COL_INDICATOR]) *
+		                  ng +
+		          position(cat_geo, ng, d->rows[i].f[COL_GEO])) *
+		                 np +
+		         position(cat_per, np, d->rows[i].f[COL_PERIOD]);
+	if (atomic_file_open(&af, path, err) < 0)
+		goto out;
+	fp = atomic_file_fp(&af);
+	/* head ends "\n}": the members continue the object. */
+	n = strlen(head);
+	fprintf(fp, "%.*s,\n", (int)(n - 2), head);
+	put_member(fp, d, idx, "value", M_VALUE, 1);
+	fputs(",\n", fp);
+	put_member(fp, d, idx, "status", M_STATUS, 1);
+	fputs(",\n\t\"extension\":\t{\n", fp);
+	put_member(fp, d, idx, "lineage_id", M_LINEAGE, 2);
+	fputs(",\n", fp);
+	put_member(fp, d, idx, "vintage", M_VINTAGE, 2);
+	fputs("\n\t}\n}\n", fp);
+	rc = atomic_file_commit(&af, err);
+out:
+	atomic_file_abort(&af);
+	free(idx);
+	free(head);
+	free(path);
+	return rc;
+}
+
 int
 outputs_jsonstat(const struct release_data *d, struct error *err)
 {
 	struct cJSON *root = json_new_object(), *o, *dim, *cat, *arr, *lab;
-	struct cJSON *value = json_new_object(), *status = json_new_object();
-	struct cJSON *lineage = json_new_object(), *vintage = json_new_object();
 	char **cat_ind, **cat_geo, **cat_per;
 	size_t ni, ng, np, i;
 	int rc;
@@ -219,42 +341,8 @@ outputs_jsonstat(const struct release_data *d, struct error *err)
 		}
 	}
 	json_add_item(root, "dimension", dim);
-
-	for (i = 0; i < d->nrows; i++) {
-		const struct release_row *r = &d->rows[i];
-		size_t idx = (position(cat_ind, ni, r->f[COL_INDICATOR]) * ng +
-		              position(cat_geo, ng, r->f[COL_GEO])) *
-		                     np +
-		             position(cat_per, np, r->f[COL_PERIOD]);
-		char key[32];
-
-		if (row_unpublished(r))
-			continue; /* the indicator's note says why */
-		snprintf(key, sizeof(key), "%zu", idx);
-		if (r->has_value)
-			json_add_number(value, key, r->value);
-		else
-			json_add_string(value, key, NULL);
-		if (*r->f[COL_FLAGS] || *r->f[COL_QUALIFIER]) {
-			char *st = xasprintf(
-			        "%s%s%s", r->f[COL_FLAGS],
-			        *r->f[COL_FLAGS] && *r->f[COL_QUALIFIER] ? " "
-			                                                 : "",
-			        r->f[COL_QUALIFIER]);
-
-			json_add_string(status, key, st);
-			free(st);
-		}
-		json_add_string(lineage, key, r->f[COL_LINEAGE]);
-		json_add_string(vintage, key, r->f[COL_VINTAGE]);
-	}
-	json_add_item(root, "value", value);
-	json_add_item(root, "status", status);
-	o = json_new_object();
-	json_add_item(o, "lineage_id", lineage);
-	json_add_item(o, "vintage", vintage);
-	json_add_item(root, "extension", o);
-	rc = write_json(d, "indicators.json", root, err);
+	rc = write_jsonstat(d, root, cat_ind, ni, cat_geo, ng, cat_per, np,
+	                    err);
 	json_delete(root);
 	free(cat_ind);
 	free(cat_geo);

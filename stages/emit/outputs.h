@@ -45,7 +45,7 @@ enum {
 extern const char *const outputs_columns[COL_COUNT];
 
 struct release_row {
-	char *f[COL_COUNT]; /* as written in indicators.csv */
+	char *f[COL_COUNT]; /* as written in indicators.csv; one block, f[0] */
 	double value;
 	int has_value;
 };
