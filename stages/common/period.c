@@ -95,6 +95,15 @@ valid_year(int y)
 	return y >= 1900 && y <= 2999;
 }
 
+/* The "YYYY-MM" that ends a canonical month range, and nothing after. */
+static int
+range_end(const char *t, int *y, int *m)
+{
+	return read_int(&t, 4, 4, y) == 0 && valid_year(*y) && *t == '-' &&
+	       (t++, read_int(&t, 2, 2, m) == 0) && *m >= 1 && *m <= 12 &&
+	       *skip_ws(t) == '\0';
+}
+
 static int
 days_in_month(int y, int m)
 {
@@ -152,11 +161,7 @@ period_parse(const char *text, struct period *out, struct error *err)
 				}
 				/* The canonical month range, "2020-03/2020-05".
 				 */
-				if (*t == '/' &&
-				    (t++, read_int(&t, 4, 4, &y2) == 0) &&
-				    valid_year(y2) && *t++ == '-' &&
-				    read_int(&t, 2, 2, &m2) == 0 && m2 >= 1 &&
-				    m2 <= 12 && *skip_ws(t) == '\0' &&
+				if (*t == '/' && range_end(t + 1, &y2, &m2) &&
 				    (y2 > y || (y2 == y && m2 > m))) {
 					out->type = PERIOD_MONTH_RANGE;
 					snprintf(out->canonical, PERIOD_MAX,

@@ -60,6 +60,9 @@ static const char *const bad[] = {
         "2020-03/2020-03",
         "2020-03/2020-5",
         "2020-03/",
+        /* Found by fuzzing: read past the end. */
+        "2020-02/2022",
+        "2020-02/2022-01-05",
 };
 
 START_TEST(test_period_parses_the_forms_publishers_use)
