@@ -212,8 +212,8 @@ run_checks(const struct loader *l, struct problems *probs)
 			             c->keys[i]);
 }
 
-static format_parse_fn
-format_for(const char *name)
+format_parse_fn
+normalize_format(const char *name)
 {
 	size_t i;
 
@@ -320,7 +320,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	struct parse_input in = {NULL, 0, 0};
 	struct decoded dec = {NULL, 0};
 	struct error derr;
-	format_parse_fn parse = format_for(src->format);
+	format_parse_fn parse = normalize_format(src->format);
 	int ret = -1;
 
 	memset(&probs, 0, sizeof(probs));

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "observation.h"
 #include "store.h"
 
 struct normalize_result {
@@ -32,5 +33,8 @@ struct normalize_result {
 int normalize_run(const struct config *cfg, struct store *st,
                   const char *out_dir, struct normalize_result *res,
                   struct error *err);
+
+/* The parser of a format ("csv", "sdmx-ml", ...), or NULL. */
+format_parse_fn normalize_format(const char *name);
 
 #endif

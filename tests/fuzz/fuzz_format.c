@@ -15,13 +15,8 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "fuzz.h"
-#include "normalize/csv_format.h"
-#include "normalize/html_format.h"
-#include "normalize/json_format.h"
-#include "normalize/jsonstat_format.h"
+#include "normalize/normalize.h"
 #include "normalize/pdf_format.h"
-#include "normalize/sdmx_format.h"
-#include "normalize/tsv_format.h"
 
 static struct config *cfg;
 static const struct source_config *src;
@@ -49,21 +44,7 @@ touch(void *ctx, const struct observation *o, struct error *err)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const struct {
-		const char *name;
-		format_parse_fn parse;
-	} formats[] = {
-	        {"csv", csv_format_parse},
-	        {"sdmx-csv", csv_format_parse},
-	        {"eurostat-tsv", tsv_format_parse},
-	        {"json", json_format_parse},
-	        {"json-stat", jsonstat_format_parse},
-	        {"sdmx-ml", sdmx_format_parse},
-	        {"html", html_format_parse},
-	        {"pdf", NULL},
-	};
 	struct error err;
-	size_t i;
 
 	(void)argc;
 	(void)argv;
@@ -71,12 +52,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fuzz_die(FUZZ_CONFIG, err.msg);
 	if (!(src = config_source(cfg, FUZZ_SOURCE)))
 		fuzz_die(FUZZ_SOURCE, "no such source in the fuzz config");
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(src->format, formats[i].name) == 0) {
-			parse = formats[i].parse;
-			return 0;
-		}
-	fuzz_die(src->format, "no parser for this format");
+	if (!(parse = normalize_format(src->format)))
+		fuzz_die(src->format, "no parser for this format");
+	/* A PDF's text layer, without running pdftotext. */
+	if (strcmp(src->format, "pdf") == 0)
+		parse = NULL;
+	return 0;
 }
 
 int
