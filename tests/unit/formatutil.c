@@ -80,6 +80,22 @@ tu_parse(format_parse_fn parse, const struct source_config *src,
 }
 
 void
+tu_expect_problem(format_parse_fn parse, const struct source_config *src,
+                  const char *doc, const char *want)
+{
+	struct problems p;
+	char *got;
+
+	memset(&p, 0, sizeof(p));
+	got = tu_parse(parse, src, doc, strlen(doc), &p);
+	ck_assert_msg(p.total >= 1, "no problem for '%.60s'", doc);
+	ck_assert_msg(strcmp(p.msg[0], want) == 0, "got  '%s'\nwant '%s'",
+	              p.msg[0], want);
+	problems_release(&p);
+	free(got);
+}
+
+void
 tu_source(struct source_config *s, const char *format)
 {
 	memset(s, 0, sizeof(*s));

@@ -50,6 +50,9 @@ char *tu_parse(format_parse_fn parse, const struct source_config *src,
 /* The same over a file (formats that need a real file descriptor). */
 char *tu_parse_file(format_parse_fn parse, const struct source_config *src,
                     const char *path, struct problems *probs);
+/* Parses doc and fails unless its first problem reads want. */
+void tu_expect_problem(format_parse_fn parse, const struct source_config *src,
+                       const char *doc, const char *want);
 /* A source config with defaults for format, to be adjusted by tests. */
 void tu_source(struct source_config *s, const char *format);
 /* Frees what tu_source() and the tests' xstrdup()s left in s. */
