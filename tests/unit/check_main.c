@@ -25,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, number_suite());
 	srunner_add_suite(sr, period_suite());
+	srunner_add_suite(sr, reconcile_suite());
 	srunner_add_suite(sr, store_suite());
 	srunner_add_suite(sr, strbuf_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -32,6 +32,7 @@ Suite *hash_suite(void);
 Suite *json_suite(void);
 Suite *number_suite(void);
 Suite *period_suite(void);
+Suite *reconcile_suite(void);
 Suite *store_suite(void);
 Suite *strbuf_suite(void);
 

@@ -1,0 +1,359 @@
+/*
+ * Tests for reconcile's rules, in process: a scratch configuration and its
+ * documents go through fetch (file: URLs), normalize and reconcile, and
+ * each test reads the values and the problems reconcile reported.  Running
+ * here, the rules' code is also under valgrind (make memcheck).
+ */
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/config.h"
+#include "common/diag.h"
+#include "common/number.h"
+#include "common/store.h"
+#include "common/xalloc.h"
+#include "fetch/fetch.h"
+#include "normalize/normalize.h"
+#include "reconcile/reconcile.h"
+#include "testutil.h"
+
+static char *dir;
+static struct store *st;
+static struct config *cfg;
+static struct reconcile_result res;
+
+static const char aliases_json[] =
+        "{\"version\": \"t\", \"codes\": {\"EU2\": \"two members, for the "
+        "tests\"}, \"aliases\": {\"Romania/Rumania\": \"RO\"}, \"exclude\": "
+        "{\"No Country Listed\": \"not a geography\"}}\n";
+
+static void
+source(const char *id, const char *unit)
+{
+	char *name = xasprintf("sources/%s.json", id);
+	char *text = xasprintf(
+	        "{\"id\": \"%s\", \"publisher\": \"P\", \"title\": \"T\", "
+	        "\"url\": \"file:../sample/%s.csv\", \"format\": \"csv\", "
+	        "\"licence\": \"L\", \"citation\": \"C\", \"grade\": "
+	        "\"publisher\", \"max_age_days\": 0, \"columns\": {\"geo\": "
+	        "\"country\", \"period\": \"year\", \"value\": \"reports\"}, "
+	        "\"constant\": {\"measure\": \"m\", \"unit\": \"%s\"}}\n",
+	        id, id, unit);
+
+	free(tu_write(dir, name, text));
+	free(text);
+	free(name);
+}
+
+static void
+document(const char *id, const char *rows)
+{
+	char *name = xasprintf("sample/%s.csv", id);
+	char *text = xasprintf("country,year,reports\n%s", rows);
+
+	free(tu_write(dir, name, text));
+	free(text);
+	free(name);
+}
+
+/* indicators.json: r (from the sources), its EU2 sum and its change; extra
+ * goes into r, crosswalk after a's entry. */
+static void
+indicators(const char *extra, const char *crosswalk)
+{
+	char *text = xasprintf(
+	        "{\"version\": \"t\", \"indicators\": ["
+	        "{\"id\": \"r\", \"title\": \"R\", \"unit\": \"reports\", "
+	        "\"definition\": \"D\"%s},"
+	        "{\"id\": \"eu\", \"title\": \"EU\", \"unit\": \"reports\", "
+	        "\"definition\": \"D\", \"derived\": {\"op\": \"sum\", \"of\": "
+	        "\"r\", \"geo\": \"EU2\", \"members\": [\"CZ\", \"RO\"]}},"
+	        "{\"id\": \"chg\", \"title\": \"C\", \"unit\": \"%%\", "
+	        "\"definition\": \"D\", \"derived\": {\"op\": \"change\", "
+	        "\"of\": \"r\", \"periods\": [[\"2019\", \"2020\"]], \"as\": "
+	        "\"percent\"}}],"
+	        "\"crosswalk\": [{\"source\": \"a\", \"measure\": \"m\", "
+	        "\"indicator\": \"r\"}%s]}\n",
+	        extra, crosswalk);
+
+	free(tu_write(dir, "indicators.json", text));
+	free(text);
+}
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	free(tu_write(dir, "provstat.json",
+	              "{\"provstat\": 1, \"sources_dir\": \"sources\", "
+	              "\"indicators\": \"indicators.json\", \"geo\": "
+	              "{\"iso_codes\": "
+	              "\"/usr/share/iso-codes/json/iso_3166-1.json\", "
+	              "\"aliases\": \"geo/aliases.json\"}}\n"));
+	free(tu_write(dir, "geo/aliases.json", aliases_json));
+	source("a", "reports");
+	indicators("", "");
+	memset(&res, 0, sizeof(res));
+	diag_init("check");
+}
+
+static void
+teardown(void)
+{
+	if (st)
+		store_close(st);
+	config_free(cfg);
+	st = NULL;
+	cfg = NULL;
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* fetch, normalize and reconcile; returns what they wrote on stderr. */
+static char *
+run(void)
+{
+	struct fetch_options fo = {0, NULL, 0};
+	struct fetch_result fr;
+	struct normalize_result nr;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *out = xasprintf("%s/out", dir);
+	char *store = xasprintf("%s/out/store.sqlite", dir);
+	char *log = xasprintf("%s/log", dir);
+	int saved, fd;
+
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	ck_assert_msg(tu_run((const char *const[]){"mkdir", "-p", out, NULL}) ==
+	                      0,
+	              "mkdir");
+	ck_assert_msg(store_open(&st, store, &err) == 0, "%s", err.msg);
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	ck_assert_msg(fetch_run(cfg, st, out, &fo, &fr, &err) == 0, "%s",
+	              err.msg);
+	ck_assert_msg(normalize_run(cfg, st, out, &nr, &err) == 0, "%s",
+	              err.msg);
+	reconcile_run(cfg, st, &res, &err);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	free(path);
+	free(out);
+	free(store);
+	path = tu_read(log);
+	free(log);
+	return path;
+}
+
+/* "value status flags" of the value current for (indicator, geo, period),
+ * or "none". */
+static char *
+current(const char *ind, const char *geo, const char *period)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	char num[32] = "NA", *out;
+
+	ck_assert_int_eq(
+	        store_prepare(st,
+	                      "SELECT value, status, flags FROM value WHERE "
+	                      "indicator = ? AND geo = ? AND period = ? AND "
+	                      "known_to IS NULL AND status <> 'not chosen'",
+	                      &s, &err),
+	        0);
+	sqlite3_bind_text(s, 1, ind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, geo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, period, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return xstrdup("none");
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+		number_format_shortest(sqlite3_column_double(s, 0), num);
+	out = xasprintf("%s %s %s", num, sqlite3_column_text(s, 1),
+	                sqlite3_column_text(s, 2));
+	sqlite3_finalize(s);
+	return out;
+}
+
+static void
+expect_value(const char *ind, const char *geo, const char *period,
+             const char *want)
+{
+	char *got = current(ind, geo, period);
+
+	ck_assert_msg(strcmp(got, want) == 0, "%s %s %s: got '%s', want '%s'",
+	              ind, geo, period, got, want);
+	free(got);
+}
+
+START_TEST(test_reconcile_maps_names_sums_and_changes)
+{
+	char *log;
+
+	document("a", "Czech Republic,2019,10\nRomania/Rumania,2019,5\n"
+	              "No Country Listed,2019,7\nCzech Republic,2020,15\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.excluded, 1);
+	expect_value("r", "CZ", "2019", "10 published ");
+	expect_value("r", "RO", "2019", "5 published ");
+	expect_value("eu", "EU2", "2019", "15 derived ");
+	/* RO 2020 is missing: the sum says so rather than give CZ alone. */
+	expect_value("eu", "EU2", "2020", "15 incomplete ");
+	expect_value("chg", "CZ", "2020", "50 derived ");
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_refuses_an_unmapped_name)
+{
+	char *log;
+
+	document("a", "Czech Republic,2019,10\nAtlantis,2019,1\n");
+	log = run();
+	ck_assert_uint_eq(res.problems, 1);
+	ck_assert_msg(strstr(log, "a: line 3, column 15: unmapped geo "
+	                          "'Atlantis' (add it to the aliases or the "
+	                          "exclusions)"),
+	              "%s", log);
+	expect_value("r", "CZ", "2019", "none"); /* nothing changed */
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_refuses_a_unit_without_a_conversion)
+{
+	char *log;
+
+	source("b", "thousand reports");
+	document("a", "Czech Republic,2019,10\n");
+	document("b", "Malta,2019,1.005\n");
+	indicators("", ", {\"source\": \"b\", \"measure\": \"m\", "
+	               "\"indicator\": \"r\"}");
+	log = run();
+	ck_assert_uint_eq(res.problems, 1);
+	ck_assert_msg(strstr(log,
+	                     "b: line 2, column 12: unit 'thousand "
+	                     "reports' is not the unit of 'r' ('reports'), "
+	                     "and no conversion is declared"),
+	              "%s", log);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_converts_a_declared_unit_exactly)
+{
+	char *log;
+
+	source("b", "thousand reports");
+	document("a", "Czech Republic,2019,10\n");
+	document("b", "Malta,2019,1.005\n");
+	indicators("", ", {\"source\": \"b\", \"measure\": \"m\", "
+	               "\"indicator\": \"r\", \"convert\": {\"from\": "
+	               "\"thousand reports\", \"factor\": 1000}}");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	expect_value("r", "MT", "2019", "1005 published ");
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_refuses_a_key_given_twice)
+{
+	char *log;
+
+	document("a", "Czech Republic,2019,10\nCzech Republic,2019,11\n");
+	log = run();
+	ck_assert_uint_eq(res.problems, 1);
+	ck_assert_msg(strstr(log, "a: r CZ 2019 is given more than once, and "
+	                          "no rule combines them: line 2, column 21 "
+	                          "('Czech Republic'); line 3, column 21 "
+	                          "('Czech Republic')"),
+	              "%s", log);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_fails_a_conflict_above_tolerance)
+{
+	char *log;
+
+	source("b", "reports");
+	document("a", "Czech Republic,2019,100\n");
+	document("b", "Czech Republic,2019,103\n");
+	indicators(", \"conflict\": {\"prefer\": [\"a\", \"b\"], "
+	           "\"tolerance\": 0.01, \"exceed\": \"fail\"}",
+	           ", {\"source\": \"b\", \"measure\": \"m\", "
+	           "\"indicator\": \"r\"}");
+	log = run();
+	ck_assert_uint_eq(res.problems, 1);
+	ck_assert_msg(strstr(log, "r CZ 2019: 'a' gives 100 and 'b' gives "
+	                          "103, a difference above the tolerance of "
+	                          "1%"),
+	              "%s", log);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_needs_a_policy_for_two_sources)
+{
+	char *log;
+
+	source("b", "reports");
+	document("a", "Czech Republic,2019,100\n");
+	document("b", "Czech Republic,2019,100\n");
+	indicators("", ", {\"source\": \"b\", \"measure\": \"m\", "
+	               "\"indicator\": \"r\"}");
+	log = run();
+	ck_assert_uint_eq(res.problems, 1);
+	ck_assert_msg(strstr(log, "r CZ 2019 is given by both 'a' and 'b', "
+	                          "and no conflict policy is declared"),
+	              "%s", log);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_reconcile_gives_no_change_across_a_break)
+{
+	char *log;
+
+	document("a", "Czech Republic,2019,10\nCzech Republic,2020,15\n");
+	indicators(", \"breaks\": [{\"period\": \"2020\", \"reason\": "
+	           "\"counted in another unit from 2020\"}]",
+	           "");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	expect_value("chg", "CZ", "2020", "NA not comparable ");
+	free(log);
+}
+END_TEST
+
+Suite *
+reconcile_suite(void)
+{
+	Suite *s = suite_create("reconcile");
+	TCase *tc = tcase_create("rules");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_reconcile_maps_names_sums_and_changes);
+	tcase_add_test(tc, test_reconcile_refuses_an_unmapped_name);
+	tcase_add_test(tc, test_reconcile_refuses_a_unit_without_a_conversion);
+	tcase_add_test(tc, test_reconcile_converts_a_declared_unit_exactly);
+	tcase_add_test(tc, test_reconcile_refuses_a_key_given_twice);
+	tcase_add_test(tc, test_reconcile_fails_a_conflict_above_tolerance);
+	tcase_add_test(tc, test_reconcile_needs_a_policy_for_two_sources);
+	tcase_add_test(tc, test_reconcile_gives_no_change_across_a_break);
+	suite_add_tcase(s, tc);
+	return s;
+}
