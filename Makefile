@@ -92,8 +92,8 @@ TEST_RUNNER := $(B)/tests/check_provstat
 # its name, and one per text parser.
 FUZZ_FORMATS := csv eurostat-tsv sdmx-csv json json-stat sdmx-ml html-table \
 	html-prose pdf-text
-FUZZ_TARGETS ?= $(FUZZ_FORMATS) number period config
-FUZZ_ALL := $(FUZZ_FORMATS) number period config
+FUZZ_TARGETS ?= $(FUZZ_FORMATS) decode number period config
+FUZZ_ALL := $(FUZZ_FORMATS) decode number period config
 fuzz_obj = $(if $(filter $(1),$(FUZZ_FORMATS)),$(B)/tests/fuzz/format-$(1).o,$(B)/tests/fuzz/fuzz_$(1).o)
 FUZZ_LIBS = $(B)/tests/fuzz/fuzz_common.o $(call stage_lib,normalize) $(LIBPROVSTAT)
 FUZZ_CFLAGS = -Istages -DFUZZ_CONFIG='"$(CURDIR)/tests/fuzz/config/provstat.json"'
