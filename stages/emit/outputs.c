@@ -544,7 +544,8 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	             "TEXT "
 	             "NOT NULL, period TEXT NOT NULL, value REAL, unit TEXT, "
 	             "flags TEXT, qualifier TEXT, status TEXT, vintage TEXT, "
-	             "source TEXT, lineage_id TEXT, PRIMARY KEY (indicator, "
+	             "source TEXT, lineage_id TEXT, note TEXT, PRIMARY KEY "
+	             "(indicator, "
 	             "geo, "
 	             "period)) STRICT;"
 	             "CREATE TABLE sources (source TEXT PRIMARY KEY, publisher "
@@ -556,8 +557,9 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 		goto out;
 	if (sqlite3_prepare_v2(
 	            db,
+	            /* the columns of indicators.csv, in its order */
 	            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, "
-	            "?, ?, ?, ?, ?)",
+	            "?, ?, ?, ?, ?, ?)",
 	            -1, &s, NULL) != SQLITE_OK)
 		goto db_fail;
 	for (i = 0; i < d->nrows; i++) {
