@@ -121,8 +121,10 @@ read_dims(struct js *j)
 		double sz;
 
 		dm->id = json_string(idn);
+		/* The range first: casting a double beyond size_t is undefined
+		 * (found by fuzzing). */
 		if (!dm->id || json_number(szn, &sz) < 0 || sz < 1 ||
-		    sz != (double)(size_t)sz || sz > (double)JSONSTAT_MAX_CELLS)
+		    sz > (double)JSONSTAT_MAX_CELLS || sz != (double)(size_t)sz)
 			return fail(j, szn,
 			            "a dimension id must be a string "
 			            "and its size a positive integer");

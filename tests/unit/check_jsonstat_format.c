@@ -132,6 +132,11 @@ static const struct {
          "[]}",
          "src://t:1:26: a dimension id must be a string and its size a "
          "positive integer"},
+        /* Beyond size_t: the cast came before the range check (fuzzing). */
+        {"{\"id\": [\"geo\"], \"size\": [8.9e50], \"dimension\": {}, "
+         "\"value\": []}",
+         "src://t:1:26: a dimension id must be a string and its size a "
+         "positive integer"},
         {"{\"class\": \"collection\"}", "src://t: no JSON-stat dataset"},
         {"[1, 2", "src://t:1:5: invalid JSON"},
 };
