@@ -17,6 +17,7 @@ struct js_dim {
 	size_t size;
 	const char **code; /* code of each category position */
 	long want; /* filtered category, or -1 */
+	unsigned char *nodata; /* positions declared with no data, or NULL */
 };
 
 struct js {
@@ -312,6 +313,58 @@ index_status(struct js *j)
 	return 0;
 }
 
+/*
+ * extension."positions-with-no-data" (Eurostat's JSON-stat): for some
+ * dimensions, the category positions no cell has data for.  Such cells are
+ * not observations at all, not missing ones; a value there contradicts
+ * the declaration.
+ */
+static int
+read_no_data(struct js *j)
+{
+	const struct cJSON *nd = json_get(json_get(j->ds, "extension"),
+	                                  "positions-with-no-data");
+	const struct cJSON *list, *p;
+	size_t d;
+
+	if (!nd)
+		return 0;
+	if (!json_is_object(nd))
+		return fail(j, nd,
+		            "'positions-with-no-data' must be an object of "
+		            "dimension ids");
+	for (list = json_child(nd); list; list = json_next(list)) {
+		for (d = 0; d < j->ndims; d++)
+			if (strcmp(j->dim[d].id, json_key(list)) == 0)
+				break;
+		if (d == j->ndims)
+			return fail(
+			        j, list,
+			        "'positions-with-no-data' names a dimension "
+			        "the dataset does not have");
+		if (!json_is_array(list))
+			return fail(
+			        j, list,
+			        "'positions-with-no-data' must list category "
+			        "positions");
+		if (!j->dim[d].nodata)
+			j->dim[d].nodata = xcalloc(j->dim[d].size, 1);
+		for (p = json_child(list); p; p = json_next(p)) {
+			double x;
+
+			if (json_number(p, &x) < 0 || x < 0 ||
+			    x >= (double)j->dim[d].size ||
+			    x != (double)(size_t)x)
+				return fail(
+				        j, p,
+				        "a position with no data must be a "
+				        "category position of its dimension");
+			j->dim[d].nodata[(size_t)x] = 1;
+		}
+	}
+	return 0;
+}
+
 /* Hands one cell to the sink; 0 also when the cell is filtered out. */
 static int
 cell(struct js *j, size_t i, const struct cJSON *v, const struct obs_sink *sink,
@@ -330,6 +383,14 @@ cell(struct js *j, size_t i, const struct cJSON *v, const struct obs_sink *sink,
 		if (j->dim[d].want >= 0 && (long)pos[d] != j->dim[d].want)
 			return 0;
 	}
+	for (d = 0; d < j->ndims; d++)
+		if (j->dim[d].nodata && j->dim[d].nodata[pos[d]]) {
+			if (!json_is_null(v))
+				fail(j, v,
+				     "a value where 'positions-with-no-data' "
+				     "says there is none");
+			return 0;
+		}
 	text = json_format_text(j->doc, v);
 	if (!text) {
 		fail(j, v, "a value must be a number, a string or null");
@@ -390,7 +451,7 @@ jsonstat_format_parse(const struct source_config *src, struct parse_input *in,
 		return 0;
 	ret = 0;
 	if (!(j.ds = find_dataset(&j)) || read_dims(&j) < 0 ||
-	    map_dims(&j) < 0 || index_status(&j) < 0)
+	    map_dims(&j) < 0 || index_status(&j) < 0 || read_no_data(&j) < 0)
 		goto out;
 	values = json_get(j.ds, "value");
 	if (json_is_array(values)) {
@@ -416,8 +477,10 @@ jsonstat_format_parse(const struct source_config *src, struct parse_input *in,
 		fail(&j, j.ds, "'value' must be an array or an object");
 	}
 out:
-	for (d = 0; d < j.ndims; d++)
+	for (d = 0; d < j.ndims; d++) {
 		free(j.dim[d].code);
+		free(j.dim[d].nodata);
+	}
 	free(j.status_at);
 	json_doc_free(j.doc);
 	return ret;

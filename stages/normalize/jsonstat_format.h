@@ -3,7 +3,9 @@
  * bundle or collection holding datasets (pick one with "dataset" when there
  * are several).  Any number of dimensions; "value" and "status" dense
  * (arrays, status also a single string) or sparse (objects keyed by the
- * row-major index); category.index as an array or an object.
+ * row-major index); category.index as an array or an object.  Cells at
+ * the positions extension."positions-with-no-data" lists (Eurostat) are no
+ * observations.
  *
  * geo, period, measure and unit may name dimensions.  Every other dimension
  * must have one category or be fixed by a "filter", otherwise cells that

@@ -61,6 +61,60 @@ START_TEST(test_jsonstat_reads_a_dense_dataset)
 }
 END_TEST
 
+/* Eurostat declares the positions no cell has data for: those cells are
+ * no observations (FR 2020 above was a missing one). */
+START_TEST(test_jsonstat_skips_positions_with_no_data)
+{
+	static const char doc[] =
+	        "{\"version\": \"2.0\", \"class\": \"dataset\",\n"
+	        " \"id\": [\"geo\", \"time\"], \"size\": [2, 2],\n"
+	        " \"dimension\": {\"geo\": {\"category\": {\"index\": "
+	        "[\"FR\", \"IT\"]}},\n"
+	        "  \"time\": {\"category\": {\"index\": [\"2019\", "
+	        "\"2020\"]}}},\n"
+	        " \"value\": [67177636, null, 59816673, null],\n"
+	        " \"extension\": {\"positions-with-no-data\": {\"time\": [1], "
+	        "\"geo\": []}}}";
+	struct source_config s;
+	struct problems p;
+	char *got, *bad;
+
+	js_source(&s);
+	got = run(&s, doc, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got, "population|FR|2019|67177636|67177636|||/value/0 "
+	                      "(geo=FR, time=2019)|205+8\n"
+	                      "population|IT|2019|59816673|59816673|||/value/2 "
+	                      "(geo=IT, time=2019)|221+8\n");
+	free(got);
+	/* A value where the extension says there is none. */
+	bad = xstrdup(doc);
+	memcpy(strstr(bad, "null"), "1234", 4);
+	tu_expect_problem(
+	        jsonstat_format_parse, &s, bad,
+	        "src://t:5:22: a value where 'positions-with-no-data' "
+	        "says there is none");
+	free(bad);
+	tu_expect_problem(jsonstat_format_parse, &s,
+	                  "{\"id\": [\"geo\", \"time\"], \"size\": [1, 1], "
+	                  "\"dimension\": {\"geo\": {\"category\": {\"index\": "
+	                  "[\"FR\"]}}, \"time\": {\"category\": {\"index\": "
+	                  "[\"2020\"]}}}, \"value\": [1], \"extension\": "
+	                  "{\"positions-with-no-data\": {\"geo\": [1]}}}",
+	                  "src://t:1:202: a position with no data must be a "
+	                  "category position of its dimension");
+	tu_expect_problem(jsonstat_format_parse, &s,
+	                  "{\"id\": [\"geo\", \"time\"], \"size\": [1, 1], "
+	                  "\"dimension\": {\"geo\": {\"category\": {\"index\": "
+	                  "[\"FR\"]}}, \"time\": {\"category\": {\"index\": "
+	                  "[\"2020\"]}}}, \"value\": [1], \"extension\": "
+	                  "{\"positions-with-no-data\": {\"sex\": [0]}}}",
+	                  "src://t:1:201: 'positions-with-no-data' names a "
+	                  "dimension the dataset does not have");
+	tu_source_release(&s);
+}
+END_TEST
+
 /* Sparse values and status inside a collection of two datasets. */
 static const char collection[] =
         "{\"version\": \"2.0\", \"class\": \"collection\", \"link\": "
@@ -275,6 +329,7 @@ jsonstat_format_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_jsonstat_reads_a_dense_dataset);
+	tcase_add_test(tc, test_jsonstat_skips_positions_with_no_data);
 	tcase_add_test(tc, test_jsonstat_reads_sparse_values_in_a_collection);
 	tcase_add_loop_test(tc, test_jsonstat_reports_problems_with_their_place,
 	                    0, sizeof(bad) / sizeof(bad[0]));
