@@ -567,6 +567,48 @@ format_defaults(struct cfg *c, const struct cJSON *root,
 	return 0;
 }
 
+/* "records": a JSON pointer ("/data/rows", "" for the root) or a simple
+ * path ("data.rows", "data.0.rows"), kept as the pointer it means: the
+ * locators of the records are pointers. */
+static int
+cfg_records(struct cfg *c, const struct cJSON *root, char **out)
+{
+	struct strbuf sb;
+	const char *p;
+	char *path = NULL;
+
+	if (cfg_string(c, root, "records", 0, &path) < 0)
+		return -1;
+	if (!path || path[0] == '/' || path[0] == '\0') {
+		*out = path;
+		return 0;
+	}
+	strbuf_init(&sb, 1u << 16);
+	strbuf_addch(&sb, '/');
+	for (p = path; *p; p++) {
+		if (*p == '.') {
+			if (p == path || p[1] == '.' || p[1] == '\0') {
+				strbuf_release(&sb);
+				free(path);
+				return cfg_fail(
+				        c, json_get(root, "records"), "records",
+				        "must be a JSON pointer (\"/data\") "
+				        "or a path of keys (\"data.rows\")");
+			}
+			strbuf_addch(&sb, '/');
+		} else if (*p == '~') { /* RFC 6901 escapes */
+			strbuf_addstr(&sb, "~0");
+		} else if (*p == '/') {
+			strbuf_addstr(&sb, "~1");
+		} else {
+			strbuf_addch(&sb, *p);
+		}
+	}
+	free(path);
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
 /* Whether a field must be mapped for this source's format. */
 static int
 field_required(const struct source_config *s, int field)
@@ -689,7 +731,7 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	    cfg_fields(c, json_get(root, "constant"), "'constant'",
 	               s->constant) < 0 ||
 	    cfg_filter(c, json_get(root, "filter"), s) < 0 ||
-	    cfg_string(c, root, "records", 0, &s->records) < 0 ||
+	    cfg_records(c, root, &s->records) < 0 ||
 	    cfg_string(c, root, "dataset", 0, &s->dataset) < 0 ||
 	    cfg_pdf(c, json_get(root, "pdf"), &s->pdf) < 0 ||
 	    cfg_html(c, json_get(root, "html"), &s->html) < 0 ||

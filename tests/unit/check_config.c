@@ -393,6 +393,43 @@ START_TEST(test_config_reads_and_checks_conversions)
 }
 END_TEST
 
+START_TEST(test_config_reads_records_as_pointer_or_path)
+{
+	static const struct {
+		const char *records, *pointer, *msg;
+	} cases[] = {
+	        {"/data/rows", "/data/rows", NULL},
+	        {"", "", NULL},
+	        {"data.rows", "/data/rows", NULL},
+	        {"data.0.rows", "/data/0/rows", NULL},
+	        {"a~b.c/d", "/a~0b/c~1d", NULL},
+	        {".data", NULL, "'records': must be a JSON pointer"},
+	        {"data..rows", NULL, "'records': must be a JSON pointer"},
+	        {"data.", NULL, "'records': must be a JSON pointer"},
+	};
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *with = xasprintf("\"format\": \"json\",\n  \"records\": \"%s\",",
+	                       cases[_i].records);
+
+	edit("sources/a.json", "\"format\": \"csv\",", with);
+	if (!cases[_i].msg) {
+		ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s",
+		              err.msg);
+		ck_assert_str_eq(config_source(cfg, "src-a")->records,
+		                 cases[_i].pointer);
+		config_free(cfg);
+	} else {
+		ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+		ck_assert_msg(strstr(err.msg, cases[_i].msg) != NULL, "%s",
+		              err.msg);
+	}
+	free(with);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_config_rejects_bad_ranges)
 {
 	static const char *const bad[] = {"[5, 1]", "[1]", "[\"1\", 2]",
@@ -580,6 +617,8 @@ config_suite(void)
 	        (int)(sizeof(bad_conflict) / sizeof(bad_conflict[0])));
 	tcase_add_test(tc, test_config_rejects_crosswalk_to_derived_indicator);
 	tcase_add_loop_test(tc, test_config_reads_and_checks_conversions, 0, 7);
+	tcase_add_loop_test(tc, test_config_reads_records_as_pointer_or_path, 0,
+	                    8);
 	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
 	suite_add_tcase(s, tc);
 	return s;
