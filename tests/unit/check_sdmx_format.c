@@ -1,8 +1,10 @@
 /* Tests for sdmx_format: the ECB corpus in eight encodings, Eurostat
  * messages, groups, and hostile XML. */
 #define PROVSTAT_TESTUTIL_FORMATS
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/strbuf.h"
@@ -330,6 +332,59 @@ START_TEST(test_sdmx_refuses_hostile_xml)
 }
 END_TEST
 
+/* Broken encodings: libxml2 reports some of these through its global error
+ * handler, which printed them raw on stderr instead of the document's
+ * problems (found by replaying the fuzz corpus). */
+START_TEST(test_sdmx_reports_encoding_errors_as_problems)
+{
+	static const struct {
+		const char *doc;
+		size_t len;
+		const char *want;
+	} cases[] = {
+	        {"\0\0<\0", 4, "src://t:1:1: encoding not supported UCS4"},
+	        {"<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n<GenericData "
+	         "a=\"\xa0\"/>",
+	         0, "src://t: input conversion failed due to input error"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct source_config s;
+		struct problems p;
+		char *got, *log, *dir = tu_tmpdir();
+		char *path = xasprintf("%s/stderr", dir);
+		int saved, fd;
+
+		exr_source(&s);
+		fflush(stderr);
+		saved = dup(2);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		close(fd);
+		got = run(&s, cases[i].doc,
+		          cases[i].len ? cases[i].len : strlen(cases[i].doc),
+		          &p);
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		log = tu_read(path);
+		ck_assert_msg(p.total >= 1 &&
+		                      strncmp(p.msg[0], cases[i].want,
+		                              strlen(cases[i].want)) == 0,
+		              "case %zu: '%s'", i, p.total ? p.msg[0] : "");
+		ck_assert_msg(!*log, "case %zu printed: %s", i, log);
+		problems_release(&p);
+		free(got);
+		free(log);
+		free(path);
+		tu_rmrf(dir);
+		free(dir);
+		tu_source_release(&s);
+	}
+}
+END_TEST
+
 Suite *
 sdmx_format_suite(void)
 {
@@ -341,6 +396,7 @@ sdmx_format_suite(void)
 	tcase_add_test(tc, test_sdmx_loads_the_eurostat_messages);
 	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
 	tcase_add_test(tc, test_sdmx_refuses_hostile_xml);
+	tcase_add_test(tc, test_sdmx_reports_encoding_errors_as_problems);
 	suite_add_tcase(s, tc);
 	return s;
 }
