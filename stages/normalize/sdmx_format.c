@@ -226,6 +226,42 @@ field_text(struct sdmx *s, const char *spec, int *owned)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* Appends v in decimal at p; returns the end. */
+static char *
+put_long(char *p, long v)
+{
+	char tmp[24];
+	int n = 0;
+
+	if (v < 0) {
+		*p++ = '-';
+		v = -v;
+	}
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "series 3, observation 17 (line 120)", as snprintf would write it, once
+ * per observation: snprintf was 7% of reading a large message. */
+static void
+put_locator(char out[96], long series, long obs, long line)
+{
+	char *p = out;
+
+	memcpy(p, "series ", 7);
+	p = put_long(p + 7, series);
+	memcpy(p, ", observation ", 14);
+	p = put_long(p + 14, obs);
+	memcpy(p, " (line ", 7);
+	p = put_long(p + 7, line);
+	*p++ = ')';
+	*p = '\0';
+}
+
 static void
 emit_obs(struct sdmx *s)
 {
@@ -247,9 +283,7 @@ emit_obs(struct sdmx *s)
 	memset(&obs, 0, sizeof(obs));
 	obs.line = s->obs_line;
 	obs.byte_offset = -1;
-	snprintf(obs.locator, sizeof(obs.locator),
-	         "series %ld, observation %ld (line %ld)", s->nseries, s->nobs,
-	         s->obs_line);
+	put_locator(obs.locator, s->nseries, s->nobs, s->obs_line);
 	for (f = 0; f < FIELD_COUNT; f++) {
 		field[f] = src->constant[f];
 		if (!src->column[f])
