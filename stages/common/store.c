@@ -187,7 +187,9 @@ static const char *const MIGRATIONS[] = {
         /* 2 -> 3: a value's key is unique through an index of its own,
          * which reconcile drops while it writes every value and builds
          * again at the end: inserting random keys into a live index cost
-         * a third of its time.  Recreated, as in 1 -> 2. */
+         * a third of its time.  Recreated, as in 1 -> 2, and written out
+         * in full rather than shared with it: a migration is history and
+         * must not change when a later one does. */
         "DROP TABLE derived_input;"
         "DROP TABLE value_input;"
         "DROP TABLE value;"

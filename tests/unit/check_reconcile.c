@@ -4,12 +4,10 @@
  * each test reads the values and the problems reconcile reported.  Running
  * here, the rules' code is also under valgrind (make memcheck).
  */
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/config.h"
 #include "common/diag.h"
@@ -125,31 +123,23 @@ run(void)
 	char *out = xasprintf("%s/out", dir);
 	char *store = xasprintf("%s/out/store.sqlite", dir);
 	char *log = xasprintf("%s/log", dir);
-	int saved, fd;
+	int saved;
 
 	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
 	ck_assert_msg(tu_run((const char *const[]){"mkdir", "-p", out, NULL}) ==
 	                      0,
 	              "mkdir");
 	ck_assert_msg(store_open(&st, store, &err) == 0, "%s", err.msg);
-	fflush(stderr);
-	saved = dup(2);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ck_assert(saved >= 0 && fd >= 0);
-	dup2(fd, 2);
-	close(fd);
+	saved = tu_stderr_to(log);
 	ck_assert_msg(fetch_run(cfg, st, out, &fo, &fr, &err) == 0, "%s",
 	              err.msg);
 	ck_assert_msg(normalize_run(cfg, st, out, &nr, &err) == 0, "%s",
 	              err.msg);
 	reconcile_run(cfg, st, &res, &err);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
 	free(path);
 	free(out);
 	free(store);
-	path = tu_read(log);
+	path = tu_stderr_end(saved, log);
 	free(log);
 	return path;
 }

@@ -1,10 +1,8 @@
 /* Tests for sdmx_format: the ECB corpus in eight encodings, Eurostat
  * messages, groups, and hostile XML. */
 #define PROVSTAT_TESTUTIL_FORMATS
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/strbuf.h"
@@ -354,21 +352,14 @@ START_TEST(test_sdmx_reports_encoding_errors_as_problems)
 		struct problems p;
 		char *got, *log, *dir = tu_tmpdir();
 		char *path = xasprintf("%s/stderr", dir);
-		int saved, fd;
+		int saved;
 
 		exr_source(&s);
-		fflush(stderr);
-		saved = dup(2);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 2);
-		close(fd);
+		saved = tu_stderr_to(path);
 		got = run(&s, cases[i].doc,
 		          cases[i].len ? cases[i].len : strlen(cases[i].doc),
 		          &p);
-		fflush(stderr);
-		dup2(saved, 2);
-		close(saved);
-		log = tu_read(path);
+		log = tu_stderr_end(saved, path);
 		ck_assert_msg(p.total >= 1 &&
 		                      strncmp(p.msg[0], cases[i].want,
 		                              strlen(cases[i].want)) == 0,

@@ -1,11 +1,13 @@
 /* testutil — see testutil.h. */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "common/fileio.h"
@@ -72,4 +74,28 @@ tu_run(const char *const *argv)
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+int
+tu_stderr_to(const char *path)
+{
+	int saved, fd;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_msg(saved >= 0 && fd >= 0, "cannot redirect stderr to %s",
+	              path);
+	dup2(fd, 2);
+	close(fd);
+	return saved;
+}
+
+char *
+tu_stderr_end(int saved, const char *path)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	return tu_read(path);
 }

@@ -17,6 +17,11 @@ char *tu_write(const char *dir, const char *name, const char *text);
 /* The whole file, NUL-terminated; caller frees.  Fails the test if the
  * file cannot be read. */
 char *tu_read(const char *path);
+/* Sends stderr to the file path until tu_stderr_end(); returns the saved
+ * descriptor to pass it. */
+int tu_stderr_to(const char *path);
+/* Restores stderr; returns what was written to path (caller frees). */
+char *tu_stderr_end(int saved, const char *path);
 /* Removes a tree. */
 void tu_rmrf(const char *path);
 /* Runs argv (NULL-terminated, found on PATH) without a shell; returns its
