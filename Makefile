@@ -66,9 +66,10 @@ $(B)/deps.mk: scripts/install-deps
 
 P_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Istages/common -I$(B)
-ALL_CFLAGS = $(WARNINGS) $(SAN_FLAGS) $(P_CPPFLAGS) $(DEP_CFLAGS) \
+# -pthread: normalize writes to the store on a thread of its own.
+ALL_CFLAGS = $(WARNINGS) $(SAN_FLAGS) -pthread $(P_CPPFLAGS) $(DEP_CFLAGS) \
 	$(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) -pthread $(LDFLAGS)
 
 STAGES := fetch normalize reconcile emit audit
 PROGRAMS := $(BIN)/provstat $(addprefix $(BIN)/provstat-,$(STAGES))

@@ -23,6 +23,7 @@ main(void)
 	srunner_add_suite(sr, geo_suite());
 	srunner_add_suite(sr, hash_suite());
 	srunner_add_suite(sr, json_suite());
+	srunner_add_suite(sr, normalize_suite());
 	srunner_add_suite(sr, number_suite());
 	srunner_add_suite(sr, period_suite());
 	srunner_add_suite(sr, reconcile_suite());

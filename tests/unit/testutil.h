@@ -35,6 +35,7 @@ Suite *decode_suite(void);
 Suite *geo_suite(void);
 Suite *hash_suite(void);
 Suite *json_suite(void);
+Suite *normalize_suite(void);
 Suite *number_suite(void);
 Suite *period_suite(void);
 Suite *reconcile_suite(void);
