@@ -7,10 +7,12 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xpath.h>
 
+#include "strbuf.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -110,12 +112,34 @@ xml_errors_end(void)
 
 /* ---- streaming ---- */
 
+/*
+ * libxml2's SAX2 interface, not xmlTextReader: the reader builds a node
+ * (and its attribute nodes) for every element and frees it again, and on a
+ * 200 MiB message that was a third of normalize's time.  SAX2 hands over
+ * the element's local name (interned in the parser's dictionary) and its
+ * attributes, and builds nothing.  The reader's safety checks are made here
+ * by the handlers: a DOCTYPE stops the parse where it starts (before any
+ * entity is declared), an entity reference other than the five predefined
+ * ones is an error (there is no getEntity handler, so libxml2 reports it
+ * undeclared), elements deeper than XML_MAX_DEPTH and a run of text longer
+ * than libxml2's own node limit stop it, and the first error of level >= 2
+ * stops it with its place.
+ */
 struct xml_reader {
-	xmlTextReaderPtr r;
+	xmlParserCtxtPtr ctxt;
 	FILE *fp;
 	struct xml_fault fault;
-	int pending_end; /* an empty element: report its end next */
-	char *name_copy;
+	const struct xml_events *ev;
+	void *ctx;
+	int depth;
+	int stopped; /* by a handler */
+	size_t text_run; /* bytes of text since the last tag */
+	/* The current element's attributes (local names from the parser's
+	 * dictionary; values copied, NUL-terminated, into values). */
+	size_t nattr, attr_cap;
+	const char **attr_name;
+	size_t *attr_value;
+	struct strbuf values;
 };
 
 static int
@@ -126,46 +150,195 @@ xml_read_cb(void *ctx, char *buf, int len)
 	return ferror((FILE *)ctx) ? -1 : (int)n;
 }
 
+static int
+xml_reader_place(const struct xml_reader *r)
+{
+	return r->ctxt && r->ctxt->input ? r->ctxt->input->line : 0;
+}
+
+/* Records the handlers' own fault (the first wins) and stops the parse. */
+static void
+xml_reader_fail(struct xml_reader *r, const char *what)
+{
+	if (!r->fault.set) {
+		r->fault.set = 1;
+		error_set(&r->fault.err, "%s:%d: %s", r->fault.name,
+		          xml_reader_place(r), what);
+	}
+	xmlStopParser(r->ctxt);
+}
+
+static void
+xml_sax_error(void *ctx, xmlErrorPtr e)
+{
+	struct xml_reader *r = ctx;
+
+	xml_fault_record(&r->fault, e);
+	if (r->fault.set)
+		xmlStopParser(r->ctxt);
+}
+
+/*
+ * Copies an attribute value as SAX2 gives it, NUL-terminated.  Without
+ * XML_PARSE_NOENT (never set: HARDENING.md) libxml2 writes every '&' of a
+ * value -- from "&amp;", "&#38;" or "&#x26;" -- as the five bytes "&#38;",
+ * for a tree builder to decode; any other '&' cannot reach a value (an
+ * undeclared entity is an error, and no entity can be declared), so each
+ * "&#38;" here is one '&'.
+ */
+static void
+attr_value_add(struct strbuf *sb, const char *v, const char *end)
+{
+	const char *amp;
+
+	while ((amp = memchr(v, '&', (size_t)(end - v))) != NULL) {
+		strbuf_add(sb, v, (size_t)(amp - v) + 1);
+		v = amp + 1;
+		if (end - v >= 4 && memcmp(v, "#38;", 4) == 0)
+			v += 4;
+	}
+	strbuf_add(sb, v, (size_t)(end - v));
+	strbuf_addch(sb, '\0');
+}
+
+static void
+xml_sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+              const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+              int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct xml_reader *r = ctx;
+	int i;
+
+	(void)prefix;
+	(void)uri;
+	(void)nb_namespaces;
+	(void)namespaces;
+	(void)nb_defaulted;
+	if (r->depth > XML_MAX_DEPTH) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "nested deeper than %d elements",
+		         XML_MAX_DEPTH);
+		xml_reader_fail(r, what);
+		return;
+	}
+	r->depth++;
+	r->text_run = 0;
+	/* attributes: localname, prefix, URI, value, end; five per one.
+	 * Namespace declarations are not among them. */
+	if ((size_t)nb_attributes > r->attr_cap) {
+		r->attr_cap = (size_t)nb_attributes;
+		r->attr_name = xreallocarray(r->attr_name, r->attr_cap,
+		                             sizeof(*r->attr_name));
+		r->attr_value = xreallocarray(r->attr_value, r->attr_cap,
+		                              sizeof(*r->attr_value));
+	}
+	strbuf_reset(&r->values);
+	for (i = 0; i < nb_attributes; i++) {
+		const xmlChar *const *a = attributes + 5 * i;
+
+		r->attr_name[i] = (const char *)a[0];
+		r->attr_value[i] = r->values.len;
+		attr_value_add(&r->values, (const char *)a[3],
+		               (const char *)a[4]);
+	}
+	r->nattr = (size_t)nb_attributes;
+	if (!r->stopped)
+		r->ev->start(r->ctx, r, (const char *)localname);
+	r->nattr = 0;
+}
+
+static void
+xml_sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+            const xmlChar *uri)
+{
+	struct xml_reader *r = ctx;
+
+	(void)prefix;
+	(void)uri;
+	r->depth--;
+	r->text_run = 0;
+	if (!r->stopped)
+		r->ev->end(r->ctx, r, (const char *)localname);
+}
+
+static void
+xml_sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct xml_reader *r = ctx;
+
+	(void)ch;
+	r->text_run += (size_t)len;
+	if (r->text_run > XML_MAX_TEXT_LENGTH)
+		xml_reader_fail(r, "a text node is longer than libxml2's "
+		                   "limit of 10000000 bytes");
+}
+
+static void
+xml_sax_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                const xmlChar *system_id)
+{
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	xml_reader_fail(ctx, "a DOCTYPE is not allowed in a data document");
+}
+
+static void
+xml_sax_reference(void *ctx, const xmlChar *name)
+{
+	(void)name;
+	xml_reader_fail(ctx, "entity references are not allowed");
+}
+
 struct xml_reader *
 xml_reader_new(FILE *fp, const char *name)
 {
 	struct xml_reader *r = xcalloc(1, sizeof(*r));
+	xmlSAXHandler sax;
 
 	xml_global_init();
 	r->fp = fp;
 	r->fault.name = name;
-	/* Some errors (an unsupported or broken encoding) bypass the
-	 * reader's handler for libxml2's global one, which would print them
-	 * raw on stderr and keep them from the document's problems (found by
+	strbuf_init(&r->values, SIZE_MAX / 2);
+	/* Errors that bypass the context's handler (an unsupported or broken
+	 * encoding) would go to libxml2's global one, which prints them raw
+	 * on stderr and keeps them from the document's problems (found by
 	 * replaying the fuzz corpus).  Both go to the reader's fault while it
 	 * lives; xml_reader_free() restores the default. */
 	xml_errors_begin(&r->fault);
-	/* NOBLANKS: data documents have no meaningful blank text, and the
-	 * reader would otherwise stop at every run of indentation. */
-	r->r = xmlReaderForIO(xml_read_cb, NULL, fp, name, NULL,
-	                      XML_PARSE_NONET | XML_PARSE_BIG_LINES |
-	                              XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
-	if (r->r)
-		xmlTextReaderSetStructuredErrorHandler(r->r, xml_on_error,
-		                                       &r->fault);
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = xml_sax_start;
+	sax.endElementNs = xml_sax_end;
+	sax.characters = xml_sax_text;
+	sax.cdataBlock = xml_sax_text;
+	sax.ignorableWhitespace = xml_sax_text;
+	sax.internalSubset = xml_sax_doctype;
+	sax.externalSubset = xml_sax_doctype;
+	sax.reference = xml_sax_reference;
+	sax.serror = xml_sax_error;
+	r->ctxt = xmlCreateIOParserCtxt(&sax, r, xml_read_cb, NULL, fp,
+	                                XML_CHAR_ENCODING_NONE);
+	if (r->ctxt)
+		xmlCtxtUseOptions(r->ctxt,
+		                  XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	return r;
 }
 
 int
-xml_reader_next(struct xml_reader *r, enum xml_node *kind, struct error *err)
+xml_reader_run(struct xml_reader *r, const struct xml_events *ev, void *ctx,
+               struct error *err)
 {
-	int rc, type;
+	int rc;
 
-	if (!r->r)
-		return error_set(err, "%s: cannot start the XML reader",
+	if (!r->ctxt)
+		return error_set(err, "%s: cannot start the XML parser",
 		                 r->fault.name);
-	if (r->pending_end) {
-		r->pending_end = 0;
-		*kind = XML_NODE_END;
-		return 1;
-	}
+	r->ev = ev;
+	r->ctx = ctx;
 	xml_entity_attempted = 0;
-	rc = xmlTextReaderRead(r->r);
+	rc = xmlParseDocument(r->ctxt);
 	if (r->fault.set) {
 		*err = r->fault.err;
 		return -1;
@@ -174,51 +347,20 @@ xml_reader_next(struct xml_reader *r, enum xml_node *kind, struct error *err)
 		return error_set(err,
 		                 "%s:%d: an external entity or DTD load "
 		                 "was refused",
-		                 r->fault.name, xml_reader_line(r));
-	if (rc < 0)
-		return error_set(err, "%s:%d: malformed XML", r->fault.name,
-		                 xml_reader_line(r));
-	if (rc == 0)
+		                 r->fault.name, xml_reader_place(r));
+	if (r->stopped)
 		return 0;
-	if (xmlTextReaderDepth(r->r) > XML_MAX_DEPTH)
-		return error_set(err, "%s:%d: nested deeper than %d elements",
-		                 r->fault.name, xml_reader_line(r),
-		                 XML_MAX_DEPTH);
-	type = xmlTextReaderNodeType(r->r);
-	switch (type) {
-	case XML_READER_TYPE_DOCUMENT_TYPE:
-		return error_set(err,
-		                 "%s:%d: a DOCTYPE is not allowed in a data "
-		                 "document",
-		                 r->fault.name, xml_reader_line(r));
-	case XML_READER_TYPE_ENTITY_REFERENCE:
-	case XML_READER_TYPE_ENTITY:
-		return error_set(err,
-		                 "%s:%d: entity references are not allowed",
-		                 r->fault.name, xml_reader_line(r));
-	case XML_READER_TYPE_ELEMENT:
-		*kind = XML_NODE_START;
-		r->pending_end = xmlTextReaderIsEmptyElement(r->r) == 1;
-		return 1;
-	case XML_READER_TYPE_END_ELEMENT:
-		*kind = XML_NODE_END;
-		return 1;
-	case XML_READER_TYPE_TEXT:
-	case XML_READER_TYPE_CDATA:
-		*kind = XML_NODE_TEXT;
-		return 1;
-	default:
-		*kind = XML_NODE_OTHER;
-		return 1;
-	}
+	if (rc < 0 || !r->ctxt->wellFormed)
+		return error_set(err, "%s:%d: malformed XML", r->fault.name,
+		                 xml_reader_place(r));
+	return 0;
 }
 
-const char *
-xml_reader_name(struct xml_reader *r)
+void
+xml_reader_stop(struct xml_reader *r)
 {
-	const xmlChar *n = xmlTextReaderConstLocalName(r->r);
-
-	return n ? (const char *)n : "";
+	r->stopped = 1;
+	xmlStopParser(r->ctxt);
 }
 
 void
@@ -226,27 +368,18 @@ xml_reader_each_attr(struct xml_reader *r,
                      void (*fn)(void *ctx, const char *name, const char *value),
                      void *ctx)
 {
-	if (xmlTextReaderMoveToFirstAttribute(r->r) != 1)
-		return;
-	do {
-		const xmlChar *n = xmlTextReaderConstLocalName(r->r);
-		const xmlChar *v = xmlTextReaderConstValue(r->r);
+	size_t i;
 
-		/* Namespace declarations are not data. */
-		if (xmlTextReaderIsNamespaceDecl(r->r) == 1)
-			continue;
-		if (n && v)
-			fn(ctx, (const char *)n, (const char *)v);
-	} while (xmlTextReaderMoveToNextAttribute(r->r) == 1);
-	xmlTextReaderMoveToElement(r->r);
+	for (i = 0; i < r->nattr; i++)
+		fn(ctx, r->attr_name[i], r->values.buf + r->attr_value[i]);
 }
 
 const char *
 xml_reader_intern(struct xml_reader *r, const char *name)
 {
-	const xmlChar *s =
-	        r->r ? xmlTextReaderConstString(r->r, (const xmlChar *)name)
-	             : NULL;
+	const xmlChar *s = r->ctxt ? xmlDictLookup(r->ctxt->dict,
+	                                           (const xmlChar *)name, -1)
+	                           : NULL;
 
 	return s ? (const char *)s : name;
 }
@@ -255,66 +388,30 @@ void
 xml_reader_attrs(struct xml_reader *r, const char *const *names,
                  const char **values, size_t n)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < n; i++)
 		values[i] = NULL;
-	if (xmlTextReaderMoveToFirstAttribute(r->r) != 1)
-		return;
-	do {
-		const char *an =
-		        (const char *)xmlTextReaderConstLocalName(r->r);
-
-		for (i = 0; an && i < n; i++)
-			if (!values[i] && strcmp(an, names[i]) == 0)
-				values[i] =
-				        (const char *)xmlTextReaderConstValue(
-				                r->r);
-	} while (xmlTextReaderMoveToNextAttribute(r->r) == 1);
-	xmlTextReaderMoveToElement(r->r);
-}
-
-struct attr_find {
-	const char *name;
-	const char *value;
-};
-
-static void
-attr_match(void *ctx, const char *name, const char *value)
-{
-	struct attr_find *f = ctx;
-
-	if (!f->value && strcmp(name, f->name) == 0)
-		f->value = value;
+	for (k = 0; k < r->nattr; k++)
+		for (i = 0; i < n; i++)
+			if (!values[i] &&
+			    strcmp(r->attr_name[k], names[i]) == 0)
+				values[i] = r->values.buf + r->attr_value[k];
 }
 
 const char *
 xml_reader_attr(struct xml_reader *r, const char *name)
 {
-	struct attr_find f = {name, NULL};
+	const char *v;
 
-	xml_reader_each_attr(r, attr_match, &f);
-	return f.value;
+	xml_reader_attrs(r, &name, &v, 1);
+	return v;
 }
 
 int
 xml_reader_line(struct xml_reader *r)
 {
-	xmlNodePtr n;
-
-	if (!r->r)
-		return 0;
-	/* The node's own line; the parser's position runs ahead. */
-	n = xmlTextReaderCurrentNode(r->r);
-	if (n && xmlGetLineNo(n) > 0)
-		return (int)xmlGetLineNo(n);
-	return xmlTextReaderGetParserLineNumber(r->r);
-}
-
-int
-xml_reader_depth(struct xml_reader *r)
-{
-	return xmlTextReaderDepth(r->r);
+	return xml_reader_place(r);
 }
 
 void
@@ -322,10 +419,15 @@ xml_reader_free(struct xml_reader *r)
 {
 	if (!r)
 		return;
-	if (r->r)
-		xmlFreeTextReader(r->r);
+	if (r->ctxt) {
+		if (r->ctxt->myDoc) /* never built; freed if it were */
+			xmlFreeDoc(r->ctxt->myDoc);
+		xmlFreeParserCtxt(r->ctxt);
+	}
 	xml_errors_end();
-	free(r->name_copy);
+	free(r->attr_name);
+	free(r->attr_value);
+	strbuf_release(&r->values);
 	free(r);
 }
 

@@ -14,8 +14,8 @@
  *     back to Latin-1 silently);
  *   - a depth limit and libxml2's own 10 MB text-node limit.
  *
- * Two ways in: xml_reader (streaming, xmlTextReader over a FILE, for big
- * SDMX-ML) and xml_html (a DOM of a bounded HTML page, queried by XPath).
+ * Two ways in: xml_reader (streaming, SAX2 over a FILE, for big SDMX-ML)
+ * and xml_html (a DOM of a bounded HTML page, queried by XPath).
  * Documents are named "src://ID" so that messages name the source.
  */
 #ifndef PROVSTAT_XML_H
@@ -32,42 +32,45 @@
 
 struct xml_reader;
 
-enum xml_node {
-	XML_NODE_START, /* an element starts (attributes readable) */
-	XML_NODE_END, /* an element ends (also after an empty element) */
-	XML_NODE_TEXT,
-	XML_NODE_OTHER
+/* What a stream reports: each element's start (its attributes readable
+ * through r until the handler returns) and its end (also after an empty
+ * element).  name is the local name (no prefix), from the parser's
+ * dictionary: equal to a name xml_reader_intern() returned, it is the same
+ * pointer.  Text, comments and processing instructions are not reported. */
+struct xml_events {
+	void (*start)(void *ctx, struct xml_reader *r, const char *name);
+	void (*end)(void *ctx, struct xml_reader *r, const char *name);
 };
 
-/* Streams the XML in fp (borrowed); name is what errors call it. */
+/* A stream of the XML in fp (borrowed); name is what errors call it. */
 struct xml_reader *xml_reader_new(FILE *fp, const char *name);
 /*
- * Moves to the next node: 1 and *kind, 0 at the end, -1 on any error (err
- * reads "name:line:col: problem").
+ * Reads the whole document through ev: 0 at its end or when a handler
+ * called xml_reader_stop(), -1 on any error (err reads "name:line:col:
+ * problem" or "name:line: problem").
  */
-int xml_reader_next(struct xml_reader *r, enum xml_node *kind,
-                    struct error *err);
-/* The current element's local name (no prefix); borrowed until next.
- * Names come from the reader's dictionary: a name equal to one returned
- * by xml_reader_intern() is the same pointer. */
-const char *xml_reader_name(struct xml_reader *r);
-/* The reader's own copy of name, for comparing names by pointer; valid
+int xml_reader_run(struct xml_reader *r, const struct xml_events *ev, void *ctx,
+                   struct error *err);
+/* From a handler: no more events; xml_reader_run() returns 0. */
+void xml_reader_stop(struct xml_reader *r);
+/* The parser's own copy of name, for comparing names by pointer; valid
  * until xml_reader_free(). */
 const char *xml_reader_intern(struct xml_reader *r, const char *name);
-/* Finds several attributes in one pass: values[i] is set for names[i]
- * (local names), or NULL; values borrowed until the next call. */
+/* In a start handler: several attributes in one pass: values[i] is set for
+ * names[i] (local names), or NULL; borrowed until the handler returns. */
 void xml_reader_attrs(struct xml_reader *r, const char *const *names,
                       const char **values, size_t n);
-/* The value of attribute local name (any namespace), or NULL; borrowed
- * until the next call into the reader. */
+/* In a start handler: the value of attribute local name (any namespace),
+ * or NULL. */
 const char *xml_reader_attr(struct xml_reader *r, const char *name);
-/* Calls fn for every attribute of the current element (local names). */
+/* In a start handler: fn for every attribute (local names; namespace
+ * declarations are not attributes). */
 void xml_reader_each_attr(struct xml_reader *r,
                           void (*fn)(void *ctx, const char *name,
                                      const char *value),
                           void *ctx);
+/* The line the parser is on (in a start handler: the element's). */
 int xml_reader_line(struct xml_reader *r);
-int xml_reader_depth(struct xml_reader *r);
 void xml_reader_free(struct xml_reader *r);
 
 /* ---- HTML pages ---- */

@@ -48,6 +48,7 @@ struct sdmx {
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long nseries, nobs, obs_line;
+	int root_seen;
 	int failed; /* the sink failed */
 };
 
@@ -328,27 +329,40 @@ out:
 
 /* An element starts. */
 static void
-on_start(struct sdmx *s, const char *name)
+on_start(void *ctx, struct xml_reader *r, const char *name)
 {
+	struct sdmx *s = ctx;
 	static const char *const id_value[] = {"id", "value"};
 	const struct names *n = &s->nm;
 	struct attr_ctx a = {s, NULL, 0};
 	const char *av[2];
 
+	if (!s->root_seen) {
+		s->root_seen = 1;
+		s->generic = strstr(name, "Generic") != NULL;
+		if (!strstr(name, "Data")) {
+			problems_add(s->probs,
+			             "%s: root element '%s' is not an SDMX-ML "
+			             "data message",
+			             s->name, name);
+			xml_reader_stop(r);
+			return;
+		}
+	}
 	if (name == n->obs) {
 		kv_clear(&s->kv[L_OBS]);
 		s->nobs++;
 		if (s->nseries == 0)
 			s->nseries = 1; /* flat: observations directly */
-		s->obs_line = xml_reader_line(s->r);
+		s->obs_line = xml_reader_line(r);
 		s->level = L_OBS;
 		if (!s->generic) {
 			a.k = &s->kv[L_OBS];
 			a.keep_type = 1;
-			xml_reader_each_attr(s->r, take_attr, &a);
+			xml_reader_each_attr(r, take_attr, &a);
 		}
 	} else if (name == n->value && s->generic) {
-		xml_reader_attrs(s->r, id_value, av, 2);
+		xml_reader_attrs(r, id_value, av, 2);
 		if (!av[0] || !av[1])
 			return;
 		if (s->level == L_GROUP && s->ngroups) {
@@ -360,7 +374,7 @@ on_start(struct sdmx *s, const char *name)
 			kv_set(s, &s->kv[s->level], av[0], av[1]);
 		}
 	} else if (name == n->obs_dimension && s->generic) {
-		xml_reader_attrs(s->r, id_value, av, 2);
+		xml_reader_attrs(r, id_value, av, 2);
 		if (av[1])
 			kv_set(s, &s->kv[L_OBS],
 			       av[0]        ? av[0]
@@ -368,7 +382,7 @@ on_start(struct sdmx *s, const char *name)
 			                    : "TIME_PERIOD",
 			       av[1]);
 	} else if (name == n->obs_value && s->generic) {
-		xml_reader_attrs(s->r, id_value + 1, av, 1);
+		xml_reader_attrs(r, id_value + 1, av, 1);
 		if (av[0])
 			kv_set(s, &s->kv[L_OBS], "OBS_VALUE", av[0]);
 	} else if (name == n->series) {
@@ -378,24 +392,24 @@ on_start(struct sdmx *s, const char *name)
 		s->level = L_SERIES;
 		if (!s->generic) {
 			a.k = &s->kv[L_SERIES];
-			xml_reader_each_attr(s->r, take_attr, &a);
+			xml_reader_each_attr(r, take_attr, &a);
 		}
 	} else if (name == n->series_key || name == n->obs_key ||
 	           name == n->group_key) {
 		s->in_key = 1;
 	} else if (name == n->structure && !s->obs_dim &&
-	           xml_reader_attr(s->r, "dimensionAtObservation")) {
-		s->obs_dim = xstrdup(
-		        xml_reader_attr(s->r, "dimensionAtObservation"));
+	           xml_reader_attr(r, "dimensionAtObservation")) {
+		s->obs_dim =
+		        xstrdup(xml_reader_attr(r, "dimensionAtObservation"));
 	} else if (name == n->dataset) {
 		kv_clear(&s->kv[L_DATASET]);
 		a.k = &s->kv[L_DATASET];
-		xml_reader_each_attr(s->r, take_attr, &a);
+		xml_reader_each_attr(r, take_attr, &a);
 		s->level = L_DATASET;
 	} else if (name == n->group) {
 		if (s->ngroups == SDMX_GROUPS_MAX) {
 			problems_add(s->probs, "%s:%d: more than %d groups",
-			             s->name, xml_reader_line(s->r),
+			             s->name, xml_reader_line(r),
 			             SDMX_GROUPS_MAX);
 			return;
 		}
@@ -406,18 +420,21 @@ on_start(struct sdmx *s, const char *name)
 		/* Structure-specific groups carry key and attributes alike;
 		 * lookup() treats the ids the series also has as key. */
 		if (!s->generic)
-			xml_reader_each_attr(s->r, take_attr, &a);
+			xml_reader_each_attr(r, take_attr, &a);
 		s->ngroups++;
 	}
 }
 
 static void
-on_end(struct sdmx *s, const char *name)
+on_end(void *ctx, struct xml_reader *r, const char *name)
 {
+	struct sdmx *s = ctx;
 	const struct names *n = &s->nm;
 
 	if (name == n->obs) {
 		emit_obs(s);
+		if (s->failed)
+			xml_reader_stop(r);
 		s->level = L_SERIES;
 	} else if (name == n->series_key || name == n->obs_key ||
 	           name == n->group_key) {
@@ -450,10 +467,10 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
                   const struct obs_sink *sink, struct problems *probs,
                   struct error *err)
 {
+	static const struct xml_events events = {on_start, on_end};
 	struct sdmx s;
-	enum xml_node kind;
 	struct error xerr;
-	int rc, root_seen = 0;
+	int rc;
 	size_t i;
 
 	memset(&s, 0, sizeof(s));
@@ -465,31 +482,10 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	s.r = xml_reader_new(in->fp, s.name);
 	intern_names(&s);
 	error_clear(&xerr);
-	while (!s.failed && (rc = xml_reader_next(s.r, &kind, &xerr)) == 1) {
-		const char *name;
-
-		if (kind != XML_NODE_START && kind != XML_NODE_END)
-			continue;
-		name = xml_reader_name(s.r);
-		if (kind == XML_NODE_START && !root_seen) {
-			root_seen = 1;
-			s.generic = strstr(name, "Generic") != NULL;
-			if (!strstr(name, "Data")) {
-				problems_add(probs,
-				             "%s: root element '%s' is not an "
-				             "SDMX-ML data message",
-				             s.name, name);
-				break;
-			}
-		}
-		if (kind == XML_NODE_START)
-			on_start(&s, name);
-		else
-			on_end(&s, name);
-	}
+	rc = xml_reader_run(s.r, &events, &s, &xerr);
 	if (!s.failed && rc < 0)
 		problems_add(probs, "%s", xerr.msg);
-	else if (!root_seen && !s.failed)
+	else if (!s.root_seen && !s.failed)
 		problems_add(probs, "%s: the document is empty", s.name);
 	xml_reader_free(s.r);
 	for (i = 0; i < L_COUNT; i++)
