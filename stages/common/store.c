@@ -1,12 +1,14 @@
 /* store — see store.h. */
 #include "store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "strbuf.h"
 #include "timefmt.h"
 #include "version.h"
 #include "xalloc.h"
@@ -233,6 +235,25 @@ store_fail(struct store *st, struct error *err, const char *what)
 {
 	return error_set(err, "store '%s': %s: %s", st->path, what,
 	                 sqlite3_errmsg(st->db));
+}
+
+char *
+store_insert_sql(const char *head, int cols, size_t rows)
+{
+	struct strbuf sb;
+	size_t r;
+	int c;
+
+	strbuf_init(&sb, SIZE_MAX / 2);
+	strbuf_addstr(&sb, head);
+	strbuf_addstr(&sb, " VALUES ");
+	for (r = 0; r < rows; r++) {
+		strbuf_addstr(&sb, r ? ", (" : "(");
+		for (c = 0; c < cols; c++)
+			strbuf_addstr(&sb, c ? ", ?" : "?");
+		strbuf_addch(&sb, ')');
+	}
+	return strbuf_detach(&sb, NULL);
 }
 
 int

@@ -62,6 +62,10 @@ int store_exec(struct store *st, const char *sql, struct error *err);
 /* Prepares one statement; caller finalizes with sqlite3_finalize(). */
 int store_prepare(struct store *st, const char *sql, struct sqlite3_stmt **out,
                   struct error *err);
+/* "HEAD VALUES (?, ...), ..., (?, ...)": rows rows of cols placeholders, a
+ * multi-row INSERT (one statement for many rows: a statement per row costs
+ * its setup, teardown and constraint bookkeeping per row).  Caller frees. */
+char *store_insert_sql(const char *head, int cols, size_t rows);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
 int store_begin(struct store *st, struct error *err);
 int store_commit(struct store *st, struct error *err);

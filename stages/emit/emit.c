@@ -127,14 +127,21 @@ cmp_indicator(const void *a, const void *b)
 }
 
 static int
+same_key(const struct release_row *r, const char *const *row)
+{
+	return strcmp(r->f[COL_INDICATOR], row[COL_INDICATOR]) == 0 &&
+	       strcmp(r->f[COL_GEO], row[COL_GEO]) == 0 &&
+	       strcmp(r->f[COL_PERIOD], row[COL_PERIOD]) == 0;
+}
+
+static int
 write_indicators(struct emit *e)
 {
 	struct atomic_file af = {NULL, NULL, NULL};
 	const struct indicator_config **unpub = NULL;
 	sqlite3_stmt *s = NULL;
 	char *path = xasprintf("%s/indicators.csv", e->tmp);
-	char *prev_key = NULL;
-	size_t nunpub = 0, next = 0, i;
+	size_t nunpub = 0, next = 0, nvalues = 0, i;
 	int rc, ret = -1;
 
 	unpub = xcalloc(e->cfg->nindicators + 1, sizeof(*unpub));
@@ -146,10 +153,12 @@ write_indicators(struct emit *e)
 	            e->st,
 	            "SELECT indicator, geo, period, value, unit, flags, "
 	            "qualifier, status, known_from, source_id, key, note FROM "
+	            /* In the order of value_by_key, which then needs no
+	             * sort (a release with two values for one key is
+	             * refused below, whichever comes first). */
 	            "value WHERE " STORE_CHOSEN_AT(
 	                    "", "?1") " ORDER BY "
-	                              "indicator, geo, period, "
-	                              "source_id",
+	                              "indicator, geo, period",
 	            &s, e->err) < 0 ||
 	    atomic_file_open(&af, path, e->err) < 0)
 		goto out;
@@ -158,7 +167,6 @@ write_indicators(struct emit *e)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *row[COL_COUNT];
 		char num[32] = "";
-		char *key;
 		int k;
 
 		for (k = 0; k < COL_COUNT; k++)
@@ -169,18 +177,17 @@ write_indicators(struct emit *e)
 		row[COL_VALUE] = num;
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
-		/* Validation: one value per indicator, geo and period. */
-		key = xasprintf("%s\037%s\037%s", row[0], row[1], row[2]);
-		if (prev_key && strcmp(prev_key, key) == 0) {
+		/* Validation: one value per indicator, geo and period (the
+		 * previous row is the last one kept). */
+		if (nvalues &&
+		    same_key(&e->data.rows[e->data.nrows - 1], row)) {
 			error_set(e->err,
 			          "validation: %s %s %s appears twice in the "
 			          "release",
 			          row[0], row[1], row[2]);
-			free(key);
 			goto out;
 		}
-		free(prev_key);
-		prev_key = key;
+		nvalues++;
 		if (!*row[COL_LINEAGE]) {
 			error_set(e->err,
 			          "validation: %s %s %s has no lineage id",
@@ -204,7 +211,6 @@ write_indicators(struct emit *e)
 out:
 	atomic_file_abort(&af);
 	sqlite3_finalize(s);
-	free(prev_key);
 	free(unpub);
 	free(path);
 	return ret;

@@ -526,13 +526,29 @@ sql_exec(sqlite3 *db, const char *sql, const char *what, struct error *err)
 	return 0;
 }
 
+#define SQLITE_ROWS 64
+
+/* Prepares the INSERT of n release rows into *s (finalizing the old). */
+static int
+prepare_rows(sqlite3 *db, size_t n, sqlite3_stmt **s)
+{
+	char *sql = store_insert_sql("INSERT INTO indicators", COL_COUNT, n);
+	int rc;
+
+	sqlite3_finalize(*s);
+	*s = NULL;
+	rc = sqlite3_prepare_v2(db, sql, -1, s, NULL);
+	free(sql);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 int
 outputs_sqlite(const struct release_data *d, struct error *err)
 {
 	char *path = xasprintf("%s/indicators.sqlite", d->dir);
 	sqlite3 *db = NULL, *chk = NULL;
 	sqlite3_stmt *s = NULL;
-	size_t i;
+	size_t i, n, r;
 	int k, rc = -1;
 
 	/* A private temporary database (""): with SQLITE_OPEN_MEMORY,
@@ -552,27 +568,36 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	             "TEXT, title TEXT, grade TEXT, status TEXT, retrieved_at "
 	             "TEXT, snapshot_sha256 TEXT, url TEXT, citation TEXT, "
 	             "licence "
-	             "TEXT) STRICT; BEGIN",
+	             "TEXT) STRICT;"
+	             /* A scratch database: VACUUM INTO makes the file, so
+	              * no journal, and pages stay in memory longer (neither
+	              * changes the file's bytes). */
+	             "PRAGMA journal_mode = OFF; PRAGMA cache_size = -32768;"
+	             "BEGIN",
 	             "indicators.sqlite", err) < 0)
 		goto out;
-	if (sqlite3_prepare_v2(
-	            db,
-	            /* the columns of indicators.csv, in its order */
-	            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, "
-	            "?, ?, ?, ?, ?, ?)",
-	            -1, &s, NULL) != SQLITE_OK)
-		goto db_fail;
-	for (i = 0; i < d->nrows; i++) {
-		sqlite3_reset(s);
-		for (k = 0; k < COL_COUNT; k++)
-			sqlite3_bind_text(s, k + 1, d->rows[i].f[k], -1,
-			                  SQLITE_STATIC);
-		if (d->rows[i].has_value)
-			sqlite3_bind_double(s, COL_VALUE + 1, d->rows[i].value);
-		else
-			sqlite3_bind_null(s, COL_VALUE + 1);
+	/* The columns of indicators.csv, in its order, SQLITE_ROWS rows to
+	 * an INSERT. */
+	for (i = 0; i < d->nrows; i += n) {
+		n = d->nrows - i < SQLITE_ROWS ? d->nrows - i : SQLITE_ROWS;
+		if ((!s || n < SQLITE_ROWS) && prepare_rows(db, n, &s) < 0)
+			goto db_fail;
+		for (r = 0; r < n; r++) {
+			const struct release_row *row = &d->rows[i + r];
+			int b = (int)r * COL_COUNT + 1;
+
+			for (k = 0; k < COL_COUNT; k++)
+				sqlite3_bind_text(s, b + k, row->f[k], -1,
+				                  SQLITE_STATIC);
+			if (row->has_value)
+				sqlite3_bind_double(s, b + COL_VALUE,
+				                    row->value);
+			else
+				sqlite3_bind_null(s, b + COL_VALUE);
+		}
 		if (sqlite3_step(s) != SQLITE_DONE)
 			goto db_fail;
+		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(

@@ -115,22 +115,11 @@ struct loader {
 static char *
 insert_sql(size_t rows)
 {
-	struct strbuf sb;
-	size_t r;
-
-	strbuf_init(&sb, 1u << 20);
-	strbuf_addstr(&sb,
-	              "INSERT INTO observation (parse_id, measure, raw_geo, "
-	              "raw_period, raw_value, value, unit, scale, "
-	              "decimals, flags, qualifier, locator, line, col, "
-	              "byte_offset, byte_length) VALUES ");
-	for (r = 0; r < rows; r++)
-		strbuf_addstr(&sb,
-		              r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		                  "?, ?, ?, ?)"
-		                : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		                  "?, ?, ?)");
-	return strbuf_detach(&sb, NULL);
+	return store_insert_sql("INSERT INTO observation (parse_id, measure, "
+	                        "raw_geo, raw_period, raw_value, value, unit, "
+	                        "scale, decimals, flags, qualifier, locator, "
+	                        "line, col, byte_offset, byte_length)",
+	                        LOAD_COLS, rows);
 }
 
 /* Inserts rows [from, from + n) of b, n <= LOAD_BATCH. */

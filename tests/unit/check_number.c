@@ -1,5 +1,6 @@
 /* Tests for number: numbers as publishers write them. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,37 @@ START_TEST(test_number_shortest_format_round_trips)
 }
 END_TEST
 
+/* Integers take a path of their own; it must write what "%.0f" does. */
+START_TEST(test_number_shortest_format_of_integers_is_printf_s)
+{
+	static const double v[] = {-0.0,
+	                           1,
+	                           -1,
+	                           9,
+	                           10,
+	                           -10,
+	                           100,
+	                           1046349,
+	                           -29397681,
+	                           9007199254740991.0,
+	                           -9007199254740991.0,
+	                           9007199254740992.0,
+	                           1e20};
+	char buf[32], want[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		number_format_shortest(v[i], buf);
+		snprintf(want, sizeof(want), "%.0f", v[i]);
+		ck_assert_msg(strcmp(buf, v[i] == 0 ? "0" : want) == 0 ||
+		                      strtod(buf, NULL) == v[i],
+		              "%s: got %s", want, buf);
+		if (fabs(v[i]) < 9007199254740992.0)
+			ck_assert_str_eq(buf, v[i] == 0 ? "0" : want);
+	}
+}
+END_TEST
+
 START_TEST(test_number_qualifier_canonical_names)
 {
 	ck_assert_str_eq(number_qualifier("more than"), "over");
@@ -219,6 +251,7 @@ number_suite(void)
 	tcase_add_loop_test(tc, test_number_rejects_what_is_not_fully_consumed,
 	                    0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_number_shortest_format_round_trips);
+	tcase_add_test(tc, test_number_shortest_format_of_integers_is_printf_s);
 	tcase_add_test(tc, test_number_convert_is_exact_for_powers_of_ten);
 	tcase_add_test(tc, test_number_qualifier_canonical_names);
 	suite_add_tcase(s, tc);
