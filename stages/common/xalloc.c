@@ -15,6 +15,14 @@ oom(void)
 }
 
 void *
+xnonnull(void *p)
+{
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
 xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);

@@ -19,6 +19,9 @@ void *xrealloc(void *ptr, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* p, or the out-of-memory exit when an allocating call (tsearch, ...)
+ * returned NULL. */
+void *xnonnull(void *p);
 /* A newly allocated formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -66,6 +66,11 @@ struct release_data {
 };
 
 void release_data_release(struct release_data *d);
+/* The distinct values of column col among rows [lo, hi), sorted (strcmp);
+ * unpublished rows have no geo or period.  Caller frees the array (the
+ * strings are the rows'). */
+char **outputs_distinct(const struct release_data *d, size_t lo, size_t hi,
+                        int col, size_t *n);
 
 int outputs_jsonstat(const struct release_data *d, struct error *err);
 int outputs_conflicts(const struct release_data *d, struct error *err);

@@ -85,13 +85,11 @@ ind_range(const struct release_data *d, const char *ind, size_t *lo, size_t *hi)
 	*hi = a;
 }
 
+/* The row of geo and per among rows [lo, hi) of one indicator. */
 static const struct release_row *
-find(const struct release_data *d, const char *ind, const char *geo,
+find(const struct release_data *d, size_t lo, size_t hi, const char *geo,
      const char *per)
 {
-	size_t lo, hi;
-
-	ind_range(d, ind, &lo, &hi);
 	while (lo < hi) {
 		size_t m = lo + (hi - lo) / 2;
 		const struct release_row *r = &d->rows[m];
@@ -109,34 +107,9 @@ find(const struct release_data *d, const char *ind, const char *geo,
 	return NULL;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Distinct values of a column among one indicator's rows, sorted. */
-static size_t
-distinct(const struct release_data *d, const char *ind, int col, char ***out)
-{
-	size_t lo, hi, i, n = 0, k = 0;
-	char **v;
-
-	ind_range(d, ind, &lo, &hi);
-	v = xcalloc(hi - lo + 1, sizeof(*v));
-	for (i = lo; i < hi; i++)
-		v[n++] = d->rows[i].f[col];
-	qsort(v, n, sizeof(*v), cmp_str);
-	for (i = 0; i < n; i++)
-		if (k == 0 || strcmp(v[k - 1], v[i]))
-			v[k++] = v[i];
-	*out = v;
-	return k;
-}
-
 /* Grouped bars of the last two periods for each geo. */
 static void
-chart(struct strbuf *sb, const struct release_data *d, const char *ind,
+chart(struct strbuf *sb, const struct release_data *d, size_t lo, size_t hi,
       char **geos, size_t ng, char **pers, size_t np)
 {
 	const char *p1 = pers[np - 2], *p2 = pers[np - 1];
@@ -146,8 +119,8 @@ chart(struct strbuf *sb, const struct release_data *d, const char *ind,
 	int w = 70 + (int)ng * 30, h = 240;
 
 	for (g = 0; g < ng; g++) {
-		const struct release_row *a = find(d, ind, geos[g], p1);
-		const struct release_row *b = find(d, ind, geos[g], p2);
+		const struct release_row *a = find(d, lo, hi, geos[g], p1);
+		const struct release_row *b = find(d, lo, hi, geos[g], p2);
 
 		if (a && a->has_value && a->value > max)
 			max = a->value;
@@ -176,7 +149,7 @@ chart(struct strbuf *sb, const struct release_data *d, const char *ind,
 
 		for (k = 0; k < 2; k++) {
 			const struct release_row *r =
-			        find(d, ind, geos[g], per[k]);
+			        find(d, lo, hi, geos[g], per[k]);
 			int bh, x = 64 + (int)g * 30 + k * 12;
 			char num[48];
 
@@ -207,14 +180,27 @@ chart(struct strbuf *sb, const struct release_data *d, const char *ind,
 	        h + 24, h + 33, p1, h + 24, h + 33, p2);
 }
 
+/* Writes out what sb holds once it is large: the page is not kept whole
+ * (2,073,600 values made a 110 MB page). */
 static void
-indicator_section(struct strbuf *sb, const struct release_data *d,
+spill(struct strbuf *sb, FILE *fp)
+{
+	if (sb->len < (1u << 20))
+		return;
+	fwrite(sb->buf, 1, sb->len, fp);
+	strbuf_reset(sb);
+}
+
+static void
+indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
                   const struct indicator_config *ic)
 {
 	char **geos, **pers;
-	size_t ng = distinct(d, ic->id, COL_GEO, &geos);
-	size_t np = distinct(d, ic->id, COL_PERIOD, &pers);
-	size_t g, p;
+	size_t lo, hi, ng, np, g, p, next;
+
+	ind_range(d, ic->id, &lo, &hi);
+	geos = outputs_distinct(d, lo, hi, COL_GEO, &ng);
+	pers = outputs_distinct(d, lo, hi, COL_PERIOD, &np);
 
 	strbuf_addstr(sb, "<section>\n<h2>");
 	esc(sb, ic->title);
@@ -246,7 +232,7 @@ indicator_section(struct strbuf *sb, const struct release_data *d,
 	esc(sb, ic->unit);
 	strbuf_addstr(sb, "</p>\n");
 	if (np >= 2 && ng <= 60)
-		chart(sb, d, ic->id, geos, ng, pers, np);
+		chart(sb, d, lo, hi, geos, ng, pers, np);
 	strbuf_addstr(sb, "<table>\n<tr><th>geo</th>");
 	for (p = 0; p < np; p++) {
 		strbuf_addstr(sb, "<th>");
@@ -254,14 +240,21 @@ indicator_section(struct strbuf *sb, const struct release_data *d,
 		strbuf_addstr(sb, "</th>");
 	}
 	strbuf_addstr(sb, "</tr>\n");
+	/* The cells in geo, period order are the rows' order: the next row
+	 * either fills this cell or a later one. */
+	next = lo;
 	for (g = 0; g < ng; g++) {
 		strbuf_addstr(sb, "<tr><td>");
 		esc(sb, geos[g]);
 		strbuf_addstr(sb, "</td>");
 		for (p = 0; p < np; p++) {
-			const struct release_row *r =
-			        find(d, ic->id, geos[g], pers[p]);
+			const struct release_row *r = NULL;
 			char num[48] = "&ndash;";
+
+			if (next < hi &&
+			    strcmp(d->rows[next].f[COL_GEO], geos[g]) == 0 &&
+			    strcmp(d->rows[next].f[COL_PERIOD], pers[p]) == 0)
+				r = &d->rows[next++];
 
 			if (r && r->has_value)
 				grouped(r->value, num);
@@ -277,6 +270,7 @@ indicator_section(struct strbuf *sb, const struct release_data *d,
 			strbuf_addstr(sb, "</td>");
 		}
 		strbuf_addstr(sb, "</tr>\n");
+		spill(sb, fp);
 	}
 	strbuf_addstr(sb, "</table>\n</section>\n");
 	free(geos);
@@ -286,11 +280,19 @@ indicator_section(struct strbuf *sb, const struct release_data *d,
 int
 outputs_report(const struct release_data *d, struct error *err)
 {
+	struct atomic_file af = {NULL, NULL, NULL};
 	struct strbuf sb;
 	char *path = xasprintf("%s/report.html", d->dir);
+	FILE *fp;
 	size_t i;
-	int k, rc;
+	int k, rc = -1;
 
+	if (atomic_file_open(&af, path, err) < 0) {
+		free(path);
+		return -1;
+	}
+	fp = atomic_file_fp(&af);
+	/* A table row at a time, at least; spill() keeps it small. */
 	strbuf_init(&sb, 256u << 20);
 	strbuf_addstr(
 	        &sb,
@@ -312,7 +314,7 @@ outputs_report(const struct release_data *d, struct error *err)
 	            "document and the bytes it came from.</p>\n",
 	            d->as_of);
 	for (i = 0; i < d->cfg->nindicators; i++)
-		indicator_section(&sb, d, &d->cfg->indicators[i]);
+		indicator_section(&sb, fp, d, &d->cfg->indicators[i]);
 	strbuf_addstr(&sb, "<section>\n<h2>Sources</h2>\n<table>\n<tr>"
 	                   "<th>source</th><th>publisher</th><th>title</th>"
 	                   "<th>evidence</th><th>status</th><th>retrieved</th>"
@@ -337,7 +339,9 @@ outputs_report(const struct release_data *d, struct error *err)
 	strbuf_addf(&sb,
 	            "<footer><p>provstat %s</p></footer>\n</body>\n</html>\n",
 	            version_number());
-	rc = atomic_file_write(path, sb.buf, sb.len, err);
+	fwrite(sb.buf, 1, sb.len, fp);
+	rc = atomic_file_commit(&af, err);
+	atomic_file_abort(&af);
 	strbuf_release(&sb);
 	free(path);
 	return rc;
