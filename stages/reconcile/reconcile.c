@@ -17,6 +17,7 @@
 #include "json.h"
 #include "number.h"
 #include "period.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #define MAX_REPORTED 50
@@ -376,22 +377,6 @@ vintage_clear(struct vintage *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static char *
-col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return xstrdup(t ? (const char *)t : "");
-}
-
-static int
-col_eq(sqlite3_stmt *s, int i, const char *v)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return strcmp(t ? (const char *)t : "", v) == 0;
-}
-
 /* Records every observation of a summed value (ids "12,15"). */
 static int
 record_inputs(struct rc *r, const char *ids)
@@ -495,23 +480,183 @@ check_duplicates(struct rc *r, const struct source_config *src)
 	return rc == SQLITE_DONE ? 0 : db_fail(r, "cannot check duplicates");
 }
 
-/* The locator of one observation (for a value summed from several). */
-static char *
-obs_locator(struct rc *r, int64_t obs_id)
-{
-	sqlite3_stmt *s = NULL;
-	char *loc = NULL;
+/*
+ * The rows of m that one snapshot (seq) gives for one key, as they stream
+ * past in key order: summed here (refused later unless the source declares
+ * "duplicates": "sum"); a sum with a missing part is missing.  Done in C
+ * over a plain ORDER BY, not by SQLite's GROUP BY: its eight aggregates a
+ * row were half of reconcile's time.  Buffers are kept from group to group.
+ */
+enum {
+	G_INDICATOR,
+	G_GEO,
+	G_PERIOD,
+	G_UNIT,
+	G_FLAGS,
+	G_QUALIFIER,
+	G_LOCATOR,
+	G_TEXTS
+};
 
-	if (store_prepare(r->st, "SELECT locator FROM obs WHERE id = ?", &s,
-	                  r->err) < 0)
-		return NULL;
-	sqlite3_bind_int64(s, 1, obs_id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		loc = col_dup(s, 0);
+/* m's columns, in the SELECT's order. */
+enum {
+	M_SEQ,
+	M_INDICATOR,
+	M_GEO,
+	M_PERIOD,
+	M_VALUE,
+	M_UNIT,
+	M_FLAGS,
+	M_QUALIFIER,
+	M_OBS,
+	M_LINEAGE,
+	M_LOCATOR
+};
+
+struct group {
+	int open;
+	size_t seq, count;
+	char *text[G_TEXTS];
+	size_t cap[G_TEXTS];
+	int has_value;
+	double value;
+	int64_t obs_id, lineage_id; /* the first observation; the least */
+	struct strbuf inputs; /* "12,15": every observation's id */
+};
+
+static const char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+static void
+group_set(struct group *g, int k, const char *v)
+{
+	size_t len = strlen(v) + 1;
+
+	if (len > g->cap[k]) {
+		g->cap[k] = len < 64 ? 64 : len;
+		g->text[k] = xrealloc(g->text[k], g->cap[k]);
+	}
+	memcpy(g->text[k], v, len);
+}
+
+/* Does the row continue the group (same snapshot and key)? */
+static int
+group_has(const struct group *g, sqlite3_stmt *s)
+{
+	return g->open && (size_t)sqlite3_column_int64(s, M_SEQ) == g->seq &&
+	       strcmp(g->text[G_PERIOD], col_text(s, M_PERIOD)) == 0 &&
+	       strcmp(g->text[G_GEO], col_text(s, M_GEO)) == 0 &&
+	       strcmp(g->text[G_INDICATOR], col_text(s, M_INDICATOR)) == 0;
+}
+
+static void
+group_start(struct group *g, sqlite3_stmt *s)
+{
+	static const int cols[G_TEXTS] = {M_INDICATOR, M_GEO,   M_PERIOD,
+	                                  M_UNIT,      M_FLAGS, M_QUALIFIER,
+	                                  M_LOCATOR};
+	int k;
+
+	for (k = 0; k < G_TEXTS; k++)
+		group_set(g, k, col_text(s, cols[k]));
+	g->open = 1;
+	g->seq = (size_t)sqlite3_column_int64(s, M_SEQ);
+	g->count = 1;
+	g->has_value = sqlite3_column_type(s, M_VALUE) != SQLITE_NULL;
+	g->value = sqlite3_column_double(s, M_VALUE);
+	g->obs_id = sqlite3_column_int64(s, M_OBS);
+	g->lineage_id = sqlite3_column_int64(s, M_LINEAGE);
+	strbuf_reset(&g->inputs);
+	strbuf_addf(&g->inputs, "%lld", (long long)g->obs_id);
+}
+
+/* Another row of the group: the sum, the greatest flags and qualifier
+ * (as SQL's max()), the least lineage, every observation's id. */
+static void
+group_add(struct group *g, sqlite3_stmt *s)
+{
+	int64_t lineage = sqlite3_column_int64(s, M_LINEAGE);
+
+	g->count++;
+	if (sqlite3_column_type(s, M_VALUE) == SQLITE_NULL)
+		g->has_value = 0;
 	else
-		db_fail(r, "cannot read an observation's locator");
-	sqlite3_finalize(s);
-	return loc;
+		g->value += sqlite3_column_double(s, M_VALUE);
+	if (strcmp(col_text(s, M_FLAGS), g->text[G_FLAGS]) > 0)
+		group_set(g, G_FLAGS, col_text(s, M_FLAGS));
+	if (strcmp(col_text(s, M_QUALIFIER), g->text[G_QUALIFIER]) > 0)
+		group_set(g, G_QUALIFIER, col_text(s, M_QUALIFIER));
+	if (lineage < g->lineage_id)
+		g->lineage_id = lineage;
+	strbuf_addf(&g->inputs, ",%lld",
+	            (long long)sqlite3_column_int64(s, M_OBS));
+}
+
+static void
+group_release(struct group *g)
+{
+	int k;
+
+	for (k = 0; k < G_TEXTS; k++)
+		free(g->text[k]);
+	strbuf_release(&g->inputs);
+}
+
+/* The group's value: the open vintage goes on (unchanged in this
+ * snapshot), or is written and the group opens the next one. */
+static int
+vintage_step(struct rc *r, const struct source_config *src,
+             const struct timeline *t, struct vintage *v, const struct group *g,
+             size_t *dups)
+{
+	int same_key = v->open && !strcmp(g->text[G_INDICATOR], v->indicator) &&
+	               !strcmp(g->text[G_GEO], v->geo) &&
+	               !strcmp(g->text[G_PERIOD], v->period);
+
+	if (same_key && g->seq == v->last_seq + 1 &&
+	    g->has_value == v->has_value &&
+	    (!g->has_value || g->value == v->value) &&
+	    !strcmp(g->text[G_UNIT], v->unit) &&
+	    !strcmp(g->text[G_FLAGS], v->flags) &&
+	    !strcmp(g->text[G_QUALIFIER], v->qualifier)) {
+		v->last_seq = g->seq; /* unchanged in this snapshot */
+		return 0;
+	}
+	if (v->open) {
+		/* Changed at seq, or dropped after last_seq. */
+		size_t end = same_key && g->seq == v->last_seq + 1
+		                     ? g->seq
+		                     : v->last_seq + 1;
+
+		if (vintage_write(r, src->id, t, v, end) < 0)
+			return -1;
+	}
+	v->open = 1;
+	v->indicator = xstrdup(g->text[G_INDICATOR]);
+	v->geo = xstrdup(g->text[G_GEO]);
+	v->period = xstrdup(g->text[G_PERIOD]);
+	v->has_value = g->has_value;
+	v->value = g->value;
+	v->unit = xstrdup(g->text[G_UNIT]);
+	v->flags = xstrdup(g->text[G_FLAGS]);
+	v->qualifier = xstrdup(g->text[G_QUALIFIER]);
+	v->obs_id = g->obs_id;
+	v->lineage_id = g->lineage_id;
+	v->snapshot = xstrdup(t->steps[g->seq].snapshot);
+	/* A sum's locator is its first observation's. */
+	v->locator = xstrdup(g->text[G_LOCATOR]);
+	v->inputs = NULL;
+	if (g->count > 1) {
+		v->inputs = xstrdup(g->inputs.buf);
+		(*dups)++;
+	}
+	v->first_seq = v->last_seq = g->seq;
+	return 0;
 }
 
 /* Streams m in key order and writes the vintages of one source; *dups
@@ -523,82 +668,42 @@ write_vintages(struct rc *r, const struct source_config *src,
 {
 	sqlite3_stmt *s = NULL;
 	struct vintage v;
+	struct group g;
 	int rc, ret = -1;
 
 	memset(&v, 0, sizeof(v));
+	memset(&g, 0, sizeof(g));
+	strbuf_init(&g.inputs, SIZE_MAX / 2);
 	*dups = 0;
-	if (store_prepare(
-	            r->st,
-	            /* Rows of one snapshot with the same key are summed here
-	             * (refused later unless the source declares "duplicates":
-	             * "sum").  A sum with a missing part is missing.  m
-	             * carries each row's locator, so this reads nothing else
-	             * (a join to the observations cost a random read each). */
-	            "SELECT seq, indicator, geo, period, CASE WHEN "
-	            "count(value) = count(*) THEN sum(value) END, unit, "
-	            "max(flags), max(qualifier), min(obs_id), "
-	            "min(lineage_id), CASE WHEN count(*) = 1 THEN "
-	            "max(locator) END, count(*), group_concat(obs_id) "
-	            "FROM m GROUP BY indicator, geo, period, seq "
-	            "ORDER BY indicator, geo, period, seq",
-	            &s, r->err) < 0)
-		return -1;
+	/* m carries each row's locator, so this reads nothing else (a join
+	 * to the observations cost a random read each). */
+	if (store_prepare(r->st,
+	                  "SELECT seq, indicator, geo, period, value, unit, "
+	                  "flags, qualifier, obs_id, lineage_id, locator FROM "
+	                  "m ORDER BY indicator, geo, period, seq, obs_id",
+	                  &s, r->err) < 0)
+		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t seq = (size_t)sqlite3_column_int64(s, 0);
-		int same_key = v.open && col_eq(s, 1, v.indicator) &&
-		               col_eq(s, 2, v.geo) && col_eq(s, 3, v.period);
-		int has_value = sqlite3_column_type(s, 4) != SQLITE_NULL;
-		double value = sqlite3_column_double(s, 4);
-
-		if (same_key && seq == v.last_seq + 1 &&
-		    has_value == v.has_value &&
-		    (!has_value || value == v.value) && col_eq(s, 5, v.unit) &&
-		    col_eq(s, 6, v.flags) && col_eq(s, 7, v.qualifier)) {
-			v.last_seq = seq; /* unchanged in this snapshot */
+		if (group_has(&g, s)) {
+			group_add(&g, s);
 			continue;
 		}
-		if (v.open) {
-			/* Changed at seq, or dropped after last_seq. */
-			size_t end = same_key && seq == v.last_seq + 1
-			                     ? seq
-			                     : v.last_seq + 1;
-
-			if (vintage_write(r, src->id, t, &v, end) < 0)
-				goto out;
-		}
-		v.open = 1;
-		v.indicator = col_dup(s, 1);
-		v.geo = col_dup(s, 2);
-		v.period = col_dup(s, 3);
-		v.has_value = has_value;
-		v.value = value;
-		v.unit = col_dup(s, 5);
-		v.flags = col_dup(s, 6);
-		v.qualifier = col_dup(s, 7);
-		v.obs_id = sqlite3_column_int64(s, 8);
-		v.lineage_id = sqlite3_column_int64(s, 9);
-		v.snapshot = xstrdup(t->steps[seq].snapshot);
-		v.inputs = NULL;
-		if (sqlite3_column_int64(s, 11) > 1) {
-			v.inputs = col_dup(s, 12);
-			(*dups)++;
-			v.locator = obs_locator(r, v.obs_id);
-			if (!v.locator)
-				goto out;
-		} else {
-			v.locator = col_dup(s, 10);
-		}
-		v.first_seq = v.last_seq = seq;
+		if (g.open && vintage_step(r, src, t, &v, &g, dups) < 0)
+			goto out;
+		group_start(&g, s);
 	}
 	if (rc != SQLITE_DONE) {
 		db_fail(r, "cannot read mapped observations");
 		goto out;
 	}
+	if (g.open && vintage_step(r, src, t, &v, &g, dups) < 0)
+		goto out;
 	if (v.open && vintage_write(r, src->id, t, &v, v.last_seq + 1) < 0)
 		goto out;
 	ret = 0;
 out:
 	vintage_clear(&v);
+	group_release(&g);
 	sqlite3_finalize(s);
 	return ret;
 }

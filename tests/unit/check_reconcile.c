@@ -274,6 +274,55 @@ START_TEST(test_reconcile_refuses_a_key_given_twice)
 }
 END_TEST
 
+/* A source that declares "duplicates": "sum": one value per snapshot and
+ * key, qualified if a part is, missing if a part is, made from every row
+ * (value_input) and located at its first. */
+START_TEST(test_reconcile_sums_duplicates_by_rule)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	char *log;
+
+	free(tu_write(dir, "sources/a.json",
+	              "{\"id\": \"a\", \"publisher\": \"P\", \"title\": "
+	              "\"T\", \"url\": \"file:../sample/a.csv\", \"format\": "
+	              "\"csv\", \"licence\": \"L\", \"citation\": \"C\", "
+	              "\"grade\": \"publisher\", \"max_age_days\": 0, "
+	              "\"duplicates\": \"sum\", \"columns\": {\"geo\": "
+	              "\"country\", \"period\": \"year\", \"value\": "
+	              "\"reports\"}, \"constant\": {\"measure\": \"m\", "
+	              "\"unit\": \"reports\"}}\n"));
+	document("a", "Czech Republic,2019,10\nRomania,2019,4\n"
+	              "Czech Republic,2019,over 5\nCzech Republic,2020,:\n"
+	              "Czech Republic,2020,7\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_int_eq(store_prepare(st,
+	                               "SELECT v.value, v.qualifier, "
+	                               "(SELECT count(*) FROM value_input i "
+	                               "WHERE i.value_id = v.id), o.line FROM "
+	                               "value v JOIN observation o ON o.id = "
+	                               "v.observation_id WHERE v.indicator = "
+	                               "'r' AND v.geo = 'CZ' ORDER BY "
+	                               "v.period",
+	                               &s, &err),
+	                 0);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_double_eq(sqlite3_column_double(s, 0), 15);
+	ck_assert_str_eq((const char *)sqlite3_column_text(s, 1), "over");
+	ck_assert_int_eq(sqlite3_column_int(s, 2), 2);
+	ck_assert_int_eq(sqlite3_column_int(s, 3), 2);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_type(s, 0), SQLITE_NULL);
+	ck_assert_int_eq(sqlite3_column_int(s, 2), 2);
+	ck_assert_int_eq(sqlite3_column_int(s, 3), 5);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	expect_value("r", "RO", "2019", "4 published ");
+	free(log);
+}
+END_TEST
+
 START_TEST(test_reconcile_fails_a_conflict_above_tolerance)
 {
 	char *log;
@@ -341,6 +390,7 @@ reconcile_suite(void)
 	tcase_add_test(tc, test_reconcile_refuses_a_unit_without_a_conversion);
 	tcase_add_test(tc, test_reconcile_converts_a_declared_unit_exactly);
 	tcase_add_test(tc, test_reconcile_refuses_a_key_given_twice);
+	tcase_add_test(tc, test_reconcile_sums_duplicates_by_rule);
 	tcase_add_test(tc, test_reconcile_fails_a_conflict_above_tolerance);
 	tcase_add_test(tc, test_reconcile_needs_a_policy_for_two_sources);
 	tcase_add_test(tc, test_reconcile_gives_no_change_across_a_break);
