@@ -65,13 +65,29 @@ struct pending_value {
 	const char *known_from, *known_to, *source_id;
 };
 
+/* Mapped observations go to m MAP_BATCH at a time, likewise; their texts
+ * wait in an arena. */
+#define MAP_BATCH 64
+#define MAP_COLS 11
+
+struct mapped {
+	int64_t seq, obs_id, lineage_id;
+	const char *indicator, *geo, *unit; /* the config's, the geo table's */
+	int has_value;
+	double value;
+	size_t period, flags, qualifier, locator; /* offsets in the arena */
+};
+
 struct rc {
 	const struct config *cfg;
 	struct store *st;
 	struct geo_table *geo;
 	struct reconcile_result *res;
 	struct error *err;
-	sqlite3_stmt *ins_m;
+	sqlite3_stmt *ins_m; /* MAP_BATCH rows */
+	struct mapped *mapped; /* MAP_BATCH */
+	size_t nmapped;
+	struct strbuf arena;
 	sqlite3_stmt *ins_lineage;
 	sqlite3_stmt *get_lineage;
 	sqlite3_stmt *ins_value; /* VALUE_BATCH rows */
@@ -276,6 +292,67 @@ find_crosswalk(const struct config *cfg, const char *source,
 	return -1;
 }
 
+/* Copies s (NULL: "") into the arena; returns its offset. */
+static size_t
+arena_put(struct strbuf *a, const char *s)
+{
+	size_t off = a->len;
+
+	strbuf_add(a, s ? s : "", strlen(s ? s : "") + 1);
+	return off;
+}
+
+/* Inserts the mapped rows that wait into m. */
+static int
+map_flush(struct rc *r)
+{
+	sqlite3_stmt *s = r->ins_m;
+	const char *a = r->arena.buf;
+	size_t i;
+	int rc;
+
+	if (r->nmapped == 0)
+		return 0;
+	if (r->nmapped < MAP_BATCH) {
+		char *sql =
+		        store_insert_sql("INSERT INTO m", MAP_COLS, r->nmapped);
+
+		rc = store_prepare(r->st, sql, &s, r->err);
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < r->nmapped; i++) {
+		const struct mapped *m = &r->mapped[i];
+		int b = (int)i * MAP_COLS;
+
+		sqlite3_bind_int64(s, b + 1, m->seq);
+		sqlite3_bind_text(s, b + 2, m->indicator, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, b + 3, m->geo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, b + 4, a + m->period, -1, SQLITE_STATIC);
+		if (m->has_value)
+			sqlite3_bind_double(s, b + 5, m->value);
+		else
+			sqlite3_bind_null(s, b + 5);
+		sqlite3_bind_text(s, b + 6, m->unit, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, b + 7, a + m->flags, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, b + 8, a + m->qualifier, -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(s, b + 9, m->obs_id);
+		sqlite3_bind_int64(s, b + 10, m->lineage_id);
+		sqlite3_bind_text(s, b + 11, a + m->locator, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(s);
+	if (s != r->ins_m)
+		sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(r, "cannot stage mapped observations");
+	r->nmapped = 0;
+	strbuf_reset(&r->arena);
+	return 0;
+}
+
 /* Maps the observations of one timeline step into the temp table m. */
 static int
 map_step(struct rc *r, const struct source_config *src, size_t seq,
@@ -307,6 +384,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		struct period per;
 		struct error perr;
 		const struct crosswalk_entry *x;
+		struct mapped *m;
 		int64_t lineage = 0;
 		long xw;
 		int convert;
@@ -348,36 +426,33 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		}
 		if (lineage_for(r, (size_t)xw, ind, &lineage) < 0)
 			goto out;
-		sqlite3_reset(r->ins_m);
-		sqlite3_bind_int64(r->ins_m, 1, (sqlite3_int64)seq);
-		sqlite3_bind_text(r->ins_m, 2, ind->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(r->ins_m, 3, gm.code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(r->ins_m, 4, per.canonical, -1,
-		                  SQLITE_TRANSIENT);
-		if (convert && sqlite3_column_type(s, 4) != SQLITE_NULL)
-			sqlite3_bind_double(
-			        r->ins_m, 5,
-			        number_convert(sqlite3_column_double(s, 4),
-			                       sqlite3_column_int(s, 9),
-			                       x->factor));
-		else
-			sqlite3_bind_value(r->ins_m, 5,
-			                   sqlite3_column_value(s, 4));
-		sqlite3_bind_text(r->ins_m, 6, ind->unit, -1, SQLITE_STATIC);
-		sqlite3_bind_value(r->ins_m, 7, sqlite3_column_value(s, 6));
-		sqlite3_bind_value(r->ins_m, 8, sqlite3_column_value(s, 7));
-		sqlite3_bind_int64(r->ins_m, 9, sqlite3_column_int64(s, 0));
-		sqlite3_bind_int64(r->ins_m, 10, lineage);
-		sqlite3_bind_text(r->ins_m, 11, loc, -1, SQLITE_STATIC);
-		if (sqlite3_step(r->ins_m) != SQLITE_DONE) {
-			db_fail(r, "cannot stage a mapped observation");
+		m = &r->mapped[r->nmapped++];
+		m->seq = (int64_t)seq;
+		m->indicator = ind->id;
+		m->geo = gm.code;
+		m->period = arena_put(&r->arena, per.canonical);
+		m->has_value = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		m->value = sqlite3_column_double(s, 4);
+		if (convert && m->has_value)
+			m->value = number_convert(
+			        m->value, sqlite3_column_int(s, 9), x->factor);
+		m->unit = ind->unit;
+		m->flags = arena_put(&r->arena,
+		                     (const char *)sqlite3_column_text(s, 6));
+		m->qualifier = arena_put(
+		        &r->arena, (const char *)sqlite3_column_text(s, 7));
+		m->obs_id = sqlite3_column_int64(s, 0);
+		m->lineage_id = lineage;
+		m->locator = arena_put(&r->arena, loc);
+		if (r->nmapped == MAP_BATCH && map_flush(r) < 0)
 			goto out;
-		}
 	}
 	if (rc != SQLITE_DONE) {
 		db_fail(r, "cannot read observations");
 		goto out;
 	}
+	if (map_flush(r) < 0)
+		goto out;
 	ret = 0;
 out:
 	sqlite3_finalize(s);
@@ -820,10 +895,11 @@ sources_with_values(const struct config *cfg, const struct timeline *tl)
 }
 
 static int
-prepare_values(struct rc *r)
+prepare_insert(struct rc *r, const char *head, int cols, size_t rows,
+               sqlite3_stmt **out)
 {
-	char *sql = store_insert_sql(VALUE_INSERT, VALUE_COLS, VALUE_BATCH);
-	int rc = store_prepare(r->st, sql, &r->ins_value, r->err);
+	char *sql = store_insert_sql(head, cols, rows);
+	int rc = store_prepare(r->st, sql, out, r->err);
 
 	free(sql);
 	return rc;
@@ -839,10 +915,8 @@ prepare_all(struct rc *r)
 	               "lineage_id INTEGER, locator TEXT); DELETE FROM m;",
 	               r->err) < 0)
 		return -1;
-	if (store_prepare(r->st,
-	                  "INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                  "?)",
-	                  &r->ins_m, r->err) < 0 ||
+	if (prepare_insert(r, "INSERT INTO m", MAP_COLS, MAP_BATCH, &r->ins_m) <
+	            0 ||
 	    store_prepare(r->st,
 	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
 	                  "(?, ?) ON CONFLICT (recipe_sha256) DO NOTHING",
@@ -850,7 +924,8 @@ prepare_all(struct rc *r)
 	    store_prepare(r->st,
 	                  "SELECT id FROM lineage WHERE recipe_sha256 = ?",
 	                  &r->get_lineage, r->err) < 0 ||
-	    prepare_values(r) < 0 ||
+	    prepare_insert(r, VALUE_INSERT, VALUE_COLS, VALUE_BATCH,
+	                   &r->ins_value) < 0 ||
 	    store_prepare(r->st,
 	                  "INSERT INTO value_input (value_id, observation_id) "
 	                  "VALUES (?, ?)",
@@ -914,6 +989,8 @@ reconcile_run(const struct config *cfg, struct store *st,
 
 	r.lineage_of = xcalloc(cfg->ncrosswalk + 1, sizeof(*r.lineage_of));
 	r.pending = xcalloc(VALUE_BATCH, sizeof(*r.pending));
+	r.mapped = xcalloc(MAP_BATCH, sizeof(*r.mapped));
+	strbuf_init(&r.arena, SIZE_MAX / 2);
 	if (store_begin(st, err) < 0)
 		goto out;
 	began = 1;
@@ -1001,6 +1078,8 @@ out:
 	for (i = 0; i < r.npending; i++)
 		vintage_clear(&r.pending[i].v);
 	free(r.pending);
+	free(r.mapped);
+	strbuf_release(&r.arena);
 	geo_table_free(r.geo);
 	hash_free(fp);
 	return ret;
