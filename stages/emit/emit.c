@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "number.h"
 #include "outputs.h"
+#include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -51,33 +52,13 @@ text_or_empty(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/* Writes one row of indicators.csv and notes it for the other outputs. */
 static void
-keep_row(struct emit *e, const char *const *row, int has_value, double v)
+put_row(struct emit *e, FILE *fp, const char *const *row)
 {
-	struct release_data *d = &e->data;
-	struct release_row *r;
-	size_t len;
-	char *p;
-	int k;
-
-	if (d->nrows == d->rows_alloc) {
-		d->rows_alloc = d->rows_alloc ? d->rows_alloc * 2 : 256;
-		d->rows =
-		        xreallocarray(d->rows, d->rows_alloc, sizeof(*d->rows));
-	}
-	r = &d->rows[d->nrows++];
-	/* One block holds the row's strings: twelve allocations a row were
-	 * most of emit's memory. */
-	for (k = 0, len = 0; k < COL_COUNT; k++)
-		len += strlen(row[k]) + 1;
-	p = xmalloc(len);
-	for (k = 0; k < COL_COUNT; k++) {
-		len = strlen(row[k]) + 1;
-		r->f[k] = memcpy(p, row[k], len);
-		p += len;
-	}
-	r->has_value = has_value;
-	r->value = v;
+	release_data_add_row(&e->data, row[COL_INDICATOR],
+	                     (long long)ftello(fp));
+	csv_writer_row(fp, row, COL_COUNT);
 }
 
 static void
@@ -106,8 +87,7 @@ write_unpublished(struct emit *e, FILE *fp, const struct indicator_config *ic)
 	row[COL_UNIT] = ic->unit;
 	row[COL_STATUS] = "unpublished";
 	row[COL_NOTE] = ic->reason;
-	csv_writer_row(fp, row, COL_COUNT);
-	keep_row(e, row, 0, 0);
+	put_row(e, fp, row);
 }
 
 /* Unpublished indicators in id order, written where they sort. */
@@ -126,12 +106,27 @@ cmp_indicator(const void *a, const void *b)
 	              (*(const struct indicator_config *const *)b)->id);
 }
 
+/* The previous value's indicator, geo and period. */
+struct prev_key {
+	struct strbuf f[3];
+};
+
+/* Is row's key the previous value's?  Then remembers row's. */
 static int
-same_key(const struct release_row *r, const char *const *row)
+same_key(struct prev_key *p, const char *const *row)
 {
-	return strcmp(r->f[COL_INDICATOR], row[COL_INDICATOR]) == 0 &&
-	       strcmp(r->f[COL_GEO], row[COL_GEO]) == 0 &&
-	       strcmp(r->f[COL_PERIOD], row[COL_PERIOD]) == 0;
+	int same = 1, k;
+
+	for (k = 0; k < 3; k++)
+		if (strcmp(p->f[k].buf, row[k]) != 0)
+			same = 0;
+	if (same)
+		return 1;
+	for (k = 0; k < 3; k++) {
+		strbuf_reset(&p->f[k]);
+		strbuf_addstr(&p->f[k], row[k]);
+	}
+	return 0;
 }
 
 static int
@@ -141,8 +136,12 @@ write_indicators(struct emit *e)
 	const struct indicator_config **unpub = NULL;
 	sqlite3_stmt *s = NULL;
 	char *path = xasprintf("%s/indicators.csv", e->tmp);
+	struct prev_key prev;
 	size_t nunpub = 0, next = 0, nvalues = 0, i;
-	int rc, ret = -1;
+	int rc, ret = -1, j;
+
+	for (j = 0; j < 3; j++)
+		strbuf_init(&prev.f[j], 1u << 20);
 
 	unpub = xcalloc(e->cfg->nindicators + 1, sizeof(*unpub));
 	for (i = 0; i < e->cfg->nindicators; i++)
@@ -177,10 +176,9 @@ write_indicators(struct emit *e)
 		row[COL_VALUE] = num;
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
-		/* Validation: one value per indicator, geo and period (the
-		 * previous row is the last one kept). */
-		if (nvalues &&
-		    same_key(&e->data.rows[e->data.nrows - 1], row)) {
+		/* Validation: one value per indicator, geo and period (rows
+		 * come in that order). */
+		if (same_key(&prev, row) && nvalues) {
 			error_set(e->err,
 			          "validation: %s %s %s appears twice in the "
 			          "release",
@@ -194,10 +192,8 @@ write_indicators(struct emit *e)
 			          row[0], row[1], row[2]);
 			goto out;
 		}
-		csv_writer_row(af.fp, row, COL_COUNT);
+		put_row(e, af.fp, row);
 		e->res->values++;
-		keep_row(e, row, sqlite3_column_type(s, 3) != SQLITE_NULL,
-		         sqlite3_column_double(s, 3));
 	}
 	if (rc != SQLITE_DONE) {
 		error_set(e->err, "store: cannot read values: %s",
@@ -211,6 +207,8 @@ write_indicators(struct emit *e)
 out:
 	atomic_file_abort(&af);
 	sqlite3_finalize(s);
+	for (j = 0; j < 3; j++)
+		strbuf_release(&prev.f[j]);
 	free(unpub);
 	free(path);
 	return ret;
@@ -548,9 +546,12 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	e.data.st = st;
 	e.data.dir = e.tmp;
 	e.data.as_of = e.as_of;
+	e.data.csv = xasprintf("%s/indicators.csv", e.tmp);
 	if (write_indicators(&e) < 0)
 		goto out;
 	crash_point("emit.after-indicators");
+	if (release_data_scan(&e.data, err) < 0)
+		goto out;
 	if (write_sources(&e) < 0)
 		goto out;
 	crash_point("emit.after-sources");

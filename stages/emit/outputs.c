@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -44,16 +45,19 @@ release_data_release(struct release_data *d)
 	size_t i;
 	int k;
 
-	for (i = 0; i < d->nrows; i++)
-		free(d->rows[i].f[0]); /* the block of all its strings */
-	free(d->rows);
+	release_data_distinct_free(d);
+	for (i = 0; i < d->nspans; i++)
+		free(d->spans[i].indicator);
+	free(d->spans);
+	free(d->csv);
 	for (i = 0; i < d->nsources; i++)
 		for (k = 0; k < 10; k++)
 			free(d->sources[i].f[k]);
 	free(d->sources);
-	d->rows = NULL;
+	d->spans = NULL;
+	d->csv = NULL;
 	d->sources = NULL;
-	d->nrows = d->nsources = d->rows_alloc = 0;
+	d->nrows = d->nsources = d->nspans = d->spans_alloc = 0;
 }
 
 /* Writes a JSON document (pretty, with a final newline) into the release. */
@@ -85,69 +89,11 @@ row_unpublished(const struct release_row *r)
 	return strcmp(r->f[COL_STATUS], "unpublished") == 0;
 }
 
-static int
-cmp_key(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-struct cat_list {
-	char **v;
-	size_t n;
+/* The cube: the categories of the three dimensions, and where a row is. */
+struct cube {
+	const struct release_distinct *dd;
+	size_t last[3];
 };
-
-static void
-cat_visit(const void *node, VISIT which, void *ctx)
-{
-	struct cat_list *l = ctx;
-
-	if (which == postorder || which == leaf)
-		l->v[l->n++] = *(char *const *)node;
-}
-
-static void
-no_free(void *p)
-{
-	(void)p;
-}
-
-/* The rows are in indicator, geo, period order, so a value is mostly the
- * previous row's; the others go through a search tree (tsearch) of the
- * few distinct ones, not a sort of every row's (which was a fifth of
- * emit). */
-char **
-outputs_distinct(const struct release_data *d, size_t lo, size_t hi, int col,
-                 size_t *n)
-{
-	struct cat_list l = {NULL, 0};
-	void *tree = NULL;
-	const char *prev = NULL;
-	size_t i, distinct = 0;
-
-	for (i = lo; i < hi; i++) {
-		char *v = d->rows[i].f[col];
-
-		if (col != COL_INDICATOR && row_unpublished(&d->rows[i]))
-			continue;
-		if (prev && strcmp(prev, v) == 0)
-			continue;
-		prev = v;
-		if (*(char **)xnonnull(tsearch(v, &tree, cmp_key)) == v)
-			distinct++; /* new */
-	}
-	l.v = xcalloc(distinct + 1, sizeof(*l.v));
-	twalk_r(tree, cat_visit, &l);
-	tdestroy(tree, no_free);
-	*n = l.n;
-	return l.v;
-}
-
-/* The distinct values of one column over the release, sorted. */
-static char **
-categories(const struct release_data *d, int col, size_t *n)
-{
-	return outputs_distinct(d, 0, d->nrows, col, n);
-}
 
 /* The position of v among the categories; last caches the previous
  * answer (consecutive rows mostly share their indicator and geo). */
@@ -190,56 +136,151 @@ put_string(FILE *fp, const char *s)
 /* Which member of a row a streamed object holds. */
 enum member { M_VALUE, M_STATUS, M_LINEAGE, M_VINTAGE };
 
+/* The position of a row in the cube (row-major). */
+static size_t
+cube_index(struct cube *c, const struct release_row *r)
+{
+	static const int cols[3] = {COL_INDICATOR, COL_GEO, COL_PERIOD};
+	size_t idx = 0;
+	int k;
+
+	for (k = 0; k < 3; k++)
+		idx = idx * c->dd->n[k] + position(c->dd->v[k], c->dd->n[k],
+		                                   r->f[cols[k]], &c->last[k]);
+	return idx;
+}
+
 /* One member object of indicators.json ("value", "status", ...), keyed by
  * each row's index in the cube, written as cJSON prints (tabs, depth). */
+struct member_writer {
+	FILE *fp;
+	const char *name;
+	enum member m;
+	int depth, first;
+};
+
 static void
-put_member(FILE *fp, const struct release_data *d, const size_t *idx,
-           const char *name, enum member m, int depth)
+member_entry(struct member_writer *w, const struct release_row *r, size_t idx)
 {
-	size_t i;
-	int first = 1;
+	FILE *fp = w->fp;
 
-	fprintf(fp, "%.*s\"%s\":\t{\n", depth, "\t\t\t\t", name);
-	for (i = 0; i < d->nrows; i++) {
-		const struct release_row *r = &d->rows[i];
-		char num[32];
+	if (w->m == M_STATUS && !*r->f[COL_FLAGS] && !*r->f[COL_QUALIFIER])
+		return;
+	if (w->first)
+		fprintf(fp, "%.*s\"%s\":\t{\n", w->depth, "\t\t\t\t", w->name);
+	fprintf(fp, "%s%.*s\"%zu\":\t", w->first ? "" : ",\n", w->depth + 1,
+	        "\t\t\t\t\t", idx);
+	w->first = 0;
+	switch (w->m) {
+	case M_VALUE:
+		/* The CSV's text is the shortest form already. */
+		fputs(r->has_value ? r->f[COL_VALUE] : "null", fp);
+		break;
+	case M_STATUS: {
+		char *st = xasprintf(
+		        "%s%s%s", r->f[COL_FLAGS],
+		        *r->f[COL_FLAGS] && *r->f[COL_QUALIFIER] ? " " : "",
+		        r->f[COL_QUALIFIER]);
 
-		if (row_unpublished(r))
-			continue; /* the indicator's note says why */
-		if (m == M_STATUS && !*r->f[COL_FLAGS] && !*r->f[COL_QUALIFIER])
-			continue;
-		fprintf(fp, "%s%.*s\"%zu\":\t", first ? "" : ",\n", depth + 1,
-		        "\t\t\t\t\t", idx[i]);
-		first = 0;
-		switch (m) {
-		case M_VALUE:
-			if (r->has_value) {
-				number_format_shortest(r->value, num);
-				fputs(num, fp);
-			} else {
-				fputs("null", fp);
-			}
-			break;
-		case M_STATUS: {
-			char *st = xasprintf(
-			        "%s%s%s", r->f[COL_FLAGS],
-			        *r->f[COL_FLAGS] && *r->f[COL_QUALIFIER] ? " "
-			                                                 : "",
-			        r->f[COL_QUALIFIER]);
-
-			put_string(fp, st);
-			free(st);
-			break;
-		}
-		case M_LINEAGE:
-			put_string(fp, r->f[COL_LINEAGE]);
-			break;
-		case M_VINTAGE:
-			put_string(fp, r->f[COL_VINTAGE]);
-			break;
-		}
+		put_string(fp, st);
+		free(st);
+		break;
 	}
-	fprintf(fp, "%s%.*s}", first ? "" : "\n", depth, "\t\t\t\t");
+	case M_LINEAGE:
+		put_string(fp, r->f[COL_LINEAGE]);
+		break;
+	case M_VINTAGE:
+		put_string(fp, r->f[COL_VINTAGE]);
+		break;
+	}
+}
+
+static void
+member_end(struct member_writer *w)
+{
+	if (w->first) /* no entry: the opening is still to write */
+		fprintf(w->fp, "%.*s\"%s\":\t{\n%.*s}", w->depth, "\t\t\t\t",
+		        w->name, w->depth, "\t\t\t\t");
+	else
+		fprintf(w->fp, "\n%.*s}", w->depth, "\t\t\t\t");
+}
+
+/* Appends what tmp holds to fp. */
+static int
+append_file(FILE *fp, FILE *tmp)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+		if (fwrite(buf, 1, n, fp) != n)
+			return -1;
+	return ferror(tmp) ? -1 : 0;
+}
+
+/*
+ * The four members, in one pass over the rows: "value" goes straight into
+ * the file, the other three into scratch files appended after it (a pass
+ * over the 2,073,600 rows of indicators.csv each cost a second).
+ */
+static int
+put_members(FILE *fp, const struct release_data *d, struct cube *cube,
+            struct error *err)
+{
+	struct member_writer w[4] = {{fp, "value", M_VALUE, 1, 1},
+	                             {NULL, "status", M_STATUS, 1, 1},
+	                             {NULL, "lineage_id", M_LINEAGE, 2, 1},
+	                             {NULL, "vintage", M_VINTAGE, 2, 1}};
+	struct release_cursor c;
+	int rc = -1, k;
+
+	for (k = 1; k < 4; k++)
+		if (!(w[k].fp = tmpfile())) {
+			error_set(err, "cannot make a scratch file: %s",
+			          strerror(errno));
+			goto out;
+		}
+	if (release_rows_open(d, NULL, &c, err) < 0)
+		goto out;
+	while ((rc = release_rows_next(&c, err)) == 1) {
+		size_t idx;
+
+		if (row_unpublished(&c.row))
+			continue; /* the indicator's note says why */
+		idx = cube_index(cube, &c.row);
+		for (k = 0; k < 4; k++)
+			member_entry(&w[k], &c.row, idx);
+	}
+	release_rows_close(&c);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	member_end(&w[0]);
+	fputs(",\n", fp);
+	member_end(&w[1]);
+	if (append_file(fp, w[1].fp) < 0)
+		goto io;
+	fputs(",\n\t\"extension\":\t{\n", fp);
+	member_end(&w[2]);
+	if (append_file(fp, w[2].fp) < 0)
+		goto io;
+	fputs(",\n", fp);
+	member_end(&w[3]);
+	if (append_file(fp, w[3].fp) < 0)
+		goto io;
+	fputs("\n\t}\n}\n", fp);
+	rc = 0;
+	goto out;
+io:
+	error_set(err, "indicators.json: cannot copy a scratch file: %s",
+	          strerror(errno));
+out:
+	for (k = 1; k < 4; k++)
+		if (w[k].fp)
+			fclose(w[k].fp);
+	return rc;
 }
 
 /*
@@ -249,43 +290,26 @@ put_member(FILE *fp, const struct release_data *d, const size_t *idx,
  */
 static int
 write_jsonstat(const struct release_data *d, const struct cJSON *root,
-               char **cat_ind, size_t ni, char **cat_geo, size_t ng,
-               char **cat_per, size_t np, struct error *err)
+               struct cube *cube, struct error *err)
 {
 	char *path = xasprintf("%s/indicators.json", d->dir);
 	char *head = json_print(root, 1);
-	size_t *idx = xcalloc(d->nrows + 1, sizeof(*idx)), i, n;
-	size_t li = 0, lg = 0, lp = 0;
 	struct atomic_file af = {NULL, NULL, NULL};
+	size_t n;
 	FILE *fp;
 	int rc = -1;
 
-	for (i = 0; i < d->nrows; i++) {
-		const struct release_row *r = &d->rows[i];
-
-		idx[i] = (position(cat_ind, ni, r->f[COL_INDICATOR], &li) * ng +
-		          position(cat_geo, ng, r->f[COL_GEO], &lg)) *
-		                 np +
-		         position(cat_per, np, r->f[COL_PERIOD], &lp);
-	}
 	if (atomic_file_open(&af, path, err) < 0)
 		goto out;
 	fp = atomic_file_fp(&af);
 	/* head ends "\n}": the members continue the object. */
 	n = strlen(head);
 	fprintf(fp, "%.*s,\n", (int)(n - 2), head);
-	put_member(fp, d, idx, "value", M_VALUE, 1);
-	fputs(",\n", fp);
-	put_member(fp, d, idx, "status", M_STATUS, 1);
-	fputs(",\n\t\"extension\":\t{\n", fp);
-	put_member(fp, d, idx, "lineage_id", M_LINEAGE, 2);
-	fputs(",\n", fp);
-	put_member(fp, d, idx, "vintage", M_VINTAGE, 2);
-	fputs("\n\t}\n}\n", fp);
+	if (put_members(fp, d, cube, err) < 0)
+		goto out;
 	rc = atomic_file_commit(&af, err);
 out:
 	atomic_file_abort(&af);
-	free(idx);
 	free(head);
 	free(path);
 	return rc;
@@ -294,14 +318,21 @@ out:
 int
 outputs_jsonstat(const struct release_data *d, struct error *err)
 {
-	struct cJSON *root = json_new_object(), *o, *dim, *cat, *arr, *lab;
+	struct cJSON *root, *o, *dim, *cat, *arr, *lab;
+	struct cube cube;
 	char **cat_ind, **cat_geo, **cat_per;
 	size_t ni, ng, np, i;
 	int rc;
 
-	cat_ind = categories(d, COL_INDICATOR, &ni);
-	cat_geo = categories(d, COL_GEO, &ng);
-	cat_per = categories(d, COL_PERIOD, &np);
+	memset(&cube, 0, sizeof(cube));
+	cube.dd = &d->all;
+	cat_ind = d->all.v[0];
+	cat_geo = d->all.v[1];
+	cat_per = d->all.v[2];
+	ni = d->all.n[0];
+	ng = d->all.n[1];
+	np = d->all.n[2];
+	root = json_new_object();
 	json_add_string(root, "version", "2.0");
 	json_add_string(root, "class", "dataset");
 	json_add_string(root, "label", "provstat release");
@@ -398,12 +429,8 @@ outputs_jsonstat(const struct release_data *d, struct error *err)
 		}
 	}
 	json_add_item(root, "dimension", dim);
-	rc = write_jsonstat(d, root, cat_ind, ni, cat_geo, ng, cat_per, np,
-	                    err);
+	rc = write_jsonstat(d, root, &cube, err);
 	json_delete(root);
-	free(cat_ind);
-	free(cat_geo);
-	free(cat_per);
 	return rc;
 }
 
@@ -605,8 +632,11 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	char *path = xasprintf("%s/indicators.sqlite", d->dir);
 	sqlite3 *db = NULL, *chk = NULL;
 	sqlite3_stmt *s = NULL;
+	struct release_cursor c;
 	size_t i, n, r;
-	int k, rc = -1;
+	int k, rc = -1, opened = 0;
+
+	error_clear(err);
 
 	/* A private temporary database (""): with SQLITE_OPEN_MEMORY,
 	 * VACUUM INTO would write through the in-memory VFS, not to disk. */
@@ -627,25 +657,34 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	             "licence "
 	             "TEXT) STRICT;"
 	             /* A scratch database: VACUUM INTO makes the file, so
-	              * no journal, and pages stay in memory longer (neither
-	              * changes the file's bytes). */
-	             "PRAGMA journal_mode = OFF; PRAGMA cache_size = -32768;"
+	              * no journal (it does not change the file's bytes). */
+	             "PRAGMA journal_mode = OFF;"
 	             "BEGIN",
 	             "indicators.sqlite", err) < 0)
 		goto out;
 	/* The columns of indicators.csv, in its order, SQLITE_ROWS rows to
 	 * an INSERT. */
+	if (release_rows_open(d, NULL, &c, err) < 0)
+		goto out;
+	opened = 1;
 	for (i = 0; i < d->nrows; i += n) {
 		n = d->nrows - i < SQLITE_ROWS ? d->nrows - i : SQLITE_ROWS;
 		if ((!s || n < SQLITE_ROWS) && prepare_rows(db, n, &s) < 0)
 			goto db_fail;
 		for (r = 0; r < n; r++) {
-			const struct release_row *row = &d->rows[i + r];
+			const struct release_row *row = &c.row;
 			int b = (int)r * COL_COUNT + 1;
 
+			if (release_rows_next(&c, err) != 1) {
+				if (!err->msg[0])
+					error_set(err, "'%s' ends early",
+					          d->csv);
+				goto out;
+			}
+			/* The cursor's row is gone at the next: copied. */
 			for (k = 0; k < COL_COUNT; k++)
 				sqlite3_bind_text(s, b + k, row->f[k], -1,
-				                  SQLITE_STATIC);
+				                  SQLITE_TRANSIENT);
 			if (row->has_value)
 				sqlite3_bind_double(s, b + COL_VALUE,
 				                    row->value);
@@ -700,6 +739,8 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 db_fail:
 	error_set(err, "indicators.sqlite: %s", sqlite3_errmsg(db));
 out:
+	if (opened)
+		release_rows_close(&c);
 	sqlite3_finalize(s);
 	sqlite3_close(chk);
 	sqlite3_close(db);
@@ -727,11 +768,15 @@ add_resource(const struct release_data *d, struct cJSON *resources,
 	struct cJSON *r = json_new_object(), *schema = json_new_object();
 	struct cJSON *fields = json_new_array(), *pk = json_new_array();
 	struct cJSON *missing = json_new_array();
-	char *path = xasprintf("%s/%s", d->dir, file), *text = NULL, *hx;
+	char *path = xasprintf("%s/%s", d->dir, file), *hx;
 	char sha[HASH_HEX_SIZE];
+	struct stat sb;
 	size_t len, i;
 
-	if (fileio_read(path, (size_t)1 << 32, &text, &len, err) < 0) {
+	/* Hashed as it is read: the file can be most of the release. */
+	if (hash_file_hex(path, sha, err) < 0 ||
+	    (stat(path, &sb) != 0 &&
+	     error_set(err, "cannot stat '%s': %s", path, strerror(errno)))) {
 		free(path);
 		json_delete(r);
 		json_delete(schema);
@@ -740,7 +785,7 @@ add_resource(const struct release_data *d, struct cJSON *resources,
 		json_delete(missing);
 		return -1;
 	}
-	hash_hex(text, len, sha);
+	len = (size_t)sb.st_size;
 	json_add_string(r, "name", name);
 	json_add_string(r, "path", file);
 	json_add_string(r, "profile", "tabular-data-resource");
@@ -761,7 +806,6 @@ add_resource(const struct release_data *d, struct cJSON *resources,
 	json_add_item(schema, "missingValues", missing);
 	json_add_item(r, "schema", schema);
 	json_add_item(resources, NULL, r);
-	free(text);
 	free(path);
 	return 0;
 }

@@ -1,6 +1,8 @@
 /*
- * outputs — the release files beyond the CSVs, written from the same rows
- * so that they can never disagree:
+ * outputs — the release files beyond the CSVs, written from indicators.csv
+ * itself (read back through a release_cursor, rows.c) so that they can
+ * never disagree with it, and so that emit's memory does not grow with the
+ * number of values:
  *
  *   indicators.json     JSON-stat 2.0 (value and status sparse, units,
  *                       notes, sources, lineage ids in an extension)
@@ -21,8 +23,10 @@
 #define PROVSTAT_OUTPUTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "config.h"
+#include "csv_reader.h"
 #include "error.h"
 #include "store.h"
 
@@ -44,10 +48,27 @@ enum {
 
 extern const char *const outputs_columns[COL_COUNT];
 
+/* One row of indicators.csv, as a cursor reads it back. */
 struct release_row {
-	char *f[COL_COUNT]; /* as written in indicators.csv; one block, f[0] */
+	const char *f[COL_COUNT]; /* as written; borrowed until the next row */
 	double value;
 	int has_value;
+};
+
+/* The distinct indicators, geos and periods of rows, each sorted
+ * (strcmp); unpublished rows have no geo or period. */
+struct release_distinct {
+	char **v[3]; /* indicator, geo, period: owned */
+	size_t n[3];
+};
+
+/* The rows of one indicator in indicators.csv: where they start and how
+ * many (rows are in indicator, geo, period order). */
+struct release_span {
+	char *indicator;
+	long long offset; /* of its first row in the file */
+	size_t rows;
+	struct release_distinct dd; /* after release_data_scan() */
 };
 
 struct release_source {
@@ -59,18 +80,47 @@ struct release_data {
 	struct store *st;
 	const char *dir; /* the release being written */
 	const char *as_of;
-	struct release_row *rows;
-	size_t nrows, rows_alloc;
+	/* The values are not kept in memory (2,073,600 took 630 MiB): each
+	 * output reads indicators.csv, written first, through a cursor. */
+	char *csv; /* indicators.csv of the release being written */
+	size_t nrows;
+	struct release_span *spans;
+	size_t nspans, spans_alloc;
+	struct release_distinct all; /* after release_data_scan() */
 	struct release_source *sources;
 	size_t nsources;
 };
 
 void release_data_release(struct release_data *d);
-/* The distinct values of column col among rows [lo, hi), sorted (strcmp);
- * unpublished rows have no geo or period.  Caller frees the array (the
- * strings are the rows'). */
-char **outputs_distinct(const struct release_data *d, size_t lo, size_t hi,
-                        int col, size_t *n);
+
+/* Notes that the next row written to indicators.csv (at offset) belongs
+ * to indicator; rows of one indicator are written together. */
+void release_data_add_row(struct release_data *d, const char *indicator,
+                          long long offset);
+/* The span of an indicator, or NULL when it has no rows. */
+const struct release_span *release_span_of(const struct release_data *d,
+                                           const char *indicator);
+
+/* Reads rows of indicators.csv back: every row, or one span's. */
+struct release_cursor {
+	FILE *fp;
+	struct csv_reader *r;
+	const char *path;
+	size_t left; /* rows still to read */
+	struct release_row row;
+};
+
+int release_rows_open(const struct release_data *d,
+                      const struct release_span *span, struct release_cursor *c,
+                      struct error *err);
+/* 1 and c->row, 0 after the last row, -1 with err (the file is not as it
+ * was written). */
+int release_rows_next(struct release_cursor *c, struct error *err);
+void release_rows_close(struct release_cursor *c);
+/* Reads indicators.csv once for the distinct indicators, geos and
+ * periods of the release and of each span (release_data_distinct). */
+int release_data_scan(struct release_data *d, struct error *err);
+void release_data_distinct_free(struct release_data *d);
 
 int outputs_jsonstat(const struct release_data *d, struct error *err);
 int outputs_conflicts(const struct release_data *d, struct error *err);

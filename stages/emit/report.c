@@ -56,61 +56,60 @@ grouped(double v, char out[48])
 	out[o] = '\0';
 }
 
-/* The rows of one indicator: [*lo, *hi).  Rows are in indicators.csv's
- * order (indicator, geo, period), so binary searches do; a linear scan per
- * table cell made the report quadratic in the number of values. */
-static void
-ind_range(const struct release_data *d, const char *ind, size_t *lo, size_t *hi)
+/* What the chart shows of one geo: its values in the last two periods. */
+struct bar {
+	int present, has_value;
+	double value;
+	char *lineage;
+};
+
+static int
+cmp_str(const void *a, const void *b)
 {
-	size_t a = 0, b = d->nrows;
-
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (strcmp(d->rows[m].f[COL_INDICATOR], ind) < 0)
-			a = m + 1;
-		else
-			b = m;
-	}
-	*lo = a;
-	b = d->nrows;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (strcmp(d->rows[m].f[COL_INDICATOR], ind) <= 0)
-			a = m + 1;
-		else
-			b = m;
-	}
-	*hi = a;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The row of geo and per among rows [lo, hi) of one indicator. */
-static const struct release_row *
-find(const struct release_data *d, size_t lo, size_t hi, const char *geo,
-     const char *per)
+/* The bars of the chart: for each geo, its rows of the last two periods
+ * (bars[2 * g + k], k 0 for p1, 1 for p2). */
+static int
+chart_bars(const struct release_data *d, const struct release_span *span,
+           char **geos, size_t ng, const char *p1, const char *p2,
+           struct bar *bars, struct error *err)
 {
-	while (lo < hi) {
-		size_t m = lo + (hi - lo) / 2;
-		const struct release_row *r = &d->rows[m];
-		int c = strcmp(r->f[COL_GEO], geo);
+	struct release_cursor c;
+	int rc;
 
-		if (c == 0)
-			c = strcmp(r->f[COL_PERIOD], per);
-		if (c == 0)
-			return r;
-		if (c < 0)
-			lo = m + 1;
+	if (release_rows_open(d, span, &c, err) < 0)
+		return -1;
+	while ((rc = release_rows_next(&c, err)) == 1) {
+		const char *geo = c.row.f[COL_GEO];
+		char **hit;
+		int k;
+
+		if (strcmp(c.row.f[COL_PERIOD], p1) == 0)
+			k = 0;
+		else if (strcmp(c.row.f[COL_PERIOD], p2) == 0)
+			k = 1;
 		else
-			hi = m;
+			continue;
+		hit = bsearch(&geo, geos, ng, sizeof(*geos), cmp_str);
+		if (!hit)
+			continue;
+		bars[2 * (hit - geos) + k].present = 1;
+		bars[2 * (hit - geos) + k].has_value = c.row.has_value;
+		bars[2 * (hit - geos) + k].value = c.row.value;
+		free(bars[2 * (hit - geos) + k].lineage);
+		bars[2 * (hit - geos) + k].lineage =
+		        xstrdup(c.row.f[COL_LINEAGE]);
 	}
-	return NULL;
+	release_rows_close(&c);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Grouped bars of the last two periods for each geo. */
 static void
-chart(struct strbuf *sb, const struct release_data *d, size_t lo, size_t hi,
-      char **geos, size_t ng, char **pers, size_t np)
+chart(struct strbuf *sb, const struct bar *bars, char **geos, size_t ng,
+      char **pers, size_t np)
 {
 	const char *p1 = pers[np - 2], *p2 = pers[np - 1];
 	double max = 0;
@@ -119,15 +118,14 @@ chart(struct strbuf *sb, const struct release_data *d, size_t lo, size_t hi,
 	int w = 70 + (int)ng * 30, h = 240;
 
 	for (g = 0; g < ng; g++) {
-		const struct release_row *a = find(d, lo, hi, geos[g], p1);
-		const struct release_row *b = find(d, lo, hi, geos[g], p2);
+		const struct bar *a = &bars[2 * g], *b = &bars[2 * g + 1];
 
-		if (a && a->has_value && a->value > max)
+		if (a->present && a->has_value && a->value > max)
 			max = a->value;
-		if (b && b->has_value && b->value > max)
+		if (b->present && b->has_value && b->value > max)
 			max = b->value;
-		if ((a && a->has_value && a->value < 0) ||
-		    (b && b->has_value && b->value < 0))
+		if ((a->present && a->has_value && a->value < 0) ||
+		    (b->present && b->has_value && b->value < 0))
 			negative = 1;
 	}
 	/* Bars from zero show magnitudes; changes can be negative, and
@@ -148,12 +146,11 @@ chart(struct strbuf *sb, const struct release_data *d, size_t lo, size_t hi,
 		int k;
 
 		for (k = 0; k < 2; k++) {
-			const struct release_row *r =
-			        find(d, lo, hi, geos[g], per[k]);
+			const struct bar *r = &bars[2 * g + k];
 			int bh, x = 64 + (int)g * 30 + k * 12;
 			char num[48];
 
-			if (!r || !r->has_value)
+			if (!r->present || !r->has_value)
 				continue;
 			bh = (int)(r->value / max * (h - 10));
 			grouped(r->value, num);
@@ -163,7 +160,7 @@ chart(struct strbuf *sb, const struct release_data *d, size_t lo, size_t hi,
 			            x, h - bh, bh, k);
 			esc(sb, geos[g]);
 			strbuf_addf(sb, " %s: %s (lineage %s)</title></rect>\n",
-			            per[k], num, r->f[COL_LINEAGE]);
+			            per[k], num, r->lineage);
 		}
 		strbuf_addf(sb, "<text x=\"%d\" y=\"%d\" class=\"t\">",
 		            64 + (int)g * 30, h + 14);
@@ -191,16 +188,72 @@ spill(struct strbuf *sb, FILE *fp)
 	strbuf_reset(sb);
 }
 
-static void
-indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
-                  const struct indicator_config *ic)
+/* The table of an indicator: every geo by every period, the rows read in
+ * their order.  The cells in geo, period order are the rows' order: the
+ * next row either fills this cell or a later one. */
+static int
+table(struct strbuf *sb, FILE *fp, const struct release_data *d,
+      const struct release_span *span, char **geos, size_t ng, char **pers,
+      size_t np, struct error *err)
 {
-	char **geos, **pers;
-	size_t lo, hi, ng, np, g, p, next;
+	struct release_cursor c;
+	size_t g, p;
+	int have;
 
-	ind_range(d, ic->id, &lo, &hi);
-	geos = outputs_distinct(d, lo, hi, COL_GEO, &ng);
-	pers = outputs_distinct(d, lo, hi, COL_PERIOD, &np);
+	if (release_rows_open(d, span, &c, err) < 0)
+		return -1;
+	have = release_rows_next(&c, err);
+	strbuf_addstr(sb, "<table>\n<tr><th>geo</th>");
+	for (p = 0; p < np; p++) {
+		strbuf_addstr(sb, "<th>");
+		esc(sb, pers[p]);
+		strbuf_addstr(sb, "</th>");
+	}
+	strbuf_addstr(sb, "</tr>\n");
+	for (g = 0; g < ng && have >= 0; g++) {
+		strbuf_addstr(sb, "<tr><td>");
+		esc(sb, geos[g]);
+		strbuf_addstr(sb, "</td>");
+		for (p = 0; p < np && have >= 0; p++) {
+			const struct release_row *r = NULL;
+			char num[48] = "&ndash;";
+
+			if (have == 1 &&
+			    strcmp(c.row.f[COL_GEO], geos[g]) == 0 &&
+			    strcmp(c.row.f[COL_PERIOD], pers[p]) == 0)
+				r = &c.row;
+			if (r && r->has_value)
+				grouped(r->value, num);
+			strbuf_addstr(sb, "<td class=\"n\">");
+			if (r && *r->f[COL_QUALIFIER]) {
+				esc(sb, r->f[COL_QUALIFIER]);
+				strbuf_addch(sb, ' ');
+			}
+			strbuf_addstr(sb, num);
+			if (r)
+				strbuf_addf(sb, " <small>%s</small>",
+				            r->f[COL_LINEAGE]);
+			strbuf_addstr(sb, "</td>");
+			if (r)
+				have = release_rows_next(&c, err);
+		}
+		strbuf_addstr(sb, "</tr>\n");
+		spill(sb, fp);
+	}
+	strbuf_addstr(sb, "</table>\n");
+	release_rows_close(&c);
+	return have < 0 ? -1 : 0;
+}
+
+static int
+indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
+                  const struct indicator_config *ic, struct error *err)
+{
+	const struct release_span *span = release_span_of(d, ic->id);
+	char **geos = span ? span->dd.v[1] : NULL;
+	char **pers = span ? span->dd.v[2] : NULL;
+	size_t ng = span ? span->dd.n[1] : 0, np = span ? span->dd.n[2] : 0, g;
+	int rc = 0;
 
 	strbuf_addstr(sb, "<section>\n<h2>");
 	esc(sb, ic->title);
@@ -216,65 +269,34 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		strbuf_addstr(sb, "<p class=\"status\">Unpublished: ");
 		esc(sb, ic->reason ? ic->reason : "no public data.");
 		strbuf_addstr(sb, "</p>\n</section>\n");
-		free(geos);
-		free(pers);
-		return;
+		goto out;
 	}
 	if (ng == 0) {
 		strbuf_addstr(sb, "<p class=\"status\">No values yet: not "
 		                  "fetched, or every source failed.</p>\n"
 		                  "</section>\n");
-		free(geos);
-		free(pers);
-		return;
+		goto out;
 	}
 	strbuf_addf(sb, "<p class=\"status\">%zu values, unit: ", ng * np);
 	esc(sb, ic->unit);
 	strbuf_addstr(sb, "</p>\n");
-	if (np >= 2 && ng <= 60)
-		chart(sb, d, lo, hi, geos, ng, pers, np);
-	strbuf_addstr(sb, "<table>\n<tr><th>geo</th>");
-	for (p = 0; p < np; p++) {
-		strbuf_addstr(sb, "<th>");
-		esc(sb, pers[p]);
-		strbuf_addstr(sb, "</th>");
-	}
-	strbuf_addstr(sb, "</tr>\n");
-	/* The cells in geo, period order are the rows' order: the next row
-	 * either fills this cell or a later one. */
-	next = lo;
-	for (g = 0; g < ng; g++) {
-		strbuf_addstr(sb, "<tr><td>");
-		esc(sb, geos[g]);
-		strbuf_addstr(sb, "</td>");
-		for (p = 0; p < np; p++) {
-			const struct release_row *r = NULL;
-			char num[48] = "&ndash;";
+	if (np >= 2 && ng <= 60) {
+		struct bar *bars = xcalloc(2 * ng, sizeof(*bars));
 
-			if (next < hi &&
-			    strcmp(d->rows[next].f[COL_GEO], geos[g]) == 0 &&
-			    strcmp(d->rows[next].f[COL_PERIOD], pers[p]) == 0)
-				r = &d->rows[next++];
-
-			if (r && r->has_value)
-				grouped(r->value, num);
-			strbuf_addstr(sb, "<td class=\"n\">");
-			if (r && *r->f[COL_QUALIFIER]) {
-				esc(sb, r->f[COL_QUALIFIER]);
-				strbuf_addch(sb, ' ');
-			}
-			strbuf_addstr(sb, num);
-			if (r)
-				strbuf_addf(sb, " <small>%s</small>",
-				            r->f[COL_LINEAGE]);
-			strbuf_addstr(sb, "</td>");
-		}
-		strbuf_addstr(sb, "</tr>\n");
-		spill(sb, fp);
+		rc = chart_bars(d, span, geos, ng, pers[np - 2], pers[np - 1],
+		                bars, err);
+		if (rc == 0)
+			chart(sb, bars, geos, ng, pers, np);
+		for (g = 0; g < 2 * ng; g++)
+			free(bars[g].lineage);
+		free(bars);
+		if (rc < 0)
+			goto out;
 	}
-	strbuf_addstr(sb, "</table>\n</section>\n");
-	free(geos);
-	free(pers);
+	rc = table(sb, fp, d, span, geos, ng, pers, np, err);
+	strbuf_addstr(sb, "</section>\n");
+out:
+	return rc;
 }
 
 int
@@ -314,7 +336,9 @@ outputs_report(const struct release_data *d, struct error *err)
 	            "document and the bytes it came from.</p>\n",
 	            d->as_of);
 	for (i = 0; i < d->cfg->nindicators; i++)
-		indicator_section(&sb, fp, d, &d->cfg->indicators[i]);
+		if (indicator_section(&sb, fp, d, &d->cfg->indicators[i], err) <
+		    0)
+			goto out;
 	strbuf_addstr(&sb, "<section>\n<h2>Sources</h2>\n<table>\n<tr>"
 	                   "<th>source</th><th>publisher</th><th>title</th>"
 	                   "<th>evidence</th><th>status</th><th>retrieved</th>"
@@ -341,6 +365,7 @@ outputs_report(const struct release_data *d, struct error *err)
 	            version_number());
 	fwrite(sb.buf, 1, sb.len, fp);
 	rc = atomic_file_commit(&af, err);
+out:
 	atomic_file_abort(&af);
 	strbuf_release(&sb);
 	free(path);

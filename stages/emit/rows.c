@@ -1,0 +1,255 @@
+/* rows — the release's values read back from indicators.csv (outputs.h).
+ *
+ * indicators.csv is written first, from the store, and every other file
+ * that lists values (indicators.json, indicators.sqlite, report.html) reads
+ * it back through a cursor: what they say is what the CSV says, and emit's
+ * memory does not grow with the number of values.  A row's value is the
+ * CSV's shortest-form text read by strtod(), which gives back the same
+ * double (number_format_shortest() guarantees the round trip). */
+/* twalk_r() and tdestroy(), GNU extensions of <search.h> (glibc 2.30). */
+#define _GNU_SOURCE
+#include "outputs.h"
+
+#include <search.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void
+release_data_add_row(struct release_data *d, const char *indicator,
+                     long long offset)
+{
+	struct release_span *sp = d->nspans ? &d->spans[d->nspans - 1] : NULL;
+
+	d->nrows++;
+	if (sp && strcmp(sp->indicator, indicator) == 0) {
+		sp->rows++;
+		return;
+	}
+	if (d->nspans == d->spans_alloc) {
+		d->spans_alloc = d->spans_alloc ? d->spans_alloc * 2 : 16;
+		d->spans = xreallocarray(d->spans, d->spans_alloc,
+		                         sizeof(*d->spans));
+	}
+	sp = &d->spans[d->nspans++];
+	memset(sp, 0, sizeof(*sp));
+	sp->indicator = xstrdup(indicator);
+	sp->offset = offset;
+	sp->rows = 1;
+}
+
+const struct release_span *
+release_span_of(const struct release_data *d, const char *indicator)
+{
+	size_t i;
+
+	for (i = 0; i < d->nspans; i++)
+		if (strcmp(d->spans[i].indicator, indicator) == 0)
+			return &d->spans[i];
+	return NULL;
+}
+
+int
+release_rows_open(const struct release_data *d, const struct release_span *span,
+                  struct release_cursor *c, struct error *err)
+{
+	struct csv_reader_options o;
+	struct csv_record rec;
+
+	memset(c, 0, sizeof(*c));
+	c->path = d->csv;
+	c->fp = fopen(d->csv, "rb");
+	if (!c->fp)
+		return error_set(err, "cannot read back '%s'", d->csv);
+	csv_reader_options_init(&o);
+	if (span) {
+		if (fseeko(c->fp, (off_t)span->offset, SEEK_SET) != 0) {
+			release_rows_close(c);
+			return error_set(err, "cannot seek in '%s'", d->csv);
+		}
+		c->r = csv_reader_new(c->fp, &o);
+		c->left = span->rows;
+		return 0;
+	}
+	c->r = csv_reader_new(c->fp, &o);
+	c->left = d->nrows;
+	/* The header. */
+	if (csv_reader_next(c->r, &rec, err) != 1) {
+		release_rows_close(c);
+		return error_prefix(err, "'%s'", d->csv);
+	}
+	return 0;
+}
+
+int
+release_rows_next(struct release_cursor *c, struct error *err)
+{
+	struct csv_record rec;
+	const char *v;
+	char *end;
+	int rc, k;
+
+	if (c->left == 0)
+		return 0;
+	rc = csv_reader_next(c->r, &rec, err);
+	if (rc < 0)
+		return error_prefix(err, "'%s'", c->path);
+	if (rc == 0 || rec.nfields != COL_COUNT)
+		return error_set(err,
+		                 "'%s' line %ld: not the row written there",
+		                 c->path, rc ? rec.line : 0L);
+	for (k = 0; k < COL_COUNT; k++)
+		c->row.f[k] = rec.fields[k].text;
+	v = c->row.f[COL_VALUE];
+	c->row.has_value = *v != '\0';
+	c->row.value = c->row.has_value ? strtod(v, &end) : 0;
+	if (c->row.has_value && *end)
+		return error_set(err,
+		                 "'%s' line %ld: value '%s' is not a number",
+		                 c->path, rec.line, v);
+	c->left--;
+	return 1;
+}
+
+void
+release_rows_close(struct release_cursor *c)
+{
+	csv_reader_free(c->r);
+	if (c->fp)
+		fclose(c->fp);
+	c->r = NULL;
+	c->fp = NULL;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+struct cat_list {
+	char **v;
+	size_t n;
+};
+
+static void
+cat_visit(const void *node, VISIT which, void *ctx)
+{
+	struct cat_list *l = ctx;
+
+	if (which == postorder || which == leaf)
+		l->v[l->n++] = *(char *const *)node;
+}
+
+static void
+no_free(void *p)
+{
+	(void)p;
+}
+
+/* The distinct values of one column as they stream past, in a search
+ * tree (tsearch).  The rows are in indicator, geo, period order, so a
+ * value is mostly the previous row's and costs one strcmp; sorting every
+ * row's value instead was a fifth of emit. */
+struct distinct_tree {
+	void *root;
+	const char *prev;
+	size_t n;
+};
+
+static void
+tree_add(struct distinct_tree *t, const char *v)
+{
+	char *copy, **hit;
+
+	if (t->prev && strcmp(t->prev, v) == 0)
+		return;
+	copy = xstrdup(v);
+	hit = xnonnull(tsearch(copy, &t->root, cmp_key));
+	if (*hit != copy) { /* seen before */
+		free(copy);
+		copy = *hit;
+	} else {
+		t->n++;
+	}
+	t->prev = copy;
+}
+
+/* The tree's values, sorted, into dd->v[k] (which owns them). */
+static void
+tree_flatten(struct distinct_tree *t, struct release_distinct *dd, int k)
+{
+	struct cat_list l = {NULL, 0};
+
+	l.v = xcalloc(t->n + 1, sizeof(*l.v));
+	twalk_r(t->root, cat_visit, &l);
+	tdestroy(t->root, no_free);
+	dd->v[k] = l.v;
+	dd->n[k] = l.n;
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+distinct_release(struct release_distinct *dd)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < dd->n[k]; i++)
+			free(dd->v[k][i]);
+		free(dd->v[k]);
+		dd->v[k] = NULL;
+		dd->n[k] = 0;
+	}
+}
+
+void
+release_data_distinct_free(struct release_data *d)
+{
+	size_t i;
+
+	distinct_release(&d->all);
+	for (i = 0; i < d->nspans; i++)
+		distinct_release(&d->spans[i].dd);
+}
+
+int
+release_data_scan(struct release_data *d, struct error *err)
+{
+	static const int cols[3] = {COL_INDICATOR, COL_GEO, COL_PERIOD};
+	struct distinct_tree all[3], span[3];
+	struct release_cursor c;
+	size_t sp = 0, left = d->nspans ? d->spans[0].rows : 0;
+	int rc, k;
+
+	memset(all, 0, sizeof(all));
+	memset(span, 0, sizeof(span));
+	if (release_rows_open(d, NULL, &c, err) < 0)
+		return -1;
+	while ((rc = release_rows_next(&c, err)) == 1) {
+		int unpublished =
+		        strcmp(c.row.f[COL_STATUS], "unpublished") == 0;
+
+		for (k = 0; k < 3; k++) {
+			if (k > 0 && unpublished)
+				continue;
+			tree_add(&all[k], c.row.f[cols[k]]);
+			tree_add(&span[k], c.row.f[cols[k]]);
+		}
+		/* Spans are consecutive runs of rows, in file order. */
+		if (--left == 0 && sp < d->nspans) {
+			for (k = 0; k < 3; k++)
+				tree_flatten(&span[k], &d->spans[sp].dd, k);
+			if (++sp < d->nspans)
+				left = d->spans[sp].rows;
+		}
+	}
+	release_rows_close(&c);
+	for (k = 0; k < 3; k++) {
+		tree_flatten(&all[k], &d->all, k);
+		tdestroy(span[k].root, free); /* left by a failure */
+	}
+	return rc < 0 ? -1 : 0;
+}
