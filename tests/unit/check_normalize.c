@@ -16,7 +16,6 @@
 #include "common/store.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
-#include "fetch/fetch.h"
 #include "normalize/normalize.h"
 #include "testutil.h"
 
@@ -49,12 +48,7 @@ static void
 setup(void)
 {
 	dir = tu_tmpdir();
-	free(tu_write(dir, "provstat.json",
-	              "{\"provstat\": 1, \"sources_dir\": \"sources\", "
-	              "\"indicators\": \"indicators.json\", \"geo\": "
-	              "{\"iso_codes\": "
-	              "\"/usr/share/iso-codes/json/iso_3166-1.json\", "
-	              "\"aliases\": \"geo/aliases.json\"}}\n"));
+	tu_write_config(dir);
 	free(tu_write(dir, "geo/aliases.json", "{\"version\": \"t\"}\n"));
 	free(tu_write(dir, "indicators.json",
 	              "{\"version\": \"t\", \"indicators\": [], "
@@ -74,36 +68,14 @@ setup(void)
 static void
 teardown(void)
 {
-	if (st)
-		store_close(st);
-	config_free(cfg);
-	st = NULL;
-	cfg = NULL;
-	tu_rmrf(dir);
-	free(dir);
+	tu_pipeline_end(&dir, &cfg, &st);
 }
 
 /* Loads the config, opens the store and fetches the document. */
 static void
 fetch(void)
 {
-	struct fetch_options fo = {0, NULL, 0};
-	struct fetch_result fr;
-	struct error err;
-	char *path = xasprintf("%s/provstat.json", dir);
-	char *out = xasprintf("%s/out", dir);
-	char *store = xasprintf("%s/out/store.sqlite", dir);
-
-	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
-	ck_assert_msg(tu_run((const char *const[]){"mkdir", "-p", out, NULL}) ==
-	                      0,
-	              "mkdir");
-	ck_assert_msg(store_open(&st, store, &err) == 0, "%s", err.msg);
-	ck_assert_msg(fetch_run(cfg, st, out, &fo, &fr, &err) == 0, "%s",
-	              err.msg);
-	free(path);
-	free(out);
-	free(store);
+	tu_fetch(dir, &cfg, &st);
 }
 
 /* Normalizes; returns its result, *log what it printed, err its error. */

@@ -14,7 +14,6 @@
 #include "common/number.h"
 #include "common/store.h"
 #include "common/xalloc.h"
-#include "fetch/fetch.h"
 #include "normalize/normalize.h"
 #include "reconcile/reconcile.h"
 #include "testutil.h"
@@ -86,12 +85,7 @@ static void
 setup(void)
 {
 	dir = tu_tmpdir();
-	free(tu_write(dir, "provstat.json",
-	              "{\"provstat\": 1, \"sources_dir\": \"sources\", "
-	              "\"indicators\": \"indicators.json\", \"geo\": "
-	              "{\"iso_codes\": "
-	              "\"/usr/share/iso-codes/json/iso_3166-1.json\", "
-	              "\"aliases\": \"geo/aliases.json\"}}\n"));
+	tu_write_config(dir);
 	free(tu_write(dir, "geo/aliases.json", aliases_json));
 	source("a", "reports");
 	indicators("", "");
@@ -102,46 +96,27 @@ setup(void)
 static void
 teardown(void)
 {
-	if (st)
-		store_close(st);
-	config_free(cfg);
-	st = NULL;
-	cfg = NULL;
-	tu_rmrf(dir);
-	free(dir);
+	tu_pipeline_end(&dir, &cfg, &st);
 }
 
 /* fetch, normalize and reconcile; returns what they wrote on stderr. */
 static char *
 run(void)
 {
-	struct fetch_options fo = {0, NULL, 0};
-	struct fetch_result fr;
 	struct normalize_result nr;
 	struct error err;
-	char *path = xasprintf("%s/provstat.json", dir);
 	char *out = xasprintf("%s/out", dir);
-	char *store = xasprintf("%s/out/store.sqlite", dir);
-	char *log = xasprintf("%s/log", dir);
-	int saved;
+	char *log = xasprintf("%s/log", dir), *text;
+	int saved = tu_stderr_to(log);
 
-	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
-	ck_assert_msg(tu_run((const char *const[]){"mkdir", "-p", out, NULL}) ==
-	                      0,
-	              "mkdir");
-	ck_assert_msg(store_open(&st, store, &err) == 0, "%s", err.msg);
-	saved = tu_stderr_to(log);
-	ck_assert_msg(fetch_run(cfg, st, out, &fo, &fr, &err) == 0, "%s",
-	              err.msg);
+	tu_fetch(dir, &cfg, &st);
 	ck_assert_msg(normalize_run(cfg, st, out, &nr, &err) == 0, "%s",
 	              err.msg);
 	reconcile_run(cfg, st, &res, &err);
-	free(path);
 	free(out);
-	free(store);
-	path = tu_stderr_end(saved, log);
+	text = tu_stderr_end(saved, log);
 	free(log);
-	return path;
+	return text;
 }
 
 /* "value status flags" of the value current for (indicator, geo, period),

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/config.h"
 #include "common/error.h"
 #include "common/fileio.h"
+#include "common/store.h"
 #include "common/xalloc.h"
+#include "fetch/fetch.h"
 
 char *
 tu_tmpdir(void)
@@ -98,4 +101,51 @@ tu_stderr_end(int saved, const char *path)
 	dup2(saved, 2);
 	close(saved);
 	return tu_read(path);
+}
+
+void
+tu_write_config(const char *dir)
+{
+	free(tu_write(dir, "provstat.json",
+	              "{\"provstat\": 1, \"sources_dir\": \"sources\", "
+	              "\"indicators\": \"indicators.json\", \"geo\": "
+	              "{\"iso_codes\": "
+	              "\"/usr/share/iso-codes/json/iso_3166-1.json\", "
+	              "\"aliases\": \"geo/aliases.json\"}}\n"));
+}
+
+void
+tu_fetch(const char *dir, struct config **cfg, struct store **st)
+{
+	struct fetch_options fo = {0, NULL, 0};
+	struct fetch_result fr;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *out = xasprintf("%s/out", dir);
+	char *store = xasprintf("%s/out/store.sqlite", dir);
+
+	ck_assert_msg(config_load(cfg, path, &err) == 0, "%s", err.msg);
+	ck_assert_msg(tu_run((const char *const[]){"mkdir", "-p", out, NULL}) ==
+	                      0,
+	              "mkdir");
+	ck_assert_msg(store_open(st, store, &err) == 0, "%s", err.msg);
+	ck_assert_msg(fetch_run(*cfg, *st, out, &fo, &fr, &err) == 0, "%s",
+	              err.msg);
+	free(path);
+	free(out);
+	free(store);
+}
+
+void
+tu_pipeline_end(char **dir, struct config **cfg, struct store **st)
+{
+	if (*st)
+		store_close(*st);
+	config_free(*cfg);
+	*st = NULL;
+	*cfg = NULL;
+	if (*dir)
+		tu_rmrf(*dir);
+	free(*dir);
+	*dir = NULL;
 }

@@ -28,6 +28,17 @@ void tu_rmrf(const char *path);
  * exit status, or -1 if it could not run or was killed. */
 int tu_run(const char *const *argv);
 
+/* The pipeline suites' scratch configuration: dir/provstat.json naming
+ * sources/, indicators.json and geo/aliases.json (which the suite writes). */
+void tu_write_config(const char *dir);
+struct config;
+struct store;
+/* Loads dir/provstat.json, opens dir/out/store.sqlite and fetches every
+ * source (file: URLs); fails the test on any error. */
+void tu_fetch(const char *dir, struct config **cfg, struct store **st);
+/* Closes what tu_fetch() opened and removes dir (all may be NULL). */
+void tu_pipeline_end(char **dir, struct config **cfg, struct store **st);
+
 Suite *atomic_file_suite(void);
 Suite *config_suite(void);
 Suite *csv_reader_suite(void);
