@@ -650,7 +650,7 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	             "source TEXT, lineage_id TEXT, note TEXT, PRIMARY KEY "
 	             "(indicator, "
 	             "geo, "
-	             "period)) STRICT;"
+	             "period)) STRICT, WITHOUT ROWID;"
 	             "CREATE TABLE sources (source TEXT PRIMARY KEY, publisher "
 	             "TEXT, title TEXT, grade TEXT, status TEXT, retrieved_at "
 	             "TEXT, snapshot_sha256 TEXT, url TEXT, citation TEXT, "
