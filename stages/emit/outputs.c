@@ -205,6 +205,32 @@ member_end(struct member_writer *w)
 		fprintf(w->fp, "\n%.*s}", w->depth, "\t\t\t\t");
 }
 
+/* An anonymous scratch file in the release being written (not $TMPDIR or
+ * /tmp: the release's own file system is the one known to have room and
+ * to be writable); gone when closed. */
+static FILE *
+scratch_file(const char *dir, struct error *err)
+{
+	char *path = xasprintf("%s/.scratch-XXXXXX", dir);
+	int fd = mkstemp(path);
+	FILE *fp = NULL;
+
+	if (fd < 0) {
+		error_set(err, "cannot make a scratch file in '%s': %s", dir,
+		          strerror(errno));
+	} else {
+		unlink(path);
+		fp = fdopen(fd, "w+");
+		if (!fp) {
+			error_set(err, "cannot open a scratch file: %s",
+			          strerror(errno));
+			close(fd);
+		}
+	}
+	free(path);
+	return fp;
+}
+
 /* Appends what tmp holds to fp. */
 static int
 append_file(FILE *fp, FILE *tmp)
@@ -237,11 +263,8 @@ put_members(FILE *fp, const struct release_data *d, struct cube *cube,
 	int rc = -1, k;
 
 	for (k = 1; k < 4; k++)
-		if (!(w[k].fp = tmpfile())) {
-			error_set(err, "cannot make a scratch file: %s",
-			          strerror(errno));
+		if (!(w[k].fp = scratch_file(d->dir, err)))
 			goto out;
-		}
 	if (release_rows_open(d, NULL, &c, err) < 0)
 		goto out;
 	while ((rc = release_rows_next(&c, err)) == 1) {
