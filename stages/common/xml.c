@@ -377,11 +377,9 @@ xml_reader_each_attr(struct xml_reader *r,
 const char *
 xml_reader_intern(struct xml_reader *r, const char *name)
 {
-	const xmlChar *s = r->ctxt ? xmlDictLookup(r->ctxt->dict,
-	                                           (const xmlChar *)name, -1)
-	                           : NULL;
-
-	return s ? (const char *)s : name;
+	return r->ctxt ? (const char *)xmlDictLookup(r->ctxt->dict,
+	                                             (const xmlChar *)name, -1)
+	               : NULL;
 }
 
 void
@@ -394,17 +392,17 @@ xml_reader_attrs(struct xml_reader *r, const char *const *names,
 		values[i] = NULL;
 	for (k = 0; k < r->nattr; k++)
 		for (i = 0; i < n; i++)
-			if (!values[i] &&
-			    strcmp(r->attr_name[k], names[i]) == 0)
+			if (!values[i] && r->attr_name[k] == names[i])
 				values[i] = r->values.buf + r->attr_value[k];
 }
 
 const char *
 xml_reader_attr(struct xml_reader *r, const char *name)
 {
-	const char *v;
+	const char *v = NULL;
 
-	xml_reader_attrs(r, &name, &v, 1);
+	if ((name = xml_reader_intern(r, name)))
+		xml_reader_attrs(r, &name, &v, 1);
 	return v;
 }
 

@@ -53,11 +53,13 @@ int xml_reader_run(struct xml_reader *r, const struct xml_events *ev, void *ctx,
                    struct error *err);
 /* From a handler: no more events; xml_reader_run() returns 0. */
 void xml_reader_stop(struct xml_reader *r);
-/* The parser's own copy of name, for comparing names by pointer; valid
- * until xml_reader_free(). */
+/* The parser's own copy of name, for comparing names by pointer (every
+ * element and attribute name the handlers get is one); valid until
+ * xml_reader_free().  NULL if the parser could not start. */
 const char *xml_reader_intern(struct xml_reader *r, const char *name);
 /* In a start handler: several attributes in one pass: values[i] is set for
- * names[i] (local names), or NULL; borrowed until the handler returns. */
+ * names[i] (local names, interned: compared by pointer), or NULL; borrowed
+ * until the handler returns. */
 void xml_reader_attrs(struct xml_reader *r, const char *const *names,
                       const char **values, size_t n);
 /* In a start handler: the value of attribute local name (any namespace),

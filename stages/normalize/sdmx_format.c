@@ -13,14 +13,25 @@
 #define KV_MAX 256 /* ids per level: more is not a data message */
 #define SDMX_GROUPS_MAX 64
 
-/* Ids and values of one level.  Buffers are kept across clears: an
- * observation's few values are rewritten in place a million times. */
+/* Ids and values of one level.  An id is interned in the parser's
+ * dictionary (xml_reader_intern), so ids compare by pointer: comparing
+ * them as strings, a dozen for every field of every observation, was a
+ * tenth of reading a large message.  Value buffers are kept across clears:
+ * an observation's few values are rewritten in place a million times. */
 struct kv {
-	char *name[KV_MAX];
+	const char *name[KV_MAX];
 	char *value[KV_MAX];
-	size_t name_cap[KV_MAX], value_cap[KV_MAX];
+	size_t value_cap[KV_MAX];
 	size_t n; /* in use */
 	size_t alloc; /* slots with buffers */
+};
+
+#define SPEC_PARTS_MAX 16 /* ids joined by '+' in one field */
+
+/* A field's ids ("A+B+C"), interned once. */
+struct spec {
+	const char *part[SPEC_PARTS_MAX];
+	size_t n;
 };
 
 /* The element names, interned by the reader: compared by pointer. */
@@ -45,6 +56,10 @@ struct sdmx {
 	struct kv group_keys[SDMX_GROUPS_MAX];
 	size_t ngroups;
 	struct names nm;
+	struct spec spec[FIELD_COUNT];
+	const char **filter; /* the source's filter ids, interned */
+	const char *unit_mult, *type, *skip[12];
+	const char *id_value[2], *time_period, *obs_value_id;
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long nseries, nobs, obs_line;
@@ -63,10 +78,8 @@ kv_free(struct kv *k)
 {
 	size_t i;
 
-	for (i = 0; i < k->alloc; i++) {
-		free(k->name[i]);
+	for (i = 0; i < k->alloc; i++)
 		free(k->value[i]);
-	}
 	k->n = k->alloc = 0;
 }
 
@@ -83,13 +96,14 @@ buf_set(char **buf, size_t *cap, const char *s)
 	memcpy(*buf, s, len);
 }
 
+/* Sets id name (interned) to value. */
 static void
-kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
+kv_put(struct sdmx *s, struct kv *k, const char *name, const char *value)
 {
 	size_t i;
 
 	for (i = 0; i < k->n; i++) {
-		if (strcmp(k->name[i], name) == 0) {
+		if (k->name[i] == name) {
 			buf_set(&k->value[i], &k->value_cap[i], value);
 			return;
 		}
@@ -100,48 +114,57 @@ kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
 		return;
 	}
 	if (k->n == k->alloc) {
-		k->name[k->alloc] = NULL;
 		k->value[k->alloc] = NULL;
-		k->name_cap[k->alloc] = 0;
 		k->value_cap[k->alloc] = 0;
 		k->alloc++;
 	}
-	buf_set(&k->name[k->n], &k->name_cap[k->n], name);
+	k->name[k->n] = name;
 	buf_set(&k->value[k->n], &k->value_cap[k->n], value);
 	k->n++;
 }
 
+/* Sets id name (any string: an attribute's value) to value. */
+static void
+kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
+{
+	if ((name = xml_reader_intern(s->r, name)))
+		kv_put(s, k, name, value);
+}
+
+/* name: interned. */
 static const char *
 kv_get(const struct kv *k, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < k->n; i++)
-		if (strcmp(k->name[i], name) == 0)
+		if (k->name[i] == name)
 			return k->value[i];
 	return NULL;
 }
 
 /* Attributes that describe the message, not the data. */
+static const char *const structural[12] = {"structureRef",
+                                           "dataScope",
+                                           "type",
+                                           "action",
+                                           "schemaLocation",
+                                           "setID",
+                                           "reportingBeginDate",
+                                           "reportingEndDate",
+                                           "validFromDate",
+                                           "validToDate",
+                                           "publicationYear",
+                                           "publicationPeriod"};
+
+/* name: an attribute's local name, from the parser's dictionary. */
 static int
-structural_attr(const char *name)
+structural_attr(const struct sdmx *s, const char *name)
 {
-	static const char *const skip[] = {"structureRef",
-	                                   "dataScope",
-	                                   "type",
-	                                   "action",
-	                                   "schemaLocation",
-	                                   "setID",
-	                                   "reportingBeginDate",
-	                                   "reportingEndDate",
-	                                   "validFromDate",
-	                                   "validToDate",
-	                                   "publicationYear",
-	                                   "publicationPeriod"};
 	size_t i;
 
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (strcmp(name, skip[i]) == 0)
+	for (i = 0; i < sizeof(structural) / sizeof(structural[0]); i++)
+		if (name == s->skip[i])
 			return 1;
 	return 0;
 }
@@ -157,12 +180,13 @@ take_attr(void *ctx, const char *name, const char *value)
 {
 	struct attr_ctx *a = ctx;
 
-	if (structural_attr(name) && !(a->keep_type && !strcmp(name, "type")))
+	if (structural_attr(a->s, name) &&
+	    !(a->keep_type && name == a->s->type))
 		return;
-	kv_set(a->s, a->k, name, value);
+	kv_put(a->s, a->k, name, value); /* name: the parser's, interned */
 }
 
-/* The value of an id, from the observation outwards. */
+/* The value of an id (interned), from the observation outwards. */
 static const char *
 lookup(struct sdmx *s, const char *name)
 {
@@ -197,34 +221,55 @@ lookup(struct sdmx *s, const char *name)
  * A single id is borrowed from the values (*owned 0); a join is newly
  * allocated (*owned 1). */
 static char *
-field_text(struct sdmx *s, const char *spec, int *owned)
+field_text(struct sdmx *s, const struct spec *spec, int *owned)
 {
 	struct strbuf sb;
-	const char *p = spec;
+	size_t i;
 
 	*owned = 0;
-	if (!strchr(spec, '+'))
-		return (char *)lookup(s, spec);
+	if (spec->n == 1)
+		return (char *)lookup(s, spec->part[0]);
 	*owned = 1;
 	strbuf_init(&sb, 4096);
-	for (;;) {
-		const char *plus = strchr(p, '+');
-		char *id = plus ? xstrndup(p, (size_t)(plus - p)) : xstrdup(p);
-		const char *v = lookup(s, id);
+	for (i = 0; i < spec->n; i++) {
+		const char *v = lookup(s, spec->part[i]);
 
-		free(id);
 		if (!v) {
 			strbuf_release(&sb);
 			return NULL;
 		}
-		if (sb.len)
+		if (i)
 			strbuf_addch(&sb, '.');
 		strbuf_addstr(&sb, v);
-		if (!plus)
-			break;
-		p = plus + 1;
 	}
 	return strbuf_detach(&sb, NULL);
+}
+
+/* Splits and interns a field's ids; 0, or -1 with a problem if there are
+ * more than SPEC_PARTS_MAX. */
+static int
+spec_make(struct sdmx *s, const char *text, struct spec *spec)
+{
+	const char *p = text;
+
+	spec->n = 0;
+	for (;;) {
+		const char *plus = strchr(p, '+');
+		char *id = plus ? xstrndup(p, (size_t)(plus - p)) : xstrdup(p);
+
+		if (spec->n == SPEC_PARTS_MAX) {
+			free(id);
+			problems_add(s->probs,
+			             "%s: '%s' joins more than %d ids", s->name,
+			             text, SPEC_PARTS_MAX);
+			return -1;
+		}
+		spec->part[spec->n++] = xml_reader_intern(s->r, id);
+		free(id);
+		if (!plus)
+			return 0;
+		p = plus + 1;
+	}
 }
 
 /* Appends v in decimal at p; returns the end. */
@@ -276,7 +321,7 @@ emit_obs(struct sdmx *s)
 	int f;
 
 	for (i = 0; i < src->nfilter; i++) {
-		const char *v = lookup(s, src->filter[i].name);
+		const char *v = lookup(s, s->filter[i]);
 
 		if (!v || strcmp(v, src->filter[i].value) != 0)
 			return;
@@ -289,7 +334,7 @@ emit_obs(struct sdmx *s)
 		field[f] = src->constant[f];
 		if (!src->column[f])
 			continue;
-		text[f] = field_text(s, src->column[f], &owned[f]);
+		text[f] = field_text(s, &s->spec[f], &owned[f]);
 		/* SDMX leaves OBS_VALUE out of a missing observation (its
 		 * status says M): that is a missing value, not an error. */
 		if (!text[f] && f == FIELD_VALUE)
@@ -304,7 +349,7 @@ emit_obs(struct sdmx *s)
 	}
 	if (observation_fill(&obs, src, field, s->probs) < 0)
 		goto out;
-	mult = lookup(s, "UNIT_MULT");
+	mult = lookup(s, s->unit_mult);
 	if (mult && !obs.num.missing) {
 		char *end;
 		long m = strtol(mult, &end, 10);
@@ -332,7 +377,7 @@ static void
 on_start(void *ctx, struct xml_reader *r, const char *name)
 {
 	struct sdmx *s = ctx;
-	static const char *const id_value[] = {"id", "value"};
+	const char *const *id_value = s->id_value;
 	const struct names *n = &s->nm;
 	struct attr_ctx a = {s, NULL, 0};
 	const char *av[2];
@@ -375,16 +420,14 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		}
 	} else if (name == n->obs_dimension && s->generic) {
 		xml_reader_attrs(r, id_value, av, 2);
-		if (av[1])
-			kv_set(s, &s->kv[L_OBS],
-			       av[0]        ? av[0]
-			       : s->obs_dim ? s->obs_dim
-			                    : "TIME_PERIOD",
-			       av[1]);
+		if (av[1] && av[0])
+			kv_set(s, &s->kv[L_OBS], av[0], av[1]);
+		else if (av[1])
+			kv_put(s, &s->kv[L_OBS], s->time_period, av[1]);
 	} else if (name == n->obs_value && s->generic) {
 		xml_reader_attrs(r, id_value + 1, av, 1);
 		if (av[0])
-			kv_set(s, &s->kv[L_OBS], "OBS_VALUE", av[0]);
+			kv_put(s, &s->kv[L_OBS], s->obs_value_id, av[0]);
 	} else if (name == n->series) {
 		kv_clear(&s->kv[L_SERIES]);
 		s->nseries++;
@@ -401,6 +444,8 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 	           xml_reader_attr(r, "dimensionAtObservation")) {
 		s->obs_dim =
 		        xstrdup(xml_reader_attr(r, "dimensionAtObservation"));
+		/* An ObsDimension without an id is this dimension. */
+		s->time_period = xml_reader_intern(r, s->obs_dim);
 	} else if (name == n->dataset) {
 		kv_clear(&s->kv[L_DATASET]);
 		a.k = &s->kv[L_DATASET];
@@ -444,10 +489,14 @@ on_end(void *ctx, struct xml_reader *r, const char *name)
 	}
 }
 
-static void
+/* The element names, ids and attribute names the parser compares by
+ * pointer; -1 if a field names too many ids (a problem is added). */
+static int
 intern_names(struct sdmx *s)
 {
 	struct names *n = &s->nm;
+	size_t i;
+	int f;
 
 	n->structure = xml_reader_intern(s->r, "Structure");
 	n->dataset = xml_reader_intern(s->r, "DataSet");
@@ -460,6 +509,22 @@ intern_names(struct sdmx *s)
 	n->value = xml_reader_intern(s->r, "Value");
 	n->obs_dimension = xml_reader_intern(s->r, "ObsDimension");
 	n->obs_value = xml_reader_intern(s->r, "ObsValue");
+	s->unit_mult = xml_reader_intern(s->r, "UNIT_MULT");
+	s->id_value[0] = xml_reader_intern(s->r, "id");
+	s->id_value[1] = xml_reader_intern(s->r, "value");
+	s->time_period = xml_reader_intern(s->r, "TIME_PERIOD");
+	s->obs_value_id = xml_reader_intern(s->r, "OBS_VALUE");
+	s->type = xml_reader_intern(s->r, "type");
+	for (i = 0; i < sizeof(structural) / sizeof(structural[0]); i++)
+		s->skip[i] = xml_reader_intern(s->r, structural[i]);
+	s->filter = xcalloc(s->src->nfilter + 1, sizeof(*s->filter));
+	for (i = 0; i < s->src->nfilter; i++)
+		s->filter[i] = xml_reader_intern(s->r, s->src->filter[i].name);
+	for (f = 0; f < FIELD_COUNT; f++)
+		if (s->src->column[f] &&
+		    spec_make(s, s->src->column[f], &s->spec[f]) < 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -480,12 +545,11 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	s.err = err;
 	s.name = xasprintf("src://%s", src->id);
 	s.r = xml_reader_new(in->fp, s.name);
-	intern_names(&s);
 	error_clear(&xerr);
-	rc = xml_reader_run(s.r, &events, &s, &xerr);
+	rc = intern_names(&s) < 0 ? 0 : xml_reader_run(s.r, &events, &s, &xerr);
 	if (!s.failed && rc < 0)
 		problems_add(probs, "%s", xerr.msg);
-	else if (!s.root_seen && !s.failed)
+	else if (!s.root_seen && !s.failed && !probs->total)
 		problems_add(probs, "%s: the document is empty", s.name);
 	xml_reader_free(s.r);
 	for (i = 0; i < L_COUNT; i++)
@@ -495,6 +559,7 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 		kv_free(&s.group_keys[i]);
 	}
 	free(s.obs_dim);
+	free(s.filter);
 	free(s.name);
 	return s.failed ? -1 : 0;
 }
