@@ -83,6 +83,7 @@ chart_bars(const struct release_data *d, const struct release_span *span,
 		return -1;
 	while ((rc = release_rows_next(&c, err)) == 1) {
 		const char *geo = c.row.f[COL_GEO];
+		struct bar *b;
 		char **hit;
 		int k;
 
@@ -95,12 +96,12 @@ chart_bars(const struct release_data *d, const struct release_span *span,
 		hit = bsearch(&geo, geos, ng, sizeof(*geos), cmp_str);
 		if (!hit)
 			continue;
-		bars[2 * (hit - geos) + k].present = 1;
-		bars[2 * (hit - geos) + k].has_value = c.row.has_value;
-		bars[2 * (hit - geos) + k].value = c.row.value;
-		free(bars[2 * (hit - geos) + k].lineage);
-		bars[2 * (hit - geos) + k].lineage =
-		        xstrdup(c.row.f[COL_LINEAGE]);
+		b = &bars[2 * (size_t)(hit - geos) + (size_t)k];
+		b->present = 1;
+		b->has_value = c.row.has_value;
+		b->value = c.row.value;
+		free(b->lineage);
+		b->lineage = xstrdup(c.row.f[COL_LINEAGE]);
 	}
 	release_rows_close(&c);
 	return rc < 0 ? -1 : 0;
