@@ -129,6 +129,19 @@ same_key(struct prev_key *p, const char *const *row)
 	return 0;
 }
 
+/* The newest retrieved_at in sources.csv, or "" if no source has one. */
+static const char *
+newest_retrieval(const struct release_data *d)
+{
+	const char *newest = "";
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++)
+		if (strcmp(d->sources[i].f[5], newest) > 0)
+			newest = d->sources[i].f[5];
+	return newest;
+}
+
 static int
 write_indicators(struct emit *e)
 {
@@ -554,6 +567,9 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 		goto out;
 	if (write_sources(&e) < 0)
 		goto out;
+	e.data.known_on = newest_retrieval(&e.data);
+	if (opt->as_of || !*e.data.known_on)
+		e.data.known_on = e.as_of;
 	crash_point("emit.after-sources");
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		if (outputs[i].write(&e.data, err) < 0)

@@ -80,6 +80,11 @@ struct release_data {
 	struct store *st;
 	const char *dir; /* the release being written */
 	const char *as_of;
+	/* What the report says the release is as known on: the --as-of
+	 * date when one is given, else the newest retrieval of a document
+	 * in use (from the inputs, so that a release made again from the
+	 * same documents is the same bytes). */
+	const char *known_on;
 	/* The values are not kept in memory (2,073,600 took 630 MiB): each
 	 * output reads indicators.csv, written first, through a cursor. */
 	char *csv; /* indicators.csv of the release being written */

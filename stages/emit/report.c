@@ -335,7 +335,7 @@ outputs_report(const struct release_data *d, struct error *err)
 	            "<p>As known on %s. Every number shows its lineage id: "
 	            "<code>provstat trace ID</code> gives the rules, the "
 	            "document and the bytes it came from.</p>\n",
-	            d->as_of);
+	            d->known_on);
 	for (i = 0; i < d->cfg->nindicators; i++)
 		if (indicator_section(&sb, fp, d, &d->cfg->indicators[i], err) <
 		    0)
