@@ -80,10 +80,10 @@ struct release_data {
 	struct store *st;
 	const char *dir; /* the release being written */
 	const char *as_of;
-	/* What the report says the release is as known on: the --as-of
-	 * date when one is given, else the newest retrieval of a document
-	 * in use (from the inputs, so that a release made again from the
-	 * same documents is the same bytes). */
+	/* What the report says the release is as known on: the newest
+	 * retrieval of a document in use (from the inputs, so that a release
+	 * made again from the same documents, or rebuilt as of its own time,
+	 * is the same bytes); the as-of time if there is none. */
 	const char *known_on;
 	/* The values are not kept in memory (2,073,600 took 630 MiB): each
 	 * output reads indicators.csv, written first, through a cursor. */
