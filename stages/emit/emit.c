@@ -56,8 +56,7 @@ text_or_empty(sqlite3_stmt *s, int i)
 static void
 put_row(struct emit *e, FILE *fp, const char *const *row)
 {
-	release_data_add_row(&e->data, row[COL_INDICATOR],
-	                     (long long)ftello(fp));
+	release_data_add_row(&e->data, row, (long long)ftello(fp));
 	csv_writer_row(fp, row, COL_COUNT);
 }
 
@@ -563,8 +562,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	if (write_indicators(&e) < 0)
 		goto out;
 	crash_point("emit.after-indicators");
-	if (release_data_scan(&e.data, err) < 0)
-		goto out;
+	release_data_finish(&e.data);
 	if (write_sources(&e) < 0)
 		goto out;
 	/* Not the as-of time: a rebuild as of the release's own time (verify)

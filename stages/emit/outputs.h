@@ -68,7 +68,7 @@ struct release_span {
 	char *indicator;
 	long long offset; /* of its first row in the file */
 	size_t rows;
-	struct release_distinct dd; /* after release_data_scan() */
+	struct release_distinct dd; /* after release_data_finish() */
 };
 
 struct release_source {
@@ -91,17 +91,20 @@ struct release_data {
 	size_t nrows;
 	struct release_span *spans;
 	size_t nspans, spans_alloc;
-	struct release_distinct all; /* after release_data_scan() */
+	struct release_distinct all; /* after release_data_finish() */
+	struct release_trees *trees; /* while rows are added */
 	struct release_source *sources;
 	size_t nsources;
 };
 
 void release_data_release(struct release_data *d);
 
-/* Notes that the next row written to indicators.csv (at offset) belongs
- * to indicator; rows of one indicator are written together. */
-void release_data_add_row(struct release_data *d, const char *indicator,
+/* Notes the next row written to indicators.csv (at offset): its span
+ * (rows of one indicator are written together) and its categories. */
+void release_data_add_row(struct release_data *d, const char *const *row,
                           long long offset);
+/* After the last row: the distinct values are complete. */
+void release_data_finish(struct release_data *d);
 /* The span of an indicator, or NULL when it has no rows. */
 const struct release_span *release_span_of(const struct release_data *d,
                                            const char *indicator);
@@ -122,9 +125,6 @@ int release_rows_open(const struct release_data *d,
  * was written). */
 int release_rows_next(struct release_cursor *c, struct error *err);
 void release_rows_close(struct release_cursor *c);
-/* Reads indicators.csv once for the distinct indicators, geos and
- * periods of the release and of each span (release_data_distinct). */
-int release_data_scan(struct release_data *d, struct error *err);
 void release_data_distinct_free(struct release_data *d);
 
 int outputs_jsonstat(const struct release_data *d, struct error *err);

@@ -5,7 +5,9 @@
  * it back through a cursor: what they say is what the CSV says, and emit's
  * memory does not grow with the number of values.  A row's value is the
  * CSV's shortest-form text read by strtod(), which gives back the same
- * double (number_format_shortest() guarantees the round trip). */
+ * double (number_format_shortest() guarantees the round trip).  The
+ * distinct indicators, geos and periods, of the release and of each
+ * indicator's span, are gathered as the rows are written. */
 /* twalk_r() and tdestroy(), GNU extensions of <search.h> (glibc 2.30). */
 #define _GNU_SOURCE
 #include "outputs.h"
@@ -15,29 +17,6 @@
 #include <string.h>
 
 #include "xalloc.h"
-
-void
-release_data_add_row(struct release_data *d, const char *indicator,
-                     long long offset)
-{
-	struct release_span *sp = d->nspans ? &d->spans[d->nspans - 1] : NULL;
-
-	d->nrows++;
-	if (sp && strcmp(sp->indicator, indicator) == 0) {
-		sp->rows++;
-		return;
-	}
-	if (d->nspans == d->spans_alloc) {
-		d->spans_alloc = d->spans_alloc ? d->spans_alloc * 2 : 16;
-		d->spans = xreallocarray(d->spans, d->spans_alloc,
-		                         sizeof(*d->spans));
-	}
-	sp = &d->spans[d->nspans++];
-	memset(sp, 0, sizeof(*sp));
-	sp->indicator = xstrdup(indicator);
-	sp->offset = offset;
-	sp->rows = 1;
-}
 
 const struct release_span *
 release_span_of(const struct release_data *d, const char *indicator)
@@ -205,51 +184,88 @@ distinct_release(struct release_distinct *dd)
 	}
 }
 
+/* The distinct values of the release, and of the span being written. */
+struct release_trees {
+	struct distinct_tree all[3], span[3];
+};
+
+/* The span's trees into its distinct values. */
+static void
+span_close(struct release_data *d)
+{
+	int k;
+
+	for (k = 0; k < 3; k++)
+		tree_flatten(&d->trees->span[k], &d->spans[d->nspans - 1].dd,
+		             k);
+}
+
+void
+release_data_add_row(struct release_data *d, const char *const *row,
+                     long long offset)
+{
+	static const int cols[3] = {COL_INDICATOR, COL_GEO, COL_PERIOD};
+	struct release_span *sp = d->nspans ? &d->spans[d->nspans - 1] : NULL;
+	int unpublished = strcmp(row[COL_STATUS], "unpublished") == 0, k;
+
+	if (!d->trees)
+		d->trees = xcalloc(1, sizeof(*d->trees));
+	d->nrows++;
+	if (sp && strcmp(sp->indicator, row[COL_INDICATOR]) == 0) {
+		sp->rows++;
+	} else {
+		if (sp)
+			span_close(d);
+		if (d->nspans == d->spans_alloc) {
+			d->spans_alloc =
+			        d->spans_alloc ? d->spans_alloc * 2 : 16;
+			d->spans = xreallocarray(d->spans, d->spans_alloc,
+			                         sizeof(*d->spans));
+		}
+		sp = &d->spans[d->nspans++];
+		memset(sp, 0, sizeof(*sp));
+		sp->indicator = xstrdup(row[COL_INDICATOR]);
+		sp->offset = offset;
+		sp->rows = 1;
+	}
+	for (k = 0; k < 3; k++) {
+		if (k > 0 && unpublished)
+			continue; /* it has no geo or period */
+		tree_add(&d->trees->all[k], row[cols[k]]);
+		tree_add(&d->trees->span[k], row[cols[k]]);
+	}
+}
+
+void
+release_data_finish(struct release_data *d)
+{
+	int k;
+
+	if (!d->trees)
+		return;
+	if (d->nspans)
+		span_close(d);
+	for (k = 0; k < 3; k++)
+		tree_flatten(&d->trees->all[k], &d->all, k);
+	free(d->trees);
+	d->trees = NULL;
+}
+
 void
 release_data_distinct_free(struct release_data *d)
 {
 	size_t i;
+	int k;
 
+	if (d->trees) { /* a failure before release_data_finish() */
+		for (k = 0; k < 3; k++) {
+			tdestroy(d->trees->all[k].root, free);
+			tdestroy(d->trees->span[k].root, free);
+		}
+		free(d->trees);
+		d->trees = NULL;
+	}
 	distinct_release(&d->all);
 	for (i = 0; i < d->nspans; i++)
 		distinct_release(&d->spans[i].dd);
-}
-
-int
-release_data_scan(struct release_data *d, struct error *err)
-{
-	static const int cols[3] = {COL_INDICATOR, COL_GEO, COL_PERIOD};
-	struct distinct_tree all[3], span[3];
-	struct release_cursor c;
-	size_t sp = 0, left = d->nspans ? d->spans[0].rows : 0;
-	int rc, k;
-
-	memset(all, 0, sizeof(all));
-	memset(span, 0, sizeof(span));
-	if (release_rows_open(d, NULL, &c, err) < 0)
-		return -1;
-	while ((rc = release_rows_next(&c, err)) == 1) {
-		int unpublished =
-		        strcmp(c.row.f[COL_STATUS], "unpublished") == 0;
-
-		for (k = 0; k < 3; k++) {
-			if (k > 0 && unpublished)
-				continue;
-			tree_add(&all[k], c.row.f[cols[k]]);
-			tree_add(&span[k], c.row.f[cols[k]]);
-		}
-		/* Spans are consecutive runs of rows, in file order. */
-		if (--left == 0 && sp < d->nspans) {
-			for (k = 0; k < 3; k++)
-				tree_flatten(&span[k], &d->spans[sp].dd, k);
-			if (++sp < d->nspans)
-				left = d->spans[sp].rows;
-		}
-	}
-	release_rows_close(&c);
-	for (k = 0; k < 3; k++) {
-		tree_flatten(&all[k], &d->all, k);
-		tdestroy(span[k].root, free); /* left by a failure */
-	}
-	return rc < 0 ? -1 : 0;
 }
