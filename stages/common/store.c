@@ -257,6 +257,17 @@ store_insert_sql(const char *head, int cols, size_t rows)
 }
 
 int
+store_prepare_insert(struct store *st, const char *head, int cols, size_t rows,
+                     sqlite3_stmt **out, struct error *err)
+{
+	char *sql = store_insert_sql(head, cols, rows);
+	int rc = store_prepare(st, sql, out, err);
+
+	free(sql);
+	return rc;
+}
+
+int
 store_exec(struct store *st, const char *sql, struct error *err)
 {
 	char *msg = NULL;

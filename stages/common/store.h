@@ -66,6 +66,10 @@ int store_prepare(struct store *st, const char *sql, struct sqlite3_stmt **out,
  * multi-row INSERT (one statement for many rows: a statement per row costs
  * its setup, teardown and constraint bookkeeping per row).  Caller frees. */
 char *store_insert_sql(const char *head, int cols, size_t rows);
+/* Prepares that INSERT; caller finalizes. */
+int store_prepare_insert(struct store *st, const char *head, int cols,
+                         size_t rows, struct sqlite3_stmt **out,
+                         struct error *err);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
 int store_begin(struct store *st, struct error *err);
 int store_commit(struct store *st, struct error *err);

@@ -93,6 +93,17 @@ strbuf_addstr(struct strbuf *sb, const char *s)
 	return strbuf_add(sb, s, strlen(s));
 }
 
+size_t
+strbuf_put_str(struct strbuf *sb, const char *s)
+{
+	size_t off = sb->len;
+
+	if (!s)
+		s = "";
+	strbuf_add(sb, s, strlen(s) + 1);
+	return off;
+}
+
 int
 strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {

@@ -31,6 +31,9 @@ char *strbuf_detach(struct strbuf *sb, size_t *len);
 int strbuf_add(struct strbuf *sb, const void *data, size_t n);
 int strbuf_addch(struct strbuf *sb, int c);
 int strbuf_addstr(struct strbuf *sb, const char *s);
+/* Appends s (NULL: "") with its NUL, for a buffer of many strings (an
+ * arena); returns the offset it starts at.  The caller's cap must hold. */
+size_t strbuf_put_str(struct strbuf *sb, const char *s);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 

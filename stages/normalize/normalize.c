@@ -111,16 +111,10 @@ struct loader {
 	struct error werr; /* the writer's failure */
 };
 
-/* "INSERT INTO observation (...) VALUES (?, ...), ..." for rows rows. */
-static char *
-insert_sql(size_t rows)
-{
-	return store_insert_sql("INSERT INTO observation (parse_id, measure, "
-	                        "raw_geo, raw_period, raw_value, value, unit, "
-	                        "scale, decimals, flags, qualifier, locator, "
-	                        "line, col, byte_offset, byte_length)",
-	                        LOAD_COLS, rows);
-}
+#define LOAD_INSERT                                                            \
+	"INSERT INTO observation (parse_id, measure, raw_geo, raw_period, "    \
+	"raw_value, value, unit, scale, decimals, flags, qualifier, locator, " \
+	"line, col, byte_offset, byte_length)"
 
 /* Inserts rows [from, from + n) of b, n <= LOAD_BATCH. */
 static int
@@ -132,14 +126,10 @@ rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
 	size_t r;
 	int rc;
 
-	if (n < LOAD_BATCH) { /* the document's last rows */
-		char *sql = insert_sql(n);
-
-		rc = store_prepare(l->st, sql, &s, err);
-		free(sql);
-		if (rc < 0)
-			return -1;
-	}
+	/* the document's last rows */
+	if (n < LOAD_BATCH &&
+	    store_prepare_insert(l->st, LOAD_INSERT, LOAD_COLS, n, &s, err) < 0)
+		return -1;
 	sqlite3_reset(s);
 	for (r = 0; r < n; r++) {
 		const struct pending *p = &b->rows[from + r];
@@ -318,16 +308,6 @@ loader_finish(struct loader *l, struct error *err)
 	return 0;
 }
 
-/* Copies s (NULL: "") into the arena; returns its offset. */
-static size_t
-arena_put(struct strbuf *a, const char *s)
-{
-	size_t off = a->len;
-
-	strbuf_add(a, s ? s : "", strlen(s ? s : "") + 1);
-	return off;
-}
-
 /* A value far outside its indicator's declared range is a thousand or
  * million slip (or a misread column): the document is rejected. */
 static void
@@ -398,14 +378,14 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 	struct strbuf *a = &b->arena;
 	size_t i;
 
-	p->text[0] = arena_put(a, o->measure);
-	p->text[1] = arena_put(a, o->raw_geo);
-	p->text[2] = arena_put(a, o->raw_period);
-	p->text[3] = arena_put(a, o->raw_value);
-	p->text[4] = arena_put(a, o->unit);
-	p->text[5] = arena_put(a, o->num.flags);
-	p->text[6] = arena_put(a, o->num.qualifier);
-	p->text[7] = o->locator[0] ? arena_put(a, o->locator) : (size_t)-1;
+	p->text[0] = strbuf_put_str(a, o->measure);
+	p->text[1] = strbuf_put_str(a, o->raw_geo);
+	p->text[2] = strbuf_put_str(a, o->raw_period);
+	p->text[3] = strbuf_put_str(a, o->raw_value);
+	p->text[4] = strbuf_put_str(a, o->unit);
+	p->text[5] = strbuf_put_str(a, o->num.flags);
+	p->text[6] = strbuf_put_str(a, o->num.qualifier);
+	p->text[7] = o->locator[0] ? strbuf_put_str(a, o->locator) : (size_t)-1;
 	p->has_value = !o->num.missing;
 	p->value = o->num.value;
 	p->scale = o->num.scale;
@@ -621,14 +601,9 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	sqlite3_finalize(s);
 	s = NULL;
 	l.parse_id = sqlite3_last_insert_rowid(store_db(st));
-	{
-		char *sql = insert_sql(LOAD_BATCH);
-		int rc = store_prepare(st, sql, &l.ins, err);
-
-		free(sql);
-		if (rc < 0)
-			goto rollback;
-	}
+	if (store_prepare_insert(st, LOAD_INSERT, LOAD_COLS, LOAD_BATCH, &l.ins,
+	                         err) < 0)
+		goto rollback;
 	l.key_seen = xcalloc(src->checks.nkeys + 1, 1);
 	if (parse(src, &in, &sink, &probs, err) < 0 ||
 	    (probs.total == 0 ? loader_finish(&l, err)

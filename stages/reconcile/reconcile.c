@@ -292,16 +292,6 @@ find_crosswalk(const struct config *cfg, const char *source,
 	return -1;
 }
 
-/* Copies s (NULL: "") into the arena; returns its offset. */
-static size_t
-arena_put(struct strbuf *a, const char *s)
-{
-	size_t off = a->len;
-
-	strbuf_add(a, s ? s : "", strlen(s ? s : "") + 1);
-	return off;
-}
-
 /* Inserts the mapped rows that wait into m. */
 static int
 map_flush(struct rc *r)
@@ -313,15 +303,10 @@ map_flush(struct rc *r)
 
 	if (r->nmapped == 0)
 		return 0;
-	if (r->nmapped < MAP_BATCH) {
-		char *sql =
-		        store_insert_sql("INSERT INTO m", MAP_COLS, r->nmapped);
-
-		rc = store_prepare(r->st, sql, &s, r->err);
-		free(sql);
-		if (rc < 0)
-			return -1;
-	}
+	if (r->nmapped < MAP_BATCH &&
+	    store_prepare_insert(r->st, "INSERT INTO m", MAP_COLS, r->nmapped,
+	                         &s, r->err) < 0)
+		return -1;
 	sqlite3_reset(s);
 	for (i = 0; i < r->nmapped; i++) {
 		const struct mapped *m = &r->mapped[i];
@@ -430,20 +415,20 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		m->seq = (int64_t)seq;
 		m->indicator = ind->id;
 		m->geo = gm.code;
-		m->period = arena_put(&r->arena, per.canonical);
+		m->period = strbuf_put_str(&r->arena, per.canonical);
 		m->has_value = sqlite3_column_type(s, 4) != SQLITE_NULL;
 		m->value = sqlite3_column_double(s, 4);
 		if (convert && m->has_value)
 			m->value = number_convert(
 			        m->value, sqlite3_column_int(s, 9), x->factor);
 		m->unit = ind->unit;
-		m->flags = arena_put(&r->arena,
-		                     (const char *)sqlite3_column_text(s, 6));
-		m->qualifier = arena_put(
+		m->flags = strbuf_put_str(
+		        &r->arena, (const char *)sqlite3_column_text(s, 6));
+		m->qualifier = strbuf_put_str(
 		        &r->arena, (const char *)sqlite3_column_text(s, 7));
 		m->obs_id = sqlite3_column_int64(s, 0);
 		m->lineage_id = lineage;
-		m->locator = arena_put(&r->arena, loc);
+		m->locator = strbuf_put_str(&r->arena, loc);
 		if (r->nmapped == MAP_BATCH && map_flush(r) < 0)
 			goto out;
 	}
@@ -506,15 +491,10 @@ values_flush(struct rc *r)
 
 	if (r->npending == 0)
 		return 0;
-	if (r->npending < VALUE_BATCH) {
-		char *sql =
-		        store_insert_sql(VALUE_INSERT, VALUE_COLS, r->npending);
-
-		rc = store_prepare(r->st, sql, &s, r->err);
-		free(sql);
-		if (rc < 0)
-			return -1;
-	}
+	if (r->npending < VALUE_BATCH &&
+	    store_prepare_insert(r->st, VALUE_INSERT, VALUE_COLS, r->npending,
+	                         &s, r->err) < 0)
+		return -1;
 	sqlite3_reset(s);
 	for (i = 0; i < r->npending; i++) {
 		const struct pending_value *p = &r->pending[i];
@@ -895,17 +875,6 @@ sources_with_values(const struct config *cfg, const struct timeline *tl)
 }
 
 static int
-prepare_insert(struct rc *r, const char *head, int cols, size_t rows,
-               sqlite3_stmt **out)
-{
-	char *sql = store_insert_sql(head, cols, rows);
-	int rc = store_prepare(r->st, sql, out, r->err);
-
-	free(sql);
-	return rc;
-}
-
-static int
 prepare_all(struct rc *r)
 {
 	if (store_exec(r->st,
@@ -915,8 +884,8 @@ prepare_all(struct rc *r)
 	               "lineage_id INTEGER, locator TEXT); DELETE FROM m;",
 	               r->err) < 0)
 		return -1;
-	if (prepare_insert(r, "INSERT INTO m", MAP_COLS, MAP_BATCH, &r->ins_m) <
-	            0 ||
+	if (store_prepare_insert(r->st, "INSERT INTO m", MAP_COLS, MAP_BATCH,
+	                         &r->ins_m, r->err) < 0 ||
 	    store_prepare(r->st,
 	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
 	                  "(?, ?) ON CONFLICT (recipe_sha256) DO NOTHING",
@@ -924,8 +893,8 @@ prepare_all(struct rc *r)
 	    store_prepare(r->st,
 	                  "SELECT id FROM lineage WHERE recipe_sha256 = ?",
 	                  &r->get_lineage, r->err) < 0 ||
-	    prepare_insert(r, VALUE_INSERT, VALUE_COLS, VALUE_BATCH,
-	                   &r->ins_value) < 0 ||
+	    store_prepare_insert(r->st, VALUE_INSERT, VALUE_COLS, VALUE_BATCH,
+	                         &r->ins_value, r->err) < 0 ||
 	    store_prepare(r->st,
 	                  "INSERT INTO value_input (value_id, observation_id) "
 	                  "VALUES (?, ?)",

@@ -53,14 +53,7 @@ setup(void)
 	free(tu_write(dir, "indicators.json",
 	              "{\"version\": \"t\", \"indicators\": [], "
 	              "\"crosswalk\": []}\n"));
-	free(tu_write(dir, "sources/a.json",
-	              "{\"id\": \"a\", \"publisher\": \"P\", \"title\": "
-	              "\"T\", \"url\": \"file:../sample/a.csv\", \"format\": "
-	              "\"csv\", \"licence\": \"L\", \"citation\": \"C\", "
-	              "\"grade\": \"publisher\", \"max_age_days\": 0, "
-	              "\"columns\": {\"geo\": \"country\", \"period\": "
-	              "\"year\", \"value\": \"reports\"}, \"constant\": "
-	              "{\"measure\": \"m\", \"unit\": \"reports\"}}\n"));
+	tu_write_csv_source(dir, "a", "reports", "");
 	memset(&nres, 0, sizeof(nres));
 	diag_init("check");
 }

@@ -29,24 +29,6 @@ static const char aliases_json[] =
         "{\"No Country Listed\": \"not a geography\"}}\n";
 
 static void
-source(const char *id, const char *unit)
-{
-	char *name = xasprintf("sources/%s.json", id);
-	char *text = xasprintf(
-	        "{\"id\": \"%s\", \"publisher\": \"P\", \"title\": \"T\", "
-	        "\"url\": \"file:../sample/%s.csv\", \"format\": \"csv\", "
-	        "\"licence\": \"L\", \"citation\": \"C\", \"grade\": "
-	        "\"publisher\", \"max_age_days\": 0, \"columns\": {\"geo\": "
-	        "\"country\", \"period\": \"year\", \"value\": \"reports\"}, "
-	        "\"constant\": {\"measure\": \"m\", \"unit\": \"%s\"}}\n",
-	        id, id, unit);
-
-	free(tu_write(dir, name, text));
-	free(text);
-	free(name);
-}
-
-static void
 document(const char *id, const char *rows)
 {
 	char *name = xasprintf("sample/%s.csv", id);
@@ -87,7 +69,7 @@ setup(void)
 	dir = tu_tmpdir();
 	tu_write_config(dir);
 	free(tu_write(dir, "geo/aliases.json", aliases_json));
-	source("a", "reports");
+	tu_write_csv_source(dir, "a", "reports", "");
 	indicators("", "");
 	memset(&res, 0, sizeof(res));
 	diag_init("check");
@@ -200,7 +182,7 @@ START_TEST(test_reconcile_refuses_a_unit_without_a_conversion)
 {
 	char *log;
 
-	source("b", "thousand reports");
+	tu_write_csv_source(dir, "b", "thousand reports", "");
 	document("a", "Czech Republic,2019,10\n");
 	document("b", "Malta,2019,1.005\n");
 	indicators("", ", {\"source\": \"b\", \"measure\": \"m\", "
@@ -220,7 +202,7 @@ START_TEST(test_reconcile_converts_a_declared_unit_exactly)
 {
 	char *log;
 
-	source("b", "thousand reports");
+	tu_write_csv_source(dir, "b", "thousand reports", "");
 	document("a", "Czech Republic,2019,10\n");
 	document("b", "Malta,2019,1.005\n");
 	indicators("", ", {\"source\": \"b\", \"measure\": \"m\", "
@@ -258,15 +240,7 @@ START_TEST(test_reconcile_sums_duplicates_by_rule)
 	struct error err;
 	char *log;
 
-	free(tu_write(dir, "sources/a.json",
-	              "{\"id\": \"a\", \"publisher\": \"P\", \"title\": "
-	              "\"T\", \"url\": \"file:../sample/a.csv\", \"format\": "
-	              "\"csv\", \"licence\": \"L\", \"citation\": \"C\", "
-	              "\"grade\": \"publisher\", \"max_age_days\": 0, "
-	              "\"duplicates\": \"sum\", \"columns\": {\"geo\": "
-	              "\"country\", \"period\": \"year\", \"value\": "
-	              "\"reports\"}, \"constant\": {\"measure\": \"m\", "
-	              "\"unit\": \"reports\"}}\n"));
+	tu_write_csv_source(dir, "a", "reports", "\"duplicates\": \"sum\", ");
 	document("a", "Czech Republic,2019,10\nRomania,2019,4\n"
 	              "Czech Republic,2019,over 5\nCzech Republic,2020,:\n"
 	              "Czech Republic,2020,7\n");
@@ -302,7 +276,7 @@ START_TEST(test_reconcile_fails_a_conflict_above_tolerance)
 {
 	char *log;
 
-	source("b", "reports");
+	tu_write_csv_source(dir, "b", "reports", "");
 	document("a", "Czech Republic,2019,100\n");
 	document("b", "Czech Republic,2019,103\n");
 	indicators(", \"conflict\": {\"prefer\": [\"a\", \"b\"], "
@@ -323,7 +297,7 @@ START_TEST(test_reconcile_needs_a_policy_for_two_sources)
 {
 	char *log;
 
-	source("b", "reports");
+	tu_write_csv_source(dir, "b", "reports", "");
 	document("a", "Czech Republic,2019,100\n");
 	document("b", "Czech Republic,2019,100\n");
 	indicators("", ", {\"source\": \"b\", \"measure\": \"m\", "

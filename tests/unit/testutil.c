@@ -115,6 +115,25 @@ tu_write_config(const char *dir)
 }
 
 void
+tu_write_csv_source(const char *dir, const char *id, const char *unit,
+                    const char *extra)
+{
+	char *name = xasprintf("sources/%s.json", id);
+	char *text = xasprintf(
+	        "{\"id\": \"%s\", \"publisher\": \"P\", \"title\": \"T\", "
+	        "\"url\": \"file:../sample/%s.csv\", \"format\": \"csv\", "
+	        "\"licence\": \"L\", \"citation\": \"C\", \"grade\": "
+	        "\"publisher\", \"max_age_days\": 0, %s\"columns\": {\"geo\": "
+	        "\"country\", \"period\": \"year\", \"value\": \"reports\"}, "
+	        "\"constant\": {\"measure\": \"m\", \"unit\": \"%s\"}}\n",
+	        id, id, extra, unit);
+
+	free(tu_write(dir, name, text));
+	free(text);
+	free(name);
+}
+
+void
 tu_fetch(const char *dir, struct config **cfg, struct store **st)
 {
 	struct fetch_options fo = {0, NULL, 0};

@@ -31,6 +31,11 @@ int tu_run(const char *const *argv);
 /* The pipeline suites' scratch configuration: dir/provstat.json naming
  * sources/, indicators.json and geo/aliases.json (which the suite writes). */
 void tu_write_config(const char *dir);
+/* dir/sources/ID.json: a CSV source of dir/sample/ID.csv (country, year,
+ * reports), measure "m" in unit; extra ("" or members ending in ", ") goes
+ * in before its columns. */
+void tu_write_csv_source(const char *dir, const char *id, const char *unit,
+                         const char *extra);
 struct config;
 struct store;
 /* Loads dir/provstat.json, opens dir/out/store.sqlite and fetches every
