@@ -228,6 +228,89 @@ static const char *const MIGRATIONS[] = {
         "  PRIMARY KEY (value_id, input_id)"
         ") STRICT, WITHOUT ROWID;"
         "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
+        /* 3 -> 4: the foreign keys of observation and value are checked at
+         * COMMIT.  Both tables are loaded by multi-row INSERTs, and while
+         * a constraint can abort such a statement alone, SQLite keeps a
+         * journal of every page the statement changes so that it can undo
+         * it: 600 MB written to a temporary file to normalize 2,073,600
+         * rows, 2.8 GB to reconcile them, for statements whose failure
+         * fails their whole transaction anyway (they are INSERT OR
+         * ROLLBACK).  A deferred key is still checked, once, at COMMIT.
+         * observation keeps its rows and ids (the view over it is dropped
+         * while it is renamed); values are derived, so they are recreated
+         * as in 2 -> 3 and reconcile runs again. */
+        "DROP TABLE derived_input;"
+        "DROP TABLE value_input;"
+        "DROP TABLE value;"
+        "DROP VIEW obs;"
+        "CREATE TABLE observation_new ("
+        "  id INTEGER PRIMARY KEY,"
+        "  parse_id INTEGER NOT NULL REFERENCES parse(id)"
+        "    DEFERRABLE INITIALLY DEFERRED,"
+        "  measure TEXT NOT NULL,"
+        "  raw_geo TEXT NOT NULL,"
+        "  raw_period TEXT NOT NULL,"
+        "  raw_value TEXT NOT NULL,"
+        "  value REAL,"
+        "  unit TEXT NOT NULL,"
+        "  scale INTEGER NOT NULL DEFAULT 0,"
+        "  decimals INTEGER NOT NULL DEFAULT 0,"
+        "  flags TEXT NOT NULL DEFAULT '',"
+        "  qualifier TEXT NOT NULL DEFAULT '',"
+        "  locator TEXT,"
+        "  line INTEGER,"
+        "  col INTEGER,"
+        "  byte_offset INTEGER,"
+        "  byte_length INTEGER,"
+        "  CHECK (locator IS NOT NULL OR (line IS NOT NULL AND col IS NOT "
+        "NULL))"
+        ") STRICT;"
+        "INSERT INTO observation_new SELECT id, parse_id, measure, raw_geo, "
+        "raw_period, raw_value, value, unit, scale, decimals, flags, "
+        "qualifier, locator, line, col, byte_offset, byte_length FROM "
+        "observation ORDER BY id;"
+        "DROP TABLE observation;"
+        "ALTER TABLE observation_new RENAME TO observation;"
+        "CREATE VIEW obs AS SELECT id, parse_id, measure, raw_geo, raw_period,"
+        "  raw_value, value, unit, scale, decimals, flags, qualifier,"
+        "  coalesce(locator, 'line ' || line || ', column ' || col) AS locator,"
+        "  line, col, byte_offset, byte_length FROM observation;"
+        "CREATE TABLE value ("
+        "  id INTEGER PRIMARY KEY,"
+        "  key TEXT NOT NULL,"
+        "  indicator TEXT NOT NULL,"
+        "  geo TEXT NOT NULL,"
+        "  period TEXT NOT NULL,"
+        "  known_from TEXT NOT NULL,"
+        "  known_to TEXT,"
+        "  value REAL,"
+        "  unit TEXT NOT NULL,"
+        "  flags TEXT NOT NULL DEFAULT '',"
+        "  qualifier TEXT NOT NULL DEFAULT '',"
+        "  status TEXT NOT NULL,"
+        "  source_id TEXT REFERENCES source(id)" /* NULL: derived */
+        "    DEFERRABLE INITIALLY DEFERRED,"
+        "  lineage_id INTEGER NOT NULL REFERENCES lineage(id)"
+        "    DEFERRABLE INITIALLY DEFERRED,"
+        "  observation_id INTEGER REFERENCES observation(id)"
+        "    DEFERRABLE INITIALLY DEFERRED,"
+        "  note TEXT NOT NULL DEFAULT ''"
+        ") STRICT;"
+        "CREATE UNIQUE INDEX value_key ON value(key);"
+        "CREATE INDEX value_by_key ON value(indicator, geo, period, "
+        "known_from);"
+        "CREATE TABLE value_input ("
+        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  observation_id INTEGER NOT NULL REFERENCES observation(id),"
+        "  PRIMARY KEY (value_id, observation_id)"
+        ") STRICT, WITHOUT ROWID;"
+        "CREATE TABLE derived_input ("
+        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  input_id INTEGER NOT NULL REFERENCES value(id) ON DELETE CASCADE,"
+        "  role TEXT NOT NULL,"
+        "  PRIMARY KEY (value_id, input_id)"
+        ") STRICT, WITHOUT ROWID;"
+        "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
 };
 
 static int
@@ -357,8 +440,9 @@ store_configure(struct store *st, struct error *err)
 	                  err);
 }
 
+/* Takes the schema to version upto (at most the newest). */
 static int
-store_migrate(struct store *st, struct error *err)
+store_migrate(struct store *st, size_t upto, struct error *err)
 {
 	int app_id, version;
 	size_t i, n = sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]);
@@ -401,6 +485,8 @@ store_migrate(struct store *st, struct error *err)
 		          st->path, version, n);
 		goto fail;
 	}
+	if (upto < n)
+		n = upto;
 	for (i = (size_t)version; i < n; i++) {
 		if (store_exec(st, MIGRATIONS[i], err) < 0) {
 			error_prefix(err, "migration %zu", i + 1);
@@ -447,7 +533,8 @@ store_open_flags(struct store **out, const char *path, int flags,
 }
 
 int
-store_open(struct store **out, const char *path, struct error *err)
+store_open_version(struct store **out, const char *path, int version,
+                   struct error *err)
 {
 	struct store *st;
 
@@ -459,12 +546,18 @@ store_open(struct store **out, const char *path, struct error *err)
 	 * file only; an existing store keeps its page size). */
 	if (store_exec(st, "PRAGMA page_size = 16384", err) < 0 ||
 	    store_exec(st, "PRAGMA journal_mode = WAL", err) < 0 ||
-	    store_migrate(st, err) < 0) {
+	    store_migrate(st, version < 0 ? 0 : (size_t)version, err) < 0) {
 		store_close(st);
 		return -1;
 	}
 	*out = st;
 	return 0;
+}
+
+int
+store_open(struct store **out, const char *path, struct error *err)
+{
+	return store_open_version(out, path, STORE_SCHEMA_VERSION, err);
 }
 
 int

@@ -36,7 +36,7 @@ struct sqlite3_stmt;
 struct store;
 
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* The status of a value a conflict policy did not choose. */
 #define STORE_NOT_CHOSEN "not chosen"
@@ -49,6 +49,10 @@ struct store;
 
 /* Opens (creating and migrating) the store at path; caller closes. */
 int store_open(struct store **out, const char *path, struct error *err);
+/* The same, migrating no further than schema version (tests of migrations
+ * open an older schema with it). */
+int store_open_version(struct store **out, const char *path, int version,
+                       struct error *err);
 /* Opens an existing store read-only (query_only); no migration. */
 int store_open_readonly(struct store **out, const char *path,
                         struct error *err);

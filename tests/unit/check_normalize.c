@@ -199,6 +199,38 @@ START_TEST(test_normalize_stops_when_the_writer_fails)
 }
 END_TEST
 
+START_TEST(test_normalize_loads_without_a_statement_journal)
+{
+	struct error err;
+	char *log;
+
+	/* A multi-row INSERT that a constraint could abort alone keeps a
+	 * journal of every page it changes: with the key to parse deferred
+	 * and OR ROLLBACK, none (store.c, migration 4). */
+	tu_journals_watch();
+	document(3 * 4096 + 5, 0);
+	fetch();
+	tu_journals_of(st, "observation");
+	ck_assert_msg(normalize(&log, &err) == 0, "%s %s", err.msg, log);
+	ck_assert_int_eq(tu_journals(), 0);
+	ck_assert_int_eq(query("SELECT count(*) FROM observation"),
+	                 3 * 4096 + 5);
+	free(log);
+	/* The key still holds, checked at COMMIT. */
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	ck_assert_int_eq(store_exec(st,
+	                            "UPDATE observation SET parse_id = 99 "
+	                            "WHERE id = 7",
+	                            &err),
+	                 0);
+	ck_assert_int_eq(store_commit(st, &err), -1);
+	ck_assert_msg(strstr(err.msg, "FOREIGN KEY"), "%s", err.msg);
+	store_rollback(st);
+	tu_pipeline_end(&dir, &cfg, &st);
+	tu_journals_end();
+}
+END_TEST
+
 Suite *
 normalize_suite(void)
 {
@@ -211,6 +243,7 @@ normalize_suite(void)
 	tcase_add_test(tc,
 	               test_normalize_rejects_a_late_bad_row_and_keeps_nothing);
 	tcase_add_test(tc, test_normalize_stops_when_the_writer_fails);
+	tcase_add_test(tc, test_normalize_loads_without_a_statement_journal);
 	suite_add_tcase(s, tc);
 	return s;
 }

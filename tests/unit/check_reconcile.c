@@ -162,6 +162,32 @@ START_TEST(test_reconcile_maps_names_sums_and_changes)
 }
 END_TEST
 
+START_TEST(test_reconcile_writes_values_without_a_statement_journal)
+{
+	struct normalize_result nr;
+	struct error err;
+	char *out = xasprintf("%s/out", dir);
+
+	/* The values' multi-row INSERT: OR ROLLBACK, keys deferred, so
+	 * SQLite keeps no journal of its pages (store.c, migration 4). */
+	tu_journals_watch();
+	document("a", "Czech Republic,2019,10\nRomania/Rumania,2019,5\n"
+	              "Czech Republic,2020,15\nRomania/Rumania,2020,6\n");
+	tu_fetch(dir, &cfg, &st);
+	ck_assert_msg(normalize_run(cfg, st, out, &nr, &err) == 0, "%s",
+	              err.msg);
+	tu_journals_of(st, "value");
+	ck_assert_msg(reconcile_run(cfg, st, &res, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(tu_journals(), 0);
+	ck_assert_uint_eq(res.problems, 0);
+	expect_value("r", "RO", "2020", "6 published ");
+	expect_value("eu", "EU2", "2020", "21 derived ");
+	free(out);
+	tu_pipeline_end(&dir, &cfg, &st);
+	tu_journals_end();
+}
+END_TEST
+
 START_TEST(test_reconcile_refuses_an_unmapped_name)
 {
 	char *log;
@@ -335,6 +361,8 @@ reconcile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_reconcile_maps_names_sums_and_changes);
+	tcase_add_test(
+	        tc, test_reconcile_writes_values_without_a_statement_journal);
 	tcase_add_test(tc, test_reconcile_refuses_an_unmapped_name);
 	tcase_add_test(tc, test_reconcile_refuses_a_unit_without_a_conversion);
 	tcase_add_test(tc, test_reconcile_converts_a_declared_unit_exactly);

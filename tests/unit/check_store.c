@@ -41,6 +41,21 @@ pragma(struct store *st, const char *name)
 	return v;
 }
 
+/* One integer the query gives. */
+static long long
+scalar(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	long long v;
+
+	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sqlite3_step(s) == SQLITE_ROW, "%s", sql);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 START_TEST(test_store_creates_the_schema_with_identity)
 {
 	struct store *st = NULL;
@@ -185,6 +200,113 @@ START_TEST(test_store_rolls_back_a_failed_transaction)
 }
 END_TEST
 
+/* The sql of a schema object. */
+static char *
+schema_sql(struct store *st, const char *name)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	char *sql;
+
+	ck_assert_int_eq(store_prepare(st,
+	                               "SELECT sql FROM sqlite_schema WHERE "
+	                               "name = ?",
+	                               &s, &err),
+	                 0);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	sql = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return sql;
+}
+
+START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
+{
+	struct store *st = NULL;
+	struct error err;
+	char *sql;
+
+	/* A store of schema 3 with a parse, two observations and a value. */
+	ck_assert_msg(store_open_version(&st, path, 3, &err) == 0, "%s",
+	              err.msg);
+	ck_assert_int_eq(pragma(st, "user_version"), 3);
+	ck_assert_msg(
+	        store_exec(
+	                st,
+	                "INSERT INTO run VALUES (1, 'normalize', 't', 't', "
+	                "'ok', 'v', 'c', 'in', NULL);"
+	                "INSERT INTO run VALUES (2, 'reconcile', 't', 't', "
+	                "'ok', 'v', 'c', 'in', NULL);"
+	                "INSERT INTO source VALUES ('a', 'p', 't', 'u', "
+	                "'csv', 'l', 'c', 'publisher', 'h');"
+	                "INSERT INTO snapshot VALUES ('"
+	                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+	                "934ca495991b7852b855', 0, NULL, 't');"
+	                "INSERT INTO parse (id, run_id, source_id, "
+	                "snapshot_sha256, source_config_hash, status, "
+	                "observations, parsed_at) VALUES (7, 1, 'a', "
+	                "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+	                "934ca495991b7852b855', 'h', 'loaded', 2, 't');"
+	                "INSERT INTO observation (id, parse_id, measure, "
+	                "raw_geo, raw_period, raw_value, value, unit, "
+	                "locator) VALUES (40, 7, 'm', 'FR', '2020', '1 500', "
+	                "1500, 'u', 'row 2'), (45, 7, 'm', 'DE', '2020', "
+	                "'12', 12, 'u', 'x');"
+	                "UPDATE observation SET locator = NULL, line = 3, "
+	                "col = 4 WHERE id = 45;"
+	                "INSERT INTO lineage VALUES (1, 'x', 'r');"
+	                "INSERT INTO value (key, indicator, geo, period, "
+	                "known_from, value, unit, status, source_id, "
+	                "lineage_id, observation_id) VALUES ('k', 'i', 'FR', "
+	                "'2020', 't', 1500, 'u', 'published', 'a', 1, 40);",
+	                &err) == 0,
+	        "%s", err.msg);
+	store_close(st);
+
+	ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(pragma(st, "user_version"), 4);
+	/* The observations, ids and all, and the view over them. */
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM obs WHERE "
+	                            "(id = 40 AND raw_value = '1 500' AND "
+	                            "value = 1500 AND locator = 'row 2') OR "
+	                            "(id = 45 AND locator = 'line 3, column 4' "
+	                            "AND parse_id = 7)"),
+	                 2);
+	/* Values are derived again: reconcile is due. */
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM value"), 0);
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM run WHERE stage = "
+	                            "'reconcile' AND input_hash IS NULL"),
+	                 1);
+	sql = schema_sql(st, "observation");
+	ck_assert_msg(strstr(sql, "REFERENCES parse(id)    DEFERRABLE "
+	                          "INITIALLY DEFERRED"),
+	              "%s", sql);
+	free(sql);
+	sql = schema_sql(st, "value");
+	ck_assert_msg(strstr(sql, "REFERENCES observation(id)    DEFERRABLE "
+	                          "INITIALLY DEFERRED"),
+	              "%s", sql);
+	free(sql);
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM "
+	                            "pragma_foreign_key_check"),
+	                 0);
+	/* A deferred key still holds: at COMMIT. */
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	ck_assert_int_eq(store_exec(st,
+	                            "INSERT INTO observation (parse_id, "
+	                            "measure, raw_geo, raw_period, raw_value, "
+	                            "unit, locator) VALUES (99, 'm', 'FR', "
+	                            "'2021', '1', 'u', 'x')",
+	                            &err),
+	                 0);
+	ck_assert_int_eq(store_commit(st, &err), -1);
+	ck_assert_msg(strstr(err.msg, "FOREIGN KEY"), "%s", err.msg);
+	store_rollback(st);
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM observation"), 2);
+	store_close(st);
+}
+END_TEST
+
 Suite *
 store_suite(void)
 {
@@ -198,6 +320,8 @@ store_suite(void)
 	tcase_add_test(tc, test_store_refuses_a_newer_schema);
 	tcase_add_test(tc, test_store_records_runs_and_their_inputs);
 	tcase_add_test(tc, test_store_rolls_back_a_failed_transaction);
+	tcase_add_test(
+	        tc, test_store_migration_4_keeps_observations_and_defers_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

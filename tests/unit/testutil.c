@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -167,4 +168,96 @@ tu_pipeline_end(char **dir, struct config **cfg, struct store **st)
 		tu_rmrf(*dir);
 	free(*dir);
 	*dir = NULL;
+}
+
+static sqlite3_vfs journal_vfs;
+static sqlite3_vfs *journal_real;
+static sqlite3 *journal_db;
+static char journal_into[80]; /* "INTO table (" */
+static int journals;
+
+static const sqlite3_io_methods *journal_real_io;
+static sqlite3_io_methods journal_io; /* journal_real_io, but xWrite */
+
+/* A page goes to a statement journal while its statement runs: count it if
+ * an INSERT into the watched table is running.  (The journal's file is
+ * opened once a transaction, by whichever statement needs it first: its
+ * writes say which statements keep one.) */
+static int
+journal_write(sqlite3_file *file, const void *buf, int n, sqlite3_int64 off)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (journal_db)
+		while ((s = sqlite3_next_stmt(journal_db, s)))
+			if (sqlite3_stmt_busy(s) &&
+			    strncmp(sqlite3_sql(s), "INSERT ", 7) == 0 &&
+			    strstr(sqlite3_sql(s), journal_into))
+				journals++;
+	return journal_real_io->xWrite(file, buf, n, off);
+}
+
+static int
+journal_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
+             int *out)
+{
+	int rc;
+
+	(void)vfs;
+	rc = journal_real->xOpen(journal_real, name, file, flags, out);
+	if (rc != SQLITE_OK || !(flags & SQLITE_OPEN_SUBJOURNAL) ||
+	    !file->pMethods)
+		return rc;
+	if (!journal_real_io) {
+		journal_real_io = file->pMethods;
+		journal_io = *journal_real_io;
+		journal_io.xWrite = journal_write;
+	}
+	/* The same file, through the same methods but one. */
+	ck_assert_ptr_eq(file->pMethods, journal_real_io);
+	file->pMethods = &journal_io;
+	return rc;
+}
+
+void
+tu_journals_watch(void)
+{
+	/* Settings change only while SQLite is shut down. */
+	ck_assert_int_eq(sqlite3_shutdown(), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0),
+	                 SQLITE_OK);
+	journal_real = sqlite3_vfs_find(NULL);
+	ck_assert_ptr_nonnull(journal_real);
+	journal_vfs = *journal_real;
+	journal_vfs.zName = "count-journals";
+	journal_vfs.xOpen = journal_open;
+	ck_assert_int_eq(sqlite3_vfs_register(&journal_vfs, 1), SQLITE_OK);
+	journal_db = NULL;
+	journals = 0;
+}
+
+void
+tu_journals_of(struct store *st, const char *table)
+{
+	journal_db = store_db(st);
+	snprintf(journal_into, sizeof(journal_into), "INTO %s (", table);
+}
+
+int
+tu_journals(void)
+{
+	return journals;
+}
+
+void
+tu_journals_end(void)
+{
+	journal_db = NULL;
+	ck_assert_int_eq(sqlite3_vfs_unregister(&journal_vfs), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_vfs_register(journal_real, 1), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_shutdown(), SQLITE_OK);
+	/* SQLite's default: 64 KiB in memory before a file. */
+	ck_assert_int_eq(
+	        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 64 * 1024),
+	        SQLITE_OK);
 }

@@ -44,6 +44,18 @@ void tu_fetch(const char *dir, struct config **cfg, struct store **st);
 /* Closes what tu_fetch() opened and removes dir (all may be NULL). */
 void tu_pipeline_end(char **dir, struct config **cfg, struct store **st);
 
+/* Counts the pages that INSERTs into table on st's connection write to a
+ * statement journal from now on: a journal of the pages one statement
+ * changes, kept when a constraint could fail that statement alone.  Every
+ * journal goes to a file at once and its writes are counted.  Call
+ * tu_journals_watch() before anything opens a store (SQLite is shut down
+ * and set up again); tu_journals_end(), every connection closed, restores
+ * SQLite's settings. */
+void tu_journals_watch(void);
+void tu_journals_of(struct store *st, const char *table);
+int tu_journals(void); /* so far */
+void tu_journals_end(void);
+
 Suite *atomic_file_suite(void);
 Suite *config_suite(void);
 Suite *csv_reader_suite(void);
