@@ -274,18 +274,23 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 	return 0;
 }
 
-/* The crosswalk entry for (source, measure) valid for a period, or -1. */
+/* The crosswalk entry for (source, measure) valid for a period, or -1;
+ * *any_period 1 if that answer holds for every period (no entry of the
+ * measure before it, nor it, is bounded in time). */
 static long
 find_crosswalk(const struct config *cfg, const char *source,
-               const char *measure, const char *period)
+               const char *measure, const char *period, int *any_period)
 {
 	size_t i;
 
+	*any_period = 1;
 	for (i = 0; i < cfg->ncrosswalk; i++) {
 		const struct crosswalk_entry *x = &cfg->crosswalk[i];
 
 		if (strcmp(x->source, source) || strcmp(x->measure, measure))
 			continue;
+		if (x->valid_from || x->valid_to)
+			*any_period = 0;
 		if (x->valid_from && strcmp(period, x->valid_from) < 0)
 			continue;
 		if (x->valid_to &&
@@ -342,12 +347,55 @@ map_flush(struct rc *r)
 	return 0;
 }
 
+/*
+ * The last measure's crosswalk entry and the last spelling's geography:
+ * consecutive observations mostly share both, and a scan of the crosswalk,
+ * a scan of the indicators and a search of the geo table for every
+ * observation were a tenth of reconcile.
+ */
+struct map_memo {
+	char *measure; /* NULL: none yet */
+	long xw;
+	int any_period; /* xw holds for every period */
+	const struct indicator_config *ind;
+	char *raw_geo;
+	struct geo_match gm;
+};
+
+static long
+memo_crosswalk(struct map_memo *mm, const struct config *cfg,
+               const char *source, const char *measure, const char *period)
+{
+	if (mm->measure && mm->any_period && strcmp(mm->measure, measure) == 0)
+		return mm->xw;
+	free(mm->measure);
+	mm->measure = xstrdup(measure);
+	mm->xw = find_crosswalk(cfg, source, measure, period, &mm->any_period);
+	mm->ind = mm->xw < 0 ? NULL
+	                     : config_indicator(
+	                               cfg, cfg->crosswalk[mm->xw].indicator);
+	return mm->xw;
+}
+
+static struct geo_match
+memo_geo(struct map_memo *mm, const struct geo_table *geo, const char *raw)
+{
+	if (!mm->raw_geo || strcmp(mm->raw_geo, raw) != 0) {
+		free(mm->raw_geo);
+		mm->raw_geo = xstrdup(raw);
+		mm->gm = geo_lookup(geo, raw);
+	}
+	return mm->gm;
+}
+
 /* Maps the observations of one timeline step into the temp table m. */
 static int
 map_step(struct rc *r, const struct source_config *src, size_t seq,
          int64_t parse_id)
 {
 	sqlite3_stmt *s = NULL;
+	struct map_memo mm = {NULL, -1,   0,
+	                      NULL, NULL, {GEO_UNMAPPED, NULL, NULL}};
 	int rc, ret = -1;
 
 	if (store_prepare(
@@ -382,7 +430,8 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 			problem(r, "%s: %s: %s", src->id, loc, perr.msg);
 			continue;
 		}
-		xw = find_crosswalk(r->cfg, src->id, measure, per.canonical);
+		xw = memo_crosswalk(&mm, r->cfg, src->id, measure,
+		                    per.canonical);
 		if (xw < 0) {
 			problem(r,
 			        "%s: %s: measure '%s' (period %s) maps to no "
@@ -390,8 +439,8 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 			        src->id, loc, measure, per.canonical);
 			continue;
 		}
-		ind = config_indicator(r->cfg, r->cfg->crosswalk[xw].indicator);
-		gm = geo_lookup(r->geo, raw_geo);
+		ind = mm.ind;
+		gm = memo_geo(&mm, r->geo, raw_geo);
 		if (gm.rule == GEO_EXCLUDED) {
 			r->res->excluded++;
 			continue;
@@ -445,6 +494,8 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 	ret = 0;
 out:
 	sqlite3_finalize(s);
+	free(mm.measure);
+	free(mm.raw_geo);
 	return ret;
 }
 

@@ -188,6 +188,38 @@ START_TEST(test_reconcile_writes_values_without_a_statement_journal)
 }
 END_TEST
 
+START_TEST(test_reconcile_maps_a_measure_by_period)
+{
+	char *log;
+
+	/* One measure, two indicators by period: consecutive rows of the
+	 * same measure and geography must each find the entry of their own
+	 * period (reconcile remembers the last measure's entry). */
+	free(tu_write(dir, "indicators.json",
+	              "{\"version\": \"t\", \"indicators\": ["
+	              "{\"id\": \"r\", \"title\": \"R\", \"unit\": "
+	              "\"reports\", \"definition\": \"D\"},"
+	              "{\"id\": \"r2\", \"title\": \"R2\", \"unit\": "
+	              "\"reports\", \"definition\": \"D\"}],"
+	              "\"crosswalk\": ["
+	              "{\"source\": \"a\", \"measure\": \"m\", "
+	              "\"indicator\": \"r\", \"valid_to\": \"2019\"},"
+	              "{\"source\": \"a\", \"measure\": \"m\", "
+	              "\"indicator\": \"r2\", \"valid_from\": \"2020\"}]}\n"));
+	document("a", "Czech Republic,2019,10\nCzech Republic,2020,15\n"
+	              "Czech Republic,2018,7\nRomania,2021,3\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	expect_value("r", "CZ", "2019", "10 published ");
+	expect_value("r", "CZ", "2018", "7 published ");
+	expect_value("r2", "CZ", "2020", "15 published ");
+	expect_value("r2", "RO", "2021", "3 published ");
+	expect_value("r", "CZ", "2020", "none");
+	expect_value("r2", "CZ", "2019", "none");
+	free(log);
+}
+END_TEST
+
 START_TEST(test_reconcile_refuses_an_unmapped_name)
 {
 	char *log;
@@ -361,6 +393,7 @@ reconcile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_reconcile_maps_names_sums_and_changes);
+	tcase_add_test(tc, test_reconcile_maps_a_measure_by_period);
 	tcase_add_test(
 	        tc, test_reconcile_writes_values_without_a_statement_journal);
 	tcase_add_test(tc, test_reconcile_refuses_an_unmapped_name);
