@@ -180,12 +180,13 @@ write_indicators(struct emit *e)
 		char num[32] = "";
 		int k;
 
+		/* The value as a number, formatted here: asked for text,
+		 * SQLite would format it too (a tenth of this pass). */
 		for (k = 0; k < COL_COUNT; k++)
-			row[k] = text_or_empty(s, k);
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			number_format_shortest(sqlite3_column_double(s, 3),
-			                       num);
-		row[COL_VALUE] = num;
+			row[k] = k == COL_VALUE ? num : text_or_empty(s, k);
+		if (sqlite3_column_type(s, COL_VALUE) != SQLITE_NULL)
+			number_format_shortest(
+			        sqlite3_column_double(s, COL_VALUE), num);
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
 		/* Validation: one value per indicator, geo and period (rows
