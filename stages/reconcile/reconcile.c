@@ -592,6 +592,29 @@ values_flush(struct rc *r)
 	return 0;
 }
 
+/* The text a value's key hashes: its KEY_FIELDS fields joined by U+001F,
+ * cut at cap - 1 bytes as snprintf would (once per value: snprintf was
+ * half a second of 2,073,600).  Returns its length. */
+#define KEY_FIELDS 7
+static size_t
+key_source(char *buf, size_t cap, const char *const field[KEY_FIELDS])
+{
+	size_t len = 0, n;
+	int i;
+
+	for (i = 0; i < KEY_FIELDS && len < cap - 1; i++) {
+		if (i)
+			buf[len++] = '\037';
+		n = strlen(field[i]);
+		if (n > cap - 1 - len)
+			n = cap - 1 - len;
+		memcpy(buf + len, field[i], n);
+		len += n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 /* Queues the vintage (taking its strings), superseded at step end_seq (or
  * current if past the timeline's end). */
 static int
@@ -600,6 +623,7 @@ vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
 {
 	struct pending_value *p = &r->pending[r->npending++];
 	char keysrc[2048];
+	size_t n;
 
 	p->v = *v;
 	memset(v, 0, sizeof(*v));
@@ -607,11 +631,12 @@ vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
 	p->source_id = source_id;
 	p->known_from = t->steps[p->v.first_seq].time;
 	p->known_to = end_seq < t->n ? t->steps[end_seq].time : NULL;
-	snprintf(keysrc, sizeof(keysrc),
-	         "%s\037%s\037%s\037%s\037%s\037%s\037%s", p->v.indicator,
-	         p->v.geo, p->v.period, p->known_from, source_id, p->v.snapshot,
-	         p->v.locator);
-	hash_hex(keysrc, strlen(keysrc), p->key);
+	n = key_source(keysrc, sizeof(keysrc),
+	               (const char *const[]){p->v.indicator, p->v.geo,
+	                                     p->v.period, p->known_from,
+	                                     source_id, p->v.snapshot,
+	                                     p->v.locator});
+	hash_hex(keysrc, n, p->key);
 	p->key[RECONCILE_KEY_LEN] = '\0';
 	if (++r->res->values == 2)
 		crash_point("reconcile.mid-values");
