@@ -144,14 +144,14 @@ tree_add(struct distinct_tree *t, const char *v)
 
 	if (t->prev && strcmp(t->prev, v) == 0)
 		return;
-	copy = xstrdup(v);
-	hit = xnonnull(tsearch(copy, &t->root, cmp_key));
-	if (*hit != copy) { /* seen before */
-		free(copy);
-		copy = *hit;
-	} else {
-		t->n++;
+	/* Seen before (most are): no copy made and freed. */
+	if ((hit = tfind(v, &t->root, cmp_key))) {
+		t->prev = *hit;
+		return;
 	}
+	copy = xstrdup(v);
+	xnonnull(tsearch(copy, &t->root, cmp_key));
+	t->n++;
 	t->prev = copy;
 }
 
