@@ -957,6 +957,13 @@ sources_with_values(const struct config *cfg, const struct timeline *tl)
 static int
 prepare_all(struct rc *r)
 {
+	/* Two threads for SQLite's sorts (the mapped observations in key
+	 * order, then the index of value keys): a sixth of reconcile on
+	 * 2,073,600 observations was sorting.  The sorter's memory per thread
+	 * is bounded by the cache size: 22 -> 30 MiB at that size, and not
+	 * growing with it (33 MiB at 8,294,400). */
+	if (store_exec(r->st, "PRAGMA threads = 2", r->err) < 0)
+		return -1;
 	if (store_exec(r->st,
 	               "CREATE TEMP TABLE IF NOT EXISTS m (seq INTEGER, "
 	               "indicator TEXT, geo TEXT, period TEXT, value REAL, "
