@@ -670,10 +670,15 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	sqlite3 *db = NULL, *chk = NULL;
 	sqlite3_stmt *s = NULL;
 	struct release_cursor c;
+	struct strbuf arena;
+	size_t off[SQLITE_ROWS][COL_COUNT];
+	double value[SQLITE_ROWS];
+	int has_value[SQLITE_ROWS];
 	size_t i, n, r;
 	int k, rc = -1, opened = 0;
 
 	error_clear(err);
+	strbuf_init(&arena, SIZE_MAX / 2);
 
 	/* A private temporary database (""), used by this thread alone
 	 * (no mutexes); with SQLITE_OPEN_MEMORY, VACUUM INTO would write
@@ -710,9 +715,12 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 		n = d->nrows - i < SQLITE_ROWS ? d->nrows - i : SQLITE_ROWS;
 		if ((!s || n < SQLITE_ROWS) && prepare_rows(db, n, &s) < 0)
 			goto db_fail;
+		/* The cursor's row is gone at the next: the batch's texts are
+		 * copied into one arena and bound from there once it is
+		 * complete (SQLITE_TRANSIENT made an allocation per field). */
+		strbuf_reset(&arena);
 		for (r = 0; r < n; r++) {
 			const struct release_row *row = &c.row;
-			int b = (int)r * COL_COUNT + 1;
 
 			if (release_rows_next(&c, err) != 1) {
 				if (!err->msg[0])
@@ -720,13 +728,20 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 					          d->csv);
 				goto out;
 			}
-			/* The cursor's row is gone at the next: copied. */
 			for (k = 0; k < COL_COUNT; k++)
-				sqlite3_bind_text(s, b + k, row->f[k], -1,
-				                  SQLITE_TRANSIENT);
-			if (row->has_value)
-				sqlite3_bind_double(s, b + COL_VALUE,
-				                    row->value);
+				off[r][k] = strbuf_put_str(&arena, row->f[k]);
+			value[r] = row->value;
+			has_value[r] = row->has_value;
+		}
+		for (r = 0; r < n; r++) {
+			int b = (int)r * COL_COUNT + 1;
+
+			for (k = 0; k < COL_COUNT; k++)
+				sqlite3_bind_text(s, b + k,
+				                  arena.buf + off[r][k], -1,
+				                  SQLITE_STATIC);
+			if (has_value[r])
+				sqlite3_bind_double(s, b + COL_VALUE, value[r]);
 			else
 				sqlite3_bind_null(s, b + COL_VALUE);
 		}
@@ -781,6 +796,7 @@ db_fail:
 out:
 	if (opened)
 		release_rows_close(&c);
+	strbuf_release(&arena);
 	sqlite3_finalize(s);
 	sqlite3_close(chk);
 	sqlite3_close(db);
