@@ -92,6 +92,14 @@ int store_run_finish(struct store *st, int64_t run_id, const char *status,
                      const char *input_hash, const char *message,
                      struct error *err);
 /*
+ * Empties the value tables (value, value_input, derived_input) for
+ * reconcile, which derives every value again, inside its transaction: they
+ * are dropped and created again as the newest schema has them, without the
+ * unique index value_key, which reconcile builds once its values are in.
+ */
+int store_values_reset(struct store *st, struct error *err);
+
+/*
  * The input_hash of the newest run of stage that ended "ok" or
  * "nothing-new", newly allocated in *out (NULL if there is none).
  */

@@ -1053,11 +1053,7 @@ reconcile_run(const struct config *cfg, struct store *st,
 	crash_point("reconcile.after-begin");
 	/* Every value is written again; the unique index on their keys is
 	 * built once at the end (store.c, migration 3). */
-	if (store_exec(st,
-	               "DELETE FROM derived_input; DELETE FROM value_input; "
-	               "DELETE FROM value; DROP INDEX value_key",
-	               err) < 0 ||
-	    prepare_all(&r) < 0)
+	if (store_values_reset(st, err) < 0 || prepare_all(&r) < 0)
 		goto out;
 	crash_point("reconcile.after-clear"); /* old values deleted */
 	for (i = 0; i < cfg->nsources; i++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/store.h"
+#include "common/strbuf.h"
 #include "common/xalloc.h"
 #include "testutil.h"
 
@@ -307,6 +308,73 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 }
 END_TEST
 
+/* The definitions of the value tables and their indexes, one text. */
+static char *
+value_schema(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	struct strbuf sb;
+
+	strbuf_init(&sb, SIZE_MAX / 2);
+	ck_assert_int_eq(store_prepare(st,
+	                               "SELECT type, name, sql FROM "
+	                               "sqlite_schema WHERE tbl_name IN "
+	                               "('value', 'value_input', "
+	                               "'derived_input') ORDER BY name",
+	                               &s, &err),
+	                 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		strbuf_addf(&sb, "%s %s %s\n", sqlite3_column_text(s, 0),
+		            sqlite3_column_text(s, 1),
+		            sqlite3_column_text(s, 2));
+	sqlite3_finalize(s);
+	return strbuf_detach(&sb, NULL);
+}
+
+START_TEST(test_store_values_reset_empties_and_keeps_the_schema)
+{
+	struct store *st = NULL;
+	struct error err;
+	char *fresh, *again;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	fresh = value_schema(st);
+	ck_assert_msg(strstr(fresh, "index value_key ") &&
+	                      strstr(fresh, "table derived_input "),
+	              "%s", fresh);
+	ck_assert_msg(
+	        store_exec(st,
+	                   "INSERT INTO source VALUES ('a', 'p', 't', 'u', "
+	                   "'csv', 'l', 'c', 'publisher', 'h');"
+	                   "INSERT INTO lineage VALUES (1, 'x', 'r');"
+	                   "INSERT INTO value (key, indicator, geo, period, "
+	                   "known_from, value, unit, status, source_id, "
+	                   "lineage_id) VALUES ('k', 'i', 'FR', '2020', 't', "
+	                   "1, 'u', 'published', 'a', 1);"
+	                   "INSERT INTO derived_input VALUES (1, 1, 'x');",
+	                   &err) == 0,
+	        "%s", err.msg);
+	/* As reconcile does: reset, values, then the unique index. */
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	ck_assert_msg(store_values_reset(st, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM value"), 0);
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM derived_input"), 0);
+	ck_assert_int_eq(store_exec(st,
+	                            "CREATE UNIQUE INDEX value_key ON "
+	                            "value(key)",
+	                            &err),
+	                 0);
+	ck_assert_msg(store_commit(st, &err) == 0, "%s", err.msg);
+	again = value_schema(st);
+	ck_assert_str_eq(again, fresh);
+	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM lineage"), 1);
+	free(fresh);
+	free(again);
+	store_close(st);
+}
+END_TEST
+
 Suite *
 store_suite(void)
 {
@@ -322,6 +390,8 @@ store_suite(void)
 	tcase_add_test(tc, test_store_rolls_back_a_failed_transaction);
 	tcase_add_test(
 	        tc, test_store_migration_4_keeps_observations_and_defers_keys);
+	tcase_add_test(tc,
+	               test_store_values_reset_empties_and_keeps_the_schema);
 	suite_add_tcase(s, tc);
 	return s;
 }
