@@ -91,15 +91,7 @@ normalize(char **log, struct error *err)
 static long long
 query(const char *sql)
 {
-	sqlite3_stmt *s = NULL;
-	struct error err;
-	long long v;
-
-	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
-	ck_assert_msg(sqlite3_step(s) == SQLITE_ROW, "%s", sql);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return tu_scalar(st, sql);
 }
 
 static void

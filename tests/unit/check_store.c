@@ -42,21 +42,6 @@ pragma(struct store *st, const char *name)
 	return v;
 }
 
-/* One integer the query gives. */
-static long long
-scalar(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s = NULL;
-	struct error err;
-	long long v;
-
-	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
-	ck_assert_msg(sqlite3_step(s) == SQLITE_ROW, "%s", sql);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 START_TEST(test_store_creates_the_schema_with_identity)
 {
 	struct store *st = NULL;
@@ -267,16 +252,17 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 	ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(pragma(st, "user_version"), 4);
 	/* The observations, ids and all, and the view over them. */
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM obs WHERE "
-	                            "(id = 40 AND raw_value = '1 500' AND "
-	                            "value = 1500 AND locator = 'row 2') OR "
-	                            "(id = 45 AND locator = 'line 3, column 4' "
-	                            "AND parse_id = 7)"),
+	ck_assert_int_eq(tu_scalar(st,
+	                           "SELECT count(*) FROM obs WHERE "
+	                           "(id = 40 AND raw_value = '1 500' AND "
+	                           "value = 1500 AND locator = 'row 2') OR "
+	                           "(id = 45 AND locator = 'line 3, column 4' "
+	                           "AND parse_id = 7)"),
 	                 2);
 	/* Values are derived again: reconcile is due. */
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM value"), 0);
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM run WHERE stage = "
-	                            "'reconcile' AND input_hash IS NULL"),
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value"), 0);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM run WHERE stage = "
+	                               "'reconcile' AND input_hash IS NULL"),
 	                 1);
 	sql = schema_sql(st, "observation");
 	ck_assert_msg(strstr(sql, "REFERENCES parse(id)    DEFERRABLE "
@@ -288,8 +274,8 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 	                          "INITIALLY DEFERRED"),
 	              "%s", sql);
 	free(sql);
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM "
-	                            "pragma_foreign_key_check"),
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM "
+	                               "pragma_foreign_key_check"),
 	                 0);
 	/* A deferred key still holds: at COMMIT. */
 	ck_assert_int_eq(store_begin(st, &err), 0);
@@ -303,7 +289,7 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 	ck_assert_int_eq(store_commit(st, &err), -1);
 	ck_assert_msg(strstr(err.msg, "FOREIGN KEY"), "%s", err.msg);
 	store_rollback(st);
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM observation"), 2);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM observation"), 2);
 	store_close(st);
 }
 END_TEST
@@ -358,8 +344,9 @@ START_TEST(test_store_values_reset_empties_and_keeps_the_schema)
 	/* As reconcile does: reset, values, then the unique index. */
 	ck_assert_int_eq(store_begin(st, &err), 0);
 	ck_assert_msg(store_values_reset(st, &err) == 0, "%s", err.msg);
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM value"), 0);
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM derived_input"), 0);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value"), 0);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM derived_input"),
+	                 0);
 	ck_assert_int_eq(store_exec(st,
 	                            "CREATE UNIQUE INDEX value_key ON "
 	                            "value(key)",
@@ -368,7 +355,7 @@ START_TEST(test_store_values_reset_empties_and_keeps_the_schema)
 	ck_assert_msg(store_commit(st, &err) == 0, "%s", err.msg);
 	again = value_schema(st);
 	ck_assert_str_eq(again, fresh);
-	ck_assert_int_eq(scalar(st, "SELECT count(*) FROM lineage"), 1);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM lineage"), 1);
 	free(fresh);
 	free(again);
 	store_close(st);

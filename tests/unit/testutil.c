@@ -156,6 +156,20 @@ tu_fetch(const char *dir, struct config **cfg, struct store **st)
 	free(store);
 }
 
+long long
+tu_scalar(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	long long v;
+
+	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sqlite3_step(s) == SQLITE_ROW, "%s", sql);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 void
 tu_pipeline_end(char **dir, struct config **cfg, struct store **st)
 {

@@ -41,6 +41,8 @@ struct store;
 /* Loads dir/provstat.json, opens dir/out/store.sqlite and fetches every
  * source (file: URLs); fails the test on any error. */
 void tu_fetch(const char *dir, struct config **cfg, struct store **st);
+/* The one integer a query of st gives; fails the test otherwise. */
+long long tu_scalar(struct store *st, const char *sql);
 /* Closes what tu_fetch() opened and removes dir (all may be NULL). */
 void tu_pipeline_end(char **dir, struct config **cfg, struct store **st);
 
