@@ -28,6 +28,8 @@ struct csv_reader {
 	long long offset; /* of the next byte */
 	long line, col; /* of the next byte */
 	struct strbuf text; /* field texts, NUL-separated */
+	unsigned char stop[256]; /* 1: a byte that ends a run of field text */
+	int high; /* the field being read has a byte above 0x7F */
 	struct csv_field *fields;
 	size_t *starts; /* offsets of field texts in text */
 	size_t nfields, fields_alloc;
@@ -54,6 +56,9 @@ csv_reader_new(FILE *fp, const struct csv_reader_options *o)
 		r->o.max_fields = 10000;
 	r->line = 1;
 	r->col = 1;
+	r->stop[(unsigned char)r->o.delimiter] = 1;
+	r->stop[(unsigned char)r->o.quote] = 1;
+	r->stop['\n'] = r->stop['\r'] = r->stop[0] = 1;
 	/* A record holds at most max_fields fields of max_field_bytes. */
 	strbuf_init(&r->text, r->o.max_field_bytes * 4 + r->o.max_fields);
 	return r;
@@ -134,6 +139,8 @@ csv_add_byte(struct csv_reader *r, size_t field_start, int c, struct error *err)
 {
 	const struct csv_field *f = &r->fields[r->nfields - 1];
 
+	if (c & 0x80)
+		r->high = 1;
 	if (r->text.len - field_start >= r->o.max_field_bytes ||
 	    strbuf_addch(&r->text, c) < 0)
 		return error_set(err,
@@ -184,23 +191,27 @@ csv_end_field(struct csv_reader *r, struct error *err)
 /*
  * Appends the run of ordinary bytes at the current position (up to a
  * delimiter, quote, line end, NUL or the end of the buffer) in one step:
- * the hot loop of unquoted fields.
+ * the hot loop of unquoted fields.  One table lookup a byte; characters
+ * (for columns) are counted apart only if the run is not all ASCII.
  */
 static int
 csv_take_run(struct csv_reader *r, size_t field_start, struct error *err)
 {
 	const unsigned char *b = r->buf;
-	size_t i = r->pos, n;
-	long chars = 0;
+	size_t i = r->pos, n, k;
+	unsigned char high = 0;
+	long chars;
 
-	while (i < r->len && b[i] != (unsigned char)r->o.delimiter &&
-	       b[i] != '\n' && b[i] != '\r' &&
-	       b[i] != (unsigned char)r->o.quote && b[i] != 0) {
-		if ((b[i] & 0xC0) != 0x80)
-			chars++;
-		i++;
-	}
+	while (i < r->len && !r->stop[b[i]])
+		high |= b[i++];
 	n = i - r->pos;
+	chars = (long)n;
+	if (high & 0x80) {
+		r->high = 1;
+		for (chars = 0, k = r->pos; k < i; k++)
+			if ((b[k] & 0xC0) != 0x80)
+				chars++;
+	}
 	if (r->text.len - field_start + n > r->o.max_field_bytes ||
 	    strbuf_add(&r->text, b + r->pos, n) < 0) {
 		const struct csv_field *f = &r->fields[r->nfields - 1];
@@ -241,6 +252,7 @@ csv_read_field(struct csv_reader *r, struct error *err)
 	start = r->text.len;
 	fline = r->line;
 	fcol = r->col;
+	r->high = 0;
 	c = csv_peek(r);
 	if (c == r->o.quote) {
 		long qline = r->line, qcol = r->col;
@@ -288,9 +300,11 @@ csv_read_field(struct csv_reader *r, struct error *err)
 	}
 	(void)f;
 	/* Documents are UTF-8 once decoded: a stray byte is an error here,
-	 * not a mojibake name in the store and in every message after. */
-	if (utf8_first_invalid(r->text.buf + start, r->text.len - start) !=
-	    r->text.len - start)
+	 * not a mojibake name in the store and in every message after.  (A
+	 * field of ASCII bytes alone is valid UTF-8.) */
+	if (r->high &&
+	    utf8_first_invalid(r->text.buf + start, r->text.len - start) !=
+	            r->text.len - start)
 		return csv_fail(r, fline, fcol, err,
 		                "invalid UTF-8 in field (is the encoding "
 		                "declared?)");

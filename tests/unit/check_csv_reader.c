@@ -140,7 +140,8 @@ START_TEST(test_csv_reader_records_positions_and_byte_ranges)
 	static const char text[] = "name,value\r\n"
 	                           "\"K\xc3\xb6ln, DE\",\"1,500\"\r\n"
 	                           "x,\"multi\nline\"\n"
-	                           "y,7";
+	                           "y,7\n"
+	                           "Z\xc3\xbcrich \xe2\x82\xac,8";
 	struct csv_reader_options o;
 	struct csv_reader *r;
 	struct csv_record rec;
@@ -166,6 +167,11 @@ START_TEST(test_csv_reader_records_positions_and_byte_ranges)
 	ck_assert_int_eq(rec.line, 5); /* after the embedded newline */
 	ck_assert_int_eq(rec.fields[1].col, 3);
 	ck_assert(memcmp(text + rec.fields[1].offset, "7", 1) == 0);
+	/* Unquoted: "Zürich €" is 8 characters, 11 bytes. */
+	ck_assert_int_eq(csv_reader_next(r, &rec, &err), 1);
+	ck_assert_str_eq(rec.fields[0].text, "Z\xc3\xbcrich \xe2\x82\xac");
+	ck_assert_int_eq(rec.fields[1].col, 10);
+	ck_assert_int_eq(rec.fields[1].offset, rec.fields[0].offset + 12);
 	ck_assert_int_eq(csv_reader_next(r, &rec, &err), 0);
 	csv_reader_free(r);
 	fclose(fp);
