@@ -2,6 +2,7 @@
 #include "sdmx_format.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #define KV_MAX 256 /* ids per level: more is not a data message */
 #define SDMX_GROUPS_MAX 64
+#define ID_CACHE 16
 
 /* Ids and values of one level.  An id is interned in the parser's
  * dictionary (xml_reader_intern), so ids compare by pointer: comparing
@@ -60,6 +62,14 @@ struct sdmx {
 	const char **filter; /* the source's filter ids, interned */
 	const char *unit_mult, *type, *skip[12];
 	const char *id_value[2], *time_period, *obs_value_id;
+	struct strbuf join[FIELD_COUNT]; /* a joined field's text, reused */
+	/* Ids read from attribute values ("OBS_STATUS"), with their interned
+	 * pointers: the same few on every observation. */
+	struct {
+		char text[32];
+		const char *interned;
+	} seen[ID_CACHE];
+	size_t nseen;
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long nseries, nobs, obs_line;
@@ -123,11 +133,31 @@ kv_put(struct sdmx *s, struct kv *k, const char *name, const char *value)
 	k->n++;
 }
 
+/* The interned id for name (an attribute's value), through a small cache:
+ * a lookup in libxml2's dictionary for every observation's
+ * <Value id="OBS_STATUS"> was more than a comparison with the last few. */
+static const char *
+intern_id(struct sdmx *s, const char *name)
+{
+	size_t i, len = strlen(name);
+	const char *p;
+
+	for (i = 0; i < s->nseen; i++)
+		if (strcmp(s->seen[i].text, name) == 0)
+			return s->seen[i].interned;
+	p = xml_reader_intern(s->r, name);
+	if (p && len < sizeof(s->seen[0].text) && s->nseen < ID_CACHE) {
+		memcpy(s->seen[s->nseen].text, name, len + 1);
+		s->seen[s->nseen++].interned = p;
+	}
+	return p;
+}
+
 /* Sets id name (any string: an attribute's value) to value. */
 static void
 kv_set(struct sdmx *s, struct kv *k, const char *name, const char *value)
 {
-	if ((name = xml_reader_intern(s->r, name)))
+	if ((name = intern_id(s, name)))
 		kv_put(s, k, name, value);
 }
 
@@ -217,32 +247,26 @@ lookup(struct sdmx *s, const char *name)
 	return kv_get(&s->kv[L_DATASET], name);
 }
 
-/* A field's text: one id, or "A+B" joined with '.'; NULL if one is absent.
- * A single id is borrowed from the values (*owned 0); a join is newly
- * allocated (*owned 1). */
-static char *
-field_text(struct sdmx *s, const struct spec *spec, int *owned)
+/* A field's text: one id, or "A+B" joined with '.' into sb; NULL if one
+ * is absent.  Borrowed until the next observation. */
+static const char *
+field_text(struct sdmx *s, const struct spec *spec, struct strbuf *sb)
 {
-	struct strbuf sb;
 	size_t i;
 
-	*owned = 0;
 	if (spec->n == 1)
-		return (char *)lookup(s, spec->part[0]);
-	*owned = 1;
-	strbuf_init(&sb, 4096);
+		return lookup(s, spec->part[0]);
+	strbuf_reset(sb);
 	for (i = 0; i < spec->n; i++) {
 		const char *v = lookup(s, spec->part[i]);
 
-		if (!v) {
-			strbuf_release(&sb);
+		if (!v)
 			return NULL;
-		}
 		if (i)
-			strbuf_addch(&sb, '.');
-		strbuf_addstr(&sb, v);
+			strbuf_addch(sb, '.');
+		strbuf_addstr(sb, v);
 	}
-	return strbuf_detach(&sb, NULL);
+	return sb->buf;
 }
 
 /* Splits and interns a field's ids; 0, or -1 with a problem if there are
@@ -312,8 +336,6 @@ static void
 emit_obs(struct sdmx *s)
 {
 	const struct source_config *src = s->src;
-	char *text[FIELD_COUNT] = {NULL};
-	int owned[FIELD_COUNT] = {0};
 	const char *field[FIELD_COUNT];
 	struct observation obs;
 	const char *mult;
@@ -334,21 +356,20 @@ emit_obs(struct sdmx *s)
 		field[f] = src->constant[f];
 		if (!src->column[f])
 			continue;
-		text[f] = field_text(s, &s->spec[f], &owned[f]);
+		field[f] = field_text(s, &s->spec[f], &s->join[f]);
 		/* SDMX leaves OBS_VALUE out of a missing observation (its
 		 * status says M): that is a missing value, not an error. */
-		if (!text[f] && f == FIELD_VALUE)
-			text[f] = (char *)"";
-		field[f] = text[f];
-		if (!text[f] && !(f == FIELD_FLAGS && src->flags_optional)) {
+		if (!field[f] && f == FIELD_VALUE)
+			field[f] = "";
+		if (!field[f] && !(f == FIELD_FLAGS && src->flags_optional)) {
 			problems_add(s->probs, "%s: %s: no '%s' (for %s)",
 			             s->name, obs.locator, src->column[f],
 			             config_field_names[f]);
-			goto out;
+			return;
 		}
 	}
 	if (observation_fill(&obs, src, field, s->probs) < 0)
-		goto out;
+		return;
 	mult = lookup(s, s->unit_mult);
 	if (mult && !obs.num.missing) {
 		char *end;
@@ -359,17 +380,13 @@ emit_obs(struct sdmx *s)
 			             "%s: %s: UNIT_MULT '%s' is not "
 			             "a small integer",
 			             s->name, obs.locator, mult);
-			goto out;
+			return;
 		}
 		obs.num.scale += (int)m;
 		obs.num.value *= pow(10.0, (double)m);
 	}
 	if (s->sink->add(s->sink->ctx, &obs, s->err) < 0)
 		s->failed = 1;
-out:
-	for (f = 0; f < FIELD_COUNT; f++)
-		if (owned[f])
-			free(text[f]);
 }
 
 /* An element starts. */
@@ -539,6 +556,8 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	size_t i;
 
 	memset(&s, 0, sizeof(s));
+	for (i = 0; i < FIELD_COUNT; i++)
+		strbuf_init(&s.join[i], SIZE_MAX / 2);
 	s.src = src;
 	s.probs = probs;
 	s.sink = sink;
@@ -558,6 +577,8 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 		kv_free(&s.groups[i]);
 		kv_free(&s.group_keys[i]);
 	}
+	for (i = 0; i < FIELD_COUNT; i++)
+		strbuf_release(&s.join[i]);
 	free(s.obs_dim);
 	free(s.filter);
 	free(s.name);

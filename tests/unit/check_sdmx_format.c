@@ -250,6 +250,55 @@ START_TEST(test_sdmx_applies_group_and_dataset_attributes)
 }
 END_TEST
 
+/* More ids than the parser remembers (16), one longer than it keeps (31
+ * bytes), and a joined field whose text gets shorter: every observation
+ * must still read its own series' values. */
+START_TEST(test_sdmx_reads_many_and_long_ids)
+{
+	static const char *const geo[2] = {"FR", "IT"};
+	static const char *const last[2] = {"A-LONG-LAST-VALUE", "S"};
+	const char *longid = "A_DIMENSION_WHOSE_ID_IS_LONGER_THAN_32";
+	struct source_config s;
+	struct problems p;
+	struct strbuf doc;
+	char *got, *spec;
+	int k, i;
+
+	strbuf_init(&doc, SIZE_MAX / 2);
+	strbuf_addstr(&doc, "<m:GenericData xmlns:m=\"urn:m\" "
+	                    "xmlns:g=\"urn:g\"><m:DataSet>\n");
+	for (k = 0; k < 2; k++) {
+		strbuf_addstr(&doc, "<g:Series><g:SeriesKey>");
+		for (i = 0; i < 18; i++)
+			strbuf_addf(&doc,
+			            "<g:Value id=\"D%02d\" value=\"%s%d\"/>", i,
+			            i ? "v" : geo[k], i ? i : 0);
+		strbuf_addf(&doc, "<g:Value id=\"%s\" value=\"%s\"/>", longid,
+		            last[k]);
+		strbuf_addstr(&doc, "</g:SeriesKey>\n<g:Obs><g:ObsDimension "
+		                    "value=\"2020\"/><g:ObsValue value=\"1\"/>"
+		                    "</g:Obs></g:Series>\n");
+	}
+	strbuf_addstr(&doc, "</m:DataSet></m:GenericData>\n");
+	tu_source(&s, "sdmx-ml");
+	spec = xasprintf("D17+%s", longid);
+	s.column[FIELD_MEASURE] = spec;
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	s.column[FIELD_GEO] = xstrdup("D00");
+	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+	got = run(&s, doc.buf, doc.len, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got, "v17.A-LONG-LAST-VALUE|FR0|2020|1|1|||series 1, "
+	                      "observation 1 (line 3)|-1+0\n"
+	                      "v17.S|IT0|2020|1|1|||series 2, observation 1 "
+	                      "(line 5)|-1+0\n");
+	free(got);
+	strbuf_release(&doc);
+	tu_source_release(&s);
+}
+END_TEST
+
 static char *
 repeat(const char *unit, size_t n)
 {
@@ -423,6 +472,7 @@ sdmx_format_suite(void)
 	tcase_add_test(tc, test_sdmx_loads_the_eurostat_messages);
 	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
 	tcase_add_test(tc, test_sdmx_locates_lines_past_65535);
+	tcase_add_test(tc, test_sdmx_reads_many_and_long_ids);
 	tcase_add_test(tc, test_sdmx_refuses_hostile_xml);
 	tcase_add_test(tc, test_sdmx_reports_encoding_errors_as_problems);
 	suite_add_tcase(s, tc);
