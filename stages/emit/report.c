@@ -15,6 +15,13 @@ static void
 esc(struct strbuf *sb, const char *s)
 {
 	for (; s && *s; s++) {
+		/* The run up to the next character to escape, at once. */
+		size_t n = strcspn(s, "<>&\"");
+
+		strbuf_add(sb, s, n);
+		s += n;
+		if (!*s)
+			break;
 		switch (*s) {
 		case '<':
 			strbuf_addstr(sb, "&lt;");
@@ -25,11 +32,8 @@ esc(struct strbuf *sb, const char *s)
 		case '&':
 			strbuf_addstr(sb, "&amp;");
 			break;
-		case '"':
+		default: /* '"' */
 			strbuf_addstr(sb, "&quot;");
-			break;
-		default:
-			strbuf_addch(sb, *s);
 		}
 	}
 }
@@ -231,9 +235,11 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 				strbuf_addch(sb, ' ');
 			}
 			strbuf_addstr(sb, num);
-			if (r)
-				strbuf_addf(sb, " <small>%s</small>",
-				            r->f[COL_LINEAGE]);
+			if (r) { /* not strbuf_addf: once a value */
+				strbuf_addstr(sb, " <small>");
+				strbuf_addstr(sb, r->f[COL_LINEAGE]);
+				strbuf_addstr(sb, "</small>");
+			}
 			strbuf_addstr(sb, "</td>");
 			if (r)
 				have = release_rows_next(&c, err);
