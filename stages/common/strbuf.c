@@ -69,7 +69,7 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 }
 
 int
-strbuf_add(struct strbuf *sb, const void *data, size_t n)
+strbuf_add_slow(struct strbuf *sb, const void *data, size_t n)
 {
 	if (strbuf_grow(sb, n) < 0)
 		return -1;
@@ -77,31 +77,6 @@ strbuf_add(struct strbuf *sb, const void *data, size_t n)
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 	return 0;
-}
-
-int
-strbuf_addch(struct strbuf *sb, int c)
-{
-	char ch = (char)c;
-
-	return strbuf_add(sb, &ch, 1);
-}
-
-int
-strbuf_addstr(struct strbuf *sb, const char *s)
-{
-	return strbuf_add(sb, s, strlen(s));
-}
-
-size_t
-strbuf_put_str(struct strbuf *sb, const char *s)
-{
-	size_t off = sb->len;
-
-	if (!s)
-		s = "";
-	strbuf_add(sb, s, strlen(s) + 1);
-	return off;
 }
 
 int
