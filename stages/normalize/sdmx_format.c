@@ -31,8 +31,16 @@ struct kv {
 #define SPEC_PARTS_MAX 16 /* ids joined by '+' in one field */
 
 /* A field's ids ("A+B+C"), interned once. */
+/* What lookup_outer() gave for an id, while the series, its groups and the
+ * data set are unchanged (gen: struct sdmx's when it was taken). */
+struct outer {
+	const char *value;
+	unsigned long gen;
+};
+
 struct spec {
 	const char *part[SPEC_PARTS_MAX];
+	struct outer outer[SPEC_PARTS_MAX];
 	size_t n;
 };
 
@@ -70,9 +78,16 @@ struct sdmx {
 		const char *interned;
 	} seen[ID_CACHE];
 	size_t nseen;
+	/* Counts changes to the series, groups and data set: an id's value
+	 * from them is looked up once for every observation of a series. */
+	unsigned long gen;
+	struct outer unit_mult_outer, *filter_outer;
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long nseries, nobs, obs_line;
+	char loc_prefix[48]; /* "series N, observation " */
+	size_t loc_len;
+	long loc_series; /* the series loc_prefix is of; -1: none */
 	int root_seen;
 	int failed; /* the sink failed */
 };
@@ -112,6 +127,8 @@ kv_put(struct sdmx *s, struct kv *k, const char *name, const char *value)
 {
 	size_t i;
 
+	if (k != &s->kv[L_OBS])
+		s->gen++;
 	for (i = 0; i < k->n; i++) {
 		if (k->name[i] == name) {
 			buf_set(&k->value[i], &k->value_cap[i], value);
@@ -216,15 +233,14 @@ take_attr(void *ctx, const char *name, const char *value)
 	kv_put(a->s, a->k, name, value); /* name: the parser's, interned */
 }
 
-/* The value of an id (interned), from the observation outwards. */
+/* The value of an id (interned) from the series outwards. */
 static const char *
-lookup(struct sdmx *s, const char *name)
+lookup_outer(struct sdmx *s, const char *name)
 {
 	const char *v;
 	size_t g, i;
 
-	if ((v = kv_get(&s->kv[L_OBS], name)) ||
-	    (v = kv_get(&s->kv[L_SERIES], name)))
+	if ((v = kv_get(&s->kv[L_SERIES], name)))
 		return v;
 	/* A group applies when its key values match the series'. */
 	for (g = 0; g < s->ngroups; g++) {
@@ -247,18 +263,34 @@ lookup(struct sdmx *s, const char *name)
 	return kv_get(&s->kv[L_DATASET], name);
 }
 
+/* The value of an id (interned), from the observation outwards; o keeps
+ * the outer part while s->gen stays the same. */
+static const char *
+lookup(struct sdmx *s, const char *name, struct outer *o)
+{
+	const char *v = kv_get(&s->kv[L_OBS], name);
+
+	if (v)
+		return v;
+	if (o->gen != s->gen) {
+		o->value = lookup_outer(s, name);
+		o->gen = s->gen;
+	}
+	return o->value;
+}
+
 /* A field's text: one id, or "A+B" joined with '.' into sb; NULL if one
  * is absent.  Borrowed until the next observation. */
 static const char *
-field_text(struct sdmx *s, const struct spec *spec, struct strbuf *sb)
+field_text(struct sdmx *s, struct spec *spec, struct strbuf *sb)
 {
 	size_t i;
 
 	if (spec->n == 1)
-		return lookup(s, spec->part[0]);
+		return lookup(s, spec->part[0], &spec->outer[0]);
 	strbuf_reset(sb);
 	for (i = 0; i < spec->n; i++) {
-		const char *v = lookup(s, spec->part[i]);
+		const char *v = lookup(s, spec->part[i], &spec->outer[i]);
 
 		if (!v)
 			return NULL;
@@ -316,18 +348,24 @@ put_long(char *p, long v)
 }
 
 /* "series 3, observation 17 (line 120)", as snprintf would write it, once
- * per observation: snprintf was 7% of reading a large message. */
+ * per observation: snprintf was 7% of reading a large message.  The
+ * "series 3, observation " part is kept while the series lasts. */
 static void
-put_locator(char out[96], long series, long obs, long line)
+put_locator(struct sdmx *s, char out[96])
 {
-	char *p = out;
+	char *p;
 
-	memcpy(p, "series ", 7);
-	p = put_long(p + 7, series);
-	memcpy(p, ", observation ", 14);
-	p = put_long(p + 14, obs);
+	if (s->loc_series != s->nseries) {
+		memcpy(s->loc_prefix, "series ", 7);
+		p = put_long(s->loc_prefix + 7, s->nseries);
+		memcpy(p, ", observation ", 14);
+		s->loc_len = (size_t)(p + 14 - s->loc_prefix);
+		s->loc_series = s->nseries;
+	}
+	memcpy(out, s->loc_prefix, s->loc_len);
+	p = put_long(out + s->loc_len, s->nobs);
 	memcpy(p, " (line ", 7);
-	p = put_long(p + 7, line);
+	p = put_long(p + 7, s->obs_line);
 	*p++ = ')';
 	*p = '\0';
 }
@@ -343,7 +381,7 @@ emit_obs(struct sdmx *s)
 	int f;
 
 	for (i = 0; i < src->nfilter; i++) {
-		const char *v = lookup(s, s->filter[i]);
+		const char *v = lookup(s, s->filter[i], &s->filter_outer[i]);
 
 		if (!v || strcmp(v, src->filter[i].value) != 0)
 			return;
@@ -351,7 +389,7 @@ emit_obs(struct sdmx *s)
 	memset(&obs, 0, sizeof(obs));
 	obs.line = s->obs_line;
 	obs.byte_offset = -1;
-	put_locator(obs.locator, s->nseries, s->nobs, s->obs_line);
+	put_locator(s, obs.locator);
 	for (f = 0; f < FIELD_COUNT; f++) {
 		field[f] = src->constant[f];
 		if (!src->column[f])
@@ -370,7 +408,7 @@ emit_obs(struct sdmx *s)
 	}
 	if (observation_fill(&obs, src, field, s->probs) < 0)
 		return;
-	mult = lookup(s, s->unit_mult);
+	mult = lookup(s, s->unit_mult, &s->unit_mult_outer);
 	if (mult && !obs.num.missing) {
 		char *end;
 		long m = strtol(mult, &end, 10);
@@ -447,6 +485,7 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 			kv_put(s, &s->kv[L_OBS], s->obs_value_id, av[0]);
 	} else if (name == n->series) {
 		kv_clear(&s->kv[L_SERIES]);
+		s->gen++;
 		s->nseries++;
 		s->nobs = 0;
 		s->level = L_SERIES;
@@ -465,6 +504,7 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		s->time_period = xml_reader_intern(r, s->obs_dim);
 	} else if (name == n->dataset) {
 		kv_clear(&s->kv[L_DATASET]);
+		s->gen++;
 		a.k = &s->kv[L_DATASET];
 		xml_reader_each_attr(r, take_attr, &a);
 		s->level = L_DATASET;
@@ -479,6 +519,7 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		a.k = &s->groups[s->ngroups];
 		kv_clear(&s->groups[s->ngroups]);
 		kv_clear(&s->group_keys[s->ngroups]);
+		s->gen++;
 		/* Structure-specific groups carry key and attributes alike;
 		 * lookup() treats the ids the series also has as key. */
 		if (!s->generic)
@@ -535,6 +576,8 @@ intern_names(struct sdmx *s)
 	for (i = 0; i < sizeof(structural) / sizeof(structural[0]); i++)
 		s->skip[i] = xml_reader_intern(s->r, structural[i]);
 	s->filter = xcalloc(s->src->nfilter + 1, sizeof(*s->filter));
+	s->filter_outer =
+	        xcalloc(s->src->nfilter + 1, sizeof(*s->filter_outer));
 	for (i = 0; i < s->src->nfilter; i++)
 		s->filter[i] = xml_reader_intern(s->r, s->src->filter[i].name);
 	for (f = 0; f < FIELD_COUNT; f++)
@@ -559,6 +602,8 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	for (i = 0; i < FIELD_COUNT; i++)
 		strbuf_init(&s.join[i], SIZE_MAX / 2);
 	s.src = src;
+	s.loc_series = -1;
+	s.gen = 1; /* the outer values' gen 0 is never current */
 	s.probs = probs;
 	s.sink = sink;
 	s.err = err;
@@ -581,6 +626,7 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 		strbuf_release(&s.join[i]);
 	free(s.obs_dim);
 	free(s.filter);
+	free(s.filter_outer);
 	free(s.name);
 	return s.failed ? -1 : 0;
 }

@@ -251,12 +251,14 @@ START_TEST(test_sdmx_applies_group_and_dataset_attributes)
 END_TEST
 
 /* More ids than the parser remembers (16), one longer than it keeps (31
- * bytes), and a joined field whose text gets shorter: every observation
- * must still read its own series' values. */
+ * bytes), a value that outgrows its buffer and a joined field whose text
+ * gets shorter: every observation must still read its own series'
+ * values (the parser keeps a series' values for its observations). */
 START_TEST(test_sdmx_reads_many_and_long_ids)
 {
-	static const char *const geo[2] = {"FR", "IT"};
-	static const char *const last[2] = {"A-LONG-LAST-VALUE", "S"};
+	static const char *const geo[3] = {"FR", "IT", "DE"};
+	static const char *const last[3] = {
+	        "S", "A-VALUE-LONGER-THAN-THE-32-BYTES-FIRST-KEPT", "T"};
 	const char *longid = "A_DIMENSION_WHOSE_ID_IS_LONGER_THAN_32";
 	struct source_config s;
 	struct problems p;
@@ -267,7 +269,7 @@ START_TEST(test_sdmx_reads_many_and_long_ids)
 	strbuf_init(&doc, SIZE_MAX / 2);
 	strbuf_addstr(&doc, "<m:GenericData xmlns:m=\"urn:m\" "
 	                    "xmlns:g=\"urn:g\"><m:DataSet>\n");
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		strbuf_addstr(&doc, "<g:Series><g:SeriesKey>");
 		for (i = 0; i < 18; i++)
 			strbuf_addf(&doc,
@@ -289,12 +291,54 @@ START_TEST(test_sdmx_reads_many_and_long_ids)
 	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	got = run(&s, doc.buf, doc.len, &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
-	ck_assert_str_eq(got, "v17.A-LONG-LAST-VALUE|FR0|2020|1|1|||series 1, "
-	                      "observation 1 (line 3)|-1+0\n"
-	                      "v17.S|IT0|2020|1|1|||series 2, observation 1 "
-	                      "(line 5)|-1+0\n");
+	ck_assert_str_eq(
+	        got,
+	        "v17.S|FR0|2020|1|1|||series 1, observation 1 (line 3)|-1+0\n"
+	        "v17.A-VALUE-LONGER-THAN-THE-32-BYTES-FIRST-KEPT|IT0|2020|1|1|"
+	        "||series 2, observation 1 (line 5)|-1+0\n"
+	        "v17.T|DE0|2020|1|1|||series 3, observation 1 (line 7)|-1+0\n");
 	free(got);
 	strbuf_release(&doc);
+	tu_source_release(&s);
+}
+END_TEST
+
+/* Out of the schema's order, a series attribute after an observation
+ * applies from there on, as it always did: what the parser keeps of a
+ * series for its observations is renewed by any change to it. */
+START_TEST(test_sdmx_reads_an_attribute_set_between_observations)
+{
+	static const char doc[] =
+	        "<m:GenericData xmlns:m=\"urn:m\" xmlns:g=\"urn:g\">"
+	        "<m:DataSet>\n"
+	        "<g:Series><g:SeriesKey><g:Value id=\"GEO\" value=\"FR\"/>"
+	        "</g:SeriesKey><g:Attributes><g:Value id=\"KIND\" "
+	        "value=\"A\"/></g:Attributes>\n"
+	        "<g:Obs><g:ObsDimension value=\"2019\"/><g:ObsValue "
+	        "value=\"1\"/></g:Obs>\n"
+	        "<g:Attributes><g:Value id=\"KIND\" "
+	        "value=\"A-UNIT-NAME-LONGER-THAN-THIRTY-TWO-BYTES\"/>"
+	        "</g:Attributes>\n"
+	        "<g:Obs><g:ObsDimension value=\"2020\"/><g:ObsValue "
+	        "value=\"2\"/></g:Obs></g:Series>\n"
+	        "</m:DataSet></m:GenericData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	tu_source(&s, "sdmx-ml");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	s.column[FIELD_MEASURE] = xstrdup("KIND");
+	s.column[FIELD_GEO] = xstrdup("GEO");
+	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+	got = run(&s, doc, sizeof(doc) - 1, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "A|FR|2019|1|1|") &&
+	                      strstr(got, "A-UNIT-NAME-LONGER-THAN-THIRTY-TWO-"
+	                                  "BYTES|FR|2020|2|2|"),
+	              "%s", got);
+	free(got);
 	tu_source_release(&s);
 }
 END_TEST
@@ -473,6 +517,8 @@ sdmx_format_suite(void)
 	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
 	tcase_add_test(tc, test_sdmx_locates_lines_past_65535);
 	tcase_add_test(tc, test_sdmx_reads_many_and_long_ids);
+	tcase_add_test(tc,
+	               test_sdmx_reads_an_attribute_set_between_observations);
 	tcase_add_test(tc, test_sdmx_refuses_hostile_xml);
 	tcase_add_test(tc, test_sdmx_reports_encoding_errors_as_problems);
 	suite_add_tcase(s, tc);
