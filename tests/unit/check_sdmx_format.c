@@ -12,15 +12,23 @@
 
 #define CORPUS "../shared/data/sdmx/"
 
+/* An SDMX-ML source of geo, TIME_PERIOD and OBS_VALUE; tests add the
+ * rest. */
+static void
+sdmx_source(struct source_config *s, const char *geo)
+{
+	tu_source(s, "sdmx-ml");
+	s->column[FIELD_GEO] = xstrdup(geo);
+	s->column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
+	s->column[FIELD_VALUE] = xstrdup("OBS_VALUE");
+}
+
 static void
 exr_source(struct source_config *s)
 {
-	tu_source(s, "sdmx-ml");
+	sdmx_source(s, "CURRENCY");
 	s->column[FIELD_MEASURE] =
 	        xstrdup("FREQ+CURRENCY_DENOM+EXR_TYPE+EXR_VAR");
-	s->column[FIELD_GEO] = xstrdup("CURRENCY");
-	s->column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s->column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	s->column[FIELD_FLAGS] = xstrdup("OBS_STATUS");
 	s->flags_optional = 1;
 	s->constant[FIELD_UNIT] = xstrdup("rate");
@@ -155,11 +163,8 @@ START_TEST(test_sdmx_loads_the_eurostat_messages)
 		fprintf(stderr, "skip: " CORPUS " is absent\n");
 		return;
 	}
-	tu_source(&s, "sdmx-ml");
+	sdmx_source(&s, "geo");
 	s.column[FIELD_MEASURE] = xstrdup("na_item+unit");
-	s.column[FIELD_GEO] = xstrdup("geo");
-	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	s.constant[FIELD_UNIT] = xstrdup("MEUR");
 	ck_assert_int_eq(fileio_read(CORPUS "ESTAT/NAMA_10_GDP-ss.xml",
 	                             1u << 20, &text, &len, &err),
@@ -180,11 +185,8 @@ START_TEST(test_sdmx_loads_the_eurostat_messages)
 	tu_source_release(&s);
 
 	/* Cross-section with explicit measures (xsi:type on Obs). */
-	tu_source(&s, "sdmx-ml");
+	sdmx_source(&s, "COUNTRY");
 	s.column[FIELD_MEASURE] = xstrdup("type");
-	s.column[FIELD_GEO] = xstrdup("COUNTRY");
-	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	s.column[FIELD_UNIT] = xstrdup("UNIT_MEASURE");
 	s.column[FIELD_FLAGS] = xstrdup("OBS_STATUS");
 	ck_assert_int_eq(fileio_read(CORPUS "ESTAT/demography-xs.xml", 1u << 20,
@@ -230,11 +232,8 @@ START_TEST(test_sdmx_applies_group_and_dataset_attributes)
 	struct problems p;
 	char *got;
 
-	tu_source(&s, "sdmx-ml");
+	sdmx_source(&s, "GEO");
 	s.constant[FIELD_MEASURE] = xstrdup("population");
-	s.column[FIELD_GEO] = xstrdup("GEO");
-	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	s.column[FIELD_UNIT] = xstrdup("UNIT_MEASURE");
 	got = run(&s, doc, sizeof(doc) - 1, &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
@@ -282,13 +281,10 @@ START_TEST(test_sdmx_reads_many_and_long_ids)
 		                    "</g:Obs></g:Series>\n");
 	}
 	strbuf_addstr(&doc, "</m:DataSet></m:GenericData>\n");
-	tu_source(&s, "sdmx-ml");
+	sdmx_source(&s, "D00");
 	spec = xasprintf("D17+%s", longid);
 	s.column[FIELD_MEASURE] = spec;
 	s.constant[FIELD_UNIT] = xstrdup("u");
-	s.column[FIELD_GEO] = xstrdup("D00");
-	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	got = run(&s, doc.buf, doc.len, &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_str_eq(
@@ -326,12 +322,9 @@ START_TEST(test_sdmx_reads_an_attribute_set_between_observations)
 	struct problems p;
 	char *got;
 
-	tu_source(&s, "sdmx-ml");
+	sdmx_source(&s, "GEO");
 	s.constant[FIELD_UNIT] = xstrdup("u");
 	s.column[FIELD_MEASURE] = xstrdup("KIND");
-	s.column[FIELD_GEO] = xstrdup("GEO");
-	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	got = run(&s, doc, sizeof(doc) - 1, &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_msg(strstr(got, "A|FR|2019|1|1|") &&
@@ -374,12 +367,9 @@ START_TEST(test_sdmx_locates_lines_past_65535)
 	struct problems p;
 	char *got;
 
-	tu_source(&s, "sdmx-ml");
+	sdmx_source(&s, "GEO");
 	s.constant[FIELD_MEASURE] = xstrdup("m");
 	s.constant[FIELD_UNIT] = xstrdup("u");
-	s.column[FIELD_GEO] = xstrdup("GEO");
-	s.column[FIELD_PERIOD] = xstrdup("TIME_PERIOD");
-	s.column[FIELD_VALUE] = xstrdup("OBS_VALUE");
 	got = run(&s, doc, strlen(doc), &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_str_eq(got, "m|F&RA&&#38;|2020|1|1|||series 1, observation 1 "

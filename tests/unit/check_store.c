@@ -29,15 +29,9 @@ teardown(void)
 static int
 pragma(struct store *st, const char *name)
 {
-	sqlite3_stmt *s = NULL;
-	struct error err;
 	char *sql = xasprintf("PRAGMA %s", name);
-	int v;
+	int v = (int)tu_scalar(st, sql);
 
-	ck_assert_int_eq(store_prepare(st, sql, &s, &err), 0);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
 	free(sql);
 	return v;
 }
