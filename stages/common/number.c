@@ -446,6 +446,25 @@ number_convert(double v, int decimals, double factor)
 	return strtod(buf, NULL);
 }
 
+char *
+number_put_int(char *p, long long v)
+{
+	unsigned long long u =
+	        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	char tmp[24];
+	int k = 0;
+
+	do
+		tmp[k++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*p++ = '-';
+	while (k > 0)
+		*p++ = tmp[--k];
+	*p = '\0';
+	return p;
+}
+
 void
 number_format_shortest(double v, char out[32])
 {
@@ -458,20 +477,7 @@ number_format_shortest(double v, char out[32])
 	if (fabs(v) < 9007199254740992.0 && v == floor(v)) {
 		/* What "%.0f" writes, without printf's floating-point path
 		 * (a sixth of emit's time): the integer is exact below 2^53. */
-		long long n = (long long)v;
-		unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n
-		                             : (unsigned long long)n;
-		char tmp[24];
-		int k = 0;
-
-		do
-			tmp[k++] = (char)('0' + u % 10);
-		while ((u /= 10) > 0);
-		if (n < 0)
-			*out++ = '-';
-		while (k > 0)
-			*out++ = tmp[--k];
-		*out = '\0';
+		number_put_int(out, (long long)v);
 		return;
 	}
 	for (prec = 1; prec <= 17; prec++) {

@@ -69,4 +69,11 @@ double number_convert(double v, int decimals, double factor);
  */
 void number_format_shortest(double v, char out[32]);
 
+/*
+ * Writes v in decimal at p, NUL-terminated; returns the end (the NUL), where
+ * more text may follow.  p must hold 21 bytes.  For integers written once a
+ * row (locators, keys), where snprintf's cost showed.
+ */
+char *number_put_int(char *p, long long v);
+
 #endif

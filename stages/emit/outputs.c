@@ -168,7 +168,7 @@ member_entry(struct member_writer *w, const struct release_row *r, size_t idx)
 
 	if (w->m == M_STATUS && !*r->f[COL_FLAGS] && !*r->f[COL_QUALIFIER])
 		return;
-	char key[48], *p = key + sizeof(key);
+	char key[32], *p;
 
 	if (w->first)
 		fprintf(fp, "%.*s\"%s\":\t{\n", w->depth, "\t\t\t\t", w->name);
@@ -176,14 +176,10 @@ member_entry(struct member_writer *w, const struct release_row *r, size_t idx)
 		fputs(",\n", fp);
 	fwrite("\t\t\t\t\t", 1, (size_t)w->depth + 1, fp);
 	/* "idx":<tab>, without printf: three members of a million rows. */
-	*--p = '\t';
-	*--p = ':';
-	*--p = '"';
-	do
-		*--p = (char)('0' + idx % 10);
-	while ((idx /= 10) > 0);
-	*--p = '"';
-	fwrite(p, 1, (size_t)(key + sizeof(key) - p), fp);
+	key[0] = '"';
+	p = number_put_int(key + 1, (long long)idx);
+	memcpy(p, "\":\t", 3);
+	fwrite(key, 1, (size_t)(p + 3 - key), fp);
 	w->first = 0;
 	switch (w->m) {
 	case M_VALUE:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "xml.h"
@@ -328,25 +329,6 @@ spec_make(struct sdmx *s, const char *text, struct spec *spec)
 	}
 }
 
-/* Appends v in decimal at p; returns the end. */
-static char *
-put_long(char *p, long v)
-{
-	char tmp[24];
-	int n = 0;
-
-	if (v < 0) {
-		*p++ = '-';
-		v = -v;
-	}
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
-}
-
 /* "series 3, observation 17 (line 120)", as snprintf would write it, once
  * per observation: snprintf was 7% of reading a large message.  The
  * "series 3, observation " part is kept while the series lasts. */
@@ -357,15 +339,15 @@ put_locator(struct sdmx *s, char out[96])
 
 	if (s->loc_series != s->nseries) {
 		memcpy(s->loc_prefix, "series ", 7);
-		p = put_long(s->loc_prefix + 7, s->nseries);
+		p = number_put_int(s->loc_prefix + 7, s->nseries);
 		memcpy(p, ", observation ", 14);
 		s->loc_len = (size_t)(p + 14 - s->loc_prefix);
 		s->loc_series = s->nseries;
 	}
 	memcpy(out, s->loc_prefix, s->loc_len);
-	p = put_long(out + s->loc_len, s->nobs);
+	p = number_put_int(out + s->loc_len, s->nobs);
 	memcpy(p, " (line ", 7);
-	p = put_long(p + 7, s->obs_line);
+	p = number_put_int(p + 7, s->obs_line);
 	*p++ = ')';
 	*p = '\0';
 }
