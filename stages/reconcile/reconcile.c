@@ -400,9 +400,12 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 
 	if (store_prepare(
 	            r->st,
+	            /* observation, not the view obs: its locator text
+	             * for line and column is spelt here (SQLite's
+	             * concatenation was 0.4 s on 2,073,600 rows). */
 	            "SELECT id, measure, raw_geo, raw_period, value, unit, "
-	            "flags, qualifier, locator, decimals FROM obs WHERE id "
-	            "BETWEEN "
+	            "flags, qualifier, locator, decimals, line, col FROM "
+	            "observation WHERE id BETWEEN "
 	            "(SELECT first_observation FROM parse WHERE id = ?1) AND "
 	            "(SELECT last_observation FROM parse WHERE id = ?1) "
 	            "ORDER BY id",
@@ -416,6 +419,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		        (const char *)sqlite3_column_text(s, 3);
 		const char *unit = (const char *)sqlite3_column_text(s, 5);
 		const char *loc = (const char *)sqlite3_column_text(s, 8);
+		char at[64];
 		const struct indicator_config *ind;
 		struct geo_match gm;
 		struct period per;
@@ -426,6 +430,15 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		long xw;
 		int convert;
 
+		if (!loc) { /* as the view obs spells it */
+			char *e = number_put_int(at + 5,
+			                         sqlite3_column_int64(s, 10));
+
+			memcpy(at, "line ", 5);
+			memcpy(e, ", column ", 9);
+			number_put_int(e + 9, sqlite3_column_int64(s, 11));
+			loc = at;
+		}
 		if (period_parse(raw_period, &per, &perr) < 0) {
 			problem(r, "%s: %s: %s", src->id, loc, perr.msg);
 			continue;
