@@ -31,7 +31,6 @@ struct kv {
 
 #define SPEC_PARTS_MAX 16 /* ids joined by '+' in one field */
 
-/* A field's ids ("A+B+C"), interned once. */
 /* What lookup_outer() gave for an id, while the series, its groups and the
  * data set are unchanged (gen: struct sdmx's when it was taken). */
 struct outer {
@@ -39,6 +38,7 @@ struct outer {
 	unsigned long gen;
 };
 
+/* A field's ids ("A+B+C"), interned once, with their outer values. */
 struct spec {
 	const char *part[SPEC_PARTS_MAX];
 	struct outer outer[SPEC_PARTS_MAX];
@@ -157,13 +157,14 @@ kv_put(struct sdmx *s, struct kv *k, const char *name, const char *value)
 static const char *
 intern_id(struct sdmx *s, const char *name)
 {
-	size_t i, len = strlen(name);
+	size_t i, len;
 	const char *p;
 
 	for (i = 0; i < s->nseen; i++)
 		if (strcmp(s->seen[i].text, name) == 0)
 			return s->seen[i].interned;
 	p = xml_reader_intern(s->r, name);
+	len = strlen(name);
 	if (p && len < sizeof(s->seen[0].text) && s->nseen < ID_CACHE) {
 		memcpy(s->seen[s->nseen].text, name, len + 1);
 		s->seen[s->nseen++].interned = p;
