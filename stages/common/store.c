@@ -672,57 +672,48 @@ out:
  * DELETE FROM the value tables went row by row (each has foreign keys) and
  * journaled every page it changed: 32 s of 42 to reconcile 2,073,600
  * values a second time.  A dropped table's pages go to the free list.  The
- * definitions are migration 4's, written out again (a migration is history;
- * this is the present): check_store.c compares them with a new store's.
- * With no deferred violation pending, DROP TABLE skips the implicit DELETE
- * that value's deferred keys would otherwise cost.
+ * tables are created again from their own definitions in sqlite_schema, so
+ * they stay what the newest migration made them.  With no deferred
+ * violation pending, DROP TABLE skips the implicit DELETE that value's
+ * deferred keys would otherwise cost.
  */
 int
 store_values_reset(struct store *st, struct error *err)
 {
-	return store_exec(
-	        st,
-	        "DROP TABLE derived_input;"
-	        "DROP TABLE value_input;"
-	        "DROP TABLE value;"
-	        "CREATE TABLE value ("
-	        "  id INTEGER PRIMARY KEY,"
-	        "  key TEXT NOT NULL,"
-	        "  indicator TEXT NOT NULL,"
-	        "  geo TEXT NOT NULL,"
-	        "  period TEXT NOT NULL,"
-	        "  known_from TEXT NOT NULL,"
-	        "  known_to TEXT,"
-	        "  value REAL,"
-	        "  unit TEXT NOT NULL,"
-	        "  flags TEXT NOT NULL DEFAULT '',"
-	        "  qualifier TEXT NOT NULL DEFAULT '',"
-	        "  status TEXT NOT NULL,"
-	        "  source_id TEXT REFERENCES source(id)" /* NULL: derived */
-	        "    DEFERRABLE INITIALLY DEFERRED,"
-	        "  lineage_id INTEGER NOT NULL REFERENCES lineage(id)"
-	        "    DEFERRABLE INITIALLY DEFERRED,"
-	        "  observation_id INTEGER REFERENCES observation(id)"
-	        "    DEFERRABLE INITIALLY DEFERRED,"
-	        "  note TEXT NOT NULL DEFAULT ''"
-	        ") STRICT;"
-	        "CREATE INDEX value_by_key ON value(indicator, geo, period, "
-	        "known_from);"
-	        "CREATE TABLE value_input ("
-	        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE "
-	        "CASCADE,"
-	        "  observation_id INTEGER NOT NULL REFERENCES observation(id),"
-	        "  PRIMARY KEY (value_id, observation_id)"
-	        ") STRICT, WITHOUT ROWID;"
-	        "CREATE TABLE derived_input ("
-	        "  value_id INTEGER NOT NULL REFERENCES value(id) ON DELETE "
-	        "CASCADE,"
-	        "  input_id INTEGER NOT NULL REFERENCES value(id) ON DELETE "
-	        "CASCADE,"
-	        "  role TEXT NOT NULL,"
-	        "  PRIMARY KEY (value_id, input_id)"
-	        ") STRICT, WITHOUT ROWID;",
-	        err);
+	sqlite3_stmt *s = NULL;
+	struct strbuf sql;
+	int rc = -1;
+
+	strbuf_init(&sql, SIZE_MAX / 2);
+	if (store_prepare(st,
+	                  "SELECT sql FROM sqlite_schema WHERE tbl_name IN "
+	                  "('value', 'value_input', 'derived_input') AND sql "
+	                  "IS NOT NULL AND name <> 'value_key' ORDER BY type = "
+	                  "'index', name",
+	                  &s, err) < 0)
+		goto out;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		strbuf_addstr(&sql, (const char *)sqlite3_column_text(s, 0));
+		strbuf_addstr(&sql, ";\n");
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (!strstr(sql.buf, "CREATE TABLE derived_input")) {
+		error_set(err, "store '%s': the value tables are missing",
+		          st->path);
+		goto out;
+	}
+	if (store_exec(st,
+	               "DROP TABLE derived_input; DROP TABLE value_input; "
+	               "DROP TABLE value",
+	               err) < 0 ||
+	    store_exec(st, sql.buf, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	strbuf_release(&sql);
+	return rc;
 }
 
 int
