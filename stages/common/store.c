@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "number.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "version.h"
@@ -530,6 +531,23 @@ store_open_flags(struct store **out, const char *path, int flags,
 	}
 	*out = st;
 	return 0;
+}
+
+const char *
+store_locator(const char *locator, long long line, long long col,
+              char buf[STORE_LOCATOR_MAX])
+{
+	char *p;
+
+	if (locator && *locator)
+		return locator;
+	/* The view's 'line ' || line || ', column ' || col, without printf:
+	 * reconcile spells one for every observation. */
+	memcpy(buf, "line ", 5);
+	p = number_put_int(buf + 5, line);
+	memcpy(p, ", column ", 9);
+	number_put_int(p + 9, col);
+	return buf;
 }
 
 int

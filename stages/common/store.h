@@ -47,6 +47,15 @@ struct store;
 	"(" a "known_from <= " t " AND (" a "known_to IS NULL OR " a           \
 	"known_to > " t ") AND " a "status <> '" STORE_NOT_CHOSEN "')"
 
+/*
+ * A locator as the view obs gives it: the text one when there is one (not
+ * NULL or empty), else "line L, column C" written into buf.  For C code
+ * that reads the table observation or has not stored a row yet.
+ */
+#define STORE_LOCATOR_MAX 64
+const char *store_locator(const char *locator, long long line, long long col,
+                          char buf[STORE_LOCATOR_MAX]);
+
 /* Opens (creating and migrating) the store at path; caller closes. */
 int store_open(struct store **out, const char *path, struct error *err);
 /* The same, migrating no further than schema version (tests of migrations

@@ -323,7 +323,7 @@ check_range(struct loader *l, const struct observation *o)
 	for (i = 0; i < l->nranges; i++) {
 		const struct indicator_config *ind = l->ranges[i].ind;
 		const struct crosswalk_entry *x = l->ranges[i].x;
-		char v[32], lo[32], hi[32], where[sizeof(o->locator) + 48];
+		char v[32], lo[32], hi[32], at[STORE_LOCATOR_MAX];
 		double value = o->num.value;
 
 		/* The range is in the indicator's unit. */
@@ -337,17 +337,12 @@ check_range(struct loader *l, const struct observation *o)
 		number_format_shortest(value, v);
 		number_format_shortest(ind->range_min, lo);
 		number_format_shortest(ind->range_max, hi);
-		if (*o->locator)
-			snprintf(where, sizeof(where), "%s", o->locator);
-		else
-			snprintf(where, sizeof(where), "line %ld, column %ld",
-			         o->line, o->col);
 		problems_add(l->probs,
 		             "%s: '%s' %s reads as %s, outside the range %s "
 		             "to %s declared for %s (a thousand or million "
 		             "slip?)",
-		             where, o->raw_value, o->raw_geo, v, lo, hi,
-		             ind->id);
+		             store_locator(o->locator, o->line, o->col, at),
+		             o->raw_value, o->raw_geo, v, lo, hi, ind->id);
 	}
 }
 

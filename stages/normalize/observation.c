@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "xalloc.h"
 
 void
@@ -34,22 +35,12 @@ problems_release(struct problems *p)
 	p->total = 0;
 }
 
-/* Where o is, for messages: its locator, or its line and column. */
-static const char *
-observation_where(const struct observation *o, char *buf, size_t cap)
-{
-	if (o->locator[0])
-		return o->locator;
-	snprintf(buf, cap, "line %ld, column %ld", o->line, o->col);
-	return buf;
-}
-
 int
 observation_fill(struct observation *o, const struct source_config *src,
                  const char *const field[FIELD_COUNT], struct problems *probs)
 {
 	struct error nerr;
-	char where[96];
+	char where[STORE_LOCATOR_MAX];
 	const char *f;
 	int i;
 
@@ -58,7 +49,8 @@ observation_fill(struct observation *o, const struct source_config *src,
 			continue;
 		if (!field[i] || !*field[i]) {
 			problems_add(probs, "%s: empty %s",
-			             observation_where(o, where, sizeof(where)),
+			             store_locator(o->locator, o->line, o->col,
+			                           where),
 			             config_field_names[i]);
 			return -1;
 		}
@@ -72,7 +64,7 @@ observation_fill(struct observation *o, const struct source_config *src,
 	if (number_parse(&src->number, field[FIELD_VALUE], &o->num, &nerr) <
 	    0) {
 		problems_add(probs, "%s: %s",
-		             observation_where(o, where, sizeof(where)),
+		             store_locator(o->locator, o->line, o->col, where),
 		             nerr.msg);
 		return -1;
 	}
@@ -83,7 +75,8 @@ observation_fill(struct observation *o, const struct source_config *src,
 			continue;
 		if (!((*f >= 'a' && *f <= 'z') || (*f >= 'A' && *f <= 'Z'))) {
 			problems_add(probs, "%s: flags '%s' are not letters",
-			             observation_where(o, where, sizeof(where)),
+			             store_locator(o->locator, o->line, o->col,
+			                           where),
 			             field[FIELD_FLAGS]);
 			return -1;
 		}

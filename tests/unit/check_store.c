@@ -356,6 +356,44 @@ START_TEST(test_store_values_reset_empties_and_keeps_the_schema)
 }
 END_TEST
 
+/* store_locator() spells what the view obs gives, for C code that reads
+ * the table (reconcile) or has not stored the row yet (normalize). */
+START_TEST(test_store_locator_spells_the_view)
+{
+	struct store *st = NULL;
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	char buf[STORE_LOCATOR_MAX];
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	/* parse 1 does not exist: the key is deferred, and this rolls back. */
+	ck_assert_msg(store_exec(st,
+	                         "INSERT INTO observation (id, parse_id, "
+	                         "measure, raw_geo, raw_period, raw_value, "
+	                         "unit, locator, line, col) VALUES (1, 1, 'm', "
+	                         "'g', 'p', 'v', 'u', NULL, 1234567, 89), (2, "
+	                         "1, 'm', 'g', 'p', 'v', 'u', '/value/3', 0, "
+	                         "1)",
+	                         &err) == 0,
+	              "%s", err.msg);
+	ck_assert_int_eq(store_prepare(st,
+	                               "SELECT locator FROM obs ORDER BY id",
+	                               &s, &err),
+	                 0);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_str_eq(store_locator(NULL, 1234567, 89, buf),
+	                 (const char *)sqlite3_column_text(s, 0));
+	ck_assert_str_eq(store_locator("", -1, 0, buf), "line -1, column 0");
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_str_eq(store_locator("/value/3", 0, 1, buf),
+	                 (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	store_rollback(st);
+	store_close(st);
+}
+END_TEST
+
 Suite *
 store_suite(void)
 {
@@ -373,6 +411,7 @@ store_suite(void)
 	        tc, test_store_migration_4_keeps_observations_and_defers_keys);
 	tcase_add_test(tc,
 	               test_store_values_reset_empties_and_keeps_the_schema);
+	tcase_add_test(tc, test_store_locator_spells_the_view);
 	suite_add_tcase(s, tc);
 	return s;
 }
