@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "hash.h"
 #include "number.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -531,6 +532,36 @@ store_open_flags(struct store **out, const char *path, int flags,
 	}
 	*out = st;
 	return 0;
+}
+
+int
+store_lineage(struct store *st, const char *recipe, int64_t *id,
+              struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char sha[HASH_HEX_SIZE];
+	int rc = -1;
+
+	hash_hex(recipe, strlen(recipe), sha);
+	/* DO UPDATE, not DO NOTHING: RETURNING gives the id of a row that
+	 * was there already only when the statement touched it. */
+	if (store_prepare(st,
+	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
+	                  "(?1, ?2) ON CONFLICT (recipe_sha256) DO UPDATE SET "
+	                  "recipe = recipe RETURNING id",
+	                  &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, recipe, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(st, err, "cannot record lineage");
+		goto out;
+	}
+	*id = sqlite3_column_int64(s, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return rc;
 }
 
 const char *

@@ -56,6 +56,13 @@ struct store;
 const char *store_locator(const char *locator, long long line, long long col,
                           char buf[STORE_LOCATOR_MAX]);
 
+/*
+ * The id of the lineage row of recipe (a JSON document), made if it is new:
+ * lineage is deduplicated by the recipe's SHA-256.
+ */
+int store_lineage(struct store *st, const char *recipe, int64_t *id,
+                  struct error *err);
+
 /* Opens (creating and migrating) the store at path; caller closes. */
 int store_open(struct store **out, const char *path, struct error *err);
 /* The same, migrating no further than schema version (tests of migrations

@@ -200,11 +200,9 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 	static const char *const as[] = {"absolute", "percent", "ratio"};
 	const struct derived_config *x = &ind->derived;
 	struct cJSON *root = json_new_object(), *o = json_new_object(), *a;
-	sqlite3_stmt *s = NULL;
-	char sha[HASH_HEX_SIZE];
 	char *text;
 	size_t i;
-	int ret = -1;
+	int ret;
 
 	json_add_string(o, "indicator", ind->id);
 	json_add_string(o, "op", ops[x->op]);
@@ -272,23 +270,7 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 	json_add_item(root, "derived", o);
 	text = json_print(root, 0);
 	json_delete(root);
-	hash_hex(text, strlen(text), sha);
-	if (store_prepare(d->st,
-	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
-	                  "(?1, ?2) ON CONFLICT (recipe_sha256) DO UPDATE SET "
-	                  "recipe = recipe RETURNING id",
-	                  &s, d->err) < 0)
-		goto out;
-	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		db_fail(d, "cannot record lineage");
-		goto out;
-	}
-	*out = sqlite3_column_int64(s, 0);
-	ret = 0;
-out:
-	sqlite3_finalize(s);
+	ret = store_lineage(d->st, text, out, d->err);
 	free(text);
 	return ret;
 }

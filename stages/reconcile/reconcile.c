@@ -92,8 +92,6 @@ struct rc {
 	struct mapped *mapped; /* MAP_BATCH */
 	size_t nmapped;
 	struct strbuf arena;
-	sqlite3_stmt *ins_lineage;
-	sqlite3_stmt *get_lineage;
 	sqlite3_stmt *ins_value; /* VALUE_BATCH rows */
 	sqlite3_stmt *ins_input;
 	int64_t *lineage_of; /* per crosswalk entry, 0 until made */
@@ -190,7 +188,6 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 {
 	const struct crosswalk_entry *x = &r->cfg->crosswalk[xw];
 	struct cJSON *root, *o;
-	char sha[HASH_HEX_SIZE];
 	char *text;
 	int rc;
 
@@ -256,22 +253,10 @@ lineage_for(struct rc *r, size_t xw, const struct indicator_config *ind,
 	json_add_item(root, "duplicates", o);
 	text = json_print(root, 0);
 	json_delete(root);
-	hash_hex(text, strlen(text), sha);
-
-	sqlite3_reset(r->ins_lineage);
-	sqlite3_bind_text(r->ins_lineage, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->ins_lineage, 2, text, -1, SQLITE_STATIC);
-	rc = sqlite3_step(r->ins_lineage);
-	sqlite3_reset(r->get_lineage);
-	sqlite3_bind_text(r->get_lineage, 1, sha, -1, SQLITE_STATIC);
-	if (rc != SQLITE_DONE || sqlite3_step(r->get_lineage) != SQLITE_ROW) {
-		free(text);
-		return db_fail(r, "cannot record lineage");
-	}
-	*out = r->lineage_of[xw] = sqlite3_column_int64(r->get_lineage, 0);
-	sqlite3_reset(r->get_lineage);
+	rc = store_lineage(r->st, text, &r->lineage_of[xw], r->err);
 	free(text);
-	return 0;
+	*out = r->lineage_of[xw];
+	return rc;
 }
 
 /* The crosswalk entry for (source, measure) valid for a period, or -1;
@@ -980,13 +965,6 @@ prepare_all(struct rc *r)
 		return -1;
 	if (store_prepare_insert(r->st, "INSERT INTO m", MAP_COLS, MAP_BATCH,
 	                         &r->ins_m, r->err) < 0 ||
-	    store_prepare(r->st,
-	                  "INSERT INTO lineage (recipe_sha256, recipe) VALUES "
-	                  "(?, ?) ON CONFLICT (recipe_sha256) DO NOTHING",
-	                  &r->ins_lineage, r->err) < 0 ||
-	    store_prepare(r->st,
-	                  "SELECT id FROM lineage WHERE recipe_sha256 = ?",
-	                  &r->get_lineage, r->err) < 0 ||
 	    store_prepare_insert(r->st, VALUE_INSERT, VALUE_COLS, VALUE_BATCH,
 	                         &r->ins_value, r->err) < 0 ||
 	    store_prepare(r->st,
@@ -1001,11 +979,9 @@ static void
 finalize_all(struct rc *r)
 {
 	sqlite3_finalize(r->ins_m);
-	sqlite3_finalize(r->ins_lineage);
-	sqlite3_finalize(r->get_lineage);
 	sqlite3_finalize(r->ins_value);
 	sqlite3_finalize(r->ins_input);
-	r->ins_m = r->ins_lineage = r->get_lineage = r->ins_value = NULL;
+	r->ins_m = r->ins_value = NULL;
 	r->ins_input = NULL;
 }
 
