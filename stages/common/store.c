@@ -438,7 +438,14 @@ store_configure(struct store *st, struct error *err)
 	sqlite3_extended_result_codes(st->db, 1);
 	return store_exec(st,
 	                  "PRAGMA foreign_keys = ON;"
-	                  "PRAGMA synchronous = FULL;",
+	                  "PRAGMA synchronous = FULL;"
+	                  /* Temporary tables (reconcile's mapped
+	                   * observations) in small pages, whatever the
+	                   * store's: a temporary database takes the page size
+	                   * of the last page_size pragma, and in 32 KiB pages
+	                   * reconcile of 2,073,600 observations peaked at 50
+	                   * MiB, in 4 KiB at 37. */
+	                  "PRAGMA temp.page_size = 4096;",
 	                  err);
 }
 
@@ -591,9 +598,14 @@ store_open_version(struct store **out, const char *path, int version,
 	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	                     err) < 0)
 		return -1;
-	/* 16 KiB pages: the store is mostly bulk-loaded and range-read (a new
-	 * file only; an existing store keeps its page size). */
-	if (store_exec(st, "PRAGMA page_size = 16384", err) < 0 ||
+	/* 32 KiB pages: the store is mostly bulk-loaded and range-read (a new
+	 * file only; an existing store keeps its page size).  Each page is
+	 * two writes to the WAL and a read and a write when it is checkpointed
+	 * into the database; against 16 KiB, normalize of 2,073,600 CSV rows
+	 * took 1.59-1.70 s for 1.69-2.30 s and its tail after the last row
+	 * (commit and checkpoint) a quarter less.  64 KiB was no faster and
+	 * made SQLite's sorts in reconcile take more memory. */
+	if (store_exec(st, "PRAGMA page_size = 32768", err) < 0 ||
 	    store_exec(st, "PRAGMA journal_mode = WAL", err) < 0 ||
 	    store_migrate(st, version < 0 ? 0 : (size_t)version, err) < 0) {
 		store_close(st);

@@ -56,6 +56,30 @@ START_TEST(test_store_creates_the_schema_with_identity)
 }
 END_TEST
 
+/* A new store has 32 KiB pages; temporary tables keep small ones (a
+ * temporary database takes the page size of the last page_size pragma,
+ * and reconcile's table of mapped observations then took 13 MiB more). */
+START_TEST(test_store_pages_and_small_temporary_pages)
+{
+	struct store *st = NULL;
+	struct error err;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) { /* new, then reopened */
+		ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(
+		        store_exec(st,
+		                   "CREATE TEMP TABLE t (x BLOB);"
+		                   "INSERT INTO t VALUES (zeroblob(9000))",
+		                   &err),
+		        0);
+		ck_assert_int_eq(pragma(st, "page_size"), 32768);
+		ck_assert_int_eq(pragma(st, "temp.page_size"), 4096);
+		store_close(st);
+	}
+}
+END_TEST
+
 START_TEST(test_store_enforces_strict_types_and_no_dqs)
 {
 	struct store *st = NULL;
@@ -402,6 +426,7 @@ store_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_store_creates_the_schema_with_identity);
+	tcase_add_test(tc, test_store_pages_and_small_temporary_pages);
 	tcase_add_test(tc, test_store_enforces_strict_types_and_no_dqs);
 	tcase_add_test(tc, test_store_refuses_a_foreign_database);
 	tcase_add_test(tc, test_store_refuses_a_newer_schema);
