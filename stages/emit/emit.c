@@ -53,11 +53,18 @@ text_or_empty(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
-/* Writes one row of indicators.csv and notes it for the other outputs. */
+/* Writes one row of indicators.csv and notes it for the other outputs.
+ * Its offset only where a span starts: ftello() is a system call (lseek),
+ * and one a row was a fifth of writing the file. */
 static void
 put_row(struct emit *e, FILE *fp, const char *const *row)
 {
-	release_data_add_row(&e->data, row, (long long)ftello(fp));
+	long long offset =
+	        release_data_starts_span(&e->data, row[COL_INDICATOR])
+	                ? (long long)ftello(fp)
+	                : -1;
+
+	release_data_add_row(&e->data, row, offset);
 	csv_writer_row(fp, row, COL_COUNT);
 }
 

@@ -100,9 +100,14 @@ struct release_data {
 void release_data_release(struct release_data *d);
 
 /* Notes the next row written to indicators.csv (at offset): its span
- * (rows of one indicator are written together) and its categories. */
+ * (rows of one indicator are written together) and its categories.  The
+ * offset is read only for a row that starts a span (so the caller can
+ * pass -1 for the others: see release_data_starts_span()). */
 void release_data_add_row(struct release_data *d, const char *const *row,
                           long long offset);
+/* Does a row of indicator start a span (need its offset)? */
+int release_data_starts_span(const struct release_data *d,
+                             const char *indicator);
 /* After the last row: the distinct values are complete. */
 void release_data_finish(struct release_data *d);
 /* The span of an indicator, or NULL when it has no rows. */

@@ -200,6 +200,13 @@ span_close(struct release_data *d)
 		             k);
 }
 
+int
+release_data_starts_span(const struct release_data *d, const char *indicator)
+{
+	return d->nspans == 0 ||
+	       strcmp(d->spans[d->nspans - 1].indicator, indicator) != 0;
+}
+
 void
 release_data_add_row(struct release_data *d, const char *const *row,
                      long long offset)
