@@ -11,6 +11,11 @@
 #include "fileio.h"
 #include "xalloc.h"
 
+/* The stream's buffer: stdio's own is a page (st_blksize), a write(2)
+ * for every 4 KiB of a release's hundreds of MB (and glibc's setvbuf()
+ * ignores the size unless it is given the buffer). */
+#define ATOMIC_FILE_BUF (256 * 1024)
+
 int
 atomic_file_open(struct atomic_file *af, const char *path, struct error *err)
 {
@@ -19,6 +24,7 @@ atomic_file_open(struct atomic_file *af, const char *path, struct error *err)
 	af->path = xstrdup(path);
 	af->tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
 	af->fp = NULL;
+	af->buf = NULL;
 	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || !(af->fp = fdopen(fd, "wb"))) {
 		error_set(err, "cannot create '%s': %s", af->tmp,
@@ -28,6 +34,8 @@ atomic_file_open(struct atomic_file *af, const char *path, struct error *err)
 		atomic_file_abort(af);
 		return -1;
 	}
+	af->buf = xmalloc(ATOMIC_FILE_BUF);
+	setvbuf(af->fp, af->buf, _IOFBF, ATOMIC_FILE_BUF);
 	return 0;
 }
 
@@ -77,6 +85,8 @@ atomic_file_abort(struct atomic_file *af)
 		unlink(af->tmp);
 	free(af->tmp);
 	free(af->path);
+	free(af->buf); /* after fclose() */
+	af->buf = NULL;
 	af->fp = NULL;
 	af->tmp = NULL;
 	af->path = NULL;

@@ -20,6 +20,7 @@ struct atomic_file {
 	char *path;
 	char *tmp;
 	FILE *fp;
+	char *buf; /* fp's buffer */
 };
 
 int atomic_file_open(struct atomic_file *af, const char *path,

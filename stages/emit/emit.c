@@ -152,7 +152,7 @@ newest_retrieval(const struct release_data *d)
 static int
 write_indicators(struct emit *e)
 {
-	struct atomic_file af = {NULL, NULL, NULL};
+	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	const struct indicator_config **unpub = NULL;
 	sqlite3_stmt *s = NULL;
 	char *path = xasprintf("%s/indicators.csv", e->tmp);
@@ -247,7 +247,7 @@ write_sources(struct emit *e)
 	        "source",   "publisher",    "title",           "grade",
 	        "status",   "retrieved_at", "snapshot_sha256", "url",
 	        "citation", "licence"};
-	struct atomic_file af = {NULL, NULL, NULL};
+	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	char *path = xasprintf("%s/sources.csv", e->tmp);
 	time_t now = timefmt_now();
 	size_t i;

@@ -327,7 +327,7 @@ write_jsonstat(const struct release_data *d, const struct cJSON *root,
 {
 	char *path = xasprintf("%s/indicators.json", d->dir);
 	char *head = json_print(root, 1);
-	struct atomic_file af = {NULL, NULL, NULL};
+	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	size_t n;
 	FILE *fp;
 	int rc = -1;
@@ -499,7 +499,7 @@ int
 outputs_conflicts(const struct release_data *d, struct error *err)
 {
 	char *path = xasprintf("%s/conflicts.csv", d->dir);
-	struct atomic_file af = {NULL, NULL, NULL};
+	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	sqlite3_stmt *s = NULL;
 	int rc, ret = -1;
 

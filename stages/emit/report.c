@@ -309,7 +309,7 @@ out:
 int
 outputs_report(const struct release_data *d, struct error *err)
 {
-	struct atomic_file af = {NULL, NULL, NULL};
+	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	struct strbuf sb;
 	char *path = xasprintf("%s/report.html", d->dir);
 	FILE *fp;
