@@ -20,6 +20,7 @@ struct decoded {
 	FILE *fp; /* UTF-8 text, positioned at the start */
 	int transformed; /* 1 if fp is not the archived bytes themselves:
 	                    byte offsets then do not point into the archive */
+	char *buf; /* the archived file's stream buffer */
 };
 
 /*
@@ -28,5 +29,7 @@ struct decoded {
  */
 int decode_open(const char *path, const char *encoding, size_t max_bytes,
                 struct decoded *d, struct error *err);
+/* Closes what decode_open() opened; safe on a zeroed or closed one. */
+void decode_close(struct decoded *d);
 
 #endif

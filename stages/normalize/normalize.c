@@ -536,7 +536,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	char *path = archive_path(out_dir, sha);
 	char now[TIMEFMT_LEN];
 	struct parse_input in = {NULL, 0, 0};
-	struct decoded dec = {NULL, 0};
+	struct decoded dec = {NULL, 0, NULL};
 	struct error derr;
 	format_parse_fn parse = normalize_format(src->format);
 	size_t i;
@@ -665,8 +665,7 @@ out:
 	free(l.key_seen);
 	free(l.ranges);
 	problems_release(&probs);
-	if (dec.fp)
-		fclose(dec.fp);
+	decode_close(&dec);
 	free(path);
 	return ret;
 }

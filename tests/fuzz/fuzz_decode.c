@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    0) {
 		while ((got = fread(buf, 1, sizeof(buf), d.fp)) > 0)
 			total += got;
-		fclose(d.fp);
+		decode_close(&d);
 		if (total > DECODE_CAP)
 			fuzz_die(path, "decoded text is over the cap");
 	}

@@ -73,7 +73,7 @@ decoded_text(const char *path, const char *encoding, size_t cap,
 	*transformed = d.transformed;
 	ck_assert_int_eq(fileio_read_stream(d.fp, path, cap, &text, &len, err),
 	                 0);
-	fclose(d.fp);
+	decode_close(&d);
 	return text;
 }
 
