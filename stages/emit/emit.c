@@ -33,6 +33,31 @@ static const char *const release_files[] = {
         "indicators.csv",  "indicators.json",  "indicators.sqlite",
         "provenance.json", "report.html",      "sources.csv"};
 
+#define NFILES (sizeof(release_files) / sizeof(release_files[0]))
+
+/* The SHA-256 of release file k in dir, for the manifest. */
+static int
+hash_release_file(const char *dir, size_t k, char out[HASH_HEX_SIZE],
+                  struct error *err)
+{
+	char *f = xasprintf("%s/%s", dir, release_files[k]);
+	int rc = hash_file_hex(f, out, err);
+
+	free(f);
+	return rc;
+}
+
+/* The index of name in release_files, or NFILES. */
+static size_t
+release_file_index(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < NFILES && strcmp(release_files[k], name) != 0; k++)
+		;
+	return k;
+}
+
 struct emit {
 	const struct config *cfg;
 	struct store *st;
@@ -290,23 +315,16 @@ out:
 
 /* Writes MANIFEST.sha256 (sha256sum -c format) and returns its digest. */
 static int
-write_manifest(struct emit *e, char digest[HASH_HEX_SIZE])
+write_manifest(struct emit *e, char sha[][HASH_HEX_SIZE],
+               char digest[HASH_HEX_SIZE])
 {
 	char *text = NULL, *path = NULL;
 	size_t i, len = 0;
 	int ret = -1;
 
-	for (i = 0; i < sizeof(release_files) / sizeof(release_files[0]); i++) {
-		char sha[HASH_HEX_SIZE];
-		char *f = xasprintf("%s/%s", e->tmp, release_files[i]);
-		char *line;
+	for (i = 0; i < NFILES; i++) {
+		char *line = xasprintf("%s  %s\n", sha[i], release_files[i]);
 
-		if (hash_file_hex(f, sha, e->err) < 0) {
-			free(f);
-			goto out;
-		}
-		free(f);
-		line = xasprintf("%s  %s\n", sha, release_files[i]);
 		text = xrealloc(text, len + strlen(line) + 1);
 		memcpy(text + len, line, strlen(line) + 1);
 		len += strlen(line);
@@ -524,15 +542,15 @@ out:
 static const struct {
 	int (*write)(const struct release_data *d, struct error *err);
 	const char *crash_point;
-	int own_thread;
+	const char *own_thread; /* its file, hashed on that thread too */
 } outputs[] = {
-        {outputs_conflicts, "emit.after-conflicts", 0},
-        {outputs_errors, "emit.after-errors", 0},
-        {outputs_jsonstat, "emit.after-jsonstat", 0},
-        {outputs_sqlite, "emit.after-sqlite", 1},
-        {outputs_report, "emit.after-report", 0},
-        {outputs_datapackage, "emit.after-datapackage", 0},
-        {outputs_provenance, "emit.after-provenance", 0},
+        {outputs_conflicts, "emit.after-conflicts", NULL},
+        {outputs_errors, "emit.after-errors", NULL},
+        {outputs_jsonstat, "emit.after-jsonstat", NULL},
+        {outputs_sqlite, "emit.after-sqlite", "indicators.sqlite"},
+        {outputs_report, "emit.after-report", NULL},
+        {outputs_datapackage, "emit.after-datapackage", NULL},
+        {outputs_provenance, "emit.after-provenance", NULL},
 };
 
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
@@ -543,14 +561,21 @@ struct output_result {
 	size_t i;
 	int rc;
 	struct error err;
+	char (*sha)[HASH_HEX_SIZE]; /* per release file */
 };
 
 static void
 output_run(struct output_result *r)
 {
+	const char *own = outputs[r->i].own_thread;
+
 	r->rc = outputs[r->i].write(r->d, &r->err);
 	if (r->rc == 0)
 		crash_point(outputs[r->i].crash_point);
+	if (r->rc == 0 && own)
+		r->rc = hash_release_file(r->d->dir, release_file_index(own),
+		                          r->sha[release_file_index(own)],
+		                          &r->err);
 }
 
 static void *
@@ -560,20 +585,41 @@ output_thread(void *arg)
 	return NULL;
 }
 
-/* Writes every output; on failure *err is the first one's, in order. */
+/* Is release file k made (and hashed) on an output's own thread? */
 static int
-write_outputs(const struct release_data *d, struct error *err)
+hashed_on_its_thread(size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < NOUTPUTS; i++)
+		if (outputs[i].own_thread &&
+		    strcmp(outputs[i].own_thread, release_files[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Writes every output, and the SHA-256 of every release file into sha
+ * (the manifest's), the files the main thread made while the other
+ * thread still works; on failure *err is the first output's error, in
+ * order, then the hashing's.
+ */
+static int
+write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
+              struct error *err)
 {
 	struct output_result r[NOUTPUTS];
 	pthread_t thread[NOUTPUTS];
 	int started[NOUTPUTS] = {0};
-	size_t i;
-	int failed = 0;
+	struct error herr;
+	size_t i, k;
+	int failed = 0, hashed = 0;
 
 	for (i = 0; i < NOUTPUTS; i++) {
 		r[i].d = d;
 		r[i].i = i;
 		r[i].rc = 1; /* not run */
+		r[i].sha = sha;
 		error_clear(&r[i].err);
 		if (outputs[i].own_thread &&
 		    pthread_create(&thread[i], NULL, output_thread, &r[i]) == 0)
@@ -584,6 +630,10 @@ write_outputs(const struct release_data *d, struct error *err)
 			output_run(&r[i]);
 			failed = r[i].rc < 0;
 		}
+	for (k = 0; k < NFILES && !failed && hashed == 0; k++)
+		if (!hashed_on_its_thread(k) &&
+		    hash_release_file(d->dir, k, sha[k], &herr) < 0)
+			hashed = -1;
 	for (i = 0; i < NOUTPUTS; i++)
 		if (started[i])
 			pthread_join(thread[i], NULL);
@@ -592,6 +642,10 @@ write_outputs(const struct release_data *d, struct error *err)
 			*err = r[i].err;
 			return -1;
 		}
+	if (hashed < 0) {
+		*err = herr;
+		return -1;
+	}
 	return 0;
 }
 
@@ -602,6 +656,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 {
 	struct emit e;
 	char digest[HASH_HEX_SIZE], cur[HASH_HEX_SIZE];
+	char sha[NFILES][HASH_HEX_SIZE]; /* of each release file */
 	char *rel_dir = NULL, *msg = NULL;
 	int64_t run_id;
 	time_t t;
@@ -649,9 +704,9 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	if (!*e.data.known_on)
 		e.data.known_on = e.as_of;
 	crash_point("emit.after-sources");
-	if (write_outputs(&e.data, err) < 0)
+	if (write_outputs(&e.data, sha, err) < 0)
 		goto out;
-	if (write_manifest(&e, digest) < 0)
+	if (write_manifest(&e, sha, digest) < 0)
 		goto out;
 	crash_point("emit.after-manifest");
 	current_manifest(out_dir, cur);
