@@ -58,7 +58,10 @@ release_file_index(const char *name)
 	return k;
 }
 
+struct feed;
+
 struct emit {
+	struct feed *feed; /* indicators.sqlite's thread, or NULL */
 	const struct config *cfg;
 	struct store *st;
 	const char *out;
@@ -78,6 +81,189 @@ text_or_empty(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/*
+ * indicators.sqlite is made on a thread of its own from the rows of
+ * indicators.csv as they are written (on 2,073,600 values its bulk load
+ * and VACUUM were a third of emit, and waited for the whole CSV): the rows
+ * go over FEED_ROWS at a time, copied into one of two batches, a mutex
+ * and a condition variable around the one handed over (as normalize's
+ * writer).  The thread has its own scratch database and touches no other
+ * connection; it reads the release data's sources only after the last
+ * batch (feed_end()), and hashes the file it made for the manifest.  If
+ * it cannot be started, indicators.sqlite is made from indicators.csv
+ * with the other outputs.
+ */
+#define FEED_ROWS 4096
+
+struct feed_batch {
+	size_t n;
+	size_t (*off)[COL_COUNT]; /* FEED_ROWS rows' texts, in arena */
+	struct strbuf arena;
+};
+
+struct feed {
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct feed_batch batch[2];
+	struct feed_batch *fill; /* the main thread's */
+	struct feed_batch *queued; /* handed over; NULL: the thread is idle */
+	int end; /* 1: no more rows, and the sources are there; -1: give up */
+	const char *(*rows)[COL_COUNT]; /* the thread's, FEED_ROWS */
+	const struct release_data *d;
+	char (*sha)[HASH_HEX_SIZE]; /* where indicators.sqlite's goes */
+	int rc; /* the thread's: 0, or -1 with err */
+	struct error err;
+};
+
+static size_t release_file_index(const char *name);
+static int hash_release_file(const char *dir, size_t k, char out[HASH_HEX_SIZE],
+                             struct error *err);
+
+static int
+feed_batch_write(struct feed *f, struct sqlite_out *o,
+                 const struct feed_batch *b)
+{
+	size_t r;
+	int k;
+
+	for (r = 0; r < b->n; r++)
+		for (k = 0; k < COL_COUNT; k++)
+			f->rows[r][k] = b->arena.buf + b->off[r][k];
+	return sqlite_out_rows(o, (const char *const(*)[COL_COUNT])f->rows,
+	                       b->n, &f->err);
+}
+
+static void *
+feed_main(void *arg)
+{
+	struct feed *f = arg;
+	struct sqlite_out *o = NULL;
+	size_t k = release_file_index("indicators.sqlite");
+	int failed = sqlite_out_open(&o, &f->err) < 0, end;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		const struct feed_batch *b;
+
+		while (!f->queued && !f->end)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (!f->queued)
+			break;
+		b = f->queued;
+		pthread_mutex_unlock(&f->mu);
+		if (!failed)
+			failed = feed_batch_write(f, o, b) < 0;
+		pthread_mutex_lock(&f->mu);
+		f->queued = NULL;
+		pthread_cond_broadcast(&f->cv);
+	}
+	end = f->end;
+	pthread_mutex_unlock(&f->mu);
+	if (!failed && end > 0) {
+		failed = sqlite_out_finish(o, f->d, &f->err) < 0;
+		if (!failed) {
+			crash_point("emit.after-sqlite");
+			failed = hash_release_file(f->d->dir, k, f->sha[k],
+			                           &f->err) < 0;
+		}
+	}
+	sqlite_out_close(o);
+	f->rc = failed || end < 0 ? -1 : 0;
+	return NULL;
+}
+
+static int feed_join(struct feed *f, struct error *err);
+
+/* Starts the thread; f->started unset (and nothing kept) if it cannot. */
+static void
+feed_start(struct feed *f, const struct release_data *d,
+           char (*sha)[HASH_HEX_SIZE])
+{
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	f->d = d;
+	f->sha = sha;
+	for (i = 0; i < 2; i++) {
+		f->batch[i].off = xcalloc(FEED_ROWS, sizeof(*f->batch[i].off));
+		strbuf_init(&f->batch[i].arena, SIZE_MAX / 2);
+	}
+	f->rows = xcalloc(FEED_ROWS, sizeof(*f->rows));
+	f->fill = &f->batch[0];
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->started = pthread_create(&f->thread, NULL, feed_main, f) == 0;
+	if (!f->started)
+		feed_join(f, NULL); /* frees it */
+}
+
+/* Hands the filled batch over (once the thread has taken the last). */
+static void
+feed_hand(struct feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	while (f->queued)
+		pthread_cond_wait(&f->cv, &f->mu);
+	f->queued = f->fill;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	f->fill = f->fill == &f->batch[0] ? &f->batch[1] : &f->batch[0];
+	f->fill->n = 0;
+	strbuf_reset(&f->fill->arena);
+}
+
+static void
+feed_add(struct feed *f, const char *const *row)
+{
+	struct feed_batch *b = f->fill;
+	int k;
+
+	for (k = 0; k < COL_COUNT; k++)
+		b->off[b->n][k] = strbuf_put_str(&b->arena, row[k]);
+	if (++b->n == FEED_ROWS)
+		feed_hand(f);
+}
+
+/* how 1: every row is there, and the sources; -1: give up (the thread
+ * ends soon, failed). */
+static void
+feed_end(struct feed *f, int how)
+{
+	if (how > 0 && f->fill->n)
+		feed_hand(f);
+	pthread_mutex_lock(&f->mu);
+	f->end = how;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* Waits for the thread and frees the feed; its result, 0 or -1 (*err). */
+static int
+feed_join(struct feed *f, struct error *err)
+{
+	int i, rc = 0;
+
+	if (f->started) {
+		pthread_join(f->thread, NULL);
+		f->started = 0;
+		rc = f->rc;
+		if (rc < 0)
+			*err = f->err;
+	}
+	for (i = 0; i < 2; i++) {
+		free(f->batch[i].off);
+		strbuf_release(&f->batch[i].arena);
+		f->batch[i].off = NULL;
+	}
+	free(f->rows);
+	f->rows = NULL;
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	return rc;
+}
+
 /* Writes one row of indicators.csv and notes it for the other outputs.
  * Its offset only where a span starts: ftello() is a system call (lseek),
  * and one a row was a fifth of writing the file. */
@@ -91,6 +277,8 @@ put_row(struct emit *e, FILE *fp, const char *const *row)
 
 	release_data_add_row(&e->data, row, offset);
 	csv_writer_row(fp, row, COL_COUNT);
+	if (e->feed)
+		feed_add(e->feed, row);
 }
 
 static void
@@ -606,11 +794,11 @@ hashed_on_its_thread(size_t k)
  */
 static int
 write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
-              struct error *err)
+              struct feed *feed, struct error *err)
 {
 	struct output_result r[NOUTPUTS];
 	pthread_t thread[NOUTPUTS];
-	int started[NOUTPUTS] = {0};
+	int started[NOUTPUTS] = {0}, fed[NOUTPUTS] = {0};
 	struct error herr;
 	size_t i, k;
 	int failed = 0, hashed = 0;
@@ -621,12 +809,17 @@ write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
 		r[i].rc = 1; /* not run */
 		r[i].sha = sha;
 		error_clear(&r[i].err);
-		if (outputs[i].own_thread &&
-		    pthread_create(&thread[i], NULL, output_thread, &r[i]) == 0)
+		/* indicators.sqlite: being made from the fed rows, or on a
+		 * thread now */
+		if (outputs[i].write == outputs_sqlite && feed->started)
+			fed[i] = 1;
+		else if (outputs[i].own_thread &&
+		         pthread_create(&thread[i], NULL, output_thread,
+		                        &r[i]) == 0)
 			started[i] = 1;
 	}
 	for (i = 0; i < NOUTPUTS && !failed; i++)
-		if (!started[i]) {
+		if (!started[i] && !fed[i]) {
 			output_run(&r[i]);
 			failed = r[i].rc < 0;
 		}
@@ -634,9 +827,12 @@ write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
 		if (!hashed_on_its_thread(k) &&
 		    hash_release_file(d->dir, k, sha[k], &herr) < 0)
 			hashed = -1;
-	for (i = 0; i < NOUTPUTS; i++)
+	for (i = 0; i < NOUTPUTS; i++) {
 		if (started[i])
 			pthread_join(thread[i], NULL);
+		if (fed[i])
+			r[i].rc = feed_join(feed, &r[i].err);
+	}
 	for (i = 0; i < NOUTPUTS; i++)
 		if (r[i].rc < 0) {
 			*err = r[i].err;
@@ -657,6 +853,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	struct emit e;
 	char digest[HASH_HEX_SIZE], cur[HASH_HEX_SIZE];
 	char sha[NFILES][HASH_HEX_SIZE]; /* of each release file */
+	struct feed feed;
 	char *rel_dir = NULL, *msg = NULL;
 	int64_t run_id;
 	time_t t;
@@ -692,19 +889,25 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	e.data.dir = e.tmp;
 	e.data.as_of = e.as_of;
 	e.data.csv = xasprintf("%s/indicators.csv", e.tmp);
+	feed_start(&feed, &e.data, sha);
+	if (feed.started)
+		e.feed = &feed;
 	if (write_indicators(&e) < 0)
 		goto out;
 	crash_point("emit.after-indicators");
 	release_data_finish(&e.data);
 	if (write_sources(&e) < 0)
 		goto out;
+	if (e.feed)
+		feed_end(e.feed, 1);
 	/* Not the as-of time: a rebuild as of the release's own time (verify)
 	 * must say what the release says. */
 	e.data.known_on = newest_retrieval(&e.data);
 	if (!*e.data.known_on)
 		e.data.known_on = e.as_of;
 	crash_point("emit.after-sources");
-	if (write_outputs(&e.data, sha, err) < 0)
+	e.feed = NULL; /* write_outputs() joins it */
+	if (write_outputs(&e.data, sha, &feed, err) < 0)
 		goto out;
 	if (write_manifest(&e, sha, digest) < 0)
 		goto out;
@@ -723,6 +926,12 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	crash_point("emit.after-prune");
 	ret = 0;
 out:
+	if (e.feed) { /* failed before the outputs: stop it first */
+		struct error ignored;
+
+		feed_end(e.feed, -1);
+		feed_join(e.feed, &ignored);
+	}
 	if (e.tmp && fileio_exists(e.tmp)) {
 		struct error ignored;
 

@@ -659,95 +659,111 @@ prepare_rows(sqlite3 *db, size_t n, sqlite3_stmt **s)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* The scratch database indicators.sqlite is made from. */
+struct sqlite_out {
+	sqlite3 *db;
+	sqlite3_stmt *s; /* SQLITE_ROWS rows, or the last few */
+	size_t s_rows;
+};
+
+static int
+sqlite_out_fail(struct sqlite_out *o, struct error *err)
+{
+	return error_set(err, "indicators.sqlite: %s", sqlite3_errmsg(o->db));
+}
+
 int
-outputs_sqlite(const struct release_data *d, struct error *err)
+sqlite_out_open(struct sqlite_out **out, struct error *err)
+{
+	struct sqlite_out *o = xcalloc(1, sizeof(*o));
+
+	*out = o;
+	error_clear(err);
+	/* A private temporary database (""), used by one thread (no
+	 * mutexes); with SQLITE_OPEN_MEMORY, VACUUM INTO would write
+	 * through the in-memory VFS, not to disk. */
+	if (sqlite3_open_v2("", &o->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
+		return sqlite_out_fail(o, err);
+	return sql_exec(
+	        o->db,
+	        "CREATE TABLE indicators (indicator TEXT NOT NULL, geo "
+	        "TEXT "
+	        "NOT NULL, period TEXT NOT NULL, value REAL, unit TEXT, "
+	        "flags TEXT, qualifier TEXT, status TEXT, vintage TEXT, "
+	        "source TEXT, lineage_id TEXT, note TEXT, PRIMARY KEY "
+	        "(indicator, "
+	        "geo, "
+	        "period)) STRICT, WITHOUT ROWID;"
+	        "CREATE TABLE sources (source TEXT PRIMARY KEY, "
+	        "publisher "
+	        "TEXT, title TEXT, grade TEXT, status TEXT, retrieved_at "
+	        "TEXT, snapshot_sha256 TEXT, url TEXT, citation TEXT, "
+	        "licence "
+	        "TEXT) STRICT;"
+	        /* A scratch database: VACUUM INTO makes the file, so
+	         * no journal (it does not change the file's bytes). */
+	        "PRAGMA journal_mode = OFF;"
+	        "BEGIN",
+	        "indicators.sqlite", err);
+}
+
+int
+sqlite_out_rows(struct sqlite_out *o, const char *const (*rows)[COL_COUNT],
+                size_t nrows, struct error *err)
+{
+	size_t i, n, r;
+	int k;
+
+	for (i = 0; i < nrows; i += n) {
+		n = nrows - i < SQLITE_ROWS ? nrows - i : SQLITE_ROWS;
+		if (!o->s || o->s_rows != n) {
+			if (prepare_rows(o->db, n, &o->s) < 0)
+				return sqlite_out_fail(o, err);
+			o->s_rows = n;
+		}
+		for (r = 0; r < n; r++) {
+			const char *const *f = rows[i + r];
+			const char *v = f[COL_VALUE];
+			int b = (int)r * COL_COUNT + 1;
+			char *end;
+
+			for (k = 0; k < COL_COUNT; k++)
+				sqlite3_bind_text(o->s, b + k, f[k], -1,
+				                  SQLITE_STATIC);
+			if (!*v) {
+				sqlite3_bind_null(o->s, b + COL_VALUE);
+				continue;
+			}
+			sqlite3_bind_double(o->s, b + COL_VALUE,
+			                    strtod(v, &end));
+			if (*end)
+				return error_set(
+				        err,
+				        "indicators.sqlite: value '%s' "
+				        "is not a number",
+				        v);
+		}
+		if (sqlite3_step(o->s) != SQLITE_DONE)
+			return sqlite_out_fail(o, err);
+		sqlite3_reset(o->s);
+	}
+	return 0;
+}
+
+int
+sqlite_out_finish(struct sqlite_out *o, const struct release_data *d,
+                  struct error *err)
 {
 	char *path = xasprintf("%s/indicators.sqlite", d->dir);
-	sqlite3 *db = NULL, *chk = NULL;
+	sqlite3 *chk = NULL;
 	sqlite3_stmt *s = NULL;
-	struct release_cursor c;
-	struct strbuf arena;
-	size_t off[SQLITE_ROWS][COL_COUNT];
-	double value[SQLITE_ROWS];
-	int has_value[SQLITE_ROWS];
-	size_t i, n, r;
-	int k, rc = -1, opened = 0;
+	size_t i;
+	int k, rc = -1;
 
-	error_clear(err);
-	strbuf_init(&arena, SIZE_MAX / 2);
-
-	/* A private temporary database (""), used by this thread alone
-	 * (no mutexes); with SQLITE_OPEN_MEMORY, VACUUM INTO would write
-	 * through the in-memory VFS, not to disk. */
-	if (sqlite3_open_v2("", &db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK ||
-	    sql_exec(db,
-	             "CREATE TABLE indicators (indicator TEXT NOT NULL, geo "
-	             "TEXT "
-	             "NOT NULL, period TEXT NOT NULL, value REAL, unit TEXT, "
-	             "flags TEXT, qualifier TEXT, status TEXT, vintage TEXT, "
-	             "source TEXT, lineage_id TEXT, note TEXT, PRIMARY KEY "
-	             "(indicator, "
-	             "geo, "
-	             "period)) STRICT, WITHOUT ROWID;"
-	             "CREATE TABLE sources (source TEXT PRIMARY KEY, publisher "
-	             "TEXT, title TEXT, grade TEXT, status TEXT, retrieved_at "
-	             "TEXT, snapshot_sha256 TEXT, url TEXT, citation TEXT, "
-	             "licence "
-	             "TEXT) STRICT;"
-	             /* A scratch database: VACUUM INTO makes the file, so
-	              * no journal (it does not change the file's bytes). */
-	             "PRAGMA journal_mode = OFF;"
-	             "BEGIN",
-	             "indicators.sqlite", err) < 0)
-		goto out;
-	/* The columns of indicators.csv, in its order, SQLITE_ROWS rows to
-	 * an INSERT. */
-	if (release_rows_open(d, NULL, &c, err) < 0)
-		goto out;
-	opened = 1;
-	for (i = 0; i < d->nrows; i += n) {
-		n = d->nrows - i < SQLITE_ROWS ? d->nrows - i : SQLITE_ROWS;
-		if ((!s || n < SQLITE_ROWS) && prepare_rows(db, n, &s) < 0)
-			goto db_fail;
-		/* The cursor's row is gone at the next: the batch's texts are
-		 * copied into one arena and bound from there once it is
-		 * complete (SQLITE_TRANSIENT made an allocation per field). */
-		strbuf_reset(&arena);
-		for (r = 0; r < n; r++) {
-			const struct release_row *row = &c.row;
-
-			if (release_rows_next(&c, err) != 1) {
-				if (!err->msg[0])
-					error_set(err, "'%s' ends early",
-					          d->csv);
-				goto out;
-			}
-			for (k = 0; k < COL_COUNT; k++)
-				off[r][k] = strbuf_put_str(&arena, row->f[k]);
-			value[r] = row->value;
-			has_value[r] = row->has_value;
-		}
-		for (r = 0; r < n; r++) {
-			int b = (int)r * COL_COUNT + 1;
-
-			for (k = 0; k < COL_COUNT; k++)
-				sqlite3_bind_text(s, b + k,
-				                  arena.buf + off[r][k], -1,
-				                  SQLITE_STATIC);
-			if (has_value[r])
-				sqlite3_bind_double(s, b + COL_VALUE, value[r]);
-			else
-				sqlite3_bind_null(s, b + COL_VALUE);
-		}
-		if (sqlite3_step(s) != SQLITE_DONE)
-			goto db_fail;
-		sqlite3_reset(s);
-	}
-	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(
-	            db,
+	            o->db,
 	            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, "
 	            "?, ?, ?)",
 	            -1, &s, NULL) != SQLITE_OK)
@@ -762,10 +778,11 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (sql_exec(db, "COMMIT", "indicators.sqlite", err) < 0)
+	if (sql_exec(o->db, "COMMIT", "indicators.sqlite", err) < 0)
 		goto out;
 	/* VACUUM INTO writes a compact copy; it does not fsync. */
-	if (sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(o->db, "VACUUM INTO ?", -1, &s, NULL) !=
+	    SQLITE_OK)
 		goto db_fail;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
@@ -788,15 +805,70 @@ outputs_sqlite(const struct release_data *d, struct error *err)
 	rc = 0;
 	goto out;
 db_fail:
-	error_set(err, "indicators.sqlite: %s", sqlite3_errmsg(db));
+	sqlite_out_fail(o, err);
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(chk);
+	free(path);
+	return rc;
+}
+
+void
+sqlite_out_close(struct sqlite_out *o)
+{
+	if (!o)
+		return;
+	sqlite3_finalize(o->s);
+	sqlite3_close(o->db);
+	free(o);
+}
+
+/* indicators.sqlite from indicators.csv (when it cannot be fed the rows
+ * as they are written: emit.c). */
+int
+outputs_sqlite(const struct release_data *d, struct error *err)
+{
+	struct sqlite_out *o = NULL;
+	struct release_cursor c;
+	struct strbuf arena;
+	size_t off[SQLITE_ROWS][COL_COUNT];
+	const char *rows[SQLITE_ROWS][COL_COUNT];
+	size_t i, n, r;
+	int k, rc = -1, opened = 0;
+
+	strbuf_init(&arena, SIZE_MAX / 2);
+	if (sqlite_out_open(&o, err) < 0 ||
+	    release_rows_open(d, NULL, &c, err) < 0)
+		goto out;
+	opened = 1;
+	for (i = 0; i < d->nrows; i += n) {
+		n = d->nrows - i < SQLITE_ROWS ? d->nrows - i : SQLITE_ROWS;
+		/* The cursor's row is gone at the next: the batch's texts
+		 * are copied into one arena first. */
+		strbuf_reset(&arena);
+		for (r = 0; r < n; r++) {
+			if (release_rows_next(&c, err) != 1) {
+				if (!err->msg[0])
+					error_set(err, "'%s' ends early",
+					          d->csv);
+				goto out;
+			}
+			for (k = 0; k < COL_COUNT; k++)
+				off[r][k] = strbuf_put_str(&arena, c.row.f[k]);
+		}
+		for (r = 0; r < n; r++)
+			for (k = 0; k < COL_COUNT; k++)
+				rows[r][k] = arena.buf + off[r][k];
+		if (sqlite_out_rows(o, (const char *const(*)[COL_COUNT])rows, n,
+		                    err) < 0)
+			goto out;
+	}
+	rc = sqlite_out_finish(o, d, err);
 out:
 	if (opened)
 		release_rows_close(&c);
 	strbuf_release(&arena);
-	sqlite3_finalize(s);
-	sqlite3_close(chk);
-	sqlite3_close(db);
-	free(path);
+	sqlite_out_close(o);
 	return rc;
 }
 

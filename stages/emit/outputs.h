@@ -136,6 +136,21 @@ int outputs_jsonstat(const struct release_data *d, struct error *err);
 int outputs_conflicts(const struct release_data *d, struct error *err);
 int outputs_errors(const struct release_data *d, struct error *err);
 int outputs_sqlite(const struct release_data *d, struct error *err);
+
+/*
+ * indicators.sqlite made from rows handed over as they are written
+ * (emit.c does it on a thread of its own): open, rows as often as needed
+ * (each row COL_COUNT texts as indicators.csv has them, borrowed for the
+ * call), finish (the sources, then the file, checked and fsync'd), close.
+ * Every error names indicators.sqlite.
+ */
+struct sqlite_out;
+int sqlite_out_open(struct sqlite_out **out, struct error *err);
+int sqlite_out_rows(struct sqlite_out *o, const char *const (*rows)[COL_COUNT],
+                    size_t nrows, struct error *err);
+int sqlite_out_finish(struct sqlite_out *o, const struct release_data *d,
+                      struct error *err);
+void sqlite_out_close(struct sqlite_out *o);
 int outputs_report(const struct release_data *d, struct error *err);
 /* After the files above: they are described with their bytes and hashes. */
 int outputs_datapackage(const struct release_data *d, struct error *err);
