@@ -9,6 +9,7 @@
 #include <math.h>
 #include <search.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -231,6 +232,8 @@ scratch_file(const char *dir, struct error *err)
 	} else {
 		unlink(path);
 		fp = fdopen(fd, "w+");
+		if (fp) /* this thread's alone: see atomic_file.c */
+			__fsetlocking(fp, FSETLOCKING_BYCALLER);
 		if (!fp) {
 			error_set(err, "cannot open a scratch file: %s",
 			          strerror(errno));
