@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "fileio.h"
 #include "freshness.h"
+#include "handoff.h"
 #include "hash.h"
 #include "number.h"
 #include "outputs.h"
@@ -85,13 +86,12 @@ text_or_empty(sqlite3_stmt *s, int i)
  * indicators.sqlite is made on a thread of its own from the rows of
  * indicators.csv as they are written (on 2,073,600 values its bulk load
  * and VACUUM were a third of emit, and waited for the whole CSV): the rows
- * go over FEED_ROWS at a time, copied into one of two batches, a mutex
- * and a condition variable around the one handed over (as normalize's
- * writer).  The thread has its own scratch database and touches no other
- * connection; it reads the release data's sources only after the last
- * batch (feed_end()), and hashes the file it made for the manifest.  If
- * it cannot be started, indicators.sqlite is made from indicators.csv
- * with the other outputs.
+ * go over FEED_ROWS at a time, copied into one of two batches while the
+ * other is handed over (handoff.h, as normalize's writer does).  The thread
+ * has its own scratch database and touches no other connection; it reads
+ * the release data's sources only after the last batch (feed_end()), and
+ * hashes the file it made for the manifest.  If it cannot be started,
+ * indicators.sqlite is made from indicators.csv with the other outputs.
  */
 #define FEED_ROWS 4096
 
@@ -104,12 +104,10 @@ struct feed_batch {
 struct feed {
 	pthread_t thread;
 	int started;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct handoff ho; /* end 1: every row is there, and the sources; -1:
+	                      give up */
 	struct feed_batch batch[2];
 	struct feed_batch *fill; /* the main thread's */
-	struct feed_batch *queued; /* handed over; NULL: the thread is idle */
-	int end; /* 1: no more rows, and the sources are there; -1: give up */
 	const char *(*rows)[COL_COUNT]; /* the thread's, FEED_ROWS */
 	const struct release_data *d;
 	char (*sha)[HASH_HEX_SIZE]; /* where indicators.sqlite's goes */
@@ -141,26 +139,14 @@ feed_main(void *arg)
 	struct feed *f = arg;
 	struct sqlite_out *o = NULL;
 	size_t k = release_file_index("indicators.sqlite");
-	int failed = sqlite_out_open(&o, &f->err) < 0, end;
+	int failed = sqlite_out_open(&o, &f->err) < 0, end = 0;
+	const struct feed_batch *b;
 
-	pthread_mutex_lock(&f->mu);
-	for (;;) {
-		const struct feed_batch *b;
-
-		while (!f->queued && !f->end)
-			pthread_cond_wait(&f->cv, &f->mu);
-		if (!f->queued)
-			break;
-		b = f->queued;
-		pthread_mutex_unlock(&f->mu);
+	while ((b = handoff_take(&f->ho, &end))) {
 		if (!failed)
 			failed = feed_batch_write(f, o, b) < 0;
-		pthread_mutex_lock(&f->mu);
-		f->queued = NULL;
-		pthread_cond_broadcast(&f->cv);
+		handoff_done(&f->ho);
 	}
-	end = f->end;
-	pthread_mutex_unlock(&f->mu);
 	if (!failed && end > 0) {
 		failed = sqlite_out_finish(o, f->d, &f->err) < 0;
 		if (!failed) {
@@ -192,23 +178,17 @@ feed_start(struct feed *f, const struct release_data *d,
 	}
 	f->rows = xcalloc(FEED_ROWS, sizeof(*f->rows));
 	f->fill = &f->batch[0];
-	pthread_mutex_init(&f->mu, NULL);
-	pthread_cond_init(&f->cv, NULL);
+	handoff_init(&f->ho);
 	f->started = pthread_create(&f->thread, NULL, feed_main, f) == 0;
 	if (!f->started)
 		feed_join(f, NULL); /* frees it */
 }
 
-/* Hands the filled batch over (once the thread has taken the last). */
+/* Hands the filled batch over (once the thread has done the last). */
 static void
 feed_hand(struct feed *f)
 {
-	pthread_mutex_lock(&f->mu);
-	while (f->queued)
-		pthread_cond_wait(&f->cv, &f->mu);
-	f->queued = f->fill;
-	pthread_cond_broadcast(&f->cv);
-	pthread_mutex_unlock(&f->mu);
+	handoff_put(&f->ho, f->fill);
 	f->fill = f->fill == &f->batch[0] ? &f->batch[1] : &f->batch[0];
 	f->fill->n = 0;
 	strbuf_reset(&f->fill->arena);
@@ -233,10 +213,7 @@ feed_end(struct feed *f, int how)
 {
 	if (how > 0 && f->fill->n)
 		feed_hand(f);
-	pthread_mutex_lock(&f->mu);
-	f->end = how;
-	pthread_cond_broadcast(&f->cv);
-	pthread_mutex_unlock(&f->mu);
+	handoff_end(&f->ho, how);
 }
 
 /* Waits for the thread and frees the feed; its result, 0 or -1 (*err). */
@@ -259,8 +236,7 @@ feed_join(struct feed *f, struct error *err)
 	}
 	free(f->rows);
 	f->rows = NULL;
-	pthread_cond_destroy(&f->cv);
-	pthread_mutex_destroy(&f->mu);
+	handoff_destroy(&f->ho);
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #include "sdmx_format.h"
 #include "tsv_format.h"
 #include "diag.h"
+#include "handoff.h"
 #include "json.h"
 #include "number.h"
 #include "observation.h"
@@ -106,13 +107,12 @@ struct loader {
 	size_t nranges;
 	struct batch batch[2];
 	struct batch *fill; /* the parser's */
-	/* The writer thread; mu guards queued, stop and failed. */
+	/* The writer thread, and the batch handed to it.  failed and werr
+	 * are the writer's, read by the parser once the writer is idle. */
 	int threaded;
 	pthread_t writer;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct batch *queued; /* handed to the writer; NULL: it is idle */
-	int stop, failed;
+	struct handoff ho;
+	int failed;
 	struct error werr; /* the writer's failure */
 };
 
@@ -207,30 +207,17 @@ static void *
 writer_main(void *arg)
 {
 	struct loader *l = arg;
+	struct batch *b;
 
-	pthread_mutex_lock(&l->mu);
-	for (;;) {
-		struct batch *b;
+	while ((b = handoff_take(&l->ho, NULL))) {
 		struct error e;
-		int rc = 0;
 
-		while (!l->queued && !l->stop)
-			pthread_cond_wait(&l->cv, &l->mu);
-		if (!l->queued)
-			break;
-		b = l->queued;
-		pthread_mutex_unlock(&l->mu);
-		if (!l->failed) /* only this thread sets it */
-			rc = batch_write(l, b, &e);
-		pthread_mutex_lock(&l->mu);
-		if (rc < 0) {
-			l->failed = 1;
+		if (!l->failed && batch_write(l, b, &e) < 0) {
 			l->werr = e;
+			l->failed = 1;
 		}
-		l->queued = NULL;
-		pthread_cond_broadcast(&l->cv);
+		handoff_done(&l->ho);
 	}
-	pthread_mutex_unlock(&l->mu);
 	return NULL;
 }
 
@@ -238,16 +225,10 @@ writer_main(void *arg)
 static int
 writer_wait(struct loader *l, struct error *err)
 {
-	int failed;
-
-	pthread_mutex_lock(&l->mu);
-	while (l->queued)
-		pthread_cond_wait(&l->cv, &l->mu);
-	failed = l->failed;
-	if (failed && err)
+	handoff_idle(&l->ho);
+	if (l->failed && err)
 		*err = l->werr;
-	pthread_mutex_unlock(&l->mu);
-	return failed ? -1 : 0;
+	return l->failed ? -1 : 0;
 }
 
 /*
@@ -264,10 +245,7 @@ loader_drain(struct loader *l, struct error *err)
 	if (!l->threaded)
 		return 0;
 	rc = writer_wait(l, err);
-	pthread_mutex_lock(&l->mu);
-	l->stop = 1;
-	pthread_cond_broadcast(&l->cv);
-	pthread_mutex_unlock(&l->mu);
+	handoff_end(&l->ho, 1);
 	pthread_join(l->writer, NULL);
 	l->threaded = 0;
 	return rc;
@@ -293,10 +271,7 @@ loader_flush(struct loader *l, struct error *err)
 	}
 	if (writer_wait(l, err) < 0)
 		return -1;
-	pthread_mutex_lock(&l->mu);
-	l->queued = b;
-	pthread_cond_broadcast(&l->cv);
-	pthread_mutex_unlock(&l->mu);
+	handoff_put(&l->ho, b);
 	l->fill = b == &l->batch[0] ? &l->batch[1] : &l->batch[0];
 	l->fill->n = 0;
 	strbuf_reset(&l->fill->arena);
@@ -552,8 +527,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 		strbuf_init(&l.batch[i].arena, SIZE_MAX / 2);
 	}
 	l.fill = &l.batch[0];
-	pthread_mutex_init(&l.mu, NULL);
-	pthread_cond_init(&l.cv, NULL);
+	handoff_init(&l.ho);
 	l.probs = &probs;
 	l.nranges = range_rules(cfg, src, &l.ranges);
 	if (!parse) {
@@ -654,8 +628,7 @@ rollback:
 	store_rollback(st);
 out:
 	loader_drain(&l, NULL);
-	pthread_cond_destroy(&l.cv);
-	pthread_mutex_destroy(&l.mu);
+	handoff_destroy(&l.ho);
 	sqlite3_finalize(s);
 	sqlite3_finalize(l.ins);
 	for (i = 0; i < 2; i++) {

@@ -21,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, csv_reader_suite());
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, geo_suite());
+	srunner_add_suite(sr, handoff_suite());
 	srunner_add_suite(sr, hash_suite());
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, normalize_suite());
