@@ -712,7 +712,7 @@ static const struct {
         {outputs_errors, "emit.after-errors", NULL},
         {outputs_jsonstat, "emit.after-jsonstat", NULL},
         {outputs_sqlite, "emit.after-sqlite", "indicators.sqlite"},
-        {outputs_report, "emit.after-report", NULL},
+        {outputs_report, "emit.after-report", "report.html"},
         {outputs_datapackage, "emit.after-datapackage", NULL},
         {outputs_provenance, "emit.after-provenance", NULL},
 };
