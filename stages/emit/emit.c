@@ -694,14 +694,15 @@ out:
 
 /*
  * The release files made from the release data, in order; a crash point
- * after each (PROVSTAT_CRASH, tests only).  indicators.sqlite is made on a
- * thread of its own while the others are written: on 2,073,600 values it
- * was a third of emit (a bulk load and a VACUUM), the JSON-stat and the
- * report another third, and neither waits for the other.  Each reads the
- * release data (not changed while they run) and indicators.csv through its
- * own cursor; the SQLite output has its own connection, and neither uses
- * the store's.  A failure is the first in this order, whichever thread
- * saw it first.
+ * after each (PROVSTAT_CRASH, tests only).  indicators.sqlite and
+ * report.html are made on threads of their own while the others are
+ * written: on 2,073,600 values the SQLite output was a third of emit (a
+ * bulk load and a VACUUM), the JSON-stat and the report another third, and
+ * none waits for another.  Each reads the release data (not changed while
+ * they run) and indicators.csv through its own cursor (indicators.sqlite
+ * is fed the rows instead when it can be: struct feed); the SQLite output
+ * has its own connection, and none uses the store's.  A failure is the
+ * first in this order, whichever thread saw it first.
  */
 static const struct {
 	int (*write)(const struct release_data *d, struct error *err);
