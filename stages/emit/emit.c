@@ -115,10 +115,6 @@ struct feed {
 	struct error err;
 };
 
-static size_t release_file_index(const char *name);
-static int hash_release_file(const char *dir, size_t k, char out[HASH_HEX_SIZE],
-                             struct error *err);
-
 static int
 feed_batch_write(struct feed *f, struct sqlite_out *o,
                  const struct feed_batch *b)
