@@ -83,6 +83,62 @@ text_or_empty(sqlite3_stmt *s, int i)
 }
 
 /*
+ * The release files made from the release data, in order; a crash point
+ * after each (PROVSTAT_CRASH, tests only).  indicators.sqlite and
+ * report.html are made on threads of their own while the others are
+ * written: on 2,073,600 values the SQLite output was a third of emit (a
+ * bulk load and a VACUUM), the JSON-stat and the report another third, and
+ * none waits for another.  Each reads the release data (not changed while
+ * they run) and indicators.csv through its own cursor (indicators.sqlite
+ * is fed the rows instead when it can be: struct feed); the SQLite output
+ * has its own connection, and none uses the store's.  A failure is the
+ * first in this order, whichever thread saw it first.
+ */
+static const struct {
+	int (*write)(const struct release_data *d, struct error *err);
+	const char *crash_point;
+	const char *own_thread; /* its file, hashed on that thread too */
+} outputs[] = {
+        {outputs_conflicts, "emit.after-conflicts", NULL},
+        {outputs_errors, "emit.after-errors", NULL},
+        {outputs_jsonstat, "emit.after-jsonstat", NULL},
+        {outputs_sqlite, "emit.after-sqlite", "indicators.sqlite"},
+        {outputs_report, "emit.after-report", "report.html"},
+        {outputs_datapackage, "emit.after-datapackage", NULL},
+        {outputs_provenance, "emit.after-provenance", NULL},
+};
+
+#define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
+
+/* The index of an output in outputs. */
+static size_t
+output_index(int (*write)(const struct release_data *, struct error *))
+{
+	size_t i;
+
+	for (i = 0; i < NOUTPUTS && outputs[i].write != write; i++)
+		;
+	return i;
+}
+
+/* What follows output i once its file is written: its crash point, and
+ * for a file made on a thread of its own, the file's digest (sha, per
+ * release file). */
+static int
+output_after(size_t i, const char *dir, char (*sha)[HASH_HEX_SIZE],
+             struct error *err)
+{
+	const char *own = outputs[i].own_thread;
+	size_t k;
+
+	crash_point(outputs[i].crash_point);
+	if (!own)
+		return 0;
+	k = release_file_index(own);
+	return hash_release_file(dir, k, sha[k], err);
+}
+
+/*
  * indicators.sqlite is made on a thread of its own from the rows of
  * indicators.csv as they are written (on 2,073,600 values its bulk load
  * and VACUUM were a third of emit, and waited for the whole CSV): the rows
@@ -134,7 +190,6 @@ feed_main(void *arg)
 {
 	struct feed *f = arg;
 	struct sqlite_out *o = NULL;
-	size_t k = release_file_index("indicators.sqlite");
 	int failed = sqlite_out_open(&o, &f->err) < 0, end = 0;
 	const struct feed_batch *b;
 
@@ -143,14 +198,10 @@ feed_main(void *arg)
 			failed = feed_batch_write(f, o, b) < 0;
 		handoff_done(&f->ho);
 	}
-	if (!failed && end > 0) {
-		failed = sqlite_out_finish(o, f->d, &f->err) < 0;
-		if (!failed) {
-			crash_point("emit.after-sqlite");
-			failed = hash_release_file(f->d->dir, k, f->sha[k],
-			                           &f->err) < 0;
-		}
-	}
+	if (!failed && end > 0)
+		failed = sqlite_out_finish(o, f->d, &f->err) < 0 ||
+		         output_after(output_index(outputs_sqlite), f->d->dir,
+		                      f->sha, &f->err) < 0;
 	sqlite_out_close(o);
 	f->rc = failed || end < 0 ? -1 : 0;
 	return NULL;
@@ -688,34 +739,6 @@ out:
 	return ret;
 }
 
-/*
- * The release files made from the release data, in order; a crash point
- * after each (PROVSTAT_CRASH, tests only).  indicators.sqlite and
- * report.html are made on threads of their own while the others are
- * written: on 2,073,600 values the SQLite output was a third of emit (a
- * bulk load and a VACUUM), the JSON-stat and the report another third, and
- * none waits for another.  Each reads the release data (not changed while
- * they run) and indicators.csv through its own cursor (indicators.sqlite
- * is fed the rows instead when it can be: struct feed); the SQLite output
- * has its own connection, and none uses the store's.  A failure is the
- * first in this order, whichever thread saw it first.
- */
-static const struct {
-	int (*write)(const struct release_data *d, struct error *err);
-	const char *crash_point;
-	const char *own_thread; /* its file, hashed on that thread too */
-} outputs[] = {
-        {outputs_conflicts, "emit.after-conflicts", NULL},
-        {outputs_errors, "emit.after-errors", NULL},
-        {outputs_jsonstat, "emit.after-jsonstat", NULL},
-        {outputs_sqlite, "emit.after-sqlite", "indicators.sqlite"},
-        {outputs_report, "emit.after-report", "report.html"},
-        {outputs_datapackage, "emit.after-datapackage", NULL},
-        {outputs_provenance, "emit.after-provenance", NULL},
-};
-
-#define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
-
 /* What each output did: 0, or -1 with its error. */
 struct output_result {
 	const struct release_data *d;
@@ -728,15 +751,9 @@ struct output_result {
 static void
 output_run(struct output_result *r)
 {
-	const char *own = outputs[r->i].own_thread;
-
 	r->rc = outputs[r->i].write(r->d, &r->err);
 	if (r->rc == 0)
-		crash_point(outputs[r->i].crash_point);
-	if (r->rc == 0 && own)
-		r->rc = hash_release_file(r->d->dir, release_file_index(own),
-		                          r->sha[release_file_index(own)],
-		                          &r->err);
+		r->rc = output_after(r->i, r->d->dir, r->sha, &r->err);
 }
 
 static void *
@@ -784,7 +801,7 @@ write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
 		error_clear(&r[i].err);
 		/* indicators.sqlite: being made from the fed rows, or on a
 		 * thread now */
-		if (outputs[i].write == outputs_sqlite && feed->started)
+		if (i == output_index(outputs_sqlite) && feed->started)
 			fed[i] = 1;
 		else if (outputs[i].own_thread &&
 		         pthread_create(&thread[i], NULL, output_thread,
