@@ -18,6 +18,7 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	int unchecked; /* in a store_begin_load() transaction */
 };
 
 /*
@@ -383,10 +384,42 @@ store_begin(struct store *st, struct error *err)
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
+/*
+ * The pragma is a no-op inside a transaction, hence before BEGIN and after
+ * its end.  Checking observation's key to parse is a cursor opened, a seek
+ * and a closed cursor per row: on 2,073,600 rows a tenth of the loader's
+ * instructions (valgrind), for a key the loader binds from one variable.
+ */
+int
+store_begin_load(struct store *st, struct error *err)
+{
+	if (store_exec(st, "PRAGMA foreign_keys = OFF", err) < 0)
+		return -1;
+	st->unchecked = 1;
+	if (store_begin(st, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* After a transaction's end: keys are checked again. */
+static void
+store_checked(struct store *st)
+{
+	if (st->unchecked && sqlite3_get_autocommit(st->db) &&
+	    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+	                 NULL) == SQLITE_OK)
+		st->unchecked = 0;
+}
+
 int
 store_commit(struct store *st, struct error *err)
 {
-	return store_exec(st, "COMMIT", err);
+	int rc = store_exec(st, "COMMIT", err);
+
+	store_checked(st);
+	return rc;
 }
 
 void
@@ -394,6 +427,7 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_checked(st);
 }
 
 static int

@@ -92,6 +92,13 @@ int store_prepare_insert(struct store *st, const char *head, int cols,
                          struct error *err);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
 int store_begin(struct store *st, struct error *err);
+/*
+ * BEGIN IMMEDIATE for a bulk load whose rows' references the caller makes
+ * itself (normalize: every observation's parse is the row the same
+ * transaction inserted first): foreign keys are not checked until the
+ * transaction ends, by COMMIT or ROLLBACK, which turn them on again.
+ */
+int store_begin_load(struct store *st, struct error *err);
 int store_commit(struct store *st, struct error *err);
 void store_rollback(struct store *st);
 

@@ -137,6 +137,53 @@ START_TEST(test_normalize_loads_every_row_in_order)
 }
 END_TEST
 
+START_TEST(test_normalize_binds_each_rows_own_fields)
+{
+	/* The loader binds a parameter again only when its integer, NULL or
+	 * empty string changes: rows whose decimals and flags come and go,
+	 * across batches and hand-overs, keep their own. */
+	const long rows = 2 * 4096 + 64 + 3;
+	struct strbuf sb;
+	struct error err;
+	char *log;
+	long i;
+
+	strbuf_init(&sb, SIZE_MAX / 2);
+	strbuf_addstr(&sb, "country,year,reports,status\n");
+	for (i = 1; i <= rows; i++)
+		strbuf_addf(&sb, "G%ld,%ld,%ld%s,%s\n", i % 50, 1000 + i, i,
+		            i % 7 == 0 ? ".5" : "", i % 5 == 0 ? "p" : "");
+	free(tu_write(dir, "sample/a.csv", sb.buf));
+	strbuf_release(&sb);
+	free(tu_write(dir, "sources/a.json",
+	              "{\"id\": \"a\", \"publisher\": \"P\", \"title\": "
+	              "\"T\", \"url\": \"file:../sample/a.csv\", "
+	              "\"format\": \"csv\", \"licence\": \"L\", "
+	              "\"citation\": \"C\", \"grade\": \"publisher\", "
+	              "\"max_age_days\": 0, \"columns\": {\"geo\": "
+	              "\"country\", \"period\": \"year\", \"value\": "
+	              "\"reports\", \"flags\": \"status\"}, \"constant\": "
+	              "{\"measure\": \"m\", \"unit\": \"reports\"}}\n"));
+	fetch();
+	ck_assert_msg(normalize(&log, &err) == 0, "%s %s", err.msg, log);
+	ck_assert_int_eq(query("SELECT count(*) FROM observation"), rows);
+	ck_assert_int_eq(query("SELECT count(*) FROM observation WHERE "
+	                       "decimals = 1 AND raw_value LIKE '%.5'"),
+	                 rows / 7);
+	ck_assert_int_eq(query("SELECT count(*) FROM observation WHERE "
+	                       "decimals <> ((line - 1) % 7 = 0) OR flags <> "
+	                       "iif((line - 1) % 5 = 0, 'p', '') OR value <> "
+	                       "line - 1 + iif((line - 1) % 7 = 0, 0.5, 0) "
+	                       "OR col <> 8 + length((line - 1) % 50) OR "
+	                       "locator IS NOT "
+	                       "NULL OR scale <> 0 OR unit <> 'reports' OR "
+	                       "parse_id <> 1"),
+	                 0);
+	expect_intact();
+	free(log);
+}
+END_TEST
+
 START_TEST(test_normalize_rejects_a_late_bad_row_and_keeps_nothing)
 {
 	struct error err;
@@ -232,6 +279,7 @@ normalize_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_normalize_loads_every_row_in_order);
+	tcase_add_test(tc, test_normalize_binds_each_rows_own_fields);
 	tcase_add_test(tc,
 	               test_normalize_rejects_a_late_bad_row_and_keeps_nothing);
 	tcase_add_test(tc, test_normalize_stops_when_the_writer_fails);
