@@ -12,6 +12,7 @@
 #include "archive.h"
 #include "crash.h"
 #include "atomic_file.h"
+#include "binds.h"
 #include "csv_format.h"
 #include "decode.h"
 #include "json_format.h"
@@ -94,20 +95,10 @@ struct batch {
 	struct strbuf arena;
 };
 
-/* What a parameter of the LOAD_BATCH-row INSERT holds since its last
- * binding (sqlite3_reset() keeps bindings): an integer, NULL or the empty
- * string, bound again only when it changes.  Text that points into a
- * batch's arena is bound every time. */
-enum bound_kind { BOUND_OTHER, BOUND_INT, BOUND_NULL, BOUND_EMPTY };
-struct bound {
-	enum bound_kind kind;
-	long long v;
-};
-
 struct loader {
 	struct store *st;
 	sqlite3_stmt *ins; /* LOAD_BATCH rows */
-	struct bound *bound; /* ins's LOAD_BATCH * LOAD_COLS parameters */
+	struct binds *bound; /* what ins's parameters hold */
 	int64_t parse_id;
 	long n; /* observations added */
 	int64_t first, last; /* their id range (the writer's, once stored) */
@@ -132,60 +123,13 @@ struct loader {
 	"raw_period, raw_value, value, unit, scale, decimals, flags, "         \
 	"qualifier, locator, line, col, byte_offset, byte_length)"
 
-/*
- * Binders of parameter i (from 1) of s, whose bindings bound remembers
- * (NULL: none remembered, bind every time).  Most rows of a document share
- * their parse, scale, decimals, empty flags and qualifier and NULL locator
- * or line: not binding those again was a tenth of the loader's
- * instructions on 2,073,600 CSV rows (valgrind).
- */
-static void
-bind_int(sqlite3_stmt *s, struct bound *bound, int i, long long v)
-{
-	if (bound) {
-		struct bound *b = &bound[i - 1];
-
-		if (b->kind == BOUND_INT && b->v == v)
-			return;
-		b->kind = BOUND_INT;
-		b->v = v;
-	}
-	sqlite3_bind_int64(s, i, v);
-}
-
-static void
-bind_null(sqlite3_stmt *s, struct bound *bound, int i)
-{
-	if (bound) {
-		if (bound[i - 1].kind == BOUND_NULL)
-			return;
-		bound[i - 1].kind = BOUND_NULL;
-	}
-	sqlite3_bind_null(s, i);
-}
-
-/* Text of a batch's arena; the empty string is bound as a literal, which
- * outlives the batch. */
-static void
-bind_text(sqlite3_stmt *s, struct bound *bound, int i, const char *text)
-{
-	enum bound_kind kind = *text ? BOUND_OTHER : BOUND_EMPTY;
-
-	if (bound) {
-		if (kind == BOUND_EMPTY && bound[i - 1].kind == BOUND_EMPTY)
-			return;
-		bound[i - 1].kind = kind;
-	}
-	sqlite3_bind_text(s, i, *text ? text : "", -1, SQLITE_STATIC);
-}
-
 /* Inserts rows [from, from + n) of b, n <= LOAD_BATCH. */
 static int
 rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
            struct error *err)
 {
 	sqlite3_stmt *s = l->ins;
-	struct bound *bound = l->bound;
+	struct binds *bound = l->bound;
 	const char *a = b->arena.buf;
 	size_t r;
 	int rc;
@@ -202,36 +146,36 @@ rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
 		const struct pending *p = &b->rows[from + r];
 		int c = (int)(r * LOAD_COLS), k;
 
-		bind_int(s, bound, c + 1, l->parse_id);
+		binds_int(s, bound, c + 1, l->parse_id);
 		for (k = 0; k < 4; k++) /* measure, geo, period, raw value */
-			bind_text(s, bound, c + 2 + k, a + p->text[k]);
+			binds_text(s, bound, c + 2 + k, a + p->text[k]);
 		if (p->has_value)
 			sqlite3_bind_double(s, c + 6, p->value);
 		else
 			sqlite3_bind_null(s, c + 6);
-		bind_text(s, bound, c + 7, a + p->text[4]);
-		bind_int(s, bound, c + 8, p->scale);
-		bind_int(s, bound, c + 9, p->decimals);
-		bind_text(s, bound, c + 10, a + p->text[5]);
-		bind_text(s, bound, c + 11, a + p->text[6]);
+		binds_text(s, bound, c + 7, a + p->text[4]);
+		binds_int(s, bound, c + 8, p->scale);
+		binds_int(s, bound, c + 9, p->decimals);
+		binds_text(s, bound, c + 10, a + p->text[5]);
+		binds_text(s, bound, c + 11, a + p->text[6]);
 		/* "line L, column C" is not stored: the obs view spells it. */
 		if (p->text[7] != (size_t)-1)
-			bind_text(s, bound, c + 12, a + p->text[7]);
+			binds_text(s, bound, c + 12, a + p->text[7]);
 		else
-			bind_null(s, bound, c + 12);
+			binds_null(s, bound, c + 12);
 		if (p->line > 0) {
-			bind_int(s, bound, c + 13, p->line);
-			bind_int(s, bound, c + 14, p->col);
+			binds_int(s, bound, c + 13, p->line);
+			binds_int(s, bound, c + 14, p->col);
 		} else {
-			bind_null(s, bound, c + 13);
-			bind_null(s, bound, c + 14);
+			binds_null(s, bound, c + 13);
+			binds_null(s, bound, c + 14);
 		}
 		if (p->byte_offset >= 0) {
-			bind_int(s, bound, c + 15, p->byte_offset);
-			bind_int(s, bound, c + 16, p->byte_length);
+			binds_int(s, bound, c + 15, p->byte_offset);
+			binds_int(s, bound, c + 16, p->byte_length);
 		} else {
-			bind_null(s, bound, c + 15);
-			bind_null(s, bound, c + 16);
+			binds_null(s, bound, c + 15);
+			binds_null(s, bound, c + 16);
 		}
 	}
 	rc = sqlite3_step(s);
@@ -638,7 +582,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	if (store_prepare_insert(st, LOAD_INSERT, LOAD_COLS, LOAD_BATCH, &l.ins,
 	                         err) < 0)
 		goto rollback;
-	l.bound = xcalloc(LOAD_BATCH * LOAD_COLS, sizeof(*l.bound));
+	l.bound = binds_new(LOAD_BATCH * LOAD_COLS);
 	l.key_seen = xcalloc(src->checks.nkeys + 1, 1);
 	if (parse(src, &in, &sink, &probs, err) < 0 ||
 	    (probs.total == 0 ? loader_finish(&l, err)
@@ -692,7 +636,7 @@ out:
 	handoff_destroy(&l.ho);
 	sqlite3_finalize(s);
 	sqlite3_finalize(l.ins);
-	free(l.bound);
+	binds_free(l.bound);
 	for (i = 0; i < 2; i++) {
 		free(l.batch[i].rows);
 		strbuf_release(&l.batch[i].arena);

@@ -1,0 +1,103 @@
+/* binds — see binds.h. */
+#include "binds.h"
+
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
+#include "xalloc.h"
+
+enum bound_kind { BOUND_NOTHING, BOUND_INT, BOUND_NULL, BOUND_TEXT };
+
+struct bound {
+	enum bound_kind kind;
+	long long v; /* BOUND_INT */
+	const char *text; /* BOUND_TEXT: lasting, or the literal "" */
+};
+
+/* The empty string every memo binds: one address, whatever the caller's. */
+static const char empty[] = "";
+
+struct binds {
+	size_t n;
+	struct bound p[];
+};
+
+struct binds *
+binds_new(size_t nparams)
+{
+	struct binds *b = xcalloc(1, sizeof(*b) + nparams * sizeof(b->p[0]));
+
+	b->n = nparams;
+	return b;
+}
+
+void
+binds_free(struct binds *b)
+{
+	free(b);
+}
+
+/* The memo of parameter i, or NULL when there is none. */
+static struct bound *
+slot(struct binds *b, int i)
+{
+	return b && i >= 1 && (size_t)i <= b->n ? &b->p[i - 1] : NULL;
+}
+
+void
+binds_int(sqlite3_stmt *s, struct binds *b, int i, long long v)
+{
+	struct bound *p = slot(b, i);
+
+	if (p) {
+		if (p->kind == BOUND_INT && p->v == v)
+			return;
+		p->kind = BOUND_INT;
+		p->v = v;
+	}
+	sqlite3_bind_int64(s, i, v);
+}
+
+void
+binds_null(sqlite3_stmt *s, struct binds *b, int i)
+{
+	struct bound *p = slot(b, i);
+
+	if (p) {
+		if (p->kind == BOUND_NULL)
+			return;
+		p->kind = BOUND_NULL;
+	}
+	sqlite3_bind_null(s, i);
+}
+
+/* Binds text, remembered if it lasts. */
+static void
+bind_text(sqlite3_stmt *s, struct bound *p, int i, const char *text,
+          int lasting)
+{
+	if (p) {
+		if (p->kind == BOUND_TEXT && p->text == text)
+			return;
+		p->kind = lasting ? BOUND_TEXT : BOUND_NOTHING;
+		p->text = text;
+	}
+	sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC);
+}
+
+void
+binds_text(sqlite3_stmt *s, struct binds *b, int i, const char *text)
+{
+	/* NULL, and the empty string as ours, which outlives any arena. */
+	if (!text || !*text)
+		bind_text(s, slot(b, i), i, text ? empty : NULL, 1);
+	else
+		bind_text(s, slot(b, i), i, text, 0);
+}
+
+void
+binds_lasting(sqlite3_stmt *s, struct binds *b, int i, const char *text)
+{
+	bind_text(s, slot(b, i), i, text, 1);
+}
