@@ -99,6 +99,12 @@ run_counting(const char *table)
 	if (table)
 		tu_journals_of(st, table);
 	reconcile_run(cfg, st, &res, &err);
+	/* Reconcile writes with foreign keys unchecked (store_begin_load):
+	 * every key holds, and the check is on again. */
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM "
+	                               "pragma_foreign_key_check"),
+	                 0);
+	ck_assert_int_eq(tu_scalar(st, "PRAGMA foreign_keys"), 1);
 	free(out);
 	text = tu_stderr_end(saved, log);
 	free(log);
