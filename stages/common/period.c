@@ -115,6 +115,26 @@ days_in_month(int y, int m)
 	return days[m - 1];
 }
 
+/* "YYYY", or "YYYY-MM" when m > 0 (y a valid_year, m a month): the forms
+ * nearly every observation takes, written without snprintf, which reconcile
+ * called for each of them. */
+static void
+put_year_month(char *out, int y, int m)
+{
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	if (m <= 0) {
+		out[4] = '\0';
+		return;
+	}
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '\0';
+}
+
 int
 period_parse(const char *text, struct period *out, struct error *err)
 {
@@ -127,7 +147,7 @@ period_parse(const char *text, struct period *out, struct error *err)
 	if (read_int(&t, 4, 4, &y) == 0 && valid_year(y)) {
 		if (*skip_ws(t) == '\0') {
 			out->type = PERIOD_YEAR;
-			snprintf(out->canonical, PERIOD_MAX, "%04d", y);
+			put_year_month(out->canonical, y, 0);
 			return 0;
 		}
 		if ((t[0] == '-' && (t[1] == 'Q' || t[1] == 'q')) ||
@@ -155,8 +175,7 @@ period_parse(const char *text, struct period *out, struct error *err)
 			if (read_int(&t, 2, 2, &m) == 0 && m >= 1 && m <= 12) {
 				if (*skip_ws(t) == '\0') {
 					out->type = PERIOD_MONTH;
-					snprintf(out->canonical, PERIOD_MAX,
-					         "%04d-%02d", y, m);
+					put_year_month(out->canonical, y, m);
 					return 0;
 				}
 				/* The canonical month range, "2020-03/2020-05".

@@ -11,6 +11,9 @@ static const struct {
 } good[] = {
         {"2019", "2019", PERIOD_YEAR},
         {" 2020 ", "2020", PERIOD_YEAR},
+        {"1900", "1900", PERIOD_YEAR}, /* the first and last years */
+        {"2999-12", "2999-12", PERIOD_MONTH},
+        {"2010M10 ", "2010-10", PERIOD_MONTH},
         {"2020-Q1", "2020-Q1", PERIOD_QUARTER},
         {"2020Q1", "2020-Q1", PERIOD_QUARTER},
         {"2020q4", "2020-Q4", PERIOD_QUARTER},
