@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "atomic_file.h"
+#include "binds.h"
 #include "csv_writer.h"
 #include "crash.h"
 #include "fileio.h"
@@ -97,7 +98,8 @@ struct cube {
 };
 
 /* The position of v among the categories; last caches the previous
- * answer (consecutive rows mostly share their indicator and geo). */
+ * answer (consecutive rows mostly share their indicator and geo, and their
+ * periods follow each other in order). */
 static size_t
 position(char **cats, size_t n, const char *v, size_t *last)
 {
@@ -105,6 +107,8 @@ position(char **cats, size_t n, const char *v, size_t *last)
 
 	if (*last < n && strcmp(cats[*last], v) == 0)
 		return *last;
+	if (*last + 1 < n && strcmp(cats[*last + 1], v) == 0)
+		return ++*last;
 	hit = bsearch(&v, cats, n, sizeof(*cats), cmp_str);
 	*last = hit ? (size_t)(hit - cats) : 0;
 	return *last;
@@ -667,6 +671,7 @@ struct sqlite_out {
 	sqlite3 *db;
 	sqlite3_stmt *s; /* SQLITE_ROWS rows, or the last few */
 	size_t s_rows;
+	struct binds *memo; /* s's, with SQLITE_ROWS rows: empty fields */
 };
 
 static int
@@ -722,9 +727,13 @@ sqlite_out_rows(struct sqlite_out *o, const char *const (*rows)[COL_COUNT],
 	for (i = 0; i < nrows; i += n) {
 		n = nrows - i < SQLITE_ROWS ? nrows - i : SQLITE_ROWS;
 		if (!o->s || o->s_rows != n) {
+			binds_free(o->memo);
+			o->memo = NULL;
 			if (prepare_rows(o->db, n, &o->s) < 0)
 				return sqlite_out_fail(o, err);
 			o->s_rows = n;
+			if (n == SQLITE_ROWS)
+				o->memo = binds_new(SQLITE_ROWS * COL_COUNT);
 		}
 		for (r = 0; r < n; r++) {
 			const char *const *f = rows[i + r];
@@ -733,8 +742,8 @@ sqlite_out_rows(struct sqlite_out *o, const char *const (*rows)[COL_COUNT],
 			char *end;
 
 			for (k = 0; k < COL_COUNT; k++)
-				sqlite3_bind_text(o->s, b + k, f[k], -1,
-				                  SQLITE_STATIC);
+				if (k != COL_VALUE)
+					binds_text(o->s, o->memo, b + k, f[k]);
 			if (!*v) {
 				sqlite3_bind_null(o->s, b + COL_VALUE);
 				continue;
@@ -822,6 +831,7 @@ sqlite_out_close(struct sqlite_out *o)
 	if (!o)
 		return;
 	sqlite3_finalize(o->s);
+	binds_free(o->memo);
 	sqlite3_close(o->db);
 	free(o);
 }
