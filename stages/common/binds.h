@@ -6,11 +6,12 @@
  * INSERT mostly repeat their neighbours' parse, scale, empty flags, NULL
  * locator, source and lineage, and binding those again row after row was a
  * tenth of normalize's loader (valgrind, 2,073,600 rows).  A memo covers
- * one statement and remembers what each parameter holds: an integer, NULL,
- * the empty string (bound as a literal), or text the caller says outlives
- * the statement's use (a config's or the geo table's strings), by its
- * address.  Other text (an arena refilled between executions) is bound
- * every time, and so remembered as nothing.  A NULL memo binds everything.
+ * one statement and remembers what each parameter holds: an integer,
+ * NULL, the empty string (bound as the module's own), or text the caller
+ * says outlives the statement's use (a config's or the geo table's
+ * strings), by its address.  Other text (an arena refilled between
+ * executions) is bound every time, and so remembered as nothing.  A NULL
+ * memo binds everything.
  */
 #ifndef PROVSTAT_BINDS_H
 #define PROVSTAT_BINDS_H

@@ -95,8 +95,10 @@ int store_begin(struct store *st, struct error *err);
 /*
  * BEGIN IMMEDIATE for a bulk load whose rows' references the caller makes
  * itself (normalize: every observation's parse is the row the same
- * transaction inserted first): foreign keys are not checked until the
- * transaction ends, by COMMIT or ROLLBACK, which turn them on again.
+ * transaction inserted first; reconcile: every key a value holds was read
+ * from the store or inserted by the same transaction): foreign keys are
+ * not checked until the transaction ends, by COMMIT or ROLLBACK, which turn
+ * them on again.  The tests check the keys instead (check_reconcile.c).
  */
 int store_begin_load(struct store *st, struct error *err);
 int store_commit(struct store *st, struct error *err);
