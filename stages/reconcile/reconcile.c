@@ -35,14 +35,17 @@ struct timeline {
 	size_t n;
 };
 
-/* An open vintage while the sorted rows stream past. */
+/* An open vintage while the sorted rows stream past.  Its texts share
+ * one allocation (texts), not eight: sixteen million calls to malloc and
+ * free fewer on 2,073,600 values. */
 struct vintage {
 	int open;
-	char *indicator, *geo, *period, *unit, *flags, *qualifier;
+	const char *indicator, *geo, *period, *unit, *flags, *qualifier;
 	int has_value;
 	double value;
 	int64_t obs_id, lineage_id;
-	char *snapshot, *locator;
+	const char *snapshot, *locator;
+	char *texts; /* owns the texts above */
 	char *inputs; /* "12,15": the observations summed, or NULL */
 	size_t first_seq, last_seq;
 };
@@ -499,14 +502,7 @@ out:
 static void
 vintage_clear(struct vintage *v)
 {
-	free(v->indicator);
-	free(v->geo);
-	free(v->period);
-	free(v->unit);
-	free(v->flags);
-	free(v->qualifier);
-	free(v->snapshot);
-	free(v->locator);
+	free(v->texts);
 	free(v->inputs);
 	memset(v, 0, sizeof(*v));
 }
@@ -751,6 +747,17 @@ group_has(const struct group *g, sqlite3_stmt *s)
 	       strcmp(g->text[G_INDICATOR], col_text(s, M_INDICATOR)) == 0;
 }
 
+/* An observation's id onto the group's inputs (once per observation,
+ * hence not printf). */
+static void
+group_add_id(struct group *g, int64_t id)
+{
+	char digits[24];
+
+	strbuf_add(&g->inputs, digits,
+	           (size_t)(number_put_int(digits, id) - digits));
+}
+
 static void
 group_start(struct group *g, sqlite3_stmt *s)
 {
@@ -769,7 +776,7 @@ group_start(struct group *g, sqlite3_stmt *s)
 	g->obs_id = sqlite3_column_int64(s, M_OBS);
 	g->lineage_id = sqlite3_column_int64(s, M_LINEAGE);
 	strbuf_reset(&g->inputs);
-	strbuf_addf(&g->inputs, "%lld", (long long)g->obs_id);
+	group_add_id(g, g->obs_id);
 }
 
 /* Another row of the group: the sum, the greatest flags and qualifier
@@ -790,8 +797,8 @@ group_add(struct group *g, sqlite3_stmt *s)
 		group_set(g, G_QUALIFIER, col_text(s, M_QUALIFIER));
 	if (lineage < g->lineage_id)
 		g->lineage_id = lineage;
-	strbuf_addf(&g->inputs, ",%lld",
-	            (long long)sqlite3_column_int64(s, M_OBS));
+	strbuf_addch(&g->inputs, ',');
+	group_add_id(g, sqlite3_column_int64(s, M_OBS));
 }
 
 static void
@@ -802,6 +809,36 @@ group_release(struct group *g)
 	for (k = 0; k < G_TEXTS; k++)
 		free(g->text[k]);
 	strbuf_release(&g->inputs);
+}
+
+/* The vintage's texts: the group's, and the snapshot, in one allocation.
+ * A sum's locator is its first observation's. */
+static void
+vintage_texts(struct vintage *v, const struct group *g, const char *snapshot)
+{
+	static const int order[] = {G_INDICATOR, G_GEO,   G_PERIOD,
+	                            G_UNIT,      G_FLAGS, G_QUALIFIER,
+	                            G_LOCATOR,   G_TEXTS /* snapshot */};
+	const char **field[] = {&v->indicator, &v->geo,     &v->period,
+	                        &v->unit,      &v->flags,   &v->qualifier,
+	                        &v->locator,   &v->snapshot};
+	size_t len[8], total = 0, k;
+	char *p;
+
+	for (k = 0; k < 8; k++) {
+		const char *text =
+		        order[k] == G_TEXTS ? snapshot : g->text[order[k]];
+
+		len[k] = strlen(text) + 1;
+		total += len[k];
+	}
+	v->texts = p = xmalloc(total);
+	for (k = 0; k < 8; k++) {
+		memcpy(p, order[k] == G_TEXTS ? snapshot : g->text[order[k]],
+		       len[k]);
+		*field[k] = p;
+		p += len[k];
+	}
 }
 
 /* The group's value: the open vintage goes on (unchanged in this
@@ -834,19 +871,11 @@ vintage_step(struct rc *r, const struct source_config *src,
 			return -1;
 	}
 	v->open = 1;
-	v->indicator = xstrdup(g->text[G_INDICATOR]);
-	v->geo = xstrdup(g->text[G_GEO]);
-	v->period = xstrdup(g->text[G_PERIOD]);
+	vintage_texts(v, g, t->steps[g->seq].snapshot);
 	v->has_value = g->has_value;
 	v->value = g->value;
-	v->unit = xstrdup(g->text[G_UNIT]);
-	v->flags = xstrdup(g->text[G_FLAGS]);
-	v->qualifier = xstrdup(g->text[G_QUALIFIER]);
 	v->obs_id = g->obs_id;
 	v->lineage_id = g->lineage_id;
-	v->snapshot = xstrdup(t->steps[g->seq].snapshot);
-	/* A sum's locator is its first observation's. */
-	v->locator = xstrdup(g->text[G_LOCATOR]);
 	v->inputs = NULL;
 	if (g->count > 1) {
 		v->inputs = xstrdup(g->inputs.buf);
