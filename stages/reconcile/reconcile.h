@@ -41,6 +41,7 @@ struct reconcile_result {
 	size_t derived; /* of the vintages, derived ones (derive.h) */
 	size_t excluded; /* observations excluded by the geo crosswalk */
 	size_t problems; /* unmapped codes, unit clashes, duplicates... */
+	size_t streamed; /* sources whose rows came in key order (no sort) */
 };
 
 /* Returns -1 on failure; problems are reported through diag and counted. */

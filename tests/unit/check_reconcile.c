@@ -13,6 +13,7 @@
 #include "common/diag.h"
 #include "common/number.h"
 #include "common/store.h"
+#include "common/strbuf.h"
 #include "common/xalloc.h"
 #include "normalize/normalize.h"
 #include "reconcile/reconcile.h"
@@ -299,6 +300,36 @@ START_TEST(test_reconcile_refuses_a_key_given_twice)
 }
 END_TEST
 
+/* A key given again after other series, or after other periods of its
+ * series: refused all the same. */
+START_TEST(test_reconcile_refuses_a_key_given_twice_apart)
+{
+	static const char *const docs[] = {
+	        "Czech Republic,2019,10\nRomania,2019,5\n"
+	        "Czech Republic,2019,11\n",
+	        "Czech Republic,2019,10\nCzech Republic,2020,12\n"
+	        "Czech Republic,2019,11\n"};
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		char *log;
+
+		if (i) {
+			tu_pipeline_end(&dir, &cfg, &st);
+			setup();
+		}
+		document("a", docs[i]);
+		log = run();
+		ck_assert_msg(res.problems == 1, "%zu: %s", i, log);
+		ck_assert_msg(strstr(log, "a: r CZ 2019 is given more than "
+		                          "once"),
+		              "%zu: %s", i, log);
+		ck_assert_uint_eq(res.streamed, 0);
+		free(log);
+	}
+}
+END_TEST
+
 /* A source that declares "duplicates": "sum": one value per snapshot and
  * key, qualified if a part is, missing if a part is, made from every row
  * (value_input) and located at its first. */
@@ -336,6 +367,165 @@ START_TEST(test_reconcile_sums_duplicates_by_rule)
 	ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
 	expect_value("r", "RO", "2019", "4 published ");
+	free(log);
+}
+END_TEST
+
+/* Another snapshot of the sources: the store and config are opened again
+ * and the pipeline runs on them. */
+static char *
+run_again(void)
+{
+	store_close(st);
+	config_free(cfg);
+	st = NULL;
+	cfg = NULL;
+	return run();
+}
+
+/* "geo period value known_to-is-null" of every value of r, in key and
+ * vintage order. */
+static char *
+vintages_of_r(void)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+	struct strbuf b;
+
+	strbuf_init(&b, SIZE_MAX / 2);
+	ck_assert_int_eq(store_prepare(st,
+	                               "SELECT geo, period, value, known_to "
+	                               "IS NULL FROM value WHERE indicator = "
+	                               "'r' ORDER BY geo, period, known_from, "
+	                               "known_to IS NULL",
+	                               &s, &err),
+	                 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		strbuf_addf(&b, "%s %s %g %d\n", sqlite3_column_text(s, 0),
+		            sqlite3_column_text(s, 1),
+		            sqlite3_column_double(s, 2),
+		            sqlite3_column_int(s, 3));
+	sqlite3_finalize(s);
+	return b.buf;
+}
+
+/* Values have ids 1..n: none left behind by a stream that gave up. */
+static void
+expect_ids_dense(void)
+{
+	ck_assert_int_eq(tu_scalar(st, "SELECT max(id) FROM value"),
+	                 tu_scalar(st, "SELECT count(*) FROM value"));
+}
+
+/* One snapshot whose series come in any order, each in one run with its
+ * periods rising or falling: read as they come, with no sort. */
+START_TEST(test_reconcile_streams_series_in_any_order)
+{
+	char *log;
+
+	document("a", "Romania,2020,6\nRomania,2019,5\n"
+	              "No Country Listed,2019,7\nCzech Republic,2019,10\n"
+	              "Czech Republic,2020,15\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.streamed, 1);
+	ck_assert_uint_eq(res.excluded, 1);
+	expect_value("r", "RO", "2020", "6 published ");
+	expect_value("r", "CZ", "2019", "10 published ");
+	expect_value("eu", "EU2", "2019", "15 derived ");
+	expect_value("eu", "EU2", "2020", "21 derived ");
+	expect_value("chg", "CZ", "2020", "50 derived ");
+	expect_ids_dense();
+	free(log);
+}
+END_TEST
+
+/* first, Czech Republic 1901-1999 (more than a batch of values), Romania,
+ * and Czech Republic again: a series in two runs, found late. */
+static void
+document_giving_up_late(const char *first)
+{
+	struct strbuf rows;
+	int y;
+
+	strbuf_init(&rows, SIZE_MAX / 2);
+	strbuf_addstr(&rows, first);
+	for (y = 1901; y < 2000; y++)
+		strbuf_addf(&rows, "Czech Republic,%d,%d\n", y, y - 1000);
+	strbuf_addstr(&rows, "Romania,2019,5\nCzech Republic,2019,10\n");
+	document("a", rows.buf);
+	strbuf_release(&rows);
+}
+
+/* A series in two runs gives up late, after values went to the store: they
+ * are taken back and written again through the sort, ids and all. */
+START_TEST(test_reconcile_gives_up_a_series_in_two_runs)
+{
+	char *log;
+
+	document_giving_up_late("Czech Republic,1900,900\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.streamed, 0);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value WHERE "
+	                               "indicator = 'r'"),
+	                 102);
+	expect_value("r", "CZ", "1900", "900 published ");
+	expect_value("r", "CZ", "2019", "10 published ");
+	expect_value("eu", "EU2", "2019", "15 derived ");
+	expect_ids_dense();
+	free(log);
+}
+END_TEST
+
+/* Summed rows written by the stream, then taken back with their inputs. */
+START_TEST(test_reconcile_gives_up_after_a_sum)
+{
+	char *log;
+
+	tu_write_csv_source(dir, "a", "reports", "\"duplicates\": \"sum\", ");
+	document_giving_up_late(
+	        "Czech Republic,1900,1\nCzech Republic,1900,2\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.streamed, 0);
+	expect_value("r", "CZ", "1900", "3 published ");
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value_input"), 2);
+	expect_ids_dense();
+	free(log);
+}
+END_TEST
+
+/* Snapshots in key order are merged as they are read; one out of key order
+ * sends them all through the sort; the vintages are the same either way. */
+START_TEST(test_reconcile_merges_snapshots_in_key_order)
+{
+	char *log, *got;
+
+	document("a", "Czech Republic,2019,10\nRomania,2019,5\n");
+	log = run();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.streamed, 1);
+	free(log);
+	document("a", "Czech Republic,2019,11\nRomania,2019,5\n"
+	              "Romania,2020,7\n");
+	log = run_again();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.streamed, 1);
+	got = vintages_of_r();
+	ck_assert_str_eq(got, "CZ 2019 10 0\nCZ 2019 11 1\nRO 2019 5 1\n"
+	                      "RO 2020 7 1\n");
+	free(got);
+	free(log);
+	document("a", "Romania,2019,6\nCzech Republic,2019,11\n");
+	log = run_again();
+	ck_assert_msg(res.problems == 0, "%s", log);
+	ck_assert_uint_eq(res.streamed, 0);
+	got = vintages_of_r();
+	ck_assert_str_eq(got, "CZ 2019 10 0\nCZ 2019 11 1\nRO 2019 5 0\n"
+	                      "RO 2019 6 1\nRO 2020 7 0\n");
+	free(got);
+	expect_ids_dense();
 	free(log);
 }
 END_TEST
@@ -410,7 +600,12 @@ reconcile_suite(void)
 	tcase_add_test(tc, test_reconcile_refuses_a_unit_without_a_conversion);
 	tcase_add_test(tc, test_reconcile_converts_a_declared_unit_exactly);
 	tcase_add_test(tc, test_reconcile_refuses_a_key_given_twice);
+	tcase_add_test(tc, test_reconcile_refuses_a_key_given_twice_apart);
 	tcase_add_test(tc, test_reconcile_sums_duplicates_by_rule);
+	tcase_add_test(tc, test_reconcile_streams_series_in_any_order);
+	tcase_add_test(tc, test_reconcile_gives_up_a_series_in_two_runs);
+	tcase_add_test(tc, test_reconcile_gives_up_after_a_sum);
+	tcase_add_test(tc, test_reconcile_merges_snapshots_in_key_order);
 	tcase_add_test(tc, test_reconcile_fails_a_conflict_above_tolerance);
 	tcase_add_test(tc, test_reconcile_needs_a_policy_for_two_sources);
 	tcase_add_test(tc, test_reconcile_gives_no_change_across_a_break);
