@@ -775,23 +775,27 @@ out:
  * deferred keys would otherwise cost.
  */
 int
-store_values_reset(struct store *st, struct error *err)
+store_values_reset(struct store *st, char **indexes, struct error *err)
 {
 	sqlite3_stmt *s = NULL;
-	struct strbuf sql;
+	struct strbuf sql, later;
 	int rc = -1;
 
+	*indexes = NULL;
 	strbuf_init(&sql, SIZE_MAX / 2);
+	strbuf_init(&later, SIZE_MAX / 2);
 	if (store_prepare(st,
-	                  "SELECT sql FROM sqlite_schema WHERE tbl_name IN "
-	                  "('value', 'value_input', 'derived_input') AND sql "
-	                  "IS NOT NULL AND name <> 'value_key' ORDER BY type = "
-	                  "'index', name",
+	                  "SELECT sql, type = 'index' AND tbl_name = 'value' "
+	                  "FROM sqlite_schema WHERE tbl_name IN ('value', "
+	                  "'value_input', 'derived_input') AND sql IS NOT "
+	                  "NULL ORDER BY type = 'index', name",
 	                  &s, err) < 0)
 		goto out;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		strbuf_addstr(&sql, (const char *)sqlite3_column_text(s, 0));
-		strbuf_addstr(&sql, ";\n");
+		struct strbuf *to = sqlite3_column_int(s, 1) ? &later : &sql;
+
+		strbuf_addstr(to, (const char *)sqlite3_column_text(s, 0));
+		strbuf_addstr(to, ";\n");
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -806,10 +810,12 @@ store_values_reset(struct store *st, struct error *err)
 	               err) < 0 ||
 	    store_exec(st, sql.buf, err) < 0)
 		goto out;
+	*indexes = strbuf_detach(&later, NULL);
 	rc = 0;
 out:
 	sqlite3_finalize(s);
 	strbuf_release(&sql);
+	strbuf_release(&later);
 	return rc;
 }
 

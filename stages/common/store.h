@@ -120,9 +120,12 @@ int store_run_finish(struct store *st, int64_t run_id, const char *status,
  * Empties the value tables (value, value_input, derived_input) for
  * reconcile, which derives every value again, inside its transaction: they
  * are dropped and created again as the newest schema has them, without the
- * unique index value_key, which reconcile builds once its values are in.
+ * indexes of value (value_by_key, value_key).  *indexes (caller frees)
+ * receives their CREATE INDEX statements, for reconcile to run once its
+ * values are in: built from the rows at once, an index is a sort, where
+ * kept as the rows go in it is a seek for each.
  */
-int store_values_reset(struct store *st, struct error *err);
+int store_values_reset(struct store *st, char **indexes, struct error *err);
 
 /*
  * The input_hash of the newest run of stage that ended "ok" or

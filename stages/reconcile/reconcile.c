@@ -1395,7 +1395,7 @@ reconcile_run(const struct config *cfg, struct store *st,
 	struct timeline *tl = NULL;
 	struct hash *fp = hash_new();
 	char input[HASH_HEX_SIZE];
-	char *last = NULL, *msg = NULL;
+	char *last = NULL, *msg = NULL, *indexes = NULL;
 	int64_t run_id;
 	size_t i;
 	int ret = -1, began = 0;
@@ -1442,14 +1442,17 @@ reconcile_run(const struct config *cfg, struct store *st,
 		goto out;
 	began = 1;
 	crash_point("reconcile.after-begin");
-	/* Every value is written again; the unique index on their keys is
-	 * built once at the end (store.c, migration 3). */
-	if (store_values_reset(st, err) < 0 || prepare_all(&r) < 0)
+	/* Every value is written again, and value's indexes are built once
+	 * they are in: on 2,073,600 values 4.8-5.6 s for 5.2-5.8 s with
+	 * value_by_key kept as they went in. */
+	if (store_values_reset(st, &indexes, err) < 0 || prepare_all(&r) < 0)
 		goto out;
 	crash_point("reconcile.after-clear"); /* old values deleted */
 	for (i = 0; i < cfg->nsources; i++)
 		if (tl[i].n && source_values(&r, &cfg->sources[i], &tl[i]) < 0)
 			goto out;
+	if (store_exec(st, indexes, err) < 0)
+		goto out;
 	crash_point("reconcile.after-values");
 	/* With values from one source at most, no two can meet (the check
 	 * joins every value to the others: 1.5 s on 2,073,600). */
@@ -1479,9 +1482,6 @@ reconcile_run(const struct config *cfg, struct store *st,
 		goto out;
 	}
 	finalize_all(&r);
-	if (store_exec(st, "CREATE UNIQUE INDEX value_key ON value(key)", err) <
-	    0)
-		goto out;
 	crash_point("reconcile.before-commit");
 	if (store_commit(st, err) < 0)
 		goto out;
@@ -1501,6 +1501,7 @@ out:
 	                 ret < 0 ? NULL : input, ret < 0 ? err->msg : msg,
 	                 NULL);
 	free(msg);
+	free(indexes);
 	free(last);
 	for (i = 0; tl && i < cfg->nsources; i++)
 		timeline_release(&tl[i]);
