@@ -314,6 +314,11 @@ static const char *const MIGRATIONS[] = {
         "  PRIMARY KEY (value_id, input_id)"
         ") STRICT, WITHOUT ROWID;"
         "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
+        /* 4 -> 5: the values a conflict policy did not choose, found
+         * without reading every value: emit's conflicts.csv scanned all
+         * of them for none (0.4 s of emit on 2,073,600 values). */
+        "CREATE INDEX value_not_chosen ON value(indicator, geo, period, "
+        "source_id) WHERE status = 'not chosen';",
 };
 
 static int
@@ -786,9 +791,11 @@ store_values_reset(struct store *st, char **indexes, struct error *err)
 	strbuf_init(&later, SIZE_MAX / 2);
 	if (store_prepare(st,
 	                  "SELECT sql, type = 'index' AND tbl_name = 'value' "
-	                  "FROM sqlite_schema WHERE tbl_name IN ('value', "
-	                  "'value_input', 'derived_input') AND sql IS NOT "
-	                  "NULL ORDER BY type = 'index', name",
+	                  "AND NOT (SELECT partial FROM "
+	                  "pragma_index_list('value') p WHERE p.name = "
+	                  "s.name) FROM sqlite_schema s WHERE tbl_name IN "
+	                  "('value', 'value_input', 'derived_input') AND sql "
+	                  "IS NOT NULL ORDER BY type = 'index', name",
 	                  &s, err) < 0)
 		goto out;
 	while (sqlite3_step(s) == SQLITE_ROW) {

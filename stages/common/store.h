@@ -36,7 +36,7 @@ struct sqlite3_stmt;
 struct store;
 
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* The status of a value a conflict policy did not choose. */
 #define STORE_NOT_CHOSEN "not chosen"
@@ -120,10 +120,12 @@ int store_run_finish(struct store *st, int64_t run_id, const char *status,
  * Empties the value tables (value, value_input, derived_input) for
  * reconcile, which derives every value again, inside its transaction: they
  * are dropped and created again as the newest schema has them, without the
- * indexes of value (value_by_key, value_key).  *indexes (caller frees)
- * receives their CREATE INDEX statements, for reconcile to run once its
- * values are in: built from the rows at once, an index is a sort, where
- * kept as the rows go in it is a seek for each.
+ * full indexes of value (value_by_key, value_key).  *indexes (caller
+ * frees) receives their CREATE INDEX statements, for reconcile to run once
+ * its values are in: built from the rows at once, an index is a sort,
+ * where kept as the rows go in it is a seek for each.  A partial index
+ * (value_not_chosen) is made at once: most rows are not in it, and built
+ * later it would read them all.
  */
 int store_values_reset(struct store *st, char **indexes, struct error *err);
 

@@ -267,7 +267,8 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 	        "%s", err.msg);
 	store_close(st);
 
-	ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
+	ck_assert_msg(store_open_version(&st, path, 4, &err) == 0, "%s",
+	              err.msg);
 	ck_assert_int_eq(pragma(st, "user_version"), 4);
 	/* The observations, ids and all, and the view over them. */
 	ck_assert_int_eq(tu_scalar(st,
@@ -308,6 +309,58 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 	ck_assert_msg(strstr(err.msg, "FOREIGN KEY"), "%s", err.msg);
 	store_rollback(st);
 	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM observation"), 2);
+	store_close(st);
+}
+END_TEST
+
+/* Migration 5 indexes the values not chosen, keeping every value; the
+ * index serves the search for them (emit's conflicts.csv). */
+START_TEST(test_store_migration_5_indexes_values_not_chosen)
+{
+	struct store *st = NULL;
+	struct error err;
+	sqlite3_stmt *s = NULL;
+	struct strbuf plan;
+
+	ck_assert_msg(store_open_version(&st, path, 4, &err) == 0, "%s",
+	              err.msg);
+	ck_assert_msg(
+	        store_exec(st,
+	                   "INSERT INTO source VALUES ('a', 'p', 't', 'u', "
+	                   "'csv', 'l', 'c', 'publisher', 'h');"
+	                   "INSERT INTO lineage VALUES (1, 'x', 'r');"
+	                   "INSERT INTO value (key, indicator, geo, period, "
+	                   "known_from, value, unit, status, source_id, "
+	                   "lineage_id) VALUES ('k1', 'i', 'FR', '2020', 't', "
+	                   "1, 'u', 'published', 'a', 1), ('k2', 'i', 'FR', "
+	                   "'2020', 't', 2, 'u', '" STORE_NOT_CHOSEN
+	                   "', 'a', 1);",
+	                   &err) == 0,
+	        "%s", err.msg);
+	store_close(st);
+	ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(pragma(st, "user_version"), 5);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value"), 2);
+	ck_assert_int_eq(
+	        tu_scalar(st,
+	                  "SELECT count(*) FROM value INDEXED BY "
+	                  "value_not_chosen WHERE status = '" STORE_NOT_CHOSEN
+	                  "'"),
+	        1);
+	strbuf_init(&plan, SIZE_MAX / 2);
+	ck_assert_int_eq(store_prepare(st,
+	                               "EXPLAIN QUERY PLAN SELECT key FROM "
+	                               "value WHERE status = '" STORE_NOT_CHOSEN
+	                               "' ORDER BY indicator, geo, period, "
+	                               "source_id",
+	                               &s, &err),
+	                 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		strbuf_addf(&plan, "%s\n", sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	ck_assert_msg(strstr(plan.buf, "USING INDEX value_not_chosen"), "%s",
+	              plan.buf);
+	strbuf_release(&plan);
 	store_close(st);
 }
 END_TEST
@@ -366,12 +419,15 @@ START_TEST(test_store_values_reset_empties_and_keeps_the_schema)
 	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value"), 0);
 	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM derived_input"),
 	                 0);
-	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM sqlite_schema "
+	/* The partial index is there at once; the full ones are not. */
+	ck_assert_int_eq(tu_scalar(st, "SELECT group_concat(name) = "
+	                               "'value_not_chosen' FROM sqlite_schema "
 	                               "WHERE type = 'index' AND tbl_name = "
 	                               "'value'"),
-	                 0);
+	                 1);
 	ck_assert_msg(strstr(indexes, "value_key") &&
-	                      strstr(indexes, "value_by_key"),
+	                      strstr(indexes, "value_by_key") &&
+	                      !strstr(indexes, "value_not_chosen"),
 	              "%s", indexes);
 	ck_assert_msg(store_exec(st, indexes, &err) == 0, "%s", err.msg);
 	free(indexes);
@@ -439,6 +495,7 @@ store_suite(void)
 	tcase_add_test(tc, test_store_rolls_back_a_failed_transaction);
 	tcase_add_test(
 	        tc, test_store_migration_4_keeps_observations_and_defers_keys);
+	tcase_add_test(tc, test_store_migration_5_indexes_values_not_chosen);
 	tcase_add_test(tc,
 	               test_store_values_reset_empties_and_keeps_the_schema);
 	tcase_add_test(tc, test_store_locator_spells_the_view);
