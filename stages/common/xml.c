@@ -411,6 +411,37 @@ xml_reader_line(struct xml_reader *r)
 	return xml_reader_place(r);
 }
 
+/*
+ * libxml2 calls the start handler with the input at the tag's '>' (or
+ * "/>") and keeps the line and column of that place; the tag's '<' is
+ * found by stepping back over it, which cannot hold another '<' (an
+ * attribute value spells it &lt;), counting the characters (UTF-8 lead
+ * bytes) passed.  On one line, they are fewer than the column; over two,
+ * they are more, and the place stands.
+ */
+void
+xml_reader_position(struct xml_reader *r, long *line, long *col)
+{
+	const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
+	const xmlChar *p;
+	long back = 0;
+
+	*line = in ? in->line : 0;
+	*col = in ? in->col : 0;
+	if (!in || !in->cur || !in->base)
+		return;
+	for (p = in->cur; p > in->base;) {
+		p--;
+		if ((*p & 0xC0) != 0x80)
+			back++;
+		if (*p == '<') {
+			if (back < *col)
+				*col -= back;
+			return;
+		}
+	}
+}
+
 void
 xml_reader_free(struct xml_reader *r)
 {

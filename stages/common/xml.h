@@ -73,6 +73,12 @@ void xml_reader_each_attr(struct xml_reader *r,
                           void *ctx);
 /* The line the parser is on (in a start handler: the element's). */
 int xml_reader_line(struct xml_reader *r);
+/*
+ * In a start handler: where the element's start tag begins, its '<', as an
+ * editor counts (line and column from 1, a column a character); for a tag
+ * that spans lines, where it ends.
+ */
+void xml_reader_position(struct xml_reader *r, long *line, long *col);
 void xml_reader_free(struct xml_reader *r);
 
 /* ---- HTML pages ---- */

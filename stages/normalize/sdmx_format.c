@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "number.h"
+#include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "xml.h"
@@ -85,10 +86,7 @@ struct sdmx {
 	struct outer unit_mult_outer, *filter_outer;
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
-	long nseries, nobs, obs_line;
-	char loc_prefix[48]; /* "series N, observation " */
-	size_t loc_len;
-	long loc_series; /* the series loc_prefix is of; -1: none */
+	long obs_line, obs_col; /* where the observation's element starts */
 	int root_seen;
 	int failed; /* the sink failed */
 };
@@ -330,36 +328,14 @@ spec_make(struct sdmx *s, const char *text, struct spec *spec)
 	}
 }
 
-/* "series 3, observation 17 (line 120)", as snprintf would write it, once
- * per observation: snprintf was 7% of reading a large message.  The
- * "series 3, observation " part is kept while the series lasts. */
-static void
-put_locator(struct sdmx *s, char out[96])
-{
-	char *p;
-
-	if (s->loc_series != s->nseries) {
-		memcpy(s->loc_prefix, "series ", 7);
-		p = number_put_int(s->loc_prefix + 7, s->nseries);
-		memcpy(p, ", observation ", 14);
-		s->loc_len = (size_t)(p + 14 - s->loc_prefix);
-		s->loc_series = s->nseries;
-	}
-	memcpy(out, s->loc_prefix, s->loc_len);
-	p = number_put_int(out + s->loc_len, s->nobs);
-	memcpy(p, " (line ", 7);
-	p = number_put_int(p + 7, s->obs_line);
-	*p++ = ')';
-	*p = '\0';
-}
-
 static void
 emit_obs(struct sdmx *s)
 {
 	const struct source_config *src = s->src;
 	const char *field[FIELD_COUNT];
 	struct observation obs;
-	const char *mult;
+	char at[STORE_LOCATOR_MAX];
+	const char *mult, *loc;
 	size_t i;
 	int f;
 
@@ -371,8 +347,9 @@ emit_obs(struct sdmx *s)
 	}
 	memset(&obs, 0, sizeof(obs));
 	obs.line = s->obs_line;
+	obs.col = s->obs_col;
 	obs.byte_offset = -1;
-	put_locator(s, obs.locator);
+	loc = store_locator(NULL, obs.line, obs.col, at);
 	for (f = 0; f < FIELD_COUNT; f++) {
 		field[f] = src->constant[f];
 		if (!src->column[f])
@@ -384,7 +361,7 @@ emit_obs(struct sdmx *s)
 			field[f] = "";
 		if (!field[f] && !(f == FIELD_FLAGS && src->flags_optional)) {
 			problems_add(s->probs, "%s: %s: no '%s' (for %s)",
-			             s->name, obs.locator, src->column[f],
+			             s->name, loc, src->column[f],
 			             config_field_names[f]);
 			return;
 		}
@@ -400,7 +377,7 @@ emit_obs(struct sdmx *s)
 			problems_add(s->probs,
 			             "%s: %s: UNIT_MULT '%s' is not "
 			             "a small integer",
-			             s->name, obs.locator, mult);
+			             s->name, loc, mult);
 			return;
 		}
 		obs.num.scale += (int)m;
@@ -434,10 +411,7 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 	}
 	if (name == n->obs) {
 		kv_clear(&s->kv[L_OBS]);
-		s->nobs++;
-		if (s->nseries == 0)
-			s->nseries = 1; /* flat: observations directly */
-		s->obs_line = xml_reader_line(r);
+		xml_reader_position(r, &s->obs_line, &s->obs_col);
 		s->level = L_OBS;
 		if (!s->generic) {
 			a.k = &s->kv[L_OBS];
@@ -469,8 +443,6 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 	} else if (name == n->series) {
 		kv_clear(&s->kv[L_SERIES]);
 		s->gen++;
-		s->nseries++;
-		s->nobs = 0;
 		s->level = L_SERIES;
 		if (!s->generic) {
 			a.k = &s->kv[L_SERIES];
@@ -585,7 +557,6 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	for (i = 0; i < FIELD_COUNT; i++)
 		strbuf_init(&s.join[i], SIZE_MAX / 2);
 	s.src = src;
-	s.loc_series = -1;
 	s.gen = 1; /* the outer values' gen 0 is never current */
 	s.probs = probs;
 	s.sink = sink;

@@ -15,6 +15,12 @@
  * "A+B+C" joins several ids with '.', the SDMX series-key convention.
  * UNIT_MULT scales the value (x 10^UNIT_MULT).  Group attributes apply to
  * the series whose key matches the group's.
+ *
+ * An observation's locator is the line and column of its element's '<'
+ * (stored as numbers, shown "line L, column C"): exact in a message on
+ * one line, as APIs often send, where "series 3, observation 17 (line
+ * 1)", its text until now, was not; and 41 of the 95 bytes a row took
+ * in the store.
  */
 #ifndef PROVSTAT_SDMX_FORMAT_H
 #define PROVSTAT_SDMX_FORMAT_H

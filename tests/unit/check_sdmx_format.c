@@ -171,15 +171,15 @@ START_TEST(test_sdmx_loads_the_eurostat_messages)
 	                 0);
 	got = run(&s, text, len, &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
-	ck_assert_str_eq(got,
-	                 "B1GQ.CP_MEUR|LU|2012|46526.2|46526.2|||series 1, "
-	                 "observation 1 (line 18)|-1+0\n"
-	                 "B1GQ.CP_MEUR|LU|2013|49094.5|49094.5|||series 1, "
-	                 "observation 2 (line 19)|-1+0\n"
-	                 "B1GQ.CP_MEUR|LU|2014|51791.3|51791.3|||series 1, "
-	                 "observation 3 (line 20)|-1+0\n"
-	                 "B1GQ.CP_MEUR|LU|2015|54142.3|54142.3|||series 1, "
-	                 "observation 4 (line 21)|-1+0\n");
+	ck_assert_str_eq(
+	        got, "B1GQ.CP_MEUR|LU|2012|46526.2|46526.2|||line 18, column 7"
+	             "|-1+0\n"
+	             "B1GQ.CP_MEUR|LU|2013|49094.5|49094.5|||line 19, column 7"
+	             "|-1+0\n"
+	             "B1GQ.CP_MEUR|LU|2014|51791.3|51791.3|||line 20, column 7"
+	             "|-1+0\n"
+	             "B1GQ.CP_MEUR|LU|2015|54142.3|54142.3|||line 21, column 7"
+	             "|-1+0\n");
 	free(got);
 	free(text);
 	tu_source_release(&s);
@@ -239,11 +239,11 @@ START_TEST(test_sdmx_applies_group_and_dataset_attributes)
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	/* The group's UNIT_MULT applies to FR only; the unit from the data
 	 * set to both. */
-	ck_assert_str_eq(got,
-	                 "population|FR|2020|67320|67320000|||series 1, "
-	                 "observation 1 (line 7)|-1+0\n"
-	                 "population|IT|2020|59641488|59641488|||series 2, "
-	                 "observation 1 (line 9)|-1+0\n");
+	ck_assert_str_eq(
+	        got, "population|FR|2020|67320|67320000|||line 7, column 1"
+	             "|-1+0\n"
+	             "population|IT|2020|59641488|59641488|||line 9, column 1"
+	             "|-1+0\n");
 	free(got);
 	tu_source_release(&s);
 }
@@ -289,10 +289,10 @@ START_TEST(test_sdmx_reads_many_and_long_ids)
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_str_eq(
 	        got,
-	        "v17.S|FR0|2020|1|1|||series 1, observation 1 (line 3)|-1+0\n"
+	        "v17.S|FR0|2020|1|1|||line 3, column 1|-1+0\n"
 	        "v17.A-VALUE-LONGER-THAN-THE-32-BYTES-FIRST-KEPT|IT0|2020|1|1|"
-	        "||series 2, observation 1 (line 5)|-1+0\n"
-	        "v17.T|DE0|2020|1|1|||series 3, observation 1 (line 7)|-1+0\n");
+	        "||line 5, column 1|-1+0\n"
+	        "v17.T|DE0|2020|1|1|||line 7, column 1|-1+0\n");
 	free(got);
 	strbuf_release(&doc);
 	tu_source_release(&s);
@@ -348,6 +348,40 @@ repeat(const char *unit, size_t n)
 	return out;
 }
 
+/* An observation is located where its element's '<' is, as an editor
+ * counts: a message on one line gives each its column, characters (not
+ * bytes) counted; a tag over two lines gives where it ends. */
+START_TEST(test_sdmx_locates_each_observation_by_line_and_column)
+{
+	static const char doc[] =
+	        "<S:StructureSpecificData xmlns:S=\"urn:m\"><S:DataSet>"
+	        "<Series GEO=\"FR\"><Obs TIME_PERIOD=\"2019\" "
+	        "OBS_VALUE=\"1\"/><Obs TIME_PERIOD=\"2020\" OBS_VALUE=\"2\" "
+	        "NOTE=\"\xc3\xa9t\xc3\xa9\"/><Obs TIME_PERIOD=\"2021\" "
+	        "OBS_VALUE=\"3\"/></Series>\n"
+	        "  <Series GEO=\"IT\"><Obs\nTIME_PERIOD=\"2020\" "
+	        "OBS_VALUE=\"4\"/></Series></S:DataSet>"
+	        "</S:StructureSpecificData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	sdmx_source(&s, "GEO");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	got = run(&s, doc, strlen(doc), &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	/* 2021's '<' is byte 161 of its line and character 159: "été"
+	 * takes two bytes more than characters.  IT's tag ends at "/>". */
+	ck_assert_str_eq(got, "m|FR|2019|1|1|||line 1, column 70|-1+0\n"
+	                      "m|FR|2020|2|2|||line 1, column 109|-1+0\n"
+	                      "m|FR|2021|3|3|||line 1, column 159|-1+0\n"
+	                      "m|IT|2020|4|4|||line 3, column 33|-1+0\n");
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
 /* A locator's line is the document's, past 65,535 too: the streaming
  * reader before SAX2 took it from libxml2's node, which kept 65,535 for
  * every later line.  Predefined entities and character references in a
@@ -372,8 +406,8 @@ START_TEST(test_sdmx_locates_lines_past_65535)
 	s.constant[FIELD_UNIT] = xstrdup("u");
 	got = run(&s, doc, strlen(doc), &p);
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
-	ck_assert_str_eq(got, "m|F&RA&&#38;|2020|1|1|||series 1, observation 1 "
-	                      "(line 70002)|-1+0\n");
+	ck_assert_str_eq(got, "m|F&RA&&#38;|2020|1|1|||line 70002, column 1"
+	                      "|-1+0\n");
 	free(got);
 	free(doc);
 	free(blank);
@@ -506,6 +540,8 @@ sdmx_format_suite(void)
 	tcase_add_test(tc, test_sdmx_loads_the_eurostat_messages);
 	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
 	tcase_add_test(tc, test_sdmx_locates_lines_past_65535);
+	tcase_add_test(tc,
+	               test_sdmx_locates_each_observation_by_line_and_column);
 	tcase_add_test(tc, test_sdmx_reads_many_and_long_ids);
 	tcase_add_test(tc,
 	               test_sdmx_reads_an_attribute_set_between_observations);
