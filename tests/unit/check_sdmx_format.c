@@ -348,6 +348,24 @@ repeat(const char *unit, size_t n)
 	return out;
 }
 
+/* The observations of doc, of GEO, measure "m" and unit "u", with no
+ * problem. */
+static char *
+run_geo(const char *doc)
+{
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	sdmx_source(&s, "GEO");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	got = run(&s, doc, strlen(doc), &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	tu_source_release(&s);
+	return got;
+}
+
 /* An observation is located where its element's '<' is, as an editor
  * counts: a message on one line gives each its column, characters (not
  * bytes) counted; a tag over two lines gives where it ends. */
@@ -362,15 +380,8 @@ START_TEST(test_sdmx_locates_each_observation_by_line_and_column)
 	        "  <Series GEO=\"IT\"><Obs\nTIME_PERIOD=\"2020\" "
 	        "OBS_VALUE=\"4\"/></Series></S:DataSet>"
 	        "</S:StructureSpecificData>\n";
-	struct source_config s;
-	struct problems p;
-	char *got;
+	char *got = run_geo(doc);
 
-	sdmx_source(&s, "GEO");
-	s.constant[FIELD_MEASURE] = xstrdup("m");
-	s.constant[FIELD_UNIT] = xstrdup("u");
-	got = run(&s, doc, strlen(doc), &p);
-	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	/* 2021's '<' is byte 161 of its line and character 159: "été"
 	 * takes two bytes more than characters.  IT's tag ends at "/>". */
 	ck_assert_str_eq(got, "m|FR|2019|1|1|||line 1, column 70|-1+0\n"
@@ -378,7 +389,6 @@ START_TEST(test_sdmx_locates_each_observation_by_line_and_column)
 	                      "m|FR|2021|3|3|||line 1, column 159|-1+0\n"
 	                      "m|IT|2020|4|4|||line 3, column 33|-1+0\n");
 	free(got);
-	tu_source_release(&s);
 }
 END_TEST
 
@@ -397,21 +407,13 @@ START_TEST(test_sdmx_locates_lines_past_65535)
 	        "value=\"1\"/></g:Obs></g:Series></m:DataSet>"
 	        "</m:GenericData>\n",
 	        blank);
-	struct source_config s;
-	struct problems p;
-	char *got;
+	char *got = run_geo(doc);
 
-	sdmx_source(&s, "GEO");
-	s.constant[FIELD_MEASURE] = xstrdup("m");
-	s.constant[FIELD_UNIT] = xstrdup("u");
-	got = run(&s, doc, strlen(doc), &p);
-	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_str_eq(got, "m|F&RA&&#38;|2020|1|1|||line 70002, column 1"
 	                      "|-1+0\n");
 	free(got);
 	free(doc);
 	free(blank);
-	tu_source_release(&s);
 }
 END_TEST
 

@@ -313,6 +313,14 @@ START_TEST(test_store_migration_4_keeps_observations_and_defers_keys)
 }
 END_TEST
 
+/* Source a, a lineage row, and the head of an INSERT of values. */
+#define VALUES_OF_A                                                            \
+	"INSERT INTO source VALUES ('a', 'p', 't', 'u', 'csv', 'l', 'c', "     \
+	"'publisher', 'h');"                                                   \
+	"INSERT INTO lineage VALUES (1, 'x', 'r');"                            \
+	"INSERT INTO value (key, indicator, geo, period, known_from, value, "  \
+	"unit, status, source_id, lineage_id) VALUES "
+
 /* Migration 5 indexes the values not chosen, keeping every value; the
  * index serves the search for them (emit's conflicts.csv). */
 START_TEST(test_store_migration_5_indexes_values_not_chosen)
@@ -326,12 +334,8 @@ START_TEST(test_store_migration_5_indexes_values_not_chosen)
 	              err.msg);
 	ck_assert_msg(
 	        store_exec(st,
-	                   "INSERT INTO source VALUES ('a', 'p', 't', 'u', "
-	                   "'csv', 'l', 'c', 'publisher', 'h');"
-	                   "INSERT INTO lineage VALUES (1, 'x', 'r');"
-	                   "INSERT INTO value (key, indicator, geo, period, "
-	                   "known_from, value, unit, status, source_id, "
-	                   "lineage_id) VALUES ('k1', 'i', 'FR', '2020', 't', "
+	                   VALUES_OF_A
+	                   "('k1', 'i', 'FR', '2020', 't', "
 	                   "1, 'u', 'published', 'a', 1), ('k2', 'i', 'FR', "
 	                   "'2020', 't', 2, 'u', '" STORE_NOT_CHOSEN
 	                   "', 'a', 1);",
@@ -402,12 +406,8 @@ START_TEST(test_store_values_reset_empties_and_keeps_the_schema)
 	              "%s", fresh);
 	ck_assert_msg(
 	        store_exec(st,
-	                   "INSERT INTO source VALUES ('a', 'p', 't', 'u', "
-	                   "'csv', 'l', 'c', 'publisher', 'h');"
-	                   "INSERT INTO lineage VALUES (1, 'x', 'r');"
-	                   "INSERT INTO value (key, indicator, geo, period, "
-	                   "known_from, value, unit, status, source_id, "
-	                   "lineage_id) VALUES ('k', 'i', 'FR', '2020', 't', "
+	                   VALUES_OF_A
+	                   "('k', 'i', 'FR', '2020', 't', "
 	                   "1, 'u', 'published', 'a', 1);"
 	                   "INSERT INTO derived_input VALUES (1, 1, 'x');",
 	                   &err) == 0,
