@@ -78,10 +78,10 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 	if (sqlite3_step(s) == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	/* Migrations 3 and 4 changed only the value tables, which a rebuild
-	 * computes again, and the declaration of a key of observation,
-	 * which it does not copy: a store of version 2 or 3 still gives what
-	 * is copied. */
+	/* Migrations 3 to 5 changed only the value tables and their indexes,
+	 * which a rebuild computes again, and the declaration of a key of
+	 * observation, which it does not copy: a store of version 2 to 4
+	 * still gives what is copied. */
 	if (version < 2 || version > STORE_SCHEMA_VERSION)
 		return error_set(err,
 		                 "'%s' is not a provstat store of schema "
