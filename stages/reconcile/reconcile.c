@@ -491,6 +491,14 @@ map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
 }
 
 static void
+memo_init(struct map_memo *mm)
+{
+	memset(mm, 0, sizeof(*mm));
+	mm->xw = -1;
+	mm->gm.rule = GEO_UNMAPPED;
+}
+
+static void
 memo_release(struct map_memo *mm)
 {
 	free(mm->measure);
@@ -503,10 +511,10 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
          int64_t parse_id)
 {
 	sqlite3_stmt *s = NULL;
-	struct map_memo mm = {NULL, -1,   0,
-	                      NULL, NULL, {GEO_UNMAPPED, NULL, NULL}};
+	struct map_memo mm;
 	int rc, ret = -1;
 
+	memo_init(&mm);
 	if (store_prepare(r->st, OBS_SELECT, &s, r->err) < 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, parse_id);
@@ -1188,8 +1196,7 @@ stream_vintages(struct rc *r, struct vintages *w)
 	for (k = 0; k < n; k++) {
 		x[k].seq = k;
 		x[k].alone = n == 1;
-		x[k].mm.xw = -1;
-		x[k].mm.gm.rule = GEO_UNMAPPED;
+		memo_init(&x[k].mm);
 		if (store_prepare(r->st, OBS_SELECT, &x[k].s, r->err) < 0)
 			goto out;
 		sqlite3_bind_int64(x[k].s, 1, w->t->steps[k].parse_id);
