@@ -8,7 +8,9 @@
  * foreign_keys, STRICT tables; application_id and user_version identify the
  * schema, and store_open() migrates an older schema forward in one
  * transaction (a newer one is refused).  Every write transaction starts with
- * BEGIN IMMEDIATE.
+ * BEGIN IMMEDIATE.  A bulk load (store_begin_load()) runs with a rollback
+ * journal instead of the WAL, which writes each of its pages once, and the
+ * store is in WAL mode again when it ends.
  *
  * Tables (see SCHEMA in store.c for the columns):
  *   run          one row per stage run
@@ -99,6 +101,8 @@ int store_begin(struct store *st, struct error *err);
  * from the store or inserted by the same transaction): foreign keys are
  * not checked until the transaction ends, by COMMIT or ROLLBACK, which turn
  * them on again.  The tests check the keys instead (check_reconcile.c).
+ * The transaction has a rollback journal when st is the store's only
+ * connection (readers wait for it; see store.c), and WAL otherwise.
  */
 int store_begin_load(struct store *st, struct error *err);
 int store_commit(struct store *st, struct error *err);

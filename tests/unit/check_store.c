@@ -2,6 +2,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/store.h"
 #include "common/strbuf.h"
@@ -443,6 +446,157 @@ END_TEST
 
 /* store_locator() spells what the view obs gives, for C code that reads
  * the table (reconcile) or has not stored the row yet (normalize). */
+/* The text a query of st gives first is want. */
+static void
+expect_text(struct store *st, const char *sql, const char *want)
+{
+	sqlite3_stmt *s = NULL;
+	struct error err;
+
+	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), want);
+	sqlite3_finalize(s);
+}
+
+/* The journal mode of st's connection (lowercase, as SQLite says it). */
+static void
+expect_journal_mode(struct store *st, const char *mode)
+{
+	expect_text(st, "PRAGMA journal_mode", mode);
+}
+
+/* Size of path + suffix, -1 if it does not exist. */
+static long long
+file_size(const char *suffix)
+{
+	char *p = xasprintf("%s%s", path, suffix);
+	struct stat sb;
+	long long size = stat(p, &sb) == 0 ? (long long)sb.st_size : -1;
+
+	free(p);
+	return size;
+}
+
+/* Inserts n runs (their ids from first) in st's open transaction. */
+static void
+insert_runs(struct store *st, int first, int n)
+{
+	struct error err;
+	char *sql = xasprintf(
+	        "WITH RECURSIVE i(k) AS (SELECT %d UNION ALL SELECT k + 1 "
+	        "FROM i WHERE k < %d) INSERT INTO run (id, stage, started_at, "
+	        "status, tool_version, config_hash) SELECT k, 'normalize', "
+	        "'2026-01-01T00:00:00Z', 'ok', printf('%%400d', k), 'h' FROM i",
+	        first, first + n - 1);
+
+	ck_assert_msg(store_exec(st, sql, &err) == 0, "%s", err.msg);
+	free(sql);
+}
+
+/* A load's transaction has a rollback journal, whose pages are written once
+ * (a WAL's twice); the store is in WAL mode again after it, committed or
+ * rolled back, and no journal file is left. */
+START_TEST(test_store_load_writes_through_a_rollback_journal)
+{
+	struct store *st = NULL;
+	struct error err;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	expect_journal_mode(st, "wal");
+	ck_assert_int_eq(store_begin_load(st, &err), 0);
+	expect_journal_mode(st, "truncate");
+	insert_runs(st, 1, 2000);
+	ck_assert_int_eq(store_commit(st, &err), 0);
+	expect_journal_mode(st, "wal");
+	ck_assert_int_eq(file_size("-journal"), -1);
+	ck_assert_int_eq(store_begin_load(st, &err), 0);
+	insert_runs(st, 3000, 10);
+	store_rollback(st);
+	expect_journal_mode(st, "wal");
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM run"), 2000);
+	/* A plain write transaction keeps WAL. */
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	expect_journal_mode(st, "wal");
+	store_rollback(st);
+	store_close(st);
+	ck_assert_int_eq(file_size("-journal"), -1);
+	ck_assert_int_eq(file_size("-wal"), -1);
+}
+END_TEST
+
+/* Leaving WAL needs the only connection: beside a reader the load runs in
+ * WAL, at once (SQLite refuses without waiting for busy_timeout), and the
+ * reader reads the last commit meanwhile. */
+START_TEST(test_store_load_beside_a_reader_stays_in_wal)
+{
+	struct store *st = NULL, *reader = NULL;
+	struct error err;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(store_open_readonly(&reader, path, &err), 0);
+	ck_assert_int_eq(tu_scalar(reader, "SELECT count(*) FROM run"), 0);
+	ck_assert_int_eq(store_begin_load(st, &err), 0);
+	expect_journal_mode(st, "wal");
+	insert_runs(st, 1, 50);
+	ck_assert_int_eq(tu_scalar(reader, "SELECT count(*) FROM run"), 0);
+	ck_assert_int_eq(store_commit(st, &err), 0);
+	ck_assert_int_eq(tu_scalar(reader, "SELECT count(*) FROM run"), 50);
+	store_close(reader);
+	/* The reader gone, the next load has its journal. */
+	ck_assert_int_eq(store_begin_load(st, &err), 0);
+	expect_journal_mode(st, "truncate");
+	store_rollback(st);
+	expect_journal_mode(st, "wal");
+	store_close(st);
+}
+END_TEST
+
+/* A load killed midway leaves a hot journal: a read-only open cannot roll
+ * it back and says what to do; the next read-write open does, and the store
+ * is as it was before the load, in WAL mode. */
+START_TEST(test_store_load_killed_midway_is_rolled_back)
+{
+	struct store *st = NULL;
+	struct error err;
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(store_begin(st, &err), 0);
+	insert_runs(st, 1, 100);
+	ck_assert_int_eq(store_commit(st, &err), 0);
+	store_close(st);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		/* Enough to spill pages into the database file. */
+		if (store_open(&st, path, &err) < 0 ||
+		    store_exec(st, "PRAGMA cache_size = 10", &err) < 0 ||
+		    store_begin_load(st, &err) < 0 ||
+		    store_exec(st, "DELETE FROM run", &err) < 0)
+			_exit(1);
+		insert_runs(st, 1, 5000);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_gt(file_size("-journal"), 0);
+	ck_assert_int_eq(store_open_readonly(&st, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "a load was interrupted") &&
+	                      strstr(err.msg, "provstat run"),
+	              "%s", err.msg);
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM run"), 100);
+	ck_assert_int_eq(tu_scalar(st, "SELECT max(id) FROM run"), 100);
+	expect_journal_mode(st, "wal");
+	store_close(st);
+	ck_assert_int_eq(store_open_readonly(&st, path, &err), 0);
+	expect_text(st, "PRAGMA integrity_check", "ok");
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_store_locator_spells_the_view)
 {
 	struct store *st = NULL;
@@ -499,6 +653,9 @@ store_suite(void)
 	tcase_add_test(tc,
 	               test_store_values_reset_empties_and_keeps_the_schema);
 	tcase_add_test(tc, test_store_locator_spells_the_view);
+	tcase_add_test(tc, test_store_load_writes_through_a_rollback_journal);
+	tcase_add_test(tc, test_store_load_beside_a_reader_stays_in_wal);
+	tcase_add_test(tc, test_store_load_killed_midway_is_rolled_back);
 	suite_add_tcase(s, tc);
 	return s;
 }
