@@ -761,8 +761,8 @@ store_close(struct store *st)
 {
 	if (!st)
 		return;
-	if (st->journal && sqlite3_get_autocommit(st->db))
-		store_journal_mode(st, "wal", NULL);
+	if (st->journal) /* back to WAL, if a try after the load failed */
+		store_checked(st);
 	sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);
