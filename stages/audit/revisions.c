@@ -1,24 +1,22 @@
 /* revisions — see revisions.h.  A store friend: it runs its own queries. */
 #include "revisions.h"
 
-#include <sqlite3.h>
-
 #include "number.h"
 
 static void
-value_text(sqlite3_stmt *s, int i, char out[32])
+value_text(struct store_stmt *s, int i, char out[32])
 {
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+	if (store_col_null(s, i))
 		snprintf(out, 32, "(not available)");
 	else
-		number_format_shortest(sqlite3_column_double(s, i), out);
+		number_format_shortest(store_col_double(s, i), out);
 }
 
 int
 revisions_run(struct store *st, const char *indicator, FILE *fp, size_t *n,
               struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	*n = 0;
@@ -40,32 +38,32 @@ revisions_run(struct store *st, const char *indicator, FILE *fp, size_t *n,
 	            &s, err) < 0)
 		return -1;
 	if (indicator)
-		sqlite3_bind_text(s, 1, indicator, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_bind_text(s, 1, indicator);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		char was[32], now[32];
 
 		value_text(s, 3, was);
-		if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
+		if (store_col_null(s, 7)) {
 			fprintf(fp, "- %s %s %s: %s withdrawn at %s (%s)\n",
-			        sqlite3_column_text(s, 0),
-			        sqlite3_column_text(s, 1),
-			        sqlite3_column_text(s, 2), was,
-			        sqlite3_column_text(s, 5),
-			        sqlite3_column_text(s, 6));
+			        store_col_text(s, 0),
+			        store_col_text(s, 1),
+			        store_col_text(s, 2), was,
+			        store_col_text(s, 5),
+			        store_col_text(s, 6));
 		} else {
 			value_text(s, 4, now);
 			fprintf(fp, "~ %s %s %s: %s -> %s at %s (%s)\n",
-			        sqlite3_column_text(s, 0),
-			        sqlite3_column_text(s, 1),
-			        sqlite3_column_text(s, 2), was, now,
-			        sqlite3_column_text(s, 5),
-			        sqlite3_column_text(s, 6));
+			        store_col_text(s, 0),
+			        store_col_text(s, 1),
+			        store_col_text(s, 2), was, now,
+			        store_col_text(s, 5),
+			        store_col_text(s, 6));
 		}
 		(*n)++;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	store_finalize(s);
+	if (rc != STORE_DONE)
 		return error_set(err, "store: cannot read revisions: %s",
-		                 sqlite3_errmsg(store_db(st)));
+		                 store_errmsg(st));
 	return 0;
 }

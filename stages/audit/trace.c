@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "archive.h"
 #include "geo.h"
 #include "hash.h"
@@ -71,14 +69,6 @@ struct bytes_at {
 	char *line; /* the whole line around them */
 	char actual[HASH_HEX_SIZE]; /* the archive file's digest now */
 };
-
-static const char *
-col(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : NULL;
-}
 
 /* Reads the locator's bytes and their line from the archived file. */
 static int
@@ -184,7 +174,7 @@ static int
 load_inputs(struct store *st, const char *key, struct inputs *in,
             struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	if (store_prepare(
@@ -195,19 +185,19 @@ load_inputs(struct store *st, const char *key, struct inputs *in,
 	            "ORDER BY o.id",
 	            &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_text(s, 1, key);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		in->geo = xreallocarray(in->geo, in->n + 1, sizeof(char *));
 		in->raw = xreallocarray(in->raw, in->n + 1, sizeof(char *));
 		in->locator =
 		        xreallocarray(in->locator, in->n + 1, sizeof(char *));
-		in->geo[in->n] = xstrdup(col(s, 0));
-		in->raw[in->n] = xstrdup(col(s, 1));
-		in->locator[in->n] = xstrdup(col(s, 2));
+		in->geo[in->n] = xstrdup(store_col_text(s, 0));
+		in->raw[in->n] = xstrdup(store_col_text(s, 1));
+		in->locator[in->n] = xstrdup(store_col_text(s, 2));
 		in->n++;
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE
+	store_finalize(s);
+	return rc == STORE_DONE
 	               ? 0
 	               : error_set(err, "store: cannot read a value's "
 	                                "inputs");
@@ -217,7 +207,7 @@ static int
 load_fetch(struct store *st, const char *source, const char *sha,
            const char *known_from, struct fetch_row *f, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 
 	memset(f, 0, sizeof(*f));
 	if (store_prepare(
@@ -228,36 +218,36 @@ load_fetch(struct store *st, const char *source, const char *sha,
 	            "retrieved_at >= ? ORDER BY id LIMIT 1",
 	            &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, known_from, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		f->url = dup_or_null(col(s, 0));
-		f->effective_url = dup_or_null(col(s, 1));
-		f->retrieved_at = dup_or_null(col(s, 2));
-		f->status = (long)sqlite3_column_int64(s, 3);
-		f->etag = dup_or_null(col(s, 4));
-		f->last_modified = dup_or_null(col(s, 5));
-		f->content_type = dup_or_null(col(s, 6));
-		f->outcome = dup_or_null(col(s, 7));
+	store_bind_text(s, 1, source);
+	store_bind_text(s, 2, sha);
+	store_bind_text(s, 3, known_from);
+	if (store_step(s) == STORE_ROW) {
+		f->url = dup_or_null(store_col_text(s, 0));
+		f->effective_url = dup_or_null(store_col_text(s, 1));
+		f->retrieved_at = dup_or_null(store_col_text(s, 2));
+		f->status = (long)store_col_int(s, 3);
+		f->etag = dup_or_null(store_col_text(s, 4));
+		f->last_modified = dup_or_null(store_col_text(s, 5));
+		f->content_type = dup_or_null(store_col_text(s, 6));
+		f->outcome = dup_or_null(store_col_text(s, 7));
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return 0;
 }
 
 /* PROV-JSON of one value: the value, its observation, the snapshot, the
  * fetch, reconcile, the publisher and provstat. */
 static void
-print_prov(FILE *fp, sqlite3_stmt *s, const struct fetch_row *f)
+print_prov(FILE *fp, struct store_stmt *s, const struct fetch_row *f)
 {
 	struct cJSON *root = json_new_object(), *prefix = json_new_object();
 	struct cJSON *entity = json_new_object(), *activity = json_new_object();
 	struct cJSON *agent = json_new_object(), *gen = json_new_object();
 	struct cJSON *used = json_new_object(), *attr = json_new_object();
 	struct cJSON *der = json_new_object(), *o;
-	char *value_id = xasprintf("value:%s", col(s, C_KEY));
-	char *snap_id = xasprintf("sha256:%s", col(s, C_SNAPSHOT));
-	char *fetch_id = xasprintf("provstat:fetch-%s", col(s, C_SOURCE));
+	char *value_id = xasprintf("value:%s", store_col_text(s, C_KEY));
+	char *snap_id = xasprintf("sha256:%s", store_col_text(s, C_SNAPSHOT));
+	char *fetch_id = xasprintf("provstat:fetch-%s", store_col_text(s, C_SOURCE));
 	char *text;
 	int n = 0;
 
@@ -266,23 +256,23 @@ print_prov(FILE *fp, sqlite3_stmt *s, const struct fetch_row *f)
 	json_add_string(prefix, "value", "https://provstat.invalid/value/");
 	o = json_new_object();
 	json_add_string(o, "prov:type", "provstat:Value");
-	json_add_string(o, "provstat:indicator", col(s, C_INDICATOR));
-	json_add_string(o, "provstat:geo", col(s, C_GEO));
-	json_add_string(o, "provstat:period", col(s, C_PERIOD));
-	if (sqlite3_column_type(s, C_VALUE) != SQLITE_NULL)
+	json_add_string(o, "provstat:indicator", store_col_text(s, C_INDICATOR));
+	json_add_string(o, "provstat:geo", store_col_text(s, C_GEO));
+	json_add_string(o, "provstat:period", store_col_text(s, C_PERIOD));
+	if (!store_col_null(s, C_VALUE))
 		json_add_number(o, "prov:value",
-		                sqlite3_column_double(s, C_VALUE));
-	json_add_string(o, "provstat:unit", col(s, C_UNIT));
-	json_add_string(o, "provstat:raw_text", col(s, C_RAW_VALUE));
-	json_add_string(o, "provstat:locator", col(s, C_LOCATOR));
-	json_add_string(o, "provstat:recipe_sha256", col(s, C_RECIPE_SHA));
+		                store_col_double(s, C_VALUE));
+	json_add_string(o, "provstat:unit", store_col_text(s, C_UNIT));
+	json_add_string(o, "provstat:raw_text", store_col_text(s, C_RAW_VALUE));
+	json_add_string(o, "provstat:locator", store_col_text(s, C_LOCATOR));
+	json_add_string(o, "provstat:recipe_sha256", store_col_text(s, C_RECIPE_SHA));
 	json_add_item(entity, value_id, o);
 	o = json_new_object();
 	json_add_string(o, "prov:type", "provstat:Snapshot");
 	json_add_number(o, "provstat:bytes",
-	                (double)sqlite3_column_int64(s, C_SNAP_BYTES));
-	json_add_string(o, "provstat:citation", col(s, C_CITATION));
-	json_add_string(o, "provstat:evidence_grade", col(s, C_GRADE));
+	                (double)store_col_int(s, C_SNAP_BYTES));
+	json_add_string(o, "provstat:citation", store_col_text(s, C_CITATION));
+	json_add_string(o, "provstat:evidence_grade", store_col_text(s, C_GRADE));
 	json_add_item(entity, snap_id, o);
 	o = json_new_object();
 	if (f->url)
@@ -295,7 +285,7 @@ print_prov(FILE *fp, sqlite3_stmt *s, const struct fetch_row *f)
 	json_add_item(activity, "provstat:reconcile", o);
 	o = json_new_object();
 	json_add_string(o, "prov:type", "prov:Organization");
-	json_add_string(o, "prov:label", col(s, C_PUBLISHER));
+	json_add_string(o, "prov:label", store_col_text(s, C_PUBLISHER));
 	json_add_item(agent, "provstat:publisher", o);
 	o = json_new_object();
 	json_add_string(o, "prov:type", "prov:SoftwareAgent");
@@ -368,43 +358,43 @@ print_rules(FILE *fp, const char *recipe, const char *sha)
 }
 
 static void
-print_human(FILE *fp, sqlite3_stmt *s, const char *value_text,
+print_human(FILE *fp, struct store_stmt *s, const char *value_text,
             const struct geo_match *gm, const char *archive,
             const struct bytes_at *b, const struct fetch_row *f,
             const struct inputs *inputs)
 {
-	const char *q = col(s, C_QUALIFIER), *fl = col(s, C_FLAGS);
+	const char *q = store_col_text(s, C_QUALIFIER), *fl = store_col_text(s, C_FLAGS);
 
-	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", col(s, C_INDICATOR),
-	        col(s, C_GEO), col(s, C_PERIOD), q && *q ? q : "",
-	        q && *q ? " " : "", value_text, col(s, C_UNIT));
-	fprintf(fp, "lineage    %s  status %s%s%s\n", col(s, C_KEY),
-	        col(s, C_STATUS), fl && *fl ? "  flags " : "",
+	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", store_col_text(s, C_INDICATOR),
+	        store_col_text(s, C_GEO), store_col_text(s, C_PERIOD), q && *q ? q : "",
+	        q && *q ? " " : "", value_text, store_col_text(s, C_UNIT));
+	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, C_KEY),
+	        store_col_text(s, C_STATUS), fl && *fl ? "  flags " : "",
 	        fl && *fl ? fl : "");
-	fprintf(fp, "vintage    known from %s%s%s\n", col(s, C_KNOWN_FROM),
-	        col(s, C_KNOWN_TO) ? " until " : " (current)",
-	        col(s, C_KNOWN_TO) ? col(s, C_KNOWN_TO) : "");
-	print_rules(fp, col(s, C_RECIPE), col(s, C_RECIPE_SHA));
-	fprintf(fp, "geo        '%s' -> %s (%s)\n", col(s, C_RAW_GEO),
-	        col(s, C_GEO), geo_rule_name(gm->rule));
-	fprintf(fp, "period     '%s' -> %s\n", col(s, C_RAW_PERIOD),
-	        col(s, C_PERIOD));
-	fprintf(fp, "measure    '%s'\n", col(s, C_MEASURE));
+	fprintf(fp, "vintage    known from %s%s%s\n", store_col_text(s, C_KNOWN_FROM),
+	        store_col_text(s, C_KNOWN_TO) ? " until " : " (current)",
+	        store_col_text(s, C_KNOWN_TO) ? store_col_text(s, C_KNOWN_TO) : "");
+	print_rules(fp, store_col_text(s, C_RECIPE), store_col_text(s, C_RECIPE_SHA));
+	fprintf(fp, "geo        '%s' -> %s (%s)\n", store_col_text(s, C_RAW_GEO),
+	        store_col_text(s, C_GEO), geo_rule_name(gm->rule));
+	fprintf(fp, "period     '%s' -> %s\n", store_col_text(s, C_RAW_PERIOD),
+	        store_col_text(s, C_PERIOD));
+	fprintf(fp, "measure    '%s'\n", store_col_text(s, C_MEASURE));
 	fprintf(fp, "source     %s: %s, \"%s\" (evidence grade %s)\n",
-	        col(s, C_SOURCE), col(s, C_PUBLISHER), col(s, C_TITLE),
-	        col(s, C_GRADE));
-	fprintf(fp, "citation   %s\n", col(s, C_CITATION));
+	        store_col_text(s, C_SOURCE), store_col_text(s, C_PUBLISHER), store_col_text(s, C_TITLE),
+	        store_col_text(s, C_GRADE));
+	fprintf(fp, "citation   %s\n", store_col_text(s, C_CITATION));
 	fprintf(fp, "snapshot   sha256 %s (%lld bytes; re-hashed now: %s)\n",
-	        col(s, C_SNAPSHOT),
-	        (long long)sqlite3_column_int64(s, C_SNAP_BYTES),
-	        strcmp(b->actual, col(s, C_SNAPSHOT)) == 0 ? "matches"
+	        store_col_text(s, C_SNAPSHOT),
+	        (long long)store_col_int(s, C_SNAP_BYTES),
+	        strcmp(b->actual, store_col_text(s, C_SNAPSHOT)) == 0 ? "matches"
 	                                                   : "DIFFERS");
 	fprintf(fp, "file       %s\n", archive);
-	fprintf(fp, "locator    %s (bytes %lld..%lld)\n", col(s, C_LOCATOR),
-	        (long long)sqlite3_column_int64(s, C_OFFSET),
-	        (long long)(sqlite3_column_int64(s, C_OFFSET) +
-	                    sqlite3_column_int64(s, C_LENGTH)));
-	fprintf(fp, "raw text   '%s'\n", col(s, C_RAW_VALUE));
+	fprintf(fp, "locator    %s (bytes %lld..%lld)\n", store_col_text(s, C_LOCATOR),
+	        (long long)store_col_int(s, C_OFFSET),
+	        (long long)(store_col_int(s, C_OFFSET) +
+	                    store_col_int(s, C_LENGTH)));
+	fprintf(fp, "raw text   '%s'\n", store_col_text(s, C_RAW_VALUE));
 	if (b->raw)
 		fprintf(fp, "bytes      %s\n", b->raw);
 	if (b->line)
@@ -435,32 +425,32 @@ print_human(FILE *fp, sqlite3_stmt *s, const char *value_text,
 }
 
 static void
-print_json(FILE *fp, sqlite3_stmt *s, const struct geo_match *gm,
+print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
            const char *archive, const struct bytes_at *b,
            const struct fetch_row *f, const struct inputs *inputs)
 {
 	struct cJSON *root = json_new_object(), *o;
 	struct cJSON *recipe;
 	char *text;
-	const char *r = col(s, C_RECIPE);
+	const char *r = store_col_text(s, C_RECIPE);
 
-	json_add_string(root, "lineage_id", col(s, C_KEY));
-	json_add_string(root, "indicator", col(s, C_INDICATOR));
-	json_add_string(root, "geo", col(s, C_GEO));
-	json_add_string(root, "period", col(s, C_PERIOD));
-	if (sqlite3_column_type(s, C_VALUE) == SQLITE_NULL)
+	json_add_string(root, "lineage_id", store_col_text(s, C_KEY));
+	json_add_string(root, "indicator", store_col_text(s, C_INDICATOR));
+	json_add_string(root, "geo", store_col_text(s, C_GEO));
+	json_add_string(root, "period", store_col_text(s, C_PERIOD));
+	if (store_col_null(s, C_VALUE))
 		json_add_string(root, "value", NULL);
 	else
 		json_add_number(root, "value",
-		                sqlite3_column_double(s, C_VALUE));
-	json_add_string(root, "unit", col(s, C_UNIT));
-	json_add_string(root, "flags", col(s, C_FLAGS));
-	json_add_string(root, "qualifier", col(s, C_QUALIFIER));
-	json_add_string(root, "status", col(s, C_STATUS));
-	json_add_string(root, "known_from", col(s, C_KNOWN_FROM));
-	json_add_string(root, "known_to", col(s, C_KNOWN_TO));
+		                store_col_double(s, C_VALUE));
+	json_add_string(root, "unit", store_col_text(s, C_UNIT));
+	json_add_string(root, "flags", store_col_text(s, C_FLAGS));
+	json_add_string(root, "qualifier", store_col_text(s, C_QUALIFIER));
+	json_add_string(root, "status", store_col_text(s, C_STATUS));
+	json_add_string(root, "known_from", store_col_text(s, C_KNOWN_FROM));
+	json_add_string(root, "known_to", store_col_text(s, C_KNOWN_TO));
 	o = json_new_object();
-	json_add_string(o, "sha256", col(s, C_RECIPE_SHA));
+	json_add_string(o, "sha256", store_col_text(s, C_RECIPE_SHA));
 	recipe = json_parse_own(r);
 	if (recipe)
 		json_add_item(o, "recipe", recipe);
@@ -468,36 +458,36 @@ print_json(FILE *fp, sqlite3_stmt *s, const struct geo_match *gm,
 		json_add_string(o, "recipe", r);
 	json_add_item(root, "rules", o);
 	o = json_new_object();
-	json_add_string(o, "raw", col(s, C_RAW_GEO));
-	json_add_string(o, "code", col(s, C_GEO));
+	json_add_string(o, "raw", store_col_text(s, C_RAW_GEO));
+	json_add_string(o, "code", store_col_text(s, C_GEO));
 	json_add_string(o, "rule", geo_rule_name(gm->rule));
 	json_add_item(root, "geo_mapping", o);
 	o = json_new_object();
-	json_add_string(o, "source", col(s, C_SOURCE));
-	json_add_string(o, "publisher", col(s, C_PUBLISHER));
-	json_add_string(o, "title", col(s, C_TITLE));
-	json_add_string(o, "citation", col(s, C_CITATION));
-	json_add_string(o, "grade", col(s, C_GRADE));
-	json_add_string(o, "measure", col(s, C_MEASURE));
-	json_add_string(o, "raw_period", col(s, C_RAW_PERIOD));
-	json_add_string(o, "raw_text", col(s, C_RAW_VALUE));
-	json_add_string(o, "locator", col(s, C_LOCATOR));
-	json_add_number(o, "line", (double)sqlite3_column_int64(s, C_LINE));
-	json_add_number(o, "column", (double)sqlite3_column_int64(s, C_COL));
+	json_add_string(o, "source", store_col_text(s, C_SOURCE));
+	json_add_string(o, "publisher", store_col_text(s, C_PUBLISHER));
+	json_add_string(o, "title", store_col_text(s, C_TITLE));
+	json_add_string(o, "citation", store_col_text(s, C_CITATION));
+	json_add_string(o, "grade", store_col_text(s, C_GRADE));
+	json_add_string(o, "measure", store_col_text(s, C_MEASURE));
+	json_add_string(o, "raw_period", store_col_text(s, C_RAW_PERIOD));
+	json_add_string(o, "raw_text", store_col_text(s, C_RAW_VALUE));
+	json_add_string(o, "locator", store_col_text(s, C_LOCATOR));
+	json_add_number(o, "line", (double)store_col_int(s, C_LINE));
+	json_add_number(o, "column", (double)store_col_int(s, C_COL));
 	json_add_number(o, "byte_offset",
-	                (double)sqlite3_column_int64(s, C_OFFSET));
+	                (double)store_col_int(s, C_OFFSET));
 	json_add_number(o, "byte_length",
-	                (double)sqlite3_column_int64(s, C_LENGTH));
+	                (double)store_col_int(s, C_LENGTH));
 	json_add_string(o, "bytes", b->raw);
 	json_add_string(o, "context", b->line);
 	json_add_item(root, "observation", o);
 	o = json_new_object();
-	json_add_string(o, "sha256", col(s, C_SNAPSHOT));
+	json_add_string(o, "sha256", store_col_text(s, C_SNAPSHOT));
 	json_add_number(o, "bytes",
-	                (double)sqlite3_column_int64(s, C_SNAP_BYTES));
+	                (double)store_col_int(s, C_SNAP_BYTES));
 	json_add_string(o, "file", archive);
 	json_add_bool(o, "verified",
-	              strcmp(b->actual, col(s, C_SNAPSHOT)) == 0);
+	              strcmp(b->actual, store_col_text(s, C_SNAPSHOT)) == 0);
 	json_add_item(root, "snapshot", o);
 	o = json_new_object();
 	json_add_string(o, "url", f->url);
@@ -549,7 +539,7 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
                const char *key, const struct trace_query *q, FILE *fp,
                struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct geo_table *geo = NULL;
 	struct fetch_row f;
 	struct bytes_at b;
@@ -564,29 +554,29 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
 	memset(&in, 0, sizeof(in));
 	if (store_prepare(st, TRACE_SELECT "WHERE v.key = ?1", &s, err) < 0)
 		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	store_bind_text(s, 1, key);
+	if (store_step(s) != STORE_ROW) {
 		error_set(err, "no value with lineage id '%s'", key);
 		goto out;
 	}
-	if (sqlite3_column_type(s, C_VALUE) != SQLITE_NULL)
-		number_format_shortest(sqlite3_column_double(s, C_VALUE),
+	if (!store_col_null(s, C_VALUE))
+		number_format_shortest(store_col_double(s, C_VALUE),
 		                       value_text);
-	archive = archive_path(out_dir, col(s, C_SNAPSHOT));
+	archive = archive_path(out_dir, store_col_text(s, C_SNAPSHOT));
 	if (read_bytes(archive,
-	               sqlite3_column_type(s, C_OFFSET) == SQLITE_NULL
+	               store_col_null(s, C_OFFSET)
 	                       ? -1
-	                       : sqlite3_column_int64(s, C_OFFSET),
-	               sqlite3_column_int64(s, C_LENGTH), &b, err) < 0)
+	                       : store_col_int(s, C_OFFSET),
+	               store_col_int(s, C_LENGTH), &b, err) < 0)
 		goto out;
 	if (geo_table_load(&geo, cfg->iso_codes_path, cfg->geo_aliases_path,
 	                   err) < 0)
 		goto out;
-	gm = geo_lookup(geo, col(s, C_RAW_GEO));
-	if (load_fetch(st, col(s, C_SOURCE), col(s, C_SNAPSHOT),
-	               col(s, C_KNOWN_FROM), &f, err) < 0)
+	gm = geo_lookup(geo, store_col_text(s, C_RAW_GEO));
+	if (load_fetch(st, store_col_text(s, C_SOURCE), store_col_text(s, C_SNAPSHOT),
+	               store_col_text(s, C_KNOWN_FROM), &f, err) < 0)
 		goto out;
-	if (load_inputs(st, col(s, C_KEY), &in, err) < 0)
+	if (load_inputs(st, store_col_text(s, C_KEY), &in, err) < 0)
 		goto out;
 	if (q->prov)
 		print_prov(fp, s, &f);
@@ -595,7 +585,7 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
 	else
 		print_human(fp, s, value_text, &gm, archive, &b, &f,
 		            in.n ? &in : NULL);
-	if (strcmp(b.actual, col(s, C_SNAPSHOT)) != 0) {
+	if (strcmp(b.actual, store_col_text(s, C_SNAPSHOT)) != 0) {
 		error_set(err,
 		          "archived file '%s' no longer matches its sha256: "
 		          "the archive was modified",
@@ -604,7 +594,7 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	geo_table_free(geo);
 	fetch_row_release(&f);
 	inputs_release(&in);
@@ -625,7 +615,7 @@ static int
 load_derived_inputs(struct store *st, const char *key, struct input_ref **out,
                     size_t *n, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	*out = NULL;
@@ -640,21 +630,21 @@ load_derived_inputs(struct store *st, const char *key, struct input_ref **out,
 	            "i.indicator, i.geo, i.period",
 	            &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_text(s, 1, key);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[*n].role = xstrdup(col(s, 0));
-		(*out)[*n].key = xstrdup(col(s, 1));
+		(*out)[*n].role = xstrdup(store_col_text(s, 0));
+		(*out)[*n].key = xstrdup(store_col_text(s, 1));
 		char num[32] = "(not available)";
 
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			number_format_shortest(sqlite3_column_double(s, 3),
+		if (!store_col_null(s, 3))
+			number_format_shortest(store_col_double(s, 3),
 			                       num);
-		(*out)[*n].label = xasprintf("%s = %s", col(s, 2), num);
+		(*out)[*n].label = xasprintf("%s = %s", store_col_text(s, 2), num);
 		(*n)++;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	store_finalize(s);
+	if (rc != STORE_DONE)
 		return error_set(err, "store: cannot read a value's inputs");
 	return 0;
 }
@@ -720,29 +710,29 @@ prov_merge(struct cJSON *dst, const struct cJSON *src, int relation, int *n)
 }
 
 static void
-add_value_fields(struct cJSON *o, sqlite3_stmt *s, int prov)
+add_value_fields(struct cJSON *o, struct store_stmt *s, int prov)
 {
 	json_add_string(o, prov ? "provstat:indicator" : "indicator",
-	                col(s, 1));
-	json_add_string(o, prov ? "provstat:geo" : "geo", col(s, 2));
-	json_add_string(o, prov ? "provstat:period" : "period", col(s, 3));
-	if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+	                store_col_text(s, 1));
+	json_add_string(o, prov ? "provstat:geo" : "geo", store_col_text(s, 2));
+	json_add_string(o, prov ? "provstat:period" : "period", store_col_text(s, 3));
+	if (!store_col_null(s, 4))
 		json_add_number(o, prov ? "prov:value" : "value",
-		                sqlite3_column_double(s, 4));
+		                store_col_double(s, 4));
 	else if (!prov)
 		json_add_string(o, "value", NULL);
-	json_add_string(o, prov ? "provstat:unit" : "unit", col(s, 5));
-	json_add_string(o, prov ? "provstat:status" : "status", col(s, 8));
-	if (*col(s, 7))
+	json_add_string(o, prov ? "provstat:unit" : "unit", store_col_text(s, 5));
+	json_add_string(o, prov ? "provstat:status" : "status", store_col_text(s, 8));
+	if (*store_col_text(s, 7))
 		json_add_string(o, prov ? "provstat:qualifier" : "qualifier",
-		                col(s, 7));
+		                store_col_text(s, 7));
 	json_add_string(o, prov ? "provstat:recipe_sha256" : "recipe_sha256",
-	                col(s, 12));
+	                store_col_text(s, 12));
 }
 
 static int
 print_derived_prov(const struct config *cfg, struct store *st,
-                   const char *out_dir, sqlite3_stmt *s,
+                   const char *out_dir, struct store_stmt *s,
                    const struct input_ref *in, size_t nin,
                    const struct trace_query *q, FILE *fp, struct error *err)
 {
@@ -750,7 +740,7 @@ print_derived_prov(const struct config *cfg, struct store *st,
 	        "entity", "activity",        "agent",          "wasGeneratedBy",
 	        "used",   "wasAttributedTo", "wasDerivedFrom", NULL};
 	struct cJSON *root = json_new_object(), *g[7], *o;
-	char *value_id = xasprintf("value:%s", col(s, 0));
+	char *value_id = xasprintf("value:%s", store_col_text(s, 0));
 	char *text;
 	size_t i;
 	int k, n = 0, ret = -1;
@@ -807,7 +797,7 @@ out:
 
 static int
 print_derived_json(const struct config *cfg, struct store *st,
-                   const char *out_dir, sqlite3_stmt *s,
+                   const char *out_dir, struct store_stmt *s,
                    const struct input_ref *in, size_t nin,
                    const struct trace_query *q, FILE *fp, struct error *err)
 {
@@ -816,11 +806,11 @@ print_derived_json(const struct config *cfg, struct store *st,
 	size_t i;
 	int ret = -1;
 
-	json_add_string(root, "lineage_id", col(s, 0));
+	json_add_string(root, "lineage_id", store_col_text(s, 0));
 	add_value_fields(root, s, 0);
-	json_add_string(root, "known_from", col(s, 9));
-	json_add_string(root, "known_to", col(s, 10));
-	r = json_parse_own(col(s, 11));
+	json_add_string(root, "known_from", store_col_text(s, 9));
+	json_add_string(root, "known_to", store_col_text(s, 10));
+	r = json_parse_own(store_col_text(s, 11));
 	if (r)
 		json_add_item(root, "rules", r);
 	for (i = 0; i < nin; i++) {
@@ -849,25 +839,25 @@ out:
 
 static int
 print_derived_human(const struct config *cfg, struct store *st,
-                    const char *out_dir, sqlite3_stmt *s,
+                    const char *out_dir, struct store_stmt *s,
                     const struct input_ref *in, size_t nin,
                     const struct trace_query *q, FILE *fp, struct error *err)
 {
 	char value_text[32] = "(not available)";
 	size_t i;
 
-	if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-		number_format_shortest(sqlite3_column_double(s, 4), value_text);
-	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", col(s, 1), col(s, 2),
-	        col(s, 3), *col(s, 7) ? col(s, 7) : "", *col(s, 7) ? " " : "",
-	        value_text, col(s, 5));
-	fprintf(fp, "lineage    %s  status %s%s%s\n", col(s, 0), col(s, 8),
-	        *col(s, 6) ? "  flags " : "", col(s, 6));
-	fprintf(fp, "vintage    known from %s%s%s\n", col(s, 9),
-	        col(s, 10) ? " to " : " (current)",
-	        col(s, 10) ? col(s, 10) : "");
-	fprintf(fp, "rules      recipe %.12s\n", col(s, 12));
-	fprintf(fp, "  derived  %s\n", col(s, 11));
+	if (!store_col_null(s, 4))
+		number_format_shortest(store_col_double(s, 4), value_text);
+	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", store_col_text(s, 1), store_col_text(s, 2),
+	        store_col_text(s, 3), *store_col_text(s, 7) ? store_col_text(s, 7) : "", *store_col_text(s, 7) ? " " : "",
+	        value_text, store_col_text(s, 5));
+	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, 0), store_col_text(s, 8),
+	        *store_col_text(s, 6) ? "  flags " : "", store_col_text(s, 6));
+	fprintf(fp, "vintage    known from %s%s%s\n", store_col_text(s, 9),
+	        store_col_text(s, 10) ? " to " : " (current)",
+	        store_col_text(s, 10) ? store_col_text(s, 10) : "");
+	fprintf(fp, "rules      recipe %.12s\n", store_col_text(s, 12));
+	fprintf(fp, "  derived  %s\n", store_col_text(s, 11));
 	fprintf(fp, "inputs     %zu values\n", nin);
 	for (i = 0; i < nin; i++)
 		fprintf(fp, "  %-8s %s %s\n", in[i].role, in[i].key,
@@ -892,7 +882,7 @@ trace_derived(const struct config *cfg, struct store *st, const char *out_dir,
               const char *key, const struct trace_query *q, FILE *fp,
               struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct input_ref *in = NULL;
 	size_t nin = 0;
 	int ret = -1;
@@ -906,8 +896,8 @@ trace_derived(const struct config *cfg, struct store *st, const char *out_dir,
 	            "l.id = v.lineage_id WHERE v.key = ?",
 	            &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	store_bind_text(s, 1, key);
+	if (store_step(s) != STORE_ROW) {
 		error_set(err, "no value with lineage id '%s'", key);
 		goto out;
 	}
@@ -924,7 +914,7 @@ trace_derived(const struct config *cfg, struct store *st, const char *out_dir,
 		                          err);
 out:
 	input_refs_free(in, nin);
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -932,7 +922,7 @@ int
 trace_run(const struct config *cfg, struct store *st, const char *out_dir,
           const struct trace_query *q, FILE *fp, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char *like = NULL, *key = NULL;
 	char as_of[TIMEFMT_LEN];
 	int derived = 0, rc, ret = -1;
@@ -950,7 +940,7 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 		                  "value WHERE key LIKE ?1",
 		                  &s, err) < 0)
 			goto out;
-		sqlite3_bind_text(s, 1, like, -1, SQLITE_STATIC);
+		store_bind_text(s, 1, like);
 	} else {
 		if (q->as_of) {
 			if (timefmt_parse(q->as_of, 1, &t, err) < 0)
@@ -966,13 +956,13 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 		            "period = ?3 AND " STORE_CHOSEN_AT("", "?4"),
 		            &s, err) < 0)
 			goto out;
-		sqlite3_bind_text(s, 1, q->indicator, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, q->geo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, q->period, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, as_of, -1, SQLITE_STATIC);
+		store_bind_text(s, 1, q->indicator);
+		store_bind_text(s, 2, q->geo);
+		store_bind_text(s, 3, q->period);
+		store_bind_text(s, 4, as_of);
 	}
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
+	rc = store_step(s);
+	if (rc != STORE_ROW) {
 		if (q->key)
 			error_set(err, "no value with lineage id '%s'", q->key);
 		else
@@ -980,13 +970,13 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 			          q->geo, q->period);
 		goto out;
 	}
-	key = xstrdup(col(s, 0));
-	derived = sqlite3_column_int(s, 1);
-	if (q->key && sqlite3_step(s) == SQLITE_ROW) {
+	key = xstrdup(store_col_text(s, 0));
+	derived = store_col_int(s, 1);
+	if (q->key && store_step(s) == STORE_ROW) {
 		error_set(err, "lineage id prefix '%s' is ambiguous", q->key);
 		goto out;
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	s = NULL;
 	if (derived) {
 		ret = trace_derived(cfg, st, out_dir, key, q, fp, err);
@@ -994,7 +984,7 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 		ret = trace_observed(cfg, st, out_dir, key, q, fp, err);
 	}
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	free(like);
 	free(key);
 	return ret;

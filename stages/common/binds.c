@@ -3,8 +3,7 @@
 
 #include <stdlib.h>
 
-#include <sqlite3.h>
-
+#include "store.h"
 #include "xalloc.h"
 
 enum bound_kind { BOUND_NOTHING, BOUND_INT, BOUND_NULL, BOUND_TEXT };
@@ -46,7 +45,7 @@ slot(struct binds *b, int i)
 }
 
 void
-binds_int(sqlite3_stmt *s, struct binds *b, int i, long long v)
+binds_int(struct store_stmt *s, struct binds *b, int i, long long v)
 {
 	struct bound *p = slot(b, i);
 
@@ -56,11 +55,11 @@ binds_int(sqlite3_stmt *s, struct binds *b, int i, long long v)
 		p->kind = BOUND_INT;
 		p->v = v;
 	}
-	sqlite3_bind_int64(s, i, v);
+	store_bind_int(s, i, v);
 }
 
 void
-binds_null(sqlite3_stmt *s, struct binds *b, int i)
+binds_null(struct store_stmt *s, struct binds *b, int i)
 {
 	struct bound *p = slot(b, i);
 
@@ -69,12 +68,12 @@ binds_null(sqlite3_stmt *s, struct binds *b, int i)
 			return;
 		p->kind = BOUND_NULL;
 	}
-	sqlite3_bind_null(s, i);
+	store_bind_null(s, i);
 }
 
 /* Binds text, remembered if it lasts. */
 static void
-bind_text(sqlite3_stmt *s, struct bound *p, int i, const char *text,
+bind_text(struct store_stmt *s, struct bound *p, int i, const char *text,
           int lasting)
 {
 	if (p) {
@@ -83,11 +82,11 @@ bind_text(sqlite3_stmt *s, struct bound *p, int i, const char *text,
 		p->kind = lasting ? BOUND_TEXT : BOUND_NOTHING;
 		p->text = text;
 	}
-	sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC);
+	store_bind_text(s, i, text);
 }
 
 void
-binds_text(sqlite3_stmt *s, struct binds *b, int i, const char *text)
+binds_text(struct store_stmt *s, struct binds *b, int i, const char *text)
 {
 	/* NULL, and the empty string as ours, which outlives any arena. */
 	if (!text || !*text)
@@ -97,7 +96,7 @@ binds_text(sqlite3_stmt *s, struct binds *b, int i, const char *text)
 }
 
 void
-binds_lasting(sqlite3_stmt *s, struct binds *b, int i, const char *text)
+binds_lasting(struct store_stmt *s, struct binds *b, int i, const char *text)
 {
 	bind_text(s, slot(b, i), i, text, 1);
 }

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-struct sqlite3_stmt;
+struct store_stmt;
 struct binds;
 
 /* A memo of nparams parameters, each remembered as nothing. */
@@ -26,13 +26,13 @@ struct binds *binds_new(size_t nparams);
 void binds_free(struct binds *b);
 
 /* Parameter i (from 1) of s. */
-void binds_int(struct sqlite3_stmt *s, struct binds *b, int i, long long v);
-void binds_null(struct sqlite3_stmt *s, struct binds *b, int i);
+void binds_int(struct store_stmt *s, struct binds *b, int i, long long v);
+void binds_null(struct store_stmt *s, struct binds *b, int i);
 /* text: valid until s next runs (NULL binds NULL). */
-void binds_text(struct sqlite3_stmt *s, struct binds *b, int i,
+void binds_text(struct store_stmt *s, struct binds *b, int i,
                 const char *text);
 /* text: valid and unchanged for as long as s is used with b. */
-void binds_lasting(struct sqlite3_stmt *s, struct binds *b, int i,
+void binds_lasting(struct store_stmt *s, struct binds *b, int i,
                    const char *text);
 
 #endif

@@ -4,18 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "timefmt.h"
 #include "xalloc.h"
-
-static char *
-dup_col(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
 
 int
 freshness_of(struct store *st, const struct source_config *src,
@@ -49,7 +39,7 @@ freshness_of(struct store *st, const struct source_config *src,
 	        "SELECT retrieved_at FROM fetch WHERE source_id = ?1 AND "
 	        "retrieved_at <= ?2 AND outcome <> 'failed' ORDER BY id DESC "
 	        "LIMIT 1";
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char *newest_snapshot = NULL;
 	time_t t;
 	int ret = -1;
@@ -57,32 +47,32 @@ freshness_of(struct store *st, const struct source_config *src,
 	memset(f, 0, sizeof(*f));
 	if (store_prepare(st, loaded_sql, &s, err) < 0)
 		goto out;
-	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, as_of, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, src->hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		f->snapshot = dup_col(s, 0);
-		f->snapshot_since = dup_col(s, 1);
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, as_of);
+	store_bind_text(s, 3, src->hash);
+	if (store_step(s) == STORE_ROW) {
+		f->snapshot = store_col_dup(s, 0);
+		f->snapshot_since = store_col_dup(s, 1);
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	if (store_prepare(st, last_sql, &s, err) < 0)
 		goto out;
-	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, as_of, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		f->last_attempt = dup_col(s, 0);
-		f->last_outcome = dup_col(s, 1);
-		f->last_error = dup_col(s, 2);
-		newest_snapshot = dup_col(s, 3);
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, as_of);
+	if (store_step(s) == STORE_ROW) {
+		f->last_attempt = store_col_dup(s, 0);
+		f->last_outcome = store_col_dup(s, 1);
+		f->last_error = store_col_dup(s, 2);
+		newest_snapshot = store_col_dup(s, 3);
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	if (store_prepare(st, success_sql, &s, err) < 0)
 		goto out;
-	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, as_of, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		f->last_success = dup_col(s, 0);
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, as_of);
+	if (store_step(s) == STORE_ROW)
+		f->last_success = store_col_dup(s, 0);
+	store_finalize(s);
 	s = NULL;
 
 	f->status = "fresh";

@@ -323,7 +323,7 @@ static const char *const MIGRATIONS[] = {
         "source_id) WHERE status = 'not chosen';",
 };
 
-static int
+int
 store_fail(struct store *st, struct error *err, const char *what)
 {
 	return error_set(err, "store '%s': %s: %s", st->path, what,
@@ -351,7 +351,7 @@ store_insert_sql(const char *head, int cols, size_t rows)
 
 int
 store_prepare_insert(struct store *st, const char *head, int cols, size_t rows,
-                     sqlite3_stmt **out, struct error *err)
+                     struct store_stmt **out, struct error *err)
 {
 	char *sql = store_insert_sql(head, cols, rows);
 	int rc = store_prepare(st, sql, out, err);
@@ -374,15 +374,139 @@ store_exec(struct store *st, const char *sql, struct error *err)
 	return 0;
 }
 
+/*
+ * struct store_stmt is never defined: a pointer to one is SQLite's
+ * sqlite3_stmt, converted back here.
+ */
+static sqlite3_stmt *
+stmt(struct store_stmt *s)
+{
+	return (sqlite3_stmt *)s;
+}
+
 int
-store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+store_prepare(struct store *st, const char *sql, struct store_stmt **out,
               struct error *err)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK) {
-		*out = NULL;
+	sqlite3_stmt *s = NULL;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, err, "cannot prepare statement");
-	}
+	*out = (struct store_stmt *)s;
 	return 0;
+}
+
+void
+store_finalize(struct store_stmt *s)
+{
+	sqlite3_finalize(stmt(s));
+}
+
+void
+store_reset(struct store_stmt *s)
+{
+	sqlite3_reset(stmt(s));
+}
+
+int
+store_step(struct store_stmt *s)
+{
+	int rc = sqlite3_step(stmt(s));
+
+	/* The two codes are SQLite's own (store.h spells them so that a
+	 * result passes through unchanged); checked when this compiles. */
+	_Static_assert(STORE_ROW == SQLITE_ROW && STORE_DONE == SQLITE_DONE,
+	               "STORE_ROW and STORE_DONE are SQLite's codes");
+	return rc;
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+int64_t
+store_last_id(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+void
+store_bind_int(struct store_stmt *s, int i, long long v)
+{
+	sqlite3_bind_int64(stmt(s), i, v);
+}
+
+void
+store_bind_double(struct store_stmt *s, int i, double v)
+{
+	sqlite3_bind_double(stmt(s), i, v);
+}
+
+void
+store_bind_null(struct store_stmt *s, int i)
+{
+	sqlite3_bind_null(stmt(s), i);
+}
+
+void
+store_bind_text(struct store_stmt *s, int i, const char *text)
+{
+	sqlite3_bind_text(stmt(s), i, text, -1, SQLITE_STATIC);
+}
+
+void
+store_bind_copy(struct store_stmt *s, int i, const char *text, int len)
+{
+	sqlite3_bind_text(stmt(s), i, text, len, SQLITE_TRANSIENT);
+}
+
+long long
+store_col_int(struct store_stmt *s, int i)
+{
+	return sqlite3_column_int64(stmt(s), i);
+}
+
+double
+store_col_double(struct store_stmt *s, int i)
+{
+	return sqlite3_column_double(stmt(s), i);
+}
+
+const char *
+store_col_text(struct store_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(stmt(s), i);
+}
+
+const char *
+store_col_str(struct store_stmt *s, int i)
+{
+	const char *t = store_col_text(s, i);
+
+	return t ? t : "";
+}
+
+char *
+store_col_dup(struct store_stmt *s, int i)
+{
+	const char *t = store_col_text(s, i);
+
+	return t ? xstrdup(t) : NULL;
+}
+
+int
+store_col_null(struct store_stmt *s, int i)
+{
+	return sqlite3_column_type(stmt(s), i) == SQLITE_NULL;
+}
+
+int
+store_threadsafe(void)
+{
+	return sqlite3_threadsafe() != 0;
 }
 
 int
@@ -400,22 +524,22 @@ store_begin(struct store *st, struct error *err)
 static int
 store_journal_mode(struct store *st, const char *mode, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char *sql = xasprintf("PRAGMA journal_mode = %s", mode);
 	int rc, ret = -1;
 
 	if (store_prepare(st, sql, &s, err) < 0)
 		goto out;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
-		ret = strcasecmp((const char *)sqlite3_column_text(s, 0),
+	rc = store_step(s);
+	if (rc == STORE_ROW && store_col_text(s, 0))
+		ret = strcasecmp(store_col_text(s, 0),
 		                 mode) == 0;
 	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		ret = 0;
 	else
 		store_fail(st, err, sql);
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	free(sql);
 	return ret;
 }
@@ -498,20 +622,20 @@ static int
 store_pragma_int(struct store *st, const char *pragma, int *out,
                  struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char *sql = xasprintf("PRAGMA %s", pragma);
 	int ret = -1;
 
 	if (store_prepare(st, sql, &s, err) < 0)
 		goto out;
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if (store_step(s) != STORE_ROW) {
 		store_fail(st, err, pragma);
 		goto out;
 	}
-	*out = sqlite3_column_int(s, 0);
+	*out = store_col_int(s, 0);
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	free(sql);
 	return ret;
 }
@@ -563,16 +687,16 @@ store_migrate(struct store *st, size_t upto, struct error *err)
 	    store_pragma_int(st, "user_version", &version, err) < 0)
 		goto fail;
 	if (app_id == 0 && version == 0) {
-		sqlite3_stmt *s = NULL;
+		struct store_stmt *s = NULL;
 		int empty;
 
 		/* A new file: refuse to adopt a database that holds tables. */
 		if (store_prepare(st, "SELECT count(*) FROM sqlite_schema", &s,
 		                  err) < 0)
 			goto fail;
-		empty = sqlite3_step(s) == SQLITE_ROW &&
-		        sqlite3_column_int(s, 0) == 0;
-		sqlite3_finalize(s);
+		empty = store_step(s) == STORE_ROW &&
+		        store_col_int(s, 0) == 0;
+		store_finalize(s);
 		if (!empty) {
 			error_set(err,
 			          "store '%s': not a provstat store (it holds "
@@ -655,7 +779,7 @@ int
 store_lineage(struct store *st, const char *recipe, int64_t *id,
               struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char sha[HASH_HEX_SIZE];
 	int rc = -1;
 
@@ -668,16 +792,16 @@ store_lineage(struct store *st, const char *recipe, int64_t *id,
 	                  "recipe = recipe RETURNING id",
 	                  &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, recipe, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	store_bind_text(s, 1, sha);
+	store_bind_text(s, 2, recipe);
+	if (store_step(s) != STORE_ROW) {
 		store_fail(st, err, "cannot record lineage");
 		goto out;
 	}
-	*id = sqlite3_column_int64(s, 0);
+	*id = store_col_int(s, 0);
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return rc;
 }
 
@@ -768,23 +892,11 @@ store_close(struct store *st)
 	free(st);
 }
 
-sqlite3 *
-store_db(struct store *st)
-{
-	return st->db;
-}
-
-const char *
-store_path(const struct store *st)
-{
-	return st->path;
-}
-
 int
 store_run_start(struct store *st, const char *stage, const char *config_hash,
                 int64_t *run_id, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char now[TIMEFMT_LEN];
 	int ret = -1;
 
@@ -795,18 +907,18 @@ store_run_start(struct store *st, const char *stage, const char *config_hash,
 	                  "?, ?)",
 	                  &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, version_number(), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, config_hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	store_bind_text(s, 1, stage);
+	store_bind_copy(s, 2, now, -1);
+	store_bind_text(s, 3, version_number());
+	store_bind_text(s, 4, config_hash);
+	if (store_step(s) != STORE_DONE) {
 		store_fail(st, err, "cannot record run");
 		goto out;
 	}
 	*run_id = sqlite3_last_insert_rowid(st->db);
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -814,7 +926,7 @@ int
 store_run_finish(struct store *st, int64_t run_id, const char *status,
                  const char *input_hash, const char *message, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char now[TIMEFMT_LEN];
 	int ret = -1;
 
@@ -824,20 +936,20 @@ store_run_finish(struct store *st, int64_t run_id, const char *status,
 	                  "input_hash = ?, message = ? WHERE id = ?",
 	                  &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	store_bind_copy(s, 1, now, -1);
+	store_bind_text(s, 2, status);
 	if (input_hash)
-		sqlite3_bind_text(s, 3, input_hash, -1, SQLITE_STATIC);
+		store_bind_text(s, 3, input_hash);
 	if (message)
-		sqlite3_bind_text(s, 4, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, run_id);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_bind_text(s, 4, message);
+	store_bind_int(s, 5, run_id);
+	if (store_step(s) != STORE_DONE) {
 		store_fail(st, err, "cannot record run end");
 		goto out;
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -853,7 +965,7 @@ out:
 int
 store_values_reset(struct store *st, char **indexes, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct strbuf sql, later;
 	int rc = -1;
 
@@ -869,13 +981,13 @@ store_values_reset(struct store *st, char **indexes, struct error *err)
 	                  "IS NOT NULL ORDER BY type = 'index', name",
 	                  &s, err) < 0)
 		goto out;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct strbuf *to = sqlite3_column_int(s, 1) ? &later : &sql;
+	while (store_step(s) == STORE_ROW) {
+		struct strbuf *to = store_col_int(s, 1) ? &later : &sql;
 
-		strbuf_addstr(to, (const char *)sqlite3_column_text(s, 0));
+		strbuf_addstr(to, store_col_text(s, 0));
 		strbuf_addstr(to, ";\n");
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	s = NULL;
 	if (!strstr(sql.buf, "CREATE TABLE derived_input")) {
 		error_set(err, "store '%s': the value tables are missing",
@@ -891,7 +1003,7 @@ store_values_reset(struct store *st, char **indexes, struct error *err)
 	*indexes = strbuf_detach(&later, NULL);
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	strbuf_release(&sql);
 	strbuf_release(&later);
 	return rc;
@@ -901,7 +1013,7 @@ int
 store_last_input(struct store *st, const char *stage, char **out,
                  struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	*out = NULL;
@@ -911,14 +1023,14 @@ store_last_input(struct store *st, const char *stage, char **out,
 	            "IN ('ok', 'nothing-new') ORDER BY id DESC LIMIT 1",
 	            &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, stage, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
-		*out = xstrdup((const char *)sqlite3_column_text(s, 0));
-	else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(s);
+	store_bind_text(s, 1, stage);
+	rc = store_step(s);
+	if (rc == STORE_ROW && store_col_text(s, 0))
+		*out = xstrdup(store_col_text(s, 0));
+	else if (rc != STORE_ROW && rc != STORE_DONE) {
+		store_finalize(s);
 		return store_fail(st, err, "cannot read runs");
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return 0;
 }

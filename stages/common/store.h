@@ -33,8 +33,6 @@
 
 #include "error.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
 struct store;
 
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
@@ -75,14 +73,23 @@ int store_open_version(struct store **out, const char *path, int version,
 int store_open_readonly(struct store **out, const char *path,
                         struct error *err);
 void store_close(struct store *st);
-/* The connection, borrowed until store_close(). */
-struct sqlite3 *store_db(struct store *st);
-const char *store_path(const struct store *st);
+
+/*
+ * Statements.  A stage runs the queries of its own algorithm (a derived
+ * operation's INSERT ... SELECT, the trace's walk) through these, so that
+ * the SQL stands beside the code it serves; the tables several stages
+ * share have modules of their own (store_parse.h, store_values.h).
+ * struct store_stmt is a prepared statement of the store's connection.
+ */
+struct store_stmt;
+
+#define STORE_ROW 100 /* store_step(): a result row is ready */
+#define STORE_DONE 101 /* store_step(): the statement has finished */
 
 /* Runs SQL without results; err names the statement's failure. */
 int store_exec(struct store *st, const char *sql, struct error *err);
-/* Prepares one statement; caller finalizes with sqlite3_finalize(). */
-int store_prepare(struct store *st, const char *sql, struct sqlite3_stmt **out,
+/* Prepares one statement; caller frees it with store_finalize(). */
+int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
                   struct error *err);
 /* "HEAD VALUES (?, ...), ..., (?, ...)": rows rows of cols placeholders, a
  * multi-row INSERT (one statement for many rows: a statement per row costs
@@ -90,8 +97,49 @@ int store_prepare(struct store *st, const char *sql, struct sqlite3_stmt **out,
 char *store_insert_sql(const char *head, int cols, size_t rows);
 /* Prepares that INSERT; caller finalizes. */
 int store_prepare_insert(struct store *st, const char *head, int cols,
-                         size_t rows, struct sqlite3_stmt **out,
+                         size_t rows, struct store_stmt **out,
                          struct error *err);
+/* Frees s (NULL is fine). */
+void store_finalize(struct store_stmt *s);
+/* Makes s ready to run again; its bindings stay. */
+void store_reset(struct store_stmt *s);
+/*
+ * Runs s one step: STORE_ROW, STORE_DONE, or another code for a failure,
+ * whose message store_errmsg() gives (or store_fail() records).
+ */
+int store_step(struct store_stmt *s);
+/* The message of the connection's last failure, borrowed until its next
+ * call. */
+const char *store_errmsg(struct store *st);
+/* error_set(err, "store 'PATH': WHAT: <the last failure>"); returns -1. */
+int store_fail(struct store *st, struct error *err, const char *what);
+/* The rowid of the connection's last INSERT. */
+int64_t store_last_id(struct store *st);
+
+/* Parameter i (from 1) of s.  store_bind_text() borrows text until s is
+ * finalized or i bound again (NULL binds NULL); store_bind_copy() copies
+ * len bytes of it (len -1: up to its NUL). */
+void store_bind_int(struct store_stmt *s, int i, long long v);
+void store_bind_double(struct store_stmt *s, int i, double v);
+void store_bind_null(struct store_stmt *s, int i);
+void store_bind_text(struct store_stmt *s, int i, const char *text);
+void store_bind_copy(struct store_stmt *s, int i, const char *text, int len);
+
+/* Column i (from 0) of the current row.  store_col_text() is NULL for a
+ * NULL and borrowed until s is stepped, reset or finalized. */
+long long store_col_int(struct store_stmt *s, int i);
+double store_col_double(struct store_stmt *s, int i);
+const char *store_col_text(struct store_stmt *s, int i);
+/* The same text, "" for a NULL. */
+const char *store_col_str(struct store_stmt *s, int i);
+/* A copy of it (NULL for a NULL); caller frees. */
+char *store_col_dup(struct store_stmt *s, int i);
+int store_col_null(struct store_stmt *s, int i);
+
+/* 1 if SQLite was built to let a connection move between threads (one
+ * thread using it at a time), which normalize's writer thread needs. */
+int store_threadsafe(void);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
 int store_begin(struct store *st, struct error *err);
 /*

@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "archive.h"
 #include "atomic_file.h"
 #include "cli.h"
@@ -60,24 +58,24 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 	        "'rejected' AND snapshot_sha256 IN (SELECT sha256 FROM "
 	        "main.snapshot)",
 	};
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	size_t i;
 	int version = 0;
 
 	if (store_prepare(st, "ATTACH DATABASE ?1 AS old", &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, from_store, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_finalize(s);
+	store_bind_text(s, 1, from_store);
+	if (store_step(s) != STORE_DONE) {
+		store_finalize(s);
 		return error_set(err, "cannot open '%s': %s", from_store,
-		                 sqlite3_errmsg(store_db(st)));
+		                 store_errmsg(st));
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	if (store_prepare(st, "PRAGMA old.user_version", &s, err) < 0)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	if (store_step(s) == STORE_ROW)
+		version = store_col_int(s, 0);
+	store_finalize(s);
 	/* Migrations 3 to 5 changed only the value tables and their indexes,
 	 * which a rebuild computes again, and the declaration of a key of
 	 * observation, which it does not copy: a store of version 2 to 4
@@ -93,14 +91,14 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 		if (store_prepare(st, sql[i], &s, err) < 0)
 			goto fail;
 		if (strstr(sql[i], "?1"))
-			sqlite3_bind_text(s, 1, as_of, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_bind_text(s, 1, as_of);
+		if (store_step(s) != STORE_DONE) {
 			error_set(err, "store: cannot copy rows: %s",
-			          sqlite3_errmsg(store_db(st)));
-			sqlite3_finalize(s);
+			          store_errmsg(st));
+			store_finalize(s);
 			goto fail;
 		}
-		sqlite3_finalize(s);
+		store_finalize(s);
 	}
 	if (store_commit(st, err) < 0)
 		goto fail;
@@ -115,14 +113,14 @@ static int
 link_archive(struct store *st, const char *from, const char *to,
              struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc, ret = -1;
 
 	if (store_prepare(st, "SELECT sha256 FROM snapshot ORDER BY sha256", &s,
 	                  err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *sha = (const char *)sqlite3_column_text(s, 0);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *sha = store_col_text(s, 0);
 		char *src = archive_path(from, sha),
 		     *dst = archive_path(to, sha);
 		char *dir = fileio_dirname(dst), got[HASH_HEX_SIZE];
@@ -153,11 +151,11 @@ link_archive(struct store *st, const char *from, const char *to,
 		if (!ok)
 			goto out;
 	}
-	ret = rc == SQLITE_DONE
+	ret = rc == STORE_DONE
 	              ? 0
 	              : error_set(err, "store: cannot list snapshots");
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 

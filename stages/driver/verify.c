@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "archive.h"
 #include "cli.h"
 #include "diag.h"
@@ -24,15 +22,15 @@ rehash_archive(const char *out, struct verify_result *res, struct error *err)
 {
 	char *path = xasprintf("%s/store.sqlite", out);
 	struct store *st = NULL;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc = -1;
 
 	if (store_open_readonly(&st, path, err) < 0 ||
 	    store_prepare(st, "SELECT sha256 FROM snapshot ORDER BY sha256", &s,
 	                  err) < 0)
 		goto out;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *sha = (const char *)sqlite3_column_text(s, 0);
+	while (store_step(s) == STORE_ROW) {
+		const char *sha = store_col_text(s, 0);
 		char *file = archive_path(out, sha), got[HASH_HEX_SIZE];
 		struct error herr;
 
@@ -50,7 +48,7 @@ rehash_archive(const char *out, struct verify_result *res, struct error *err)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	store_close(st);
 	free(path);
 	return rc;

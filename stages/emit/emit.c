@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "atomic_file.h"
 #include "csv_writer.h"
 #include "crash.h"
@@ -22,6 +20,7 @@
 #include "hash.h"
 #include "number.h"
 #include "outputs.h"
+#include "store_release.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -73,14 +72,6 @@ struct emit {
 	struct error *err;
 	struct release_data data; /* the rows, for the other formats */
 };
-
-static const char *
-text_or_empty(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : "";
-}
 
 /*
  * The release files made from the release data, in order; a crash point
@@ -172,7 +163,7 @@ struct feed {
 };
 
 static int
-feed_batch_write(struct feed *f, struct sqlite_out *o,
+feed_batch_write(struct feed *f, struct store_release *o,
                  const struct feed_batch *b)
 {
 	size_t r;
@@ -189,7 +180,7 @@ static void *
 feed_main(void *arg)
 {
 	struct feed *f = arg;
-	struct sqlite_out *o = NULL;
+	struct store_release *o = NULL;
 	int failed = sqlite_out_open(&o, &f->err) < 0, end = 0;
 	const struct feed_batch *b;
 
@@ -202,7 +193,7 @@ feed_main(void *arg)
 		failed = sqlite_out_finish(o, f->d, &f->err) < 0 ||
 		         output_after(output_index(outputs_sqlite), f->d->dir,
 		                      f->sha, &f->err) < 0;
-	sqlite_out_close(o);
+	store_release_close(o);
 	f->rc = failed || end < 0 ? -1 : 0;
 	return NULL;
 }
@@ -390,7 +381,7 @@ write_indicators(struct emit *e)
 {
 	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	const struct indicator_config **unpub = NULL;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char *path = xasprintf("%s/indicators.csv", e->tmp);
 	struct prev_key prev;
 	size_t nunpub = 0, next = 0, nvalues = 0, i;
@@ -417,9 +408,9 @@ write_indicators(struct emit *e)
 	            &s, e->err) < 0 ||
 	    atomic_file_open(&af, path, e->err) < 0)
 		goto out;
-	sqlite3_bind_text(s, 1, e->as_of, -1, SQLITE_STATIC);
+	store_bind_text(s, 1, e->as_of);
 	csv_writer_row(af.fp, outputs_columns, COL_COUNT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *row[COL_COUNT];
 		char num[32] = "";
 		int k;
@@ -427,10 +418,10 @@ write_indicators(struct emit *e)
 		/* The value as a number, formatted here: asked for text,
 		 * SQLite would format it too (a tenth of this pass). */
 		for (k = 0; k < COL_COUNT; k++)
-			row[k] = k == COL_VALUE ? num : text_or_empty(s, k);
-		if (sqlite3_column_type(s, COL_VALUE) != SQLITE_NULL)
+			row[k] = k == COL_VALUE ? num : store_col_str(s, k);
+		if (!store_col_null(s, COL_VALUE))
 			number_format_shortest(
-			        sqlite3_column_double(s, COL_VALUE), num);
+			        store_col_double(s, COL_VALUE), num);
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
 		/* Validation: one value per indicator, geo and period (rows
@@ -452,9 +443,9 @@ write_indicators(struct emit *e)
 		put_row(e, af.fp, row);
 		e->res->values++;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		error_set(e->err, "store: cannot read values: %s",
-		          sqlite3_errmsg(store_db(e->st)));
+		          store_errmsg(e->st));
 		goto out;
 	}
 	flush_unpublished(e, af.fp, NULL, &next, unpub, nunpub);
@@ -463,7 +454,7 @@ write_indicators(struct emit *e)
 	ret = 0;
 out:
 	atomic_file_abort(&af);
-	sqlite3_finalize(s);
+	store_finalize(s);
 	for (j = 0; j < 3; j++)
 		strbuf_release(&prev.f[j]);
 	free(unpub);

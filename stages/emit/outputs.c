@@ -1,5 +1,4 @@
-/* outputs — see outputs.h.  A store friend: errors.jsonl reads the store,
- * and indicators.sqlite is built through sqlite3 directly. */
+/* outputs — see outputs.h. */
 /* twalk_r() and tdestroy(), GNU extensions of <search.h> (glibc 2.30). */
 #define _GNU_SOURCE
 #include "outputs.h"
@@ -15,10 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "atomic_file.h"
-#include "binds.h"
 #include "csv_writer.h"
 #include "crash.h"
 #include "fileio.h"
@@ -26,6 +22,7 @@
 #include "json.h"
 #include "prov.h"
 #include "number.h"
+#include "store_release.h"
 #include "strbuf.h"
 #include "version.h"
 #include "xalloc.h"
@@ -507,7 +504,7 @@ outputs_conflicts(const struct release_data *d, struct error *err)
 {
 	char *path = xasprintf("%s/conflicts.csv", d->dir);
 	struct atomic_file af = {NULL, NULL, NULL, NULL};
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc, ret = -1;
 
 	if (store_prepare(
@@ -525,15 +522,15 @@ outputs_conflicts(const struct release_data *d, struct error *err)
 	            &s, err) < 0 ||
 	    atomic_file_open(&af, path, err) < 0)
 		goto out;
-	sqlite3_bind_text(s, 1, d->as_of, -1, SQLITE_STATIC);
+	store_bind_text(s, 1, d->as_of);
 	csv_writer_row(af.fp, conflict_columns, CONFLICT_COLS);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		const struct indicator_config *ind = config_indicator(
-		        d->cfg, (const char *)sqlite3_column_text(s, 0));
-		int has_c = sqlite3_column_type(s, 4) != SQLITE_NULL;
-		int has_o = sqlite3_column_type(s, 6) != SQLITE_NULL;
-		double cv = sqlite3_column_double(s, 4);
-		double ov = sqlite3_column_double(s, 6);
+		        d->cfg, store_col_text(s, 0));
+		int has_c = !store_col_null(s, 4);
+		int has_o = !store_col_null(s, 6);
+		double cv = store_col_double(s, 4);
+		double ov = store_col_double(s, 6);
 		char cnum[32] = "", onum[32] = "", diff[32] = "", rel[32] = "";
 		const char *row[CONFLICT_COLS];
 		char *rule = policy_text(ind);
@@ -551,12 +548,12 @@ outputs_conflicts(const struct release_data *d, struct error *err)
 			within = fabs(ov - cv) <=
 			         (ind ? ind->conflict.tolerance : 0) * fabs(cv);
 		}
-		row[0] = (const char *)sqlite3_column_text(s, 0);
-		row[1] = (const char *)sqlite3_column_text(s, 1);
-		row[2] = (const char *)sqlite3_column_text(s, 2);
-		row[3] = (const char *)sqlite3_column_text(s, 3);
+		row[0] = store_col_text(s, 0);
+		row[1] = store_col_text(s, 1);
+		row[2] = store_col_text(s, 2);
+		row[3] = store_col_text(s, 3);
 		row[4] = cnum;
-		row[5] = (const char *)sqlite3_column_text(s, 5);
+		row[5] = store_col_text(s, 5);
 		row[6] = onum;
 		row[7] = diff;
 		row[8] = rel;
@@ -565,15 +562,15 @@ outputs_conflicts(const struct release_data *d, struct error *err)
 		csv_writer_row(af.fp, row, CONFLICT_COLS);
 		free(rule);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		error_set(err, "store: cannot read conflicts: %s",
-		          sqlite3_errmsg(store_db(d->st)));
+		          store_errmsg(d->st));
 		goto out;
 	}
 	ret = atomic_file_commit(&af, err);
 out:
 	atomic_file_abort(&af); /* no-op after a commit */
-	sqlite3_finalize(s);
+	store_finalize(s);
 	free(path);
 	return ret;
 }
@@ -589,7 +586,7 @@ outputs_errors(const struct release_data *d, struct error *err)
 	strbuf_init(&sb, 64u << 20);
 	for (i = 0; i < d->cfg->nsources; i++) {
 		const struct source_config *src = &d->cfg->sources[i];
-		sqlite3_stmt *s = NULL;
+		struct store_stmt *s = NULL;
 
 		if (store_prepare(
 		            d->st,
@@ -602,13 +599,13 @@ outputs_errors(const struct release_data *d, struct error *err)
 		            "f.retrieved_at <= ?3) ORDER BY p.snapshot_sha256",
 		            &s, err) < 0)
 			goto out;
-		sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, d->as_of, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		store_bind_text(s, 1, src->id);
+		store_bind_text(s, 2, src->hash);
+		store_bind_text(s, 3, d->as_of);
+		while (store_step(s) == STORE_ROW) {
 			const char *sha =
-			        (const char *)sqlite3_column_text(s, 0);
-			const char *p = (const char *)sqlite3_column_text(s, 1);
+			        store_col_text(s, 0);
+			const char *p = store_col_text(s, 1);
 
 			while (p && *p) {
 				const char *nl = strchr(p, '\n');
@@ -628,7 +625,7 @@ outputs_errors(const struct release_data *d, struct error *err)
 				p = nl ? nl + 1 : NULL;
 			}
 		}
-		sqlite3_finalize(s);
+		store_finalize(s);
 	}
 	rc = atomic_file_write(path, sb.buf, sb.len, err);
 out:
@@ -637,203 +634,52 @@ out:
 	return rc;
 }
 
-static int
-sql_exec(sqlite3 *db, const char *sql, const char *what, struct error *err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
+/* The rows of indicators.sqlite go in this many at a time. */
 #define SQLITE_ROWS 64
 
-/* Prepares the INSERT of n release rows into *s (finalizing the old). */
-static int
-prepare_rows(sqlite3 *db, size_t n, sqlite3_stmt **s)
+/* indicators.sqlite's tables: the release rows and the sources. */
+static const char SQLITE_DDL[] =
+        "CREATE TABLE indicators (indicator TEXT NOT NULL, geo TEXT NOT "
+        "NULL, period TEXT NOT NULL, value REAL, unit TEXT, flags TEXT, "
+        "qualifier TEXT, status TEXT, vintage TEXT, source TEXT, "
+        "lineage_id TEXT, note TEXT, PRIMARY KEY (indicator, geo, "
+        "period)) STRICT, WITHOUT ROWID;"
+        "CREATE TABLE sources (source TEXT PRIMARY KEY, publisher TEXT, "
+        "title TEXT, grade TEXT, status TEXT, retrieved_at TEXT, "
+        "snapshot_sha256 TEXT, url TEXT, citation TEXT, licence TEXT) "
+        "STRICT;";
+
+int
+sqlite_out_open(struct store_release **out, struct error *err)
 {
-	char *sql = store_insert_sql("INSERT INTO indicators", COL_COUNT, n);
-	int rc;
-
-	sqlite3_finalize(*s);
-	*s = NULL;
-	rc = sqlite3_prepare_v2(db, sql, -1, s, NULL);
-	free(sql);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
-/* The scratch database indicators.sqlite is made from. */
-struct sqlite_out {
-	sqlite3 *db;
-	sqlite3_stmt *s; /* SQLITE_ROWS rows, or the last few */
-	size_t s_rows;
-	struct binds *memo; /* s's, with SQLITE_ROWS rows: empty fields */
-};
-
-static int
-sqlite_out_fail(struct sqlite_out *o, struct error *err)
-{
-	return error_set(err, "indicators.sqlite: %s", sqlite3_errmsg(o->db));
+	return store_release_open(out, "indicators.sqlite", SQLITE_DDL, err);
 }
 
 int
-sqlite_out_open(struct sqlite_out **out, struct error *err)
+sqlite_out_rows(struct store_release *o,
+                const char *const (*rows)[COL_COUNT], size_t nrows,
+                struct error *err)
 {
-	struct sqlite_out *o = xcalloc(1, sizeof(*o));
-
-	*out = o;
-	error_clear(err);
-	/* A private temporary database (""), used by one thread (no
-	 * mutexes); with SQLITE_OPEN_MEMORY, VACUUM INTO would write
-	 * through the in-memory VFS, not to disk. */
-	if (sqlite3_open_v2("", &o->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK)
-		return sqlite_out_fail(o, err);
-	return sql_exec(
-	        o->db,
-	        "CREATE TABLE indicators (indicator TEXT NOT NULL, geo "
-	        "TEXT "
-	        "NOT NULL, period TEXT NOT NULL, value REAL, unit TEXT, "
-	        "flags TEXT, qualifier TEXT, status TEXT, vintage TEXT, "
-	        "source TEXT, lineage_id TEXT, note TEXT, PRIMARY KEY "
-	        "(indicator, "
-	        "geo, "
-	        "period)) STRICT, WITHOUT ROWID;"
-	        "CREATE TABLE sources (source TEXT PRIMARY KEY, "
-	        "publisher "
-	        "TEXT, title TEXT, grade TEXT, status TEXT, retrieved_at "
-	        "TEXT, snapshot_sha256 TEXT, url TEXT, citation TEXT, "
-	        "licence "
-	        "TEXT) STRICT;"
-	        /* A scratch database: VACUUM INTO makes the file, so
-	         * no journal (it does not change the file's bytes). */
-	        "PRAGMA journal_mode = OFF;"
-	        "BEGIN",
-	        "indicators.sqlite", err);
+	return store_release_insert(o, "indicators", COL_COUNT, COL_VALUE,
+	                            rows[0], nrows, err);
 }
 
 int
-sqlite_out_rows(struct sqlite_out *o, const char *const (*rows)[COL_COUNT],
-                size_t nrows, struct error *err)
-{
-	size_t i, n, r;
-	int k;
-
-	for (i = 0; i < nrows; i += n) {
-		n = nrows - i < SQLITE_ROWS ? nrows - i : SQLITE_ROWS;
-		if (!o->s || o->s_rows != n) {
-			binds_free(o->memo);
-			o->memo = NULL;
-			if (prepare_rows(o->db, n, &o->s) < 0)
-				return sqlite_out_fail(o, err);
-			o->s_rows = n;
-			if (n == SQLITE_ROWS)
-				o->memo = binds_new(SQLITE_ROWS * COL_COUNT);
-		}
-		for (r = 0; r < n; r++) {
-			const char *const *f = rows[i + r];
-			const char *v = f[COL_VALUE];
-			int b = (int)r * COL_COUNT + 1;
-			char *end;
-
-			for (k = 0; k < COL_COUNT; k++)
-				if (k != COL_VALUE)
-					binds_text(o->s, o->memo, b + k, f[k]);
-			if (!*v) {
-				sqlite3_bind_null(o->s, b + COL_VALUE);
-				continue;
-			}
-			sqlite3_bind_double(o->s, b + COL_VALUE,
-			                    strtod(v, &end));
-			if (*end)
-				return error_set(
-				        err,
-				        "indicators.sqlite: value '%s' "
-				        "is not a number",
-				        v);
-		}
-		if (sqlite3_step(o->s) != SQLITE_DONE)
-			return sqlite_out_fail(o, err);
-		sqlite3_reset(o->s);
-	}
-	return 0;
-}
-
-int
-sqlite_out_finish(struct sqlite_out *o, const struct release_data *d,
+sqlite_out_finish(struct store_release *o, const struct release_data *d,
                   struct error *err)
 {
 	char *path = xasprintf("%s/indicators.sqlite", d->dir);
-	sqlite3 *chk = NULL;
-	sqlite3_stmt *s = NULL;
 	size_t i;
-	int k, rc = -1;
+	int rc = 0;
 
-	if (sqlite3_prepare_v2(
-	            o->db,
-	            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, "
-	            "?, ?, ?)",
-	            -1, &s, NULL) != SQLITE_OK)
-		goto db_fail;
-	for (i = 0; i < d->nsources; i++) {
-		sqlite3_reset(s);
-		for (k = 0; k < 10; k++)
-			sqlite3_bind_text(s, k + 1, d->sources[i].f[k], -1,
-			                  SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			goto db_fail;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if (sql_exec(o->db, "COMMIT", "indicators.sqlite", err) < 0)
-		goto out;
-	/* VACUUM INTO writes a compact copy; it does not fsync. */
-	if (sqlite3_prepare_v2(o->db, "VACUUM INTO ?", -1, &s, NULL) !=
-	    SQLITE_OK)
-		goto db_fail;
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto db_fail;
-	sqlite3_finalize(s);
-	s = NULL;
-	crash_point("emit.after-vacuum"); /* a copy not yet fsync'd */
-	if (sqlite3_open_v2(path, &chk,
-	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(chk, "PRAGMA integrity_check", -1, &s, NULL) !=
-	            SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(s, 0), "ok") != 0) {
-		error_set(err, "'%s' fails integrity_check", path);
-		goto out;
-	}
-	if (fileio_fsync_file(path, err) < 0)
-		goto out;
-	rc = 0;
-	goto out;
-db_fail:
-	sqlite_out_fail(o, err);
-out:
-	sqlite3_finalize(s);
-	sqlite3_close(chk);
+	for (i = 0; i < d->nsources && rc == 0; i++)
+		rc = store_release_insert(
+		        o, "sources", RELEASE_SOURCE_FIELDS, -1,
+		        (const char *const *)d->sources[i].f, 1, err);
+	if (rc == 0)
+		rc = store_release_finish(o, path, err);
 	free(path);
 	return rc;
-}
-
-void
-sqlite_out_close(struct sqlite_out *o)
-{
-	if (!o)
-		return;
-	sqlite3_finalize(o->s);
-	binds_free(o->memo);
-	sqlite3_close(o->db);
-	free(o);
 }
 
 /* indicators.sqlite from indicators.csv (when it cannot be fed the rows
@@ -841,7 +687,7 @@ sqlite_out_close(struct sqlite_out *o)
 int
 outputs_sqlite(const struct release_data *d, struct error *err)
 {
-	struct sqlite_out *o = NULL;
+	struct store_release *o = NULL;
 	struct release_cursor c;
 	struct strbuf arena;
 	size_t off[SQLITE_ROWS][COL_COUNT];
@@ -881,7 +727,7 @@ out:
 	if (opened)
 		release_rows_close(&c);
 	strbuf_release(&arena);
-	sqlite_out_close(o);
+	store_release_close(o);
 	return rc;
 }
 

@@ -71,8 +71,9 @@ struct release_span {
 	struct release_distinct dd; /* after release_data_finish() */
 };
 
+#define RELEASE_SOURCE_FIELDS 10
 struct release_source {
-	char *f[10]; /* as written in sources.csv */
+	char *f[RELEASE_SOURCE_FIELDS]; /* as written in sources.csv */
 };
 
 struct release_data {
@@ -144,13 +145,13 @@ int outputs_sqlite(const struct release_data *d, struct error *err);
  * call), finish (the sources, then the file, checked and fsync'd), close.
  * Every error names indicators.sqlite.
  */
-struct sqlite_out;
-int sqlite_out_open(struct sqlite_out **out, struct error *err);
-int sqlite_out_rows(struct sqlite_out *o, const char *const (*rows)[COL_COUNT],
-                    size_t nrows, struct error *err);
-int sqlite_out_finish(struct sqlite_out *o, const struct release_data *d,
+struct store_release;
+int sqlite_out_open(struct store_release **out, struct error *err);
+int sqlite_out_rows(struct store_release *o,
+                    const char *const (*rows)[COL_COUNT], size_t nrows,
+                    struct error *err);
+int sqlite_out_finish(struct store_release *o, const struct release_data *d,
                       struct error *err);
-void sqlite_out_close(struct sqlite_out *o);
 int outputs_report(const struct release_data *d, struct error *err);
 /* After the files above: they are described with their bytes and hashes. */
 int outputs_datapackage(const struct release_data *d, struct error *err);

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "archive.h"
 #include "crash.h"
 #include "diag.h"
@@ -32,28 +30,20 @@ previous_release(struct previous *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static char *
-column_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 static void
-bind_opt(sqlite3_stmt *s, int i, const char *v)
+bind_opt(struct store_stmt *s, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+		store_bind_copy(s, i, v, -1);
 	else
-		sqlite3_bind_null(s, i);
+		store_bind_null(s, i);
 }
 
 static int
 upsert_source(struct store *st, const struct source_config *src,
               struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int ret = -1;
 
 	if (store_prepare(st,
@@ -77,14 +67,14 @@ upsert_source(struct store *st, const struct source_config *src,
 	bind_opt(s, 7, src->citation);
 	bind_opt(s, 8, src->grade);
 	bind_opt(s, 9, src->hash);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record source '%s': %s", src->id,
-		          sqlite3_errmsg(store_db(st)));
+		          store_errmsg(st));
 		goto out;
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -92,7 +82,7 @@ static int
 load_previous(struct store *st, const char *source_id, struct previous *p,
               struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -102,15 +92,15 @@ load_previous(struct store *st, const char *source_id, struct previous *p,
 	                  "ORDER BY id DESC LIMIT 1",
 	                  &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, source_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		p->sha = column_dup(s, 0);
-		p->etag = column_dup(s, 1);
-		p->last_modified = column_dup(s, 2);
+	store_bind_text(s, 1, source_id);
+	rc = store_step(s);
+	if (rc == STORE_ROW) {
+		p->sha = store_col_dup(s, 0);
+		p->etag = store_col_dup(s, 1);
+		p->last_modified = store_col_dup(s, 2);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	store_finalize(s);
+	if (rc != STORE_ROW && rc != STORE_DONE)
 		return error_set(err, "store: cannot read fetches of '%s'",
 		                 source_id);
 	return 0;
@@ -130,7 +120,7 @@ struct attempt {
 static int
 record_attempt(struct store *st, const struct attempt *a, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int ret = -1;
 
 	if (store_prepare(st,
@@ -142,13 +132,13 @@ record_attempt(struct store *st, const struct attempt *a, struct error *err)
 	                  "?, ?, ?, ?, ?)",
 	                  &s, err) < 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, a->run_id);
+	store_bind_int(s, 1, a->run_id);
 	bind_opt(s, 2, a->src->id);
 	bind_opt(s, 3, a->src->fetch_url);
 	bind_opt(s, 4, a->resp->effective_url);
-	sqlite3_bind_int64(s, 5, a->resp->redirects);
+	store_bind_int(s, 5, a->resp->redirects);
 	if (a->resp->status)
-		sqlite3_bind_int64(s, 6, a->resp->status);
+		store_bind_int(s, 6, a->resp->status);
 	bind_opt(s, 7, a->resp->etag);
 	bind_opt(s, 8, a->resp->last_modified);
 	bind_opt(s, 9, a->resp->content_type);
@@ -156,17 +146,17 @@ record_attempt(struct store *st, const struct attempt *a, struct error *err)
 	bind_opt(s, 11, a->outcome);
 	bind_opt(s, 12, a->error);
 	bind_opt(s, 13, a->sha);
-	sqlite3_bind_int64(s, 14, a->resp->bytes);
-	sqlite3_bind_int64(s, 15, a->resp->duration_ms);
-	sqlite3_bind_int64(s, 16, a->attempt);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	store_bind_int(s, 14, a->resp->bytes);
+	store_bind_int(s, 15, a->resp->duration_ms);
+	store_bind_int(s, 16, a->attempt);
+	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record fetch of '%s': %s",
-		          a->src->id, sqlite3_errmsg(store_db(st)));
+		          a->src->id, store_errmsg(st));
 		goto out;
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -174,7 +164,7 @@ static int
 record_snapshot(struct store *st, const char *sha, long long bytes,
                 const char *media_type, const char *now, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int ret = -1;
 
 	if (store_prepare(st,
@@ -183,18 +173,18 @@ record_snapshot(struct store *st, const char *sha, long long bytes,
 	                  "ON CONFLICT (sha256) DO NOTHING",
 	                  &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, bytes);
+	store_bind_text(s, 1, sha);
+	store_bind_int(s, 2, bytes);
 	bind_opt(s, 3, media_type);
 	bind_opt(s, 4, now);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record snapshot: %s",
-		          sqlite3_errmsg(store_db(st)));
+		          store_errmsg(st));
 		goto out;
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -259,7 +249,7 @@ sane_body(const struct job *j, const struct http_response *resp,
 static long long
 snapshot_bytes(struct store *st, const char *sha)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	long long n = 0;
 
 	if (!sha || store_prepare(st,
@@ -267,10 +257,10 @@ snapshot_bytes(struct store *st, const char *sha)
 	                          "sha256 = ?",
 	                          &s, NULL) < 0)
 		return 0;
-	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, sha);
+	if (store_step(s) == STORE_ROW)
+		n = store_col_int(s, 0);
+	store_finalize(s);
 	return n;
 }
 

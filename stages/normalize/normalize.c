@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "archive.h"
 #include "crash.h"
 #include "atomic_file.h"
@@ -97,7 +95,7 @@ struct batch {
 
 struct loader {
 	struct store *st;
-	sqlite3_stmt *ins; /* LOAD_BATCH rows */
+	struct store_stmt *ins; /* LOAD_BATCH rows */
 	struct binds *bound; /* what ins's parameters hold */
 	int64_t parse_id;
 	long n; /* observations added */
@@ -128,7 +126,7 @@ static int
 rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
            struct error *err)
 {
-	sqlite3_stmt *s = l->ins;
+	struct store_stmt *s = l->ins;
 	struct binds *bound = l->bound;
 	const char *a = b->arena.buf;
 	size_t r;
@@ -141,7 +139,7 @@ rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
 			return -1;
 		bound = NULL;
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	for (r = 0; r < n; r++) {
 		const struct pending *p = &b->rows[from + r];
 		int c = (int)(r * LOAD_COLS), k;
@@ -150,9 +148,9 @@ rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
 		for (k = 0; k < 4; k++) /* measure, geo, period, raw value */
 			binds_text(s, bound, c + 2 + k, a + p->text[k]);
 		if (p->has_value)
-			sqlite3_bind_double(s, c + 6, p->value);
+			store_bind_double(s, c + 6, p->value);
 		else
-			sqlite3_bind_null(s, c + 6);
+			store_bind_null(s, c + 6);
 		binds_text(s, bound, c + 7, a + p->text[4]);
 		binds_int(s, bound, c + 8, p->scale);
 		binds_int(s, bound, c + 9, p->decimals);
@@ -178,14 +176,14 @@ rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
 			binds_null(s, bound, c + 16);
 		}
 	}
-	rc = sqlite3_step(s);
+	rc = store_step(s);
 	if (s != l->ins)
-		sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+		store_finalize(s);
+	if (rc != STORE_DONE)
 		return error_set(err, "store: cannot insert observations: %s",
-		                 sqlite3_errmsg(store_db(l->st)));
+		                 store_errmsg(l->st));
 	/* One INSERT's rows take consecutive ids (the write lock is ours). */
-	l->last = sqlite3_last_insert_rowid(store_db(l->st));
+	l->last = store_last_id(l->st);
 	if (l->first == 0)
 		l->first = l->last - (int64_t)n + 1;
 	return 0;
@@ -263,7 +261,7 @@ loader_flush(struct loader *l, struct error *err)
 {
 	struct batch *b = l->fill;
 
-	if (!l->threaded && !l->failed && sqlite3_threadsafe() &&
+	if (!l->threaded && !l->failed && store_threadsafe() &&
 	    pthread_create(&l->writer, NULL, writer_main, l) == 0)
 		l->threaded = 1;
 	if (!l->threaded) {
@@ -460,7 +458,7 @@ record_rejection(struct store *st, int64_t run_id,
                  const struct source_config *src, const char *sha,
                  const char *now, const struct problems *p, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct strbuf text;
 	size_t i;
 	int ret = -1;
@@ -478,15 +476,15 @@ record_rejection(struct store *st, int64_t run_id,
 	                  "?, 'rejected', 0, ?, ?)",
 	                  &s, err) < 0)
 		goto rollback;
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_text(s, 2, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, src->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, text.buf, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	store_bind_int(s, 1, run_id);
+	store_bind_text(s, 2, src->id);
+	store_bind_text(s, 3, sha);
+	store_bind_text(s, 4, src->hash);
+	store_bind_text(s, 5, text.buf);
+	store_bind_text(s, 6, now);
+	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record rejection: %s",
-		          sqlite3_errmsg(store_db(st)));
+		          store_errmsg(st));
 		goto rollback;
 	}
 	if (store_commit(st, err) < 0)
@@ -496,7 +494,7 @@ record_rejection(struct store *st, int64_t run_id,
 rollback:
 	store_rollback(st);
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	strbuf_release(&text);
 	return ret;
 }
@@ -511,7 +509,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	struct loader l;
 	struct obs_sink sink = {loader_add, &l};
 	struct problems probs;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	char *path = archive_path(out_dir, sha);
 	char now[TIMEFMT_LEN];
 	struct parse_input in = {NULL, 0, 0};
@@ -566,19 +564,19 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	                  "'loaded', 0, ?)",
 	                  &s, err) < 0)
 		goto rollback;
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_text(s, 2, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, src->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	store_bind_int(s, 1, run_id);
+	store_bind_text(s, 2, src->id);
+	store_bind_text(s, 3, sha);
+	store_bind_text(s, 4, src->hash);
+	store_bind_text(s, 5, now);
+	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record parse: %s",
-		          sqlite3_errmsg(store_db(st)));
+		          store_errmsg(st));
 		goto rollback;
 	}
-	sqlite3_finalize(s);
+	store_finalize(s);
 	s = NULL;
-	l.parse_id = sqlite3_last_insert_rowid(store_db(st));
+	l.parse_id = store_last_id(st);
 	if (store_prepare_insert(st, LOAD_INSERT, LOAD_COLS, LOAD_BATCH, &l.ins,
 	                         err) < 0)
 		goto rollback;
@@ -609,13 +607,13 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	            "= ?, last_observation = ? WHERE id = ?",
 	            &s, err) < 0)
 		goto rollback;
-	sqlite3_bind_int64(s, 1, l.n);
-	sqlite3_bind_int64(s, 2, l.first);
-	sqlite3_bind_int64(s, 3, l.last);
-	sqlite3_bind_int64(s, 4, l.parse_id);
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	store_bind_int(s, 1, l.n);
+	store_bind_int(s, 2, l.first);
+	store_bind_int(s, 3, l.last);
+	store_bind_int(s, 4, l.parse_id);
+	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record parse: %s",
-		          sqlite3_errmsg(store_db(st)));
+		          store_errmsg(st));
 		goto rollback;
 	}
 	crash_point("normalize.before-commit");
@@ -634,8 +632,8 @@ rollback:
 out:
 	loader_drain(&l, NULL);
 	handoff_destroy(&l.ho);
-	sqlite3_finalize(s);
-	sqlite3_finalize(l.ins);
+	store_finalize(s);
+	store_finalize(l.ins);
 	binds_free(l.bound);
 	for (i = 0; i < 2; i++) {
 		free(l.batch[i].rows);
@@ -655,7 +653,7 @@ static int
 check_stale(struct store *st, int64_t run_id, const struct source_config *src,
             struct normalize_result *res, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	if (store_prepare(
@@ -668,25 +666,25 @@ check_stale(struct store *st, int64_t run_id, const struct source_config *src,
 	            "ORDER BY id DESC LIMIT 1)",
 	            &s, err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 2) != run_id) {
-		const char *problems = (const char *)sqlite3_column_text(s, 3);
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, src->hash);
+	rc = store_step(s);
+	if (rc == STORE_ROW && store_col_int(s, 2) != run_id) {
+		const char *problems = store_col_text(s, 3);
 		const char *nl = problems ? strchr(problems, '\n') : NULL;
 
 		diag_warn("%s: the newest snapshot %.12s was rejected on %s "
 		          "(%.*s); the last loaded snapshot stays in use",
-		          src->id, sqlite3_column_text(s, 0),
-		          sqlite3_column_text(s, 1),
+		          src->id, store_col_text(s, 0),
+		          store_col_text(s, 1),
 		          nl ? (int)(nl - problems) : 200,
 		          problems ? problems : "");
 		res->stale++;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	store_finalize(s);
+	if (rc != STORE_ROW && rc != STORE_DONE)
 		return error_set(err, "store: cannot read parses: %s",
-		                 sqlite3_errmsg(store_db(st)));
+		                 store_errmsg(st));
 	return 0;
 }
 
@@ -694,7 +692,7 @@ int
 normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
               struct normalize_result *res, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int64_t run_id;
 	size_t i;
 	char *msg;
@@ -725,19 +723,19 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 		size_t n = 0, k;
 		int rc;
 
-		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_reset(s);
+		store_bind_text(s, 1, src->id);
+		store_bind_text(s, 2, src->hash);
+		while ((rc = store_step(s)) == STORE_ROW) {
 			shas = xreallocarray(shas, n + 1, sizeof(*shas));
 			shas[n++] = xstrdup(
-			        (const char *)sqlite3_column_text(s, 0));
+			        store_col_text(s, 0));
 		}
-		rc = rc == SQLITE_DONE ? 0 : -1;
+		rc = rc == STORE_DONE ? 0 : -1;
 		if (rc < 0)
 			error_set(err, "store: cannot list snapshots: %s",
-			          sqlite3_errmsg(store_db(st)));
-		sqlite3_reset(s);
+			          store_errmsg(st));
+		store_reset(s);
 		for (k = 0; k < n && rc == 0; k++)
 			if (load_snapshot(cfg, st, run_id, out_dir, src,
 			                  shas[k], res, &log, err) < 0)
@@ -759,7 +757,7 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 	ret = 0;
 out:
 	strbuf_release(&log);
-	sqlite3_finalize(s);
+	store_finalize(s);
 	msg = xasprintf("%zu snapshots, %zu observations, %zu rejected",
 	                res->snapshots, res->observations, res->rejected);
 	store_run_finish(st, run_id,

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "diag.h"
 #include "hash.h"
 #include "number.h"
@@ -30,7 +28,7 @@ struct cf {
 	struct store *st;
 	struct error *err;
 	size_t *problems;
-	sqlite3_stmt *update, *copy, *copy_inputs;
+	struct store_stmt *update, *copy, *copy_inputs;
 };
 
 __attribute__((format(printf, 2, 3))) static void
@@ -50,15 +48,7 @@ static int
 db_fail(struct cf *c, const char *what)
 {
 	return error_set(c->err, "store: %s: %s", what,
-	                 sqlite3_errmsg(store_db(c->st)));
-}
-
-static char *
-col_dup_or_null(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
+	                 store_errmsg(c->st));
 }
 
 static void
@@ -111,19 +101,19 @@ static int
 write_part(struct cf *c, const struct row *r, const char *from, const char *to,
            int not_chosen)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char key[HASH_HEX_SIZE];
 
 	if (strcmp(from, r->from) == 0) {
 		s = c->update;
-		sqlite3_reset(s);
+		store_reset(s);
 		if (to)
-			sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
+			store_bind_text(s, 1, to);
 		else
-			sqlite3_bind_null(s, 1);
-		sqlite3_bind_int(s, 2, not_chosen);
-		sqlite3_bind_int64(s, 3, r->id);
-		return sqlite3_step(s) == SQLITE_DONE
+			store_bind_null(s, 1);
+		store_bind_int(s, 2, not_chosen);
+		store_bind_int(s, 3, r->id);
+		return store_step(s) == STORE_DONE
 		               ? 0
 		               : db_fail(c, "cannot split a value");
 	}
@@ -136,22 +126,22 @@ write_part(struct cf *c, const struct row *r, const char *from, const char *to,
 		key[KEY_LEN] = '\0';
 	}
 	s = c->copy;
-	sqlite3_reset(s);
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
+	store_reset(s);
+	store_bind_copy(s, 1, key, -1);
+	store_bind_text(s, 2, from);
 	if (to)
-		sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
+		store_bind_text(s, 3, to);
 	else
-		sqlite3_bind_null(s, 3);
-	sqlite3_bind_int(s, 4, not_chosen);
-	sqlite3_bind_int64(s, 5, r->id);
-	if (sqlite3_step(s) != SQLITE_DONE)
+		store_bind_null(s, 3);
+	store_bind_int(s, 4, not_chosen);
+	store_bind_int(s, 5, r->id);
+	if (store_step(s) != STORE_DONE)
 		return db_fail(c, "cannot split a value");
 	s = c->copy_inputs;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(store_db(c->st)));
-	sqlite3_bind_int64(s, 2, r->id);
-	return sqlite3_step(s) == SQLITE_DONE
+	store_reset(s);
+	store_bind_int(s, 1, store_last_id(c->st));
+	store_bind_int(s, 2, r->id);
+	return store_step(s) == STORE_DONE
 	               ? 0
 	               : db_fail(c, "cannot copy a value's inputs");
 }
@@ -299,7 +289,7 @@ resolve_group(struct cf *c, const struct indicator_config *ind, struct row *g,
 static int
 resolve_indicator(struct cf *c, const struct indicator_config *ind)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct row *rows = NULL;
 	size_t n = 0, i, start;
 	int rc, ret = -1;
@@ -314,27 +304,27 @@ resolve_indicator(struct cf *c, const struct indicator_config *ind)
 	                  "v.known_from, v.source_id",
 	                  &s, c->err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, ind->id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_text(s, 1, ind->id);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		struct row *r;
 
 		rows = xreallocarray(rows, n + 1, sizeof(*rows));
 		r = &rows[n++];
-		r->id = sqlite3_column_int64(s, 0);
-		r->key = col_dup_or_null(s, 1);
-		r->geo = col_dup_or_null(s, 2);
-		r->period = col_dup_or_null(s, 3);
-		r->from = col_dup_or_null(s, 4);
-		r->to = col_dup_or_null(s, 5);
-		r->source = col_dup_or_null(s, 6);
-		r->rounded = sqlite3_column_int(s, 7);
+		r->id = store_col_int(s, 0);
+		r->key = store_col_dup(s, 1);
+		r->geo = store_col_dup(s, 2);
+		r->period = store_col_dup(s, 3);
+		r->from = store_col_dup(s, 4);
+		r->to = store_col_dup(s, 5);
+		r->source = store_col_dup(s, 6);
+		r->rounded = store_col_int(s, 7);
 		for (r->listed = 0; r->listed < ind->conflict.nprefer;
 		     r->listed++)
 			if (!strcmp(ind->conflict.prefer[r->listed], r->source))
 				break;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	store_finalize(s);
+	if (rc != STORE_DONE) {
 		db_fail(c, "cannot read values");
 		goto out;
 	}
@@ -358,7 +348,7 @@ out:
 static int
 check_tolerance(struct cf *c, const struct indicator_config *ind)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	if (store_prepare(
@@ -375,25 +365,25 @@ check_tolerance(struct cf *c, const struct indicator_config *ind)
 	            "c.value) > ?2 * abs(c.value)) ORDER BY l.geo, l.period",
 	            &s, c->err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, ind->id, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 2, ind->conflict.tolerance);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_text(s, 1, ind->id);
+	store_bind_double(s, 2, ind->conflict.tolerance);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		char lv[32] = "no value", cv[32] = "no value";
 
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			number_format_shortest(sqlite3_column_double(s, 3), lv);
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-			number_format_shortest(sqlite3_column_double(s, 5), cv);
+		if (!store_col_null(s, 3))
+			number_format_shortest(store_col_double(s, 3), lv);
+		if (!store_col_null(s, 5))
+			number_format_shortest(store_col_double(s, 5), cv);
 		problem(c,
 		        "%s %s %s: '%s' gives %s and '%s' gives %s, a "
 		        "difference above the tolerance of %g%%",
-		        ind->id, sqlite3_column_text(s, 0),
-		        sqlite3_column_text(s, 1), sqlite3_column_text(s, 4),
-		        cv, sqlite3_column_text(s, 2), lv,
+		        ind->id, store_col_text(s, 0),
+		        store_col_text(s, 1), store_col_text(s, 4),
+		        cv, store_col_text(s, 2), lv,
 		        ind->conflict.tolerance * 100);
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(c, "cannot check tolerances");
+	store_finalize(s);
+	return rc == STORE_DONE ? 0 : db_fail(c, "cannot check tolerances");
 }
 
 int
@@ -437,8 +427,8 @@ conflict_resolve(const struct config *cfg, struct store *st, size_t *problems,
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(c.update);
-	sqlite3_finalize(c.copy);
-	sqlite3_finalize(c.copy_inputs);
+	store_finalize(c.update);
+	store_finalize(c.copy);
+	store_finalize(c.copy_inputs);
 	return ret;
 }

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "conflict.h"
 #include "diag.h"
 #include "hash.h"
@@ -23,8 +21,8 @@ struct dv {
 	struct store *st;
 	struct derive_result *res;
 	struct error *err;
-	sqlite3_stmt *ins_value;
-	sqlite3_stmt *ins_input;
+	struct store_stmt *ins_value;
+	struct store_stmt *ins_input;
 };
 
 /* One result: the derived value of a geo and period at one moment. */
@@ -148,15 +146,7 @@ static int
 db_fail(struct dv *d, const char *what)
 {
 	return error_set(d->err, "store: %s: %s", what,
-	                 sqlite3_errmsg(store_db(d->st)));
-}
-
-static char *
-col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return xstrdup(t ? (const char *)t : "");
+	                 store_errmsg(d->st));
 }
 
 /* The inputs' flag letters, each once, sorted: "pbp" -> "bp". */
@@ -282,7 +272,7 @@ resolve_pin(struct dv *d, const struct indicator_config *ind, char **sha,
             char **time)
 {
 	const struct derived_config *x = &ind->derived;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int n, ret = -1;
 
 	if (store_prepare(
@@ -294,13 +284,13 @@ resolve_pin(struct dv *d, const struct indicator_config *ind, char **sha,
 	            "source_id FROM value WHERE indicator = ?2)",
 	            &s, d->err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, x->population_snapshot, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, x->population, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	store_bind_text(s, 1, x->population_snapshot);
+	store_bind_text(s, 2, x->population);
+	if (store_step(s) != STORE_ROW) {
 		db_fail(d, "cannot look up a pinned document");
 		goto out;
 	}
-	n = sqlite3_column_int(s, 0);
+	n = store_col_int(s, 0);
 	if (n != 1) {
 		problem(d,
 		        "%s: the pinned population document %s %s; rates are "
@@ -313,11 +303,11 @@ resolve_pin(struct dv *d, const struct indicator_config *ind, char **sha,
 		ret = 0;
 		goto out;
 	}
-	*sha = col_dup(s, 1);
-	*time = col_dup(s, 2);
+	*sha = xstrdup(store_col_str(s, 1));
+	*time = xstrdup(store_col_str(s, 2));
 	ret = 1;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -326,7 +316,7 @@ static int
 moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
         char ***times, size_t *n)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	*times = NULL;
@@ -339,19 +329,17 @@ moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	                  "ORDER BY t",
 	                  &s, d->err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, ind->derived.of, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2,
-	                  ind->derived.op == DERIVED_DIFFERENCE
+	store_bind_text(s, 1, ind->derived.of);
+	store_bind_text(s, 2, ind->derived.op == DERIVED_DIFFERENCE
 	                          ? ind->derived.minus
-	                          : ind->derived.population,
-	                  -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, pin_time, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	                          : ind->derived.population);
+	store_bind_text(s, 3, pin_time);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		*times = xreallocarray(*times, *n + 1, sizeof(**times));
-		(*times)[(*n)++] = col_dup(s, 0);
+		(*times)[(*n)++] = xstrdup(store_col_str(s, 0));
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(d, "cannot list input moments");
+	store_finalize(s);
+	return rc == STORE_DONE ? 0 : db_fail(d, "cannot list input moments");
 }
 
 /* Does a series break of the indicator lie in (from, to]?  Canonical
@@ -415,7 +403,7 @@ wv_clear(struct wv *v, size_t n)
 /* The window of v[k]: the highest value, its inputs and flags, whether
  * any is qualified, and the periods without a value. */
 static int
-highest_row(struct dv *d, sqlite3_stmt *ins, size_t moment, long last,
+highest_row(struct dv *d, struct store_stmt *ins, size_t moment, long last,
             const struct wv *v, size_t nv, size_t k)
 {
 	struct strbuf inputs, missing, flags;
@@ -452,24 +440,22 @@ highest_row(struct dv *d, sqlite3_stmt *ins, size_t moment, long last,
 	if (nmiss)
 		note = xasprintf("%d of the last %ld periods have no value: %s",
 		                 nmiss, last, missing.buf);
-	sqlite3_reset(ins);
-	sqlite3_bind_int64(ins, 1, (sqlite3_int64)moment);
-	sqlite3_bind_text(ins, 2, v[k].geo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 3, v[k].period, -1, SQLITE_STATIC);
-	sqlite3_bind_double(ins, 4, best);
-	sqlite3_bind_text(ins, 5, nmiss ? "incomplete" : "derived", -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_text(ins, 6, qualified ? DERIVE_QUALIFIER : "", -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_text(ins, 7, flags.buf, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 8, inputs.buf, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 9, note ? note : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(ins);
+	store_reset(ins);
+	store_bind_int(ins, 1, moment);
+	store_bind_text(ins, 2, v[k].geo);
+	store_bind_text(ins, 3, v[k].period);
+	store_bind_double(ins, 4, best);
+	store_bind_text(ins, 5, nmiss ? "incomplete" : "derived");
+	store_bind_text(ins, 6, qualified ? DERIVE_QUALIFIER : "");
+	store_bind_text(ins, 7, flags.buf);
+	store_bind_text(ins, 8, inputs.buf);
+	store_bind_text(ins, 9, note ? note : "");
+	rc = store_step(ins);
 	free(note);
 	strbuf_release(&inputs);
 	strbuf_release(&missing);
 	strbuf_release(&flags);
-	return rc == SQLITE_DONE ? 0
+	return rc == STORE_DONE ? 0
 	                         : db_fail(d, "cannot compute a derived value");
 }
 
@@ -481,7 +467,7 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
                 size_t n)
 {
 	const struct derived_config *x = &ind->derived;
-	sqlite3_stmt *q = NULL, *ins = NULL;
+	struct store_stmt *q = NULL, *ins = NULL;
 	struct wv *v = NULL;
 	size_t nv = 0, i, k;
 	int rc, ret = -1;
@@ -500,22 +486,22 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
 	for (i = 0; i < n; i++) {
 		wv_clear(v, nv);
 		nv = 0;
-		sqlite3_reset(q);
-		sqlite3_bind_text(q, 1, x->of, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, times[i], -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_reset(q);
+		store_bind_text(q, 1, x->of);
+		store_bind_text(q, 2, times[i]);
+		while ((rc = store_step(q)) == STORE_ROW) {
 			v = xreallocarray(v, nv + 1, sizeof(*v));
-			v[nv].id = sqlite3_column_int64(q, 0);
-			v[nv].geo = col_dup(q, 1);
-			v[nv].period = col_dup(q, 2);
+			v[nv].id = store_col_int(q, 0);
+			v[nv].geo = xstrdup(store_col_str(q, 1));
+			v[nv].period = xstrdup(store_col_str(q, 2));
 			v[nv].has_value =
-			        sqlite3_column_type(q, 3) != SQLITE_NULL;
-			v[nv].value = sqlite3_column_double(q, 3);
-			v[nv].qualifier = col_dup(q, 4);
-			v[nv].flags = col_dup(q, 5);
+			        !store_col_null(q, 3);
+			v[nv].value = store_col_double(q, 3);
+			v[nv].qualifier = xstrdup(store_col_str(q, 4));
+			v[nv].flags = xstrdup(store_col_str(q, 5));
 			nv++;
 		}
-		if (rc != SQLITE_DONE) {
+		if (rc != STORE_DONE) {
 			db_fail(d, "cannot read values");
 			goto out;
 		}
@@ -535,8 +521,8 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
 out:
 	wv_clear(v, nv);
 	free(v);
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
+	store_finalize(q);
+	store_finalize(ins);
 	return ret;
 }
 
@@ -551,7 +537,7 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	                  : x->op == DERIVED_DIFFERENCE ? DIFFERENCE_SQL
 	                  : x->op == DERIVED_AGGREGATE  ? AGGREGATE_SQL
 	                                                : RATE_SQL;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	size_t i, k, npass = x->op == DERIVED_CHANGE ? x->npairs : 1;
 	int ret = -1;
 
@@ -566,54 +552,47 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 		                  &s, d->err) < 0)
 			return -1;
 		for (i = 0; i < x->nmembers; i++) {
-			sqlite3_reset(s);
-			sqlite3_bind_text(s, 1, x->members[i], -1,
-			                  SQLITE_STATIC);
-			if (sqlite3_step(s) != SQLITE_DONE) {
+			store_reset(s);
+			store_bind_text(s, 1, x->members[i]);
+			if (store_step(s) != STORE_DONE) {
 				db_fail(d, "cannot list a sum's members");
 				goto out;
 			}
 		}
-		sqlite3_finalize(s);
+		store_finalize(s);
 		s = NULL;
 	}
 	if (store_prepare(d->st, sql, &s, d->err) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < npass; k++) {
-			sqlite3_reset(s);
-			sqlite3_bind_int64(s, 1, (sqlite3_int64)i);
-			sqlite3_bind_text(s, 2, times[i], -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 3, x->of, -1, SQLITE_STATIC);
+			store_reset(s);
+			store_bind_int(s, 1, i);
+			store_bind_text(s, 2, times[i]);
+			store_bind_text(s, 3, x->of);
 			if (x->op == DERIVED_SUM) {
-				sqlite3_bind_text(s, 4, x->geo, -1,
-				                  SQLITE_STATIC);
-				sqlite3_bind_int64(s, 5,
-				                   (sqlite3_int64)x->nmembers);
+				store_bind_text(s, 4, x->geo);
+				store_bind_int(s, 5,
+				                   x->nmembers);
 			} else if (x->op == DERIVED_CHANGE) {
-				sqlite3_bind_text(s, 4, x->from[k], -1,
-				                  SQLITE_STATIC);
-				sqlite3_bind_text(s, 5, x->to[k], -1,
-				                  SQLITE_STATIC);
-				sqlite3_bind_int(s, 6, (int)x->as);
-				sqlite3_bind_int(s, 7,
+				store_bind_text(s, 4, x->from[k]);
+				store_bind_text(s, 5, x->to[k]);
+				store_bind_int(s, 6, (int)x->as);
+				store_bind_int(s, 7,
 				                 crosses_break(d->cfg, x->of,
 				                               x->from[k],
 				                               x->to[k]));
 			} else if (x->op == DERIVED_AGGREGATE) {
-				sqlite3_bind_int(s, 4, x->to_year ? 4 : 3);
-				sqlite3_bind_int(s, 5, x->to_year);
+				store_bind_int(s, 4, x->to_year ? 4 : 3);
+				store_bind_int(s, 5, x->to_year);
 			} else if (x->op == DERIVED_DIFFERENCE) {
-				sqlite3_bind_text(s, 4, x->minus, -1,
-				                  SQLITE_STATIC);
+				store_bind_text(s, 4, x->minus);
 			} else {
-				sqlite3_bind_text(s, 4, x->population, -1,
-				                  SQLITE_STATIC);
-				sqlite3_bind_text(s, 5, pin_time, -1,
-				                  SQLITE_STATIC);
-				sqlite3_bind_double(s, 6, x->per);
+				store_bind_text(s, 4, x->population);
+				store_bind_text(s, 5, pin_time);
+				store_bind_double(s, 6, x->per);
 			}
-			if (sqlite3_step(s) != SQLITE_DONE) {
+			if (store_step(s) != STORE_DONE) {
 				db_fail(d, "cannot compute a derived value");
 				goto out;
 			}
@@ -621,7 +600,7 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -630,7 +609,7 @@ static int
 write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
             struct result *r, const char *known_from, const char *known_to)
 {
-	sqlite3_stmt *s = d->ins_value;
+	struct store_stmt *s = d->ins_value;
 	char key[HASH_HEX_SIZE];
 	char *keysrc =
 	        xasprintf("%s\037%s\037%s\037%s\037derived\037%s", ind->id,
@@ -641,29 +620,29 @@ write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	hash_hex(keysrc, strlen(keysrc), key);
 	free(keysrc);
 	key[KEY_LEN] = '\0';
-	sqlite3_reset(s);
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, ind->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, r->geo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, r->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, known_from, -1, SQLITE_STATIC);
+	store_reset(s);
+	store_bind_copy(s, 1, key, -1);
+	store_bind_text(s, 2, ind->id);
+	store_bind_text(s, 3, r->geo);
+	store_bind_text(s, 4, r->period);
+	store_bind_text(s, 5, known_from);
 	if (known_to)
-		sqlite3_bind_text(s, 6, known_to, -1, SQLITE_STATIC);
+		store_bind_text(s, 6, known_to);
 	else
-		sqlite3_bind_null(s, 6);
+		store_bind_null(s, 6);
 	if (r->has_value)
-		sqlite3_bind_double(s, 7, r->value);
+		store_bind_double(s, 7, r->value);
 	else
-		sqlite3_bind_null(s, 7);
-	sqlite3_bind_text(s, 8, ind->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, r->flags, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, r->qualifier, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, r->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 12, lin);
-	sqlite3_bind_text(s, 13, r->note, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+		store_bind_null(s, 7);
+	store_bind_text(s, 8, ind->unit);
+	store_bind_text(s, 9, r->flags);
+	store_bind_text(s, 10, r->qualifier);
+	store_bind_text(s, 11, r->status);
+	store_bind_int(s, 12, lin);
+	store_bind_text(s, 13, r->note);
+	if (store_step(s) != STORE_DONE)
 		return db_fail(d, "cannot write a derived value");
-	id = sqlite3_last_insert_rowid(store_db(d->st));
+	id = store_last_id(d->st);
 	/* inputs: "12:from,15:to" */
 	for (p = r->inputs; *p;) {
 		char *end;
@@ -673,12 +652,11 @@ write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
 
 		if (end == p)
 			break;
-		sqlite3_reset(d->ins_input);
-		sqlite3_bind_int64(d->ins_input, 1, id);
-		sqlite3_bind_int64(d->ins_input, 2, in);
-		sqlite3_bind_text(d->ins_input, 3, role, (int)rl,
-		                  SQLITE_TRANSIENT);
-		if (sqlite3_step(d->ins_input) != SQLITE_DONE)
+		store_reset(d->ins_input);
+		store_bind_int(d->ins_input, 1, id);
+		store_bind_int(d->ins_input, 2, in);
+		store_bind_copy(d->ins_input, 3, role, (int)rl);
+		if (store_step(d->ins_input) != STORE_DONE)
 			return db_fail(d, "cannot record a derived value's "
 			                  "inputs");
 		p = role + rl + (role[rl] == ',');
@@ -690,21 +668,21 @@ write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
 }
 
 static int
-same_result(const struct result *r, sqlite3_stmt *s)
+same_result(const struct result *r, struct store_stmt *s)
 {
-	int has = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	int has = !store_col_null(s, 3);
 	char *fl;
 	int same;
 
 	if (has != r->has_value ||
-	    (has && sqlite3_column_double(s, 3) != r->value))
+	    (has && store_col_double(s, 3) != r->value))
 		return 0;
-	fl = merge_flags((const char *)sqlite3_column_text(s, 6));
+	fl = merge_flags(store_col_text(s, 6));
 	same = !strcmp(fl, r->flags) &&
-	       !strcmp((const char *)sqlite3_column_text(s, 4), r->status) &&
-	       !strcmp((const char *)sqlite3_column_text(s, 5), r->qualifier) &&
-	       !strcmp((const char *)sqlite3_column_text(s, 7), r->inputs) &&
-	       !strcmp((const char *)sqlite3_column_text(s, 8), r->note);
+	       !strcmp(store_col_text(s, 4), r->status) &&
+	       !strcmp(store_col_text(s, 5), r->qualifier) &&
+	       !strcmp(store_col_text(s, 7), r->inputs) &&
+	       !strcmp(store_col_text(s, 8), r->note);
 	free(fl);
 	return same;
 }
@@ -714,7 +692,7 @@ static int
 write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
                char **times, size_t n)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct result r;
 	int rc, ret = -1;
 
@@ -725,12 +703,12 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	                  "i",
 	                  &s, d->err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t i = (size_t)sqlite3_column_int64(s, 0);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		size_t i = (size_t)store_col_int(s, 0);
 		int same_key = r.open &&
-		               !strcmp((const char *)sqlite3_column_text(s, 1),
+		               !strcmp(store_col_text(s, 1),
 		                       r.geo) &&
-		               !strcmp((const char *)sqlite3_column_text(s, 2),
+		               !strcmp(store_col_text(s, 2),
 		                       r.period);
 
 		if (same_key && i == r.last + 1 && same_result(&r, s)) {
@@ -747,17 +725,17 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 		}
 		r.open = 1;
 		r.first = r.last = i;
-		r.geo = col_dup(s, 1);
-		r.period = col_dup(s, 2);
-		r.has_value = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		r.value = sqlite3_column_double(s, 3);
-		r.status = col_dup(s, 4);
-		r.qualifier = col_dup(s, 5);
-		r.flags = merge_flags((const char *)sqlite3_column_text(s, 6));
-		r.inputs = col_dup(s, 7);
-		r.note = col_dup(s, 8);
+		r.geo = xstrdup(store_col_str(s, 1));
+		r.period = xstrdup(store_col_str(s, 2));
+		r.has_value = !store_col_null(s, 3);
+		r.value = store_col_double(s, 3);
+		r.status = xstrdup(store_col_str(s, 4));
+		r.qualifier = xstrdup(store_col_str(s, 5));
+		r.flags = merge_flags(store_col_text(s, 6));
+		r.inputs = xstrdup(store_col_str(s, 7));
+		r.note = xstrdup(store_col_str(s, 8));
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		db_fail(d, "cannot read derived results");
 		goto out;
 	}
@@ -768,7 +746,7 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	ret = 0;
 out:
 	result_clear(&r);
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -842,7 +820,7 @@ derive_run(const struct config *cfg, struct store *st,
 			goto out;
 	ret = 0;
 out:
-	sqlite3_finalize(d.ins_value);
-	sqlite3_finalize(d.ins_input);
+	store_finalize(d.ins_value);
+	store_finalize(d.ins_input);
 	return ret;
 }

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "binds.h"
 #include "crash.h"
 #include "conflict.h"
@@ -106,13 +104,13 @@ struct rc {
 	struct geo_table *geo;
 	struct reconcile_result *res;
 	struct error *err;
-	sqlite3_stmt *ins_m; /* MAP_BATCH rows */
+	struct store_stmt *ins_m; /* MAP_BATCH rows */
 	struct binds *ins_m_binds, *ins_value_binds;
 	struct mapped *mapped; /* MAP_BATCH */
 	size_t nmapped;
 	struct strbuf arena;
-	sqlite3_stmt *ins_value; /* VALUE_BATCH rows */
-	sqlite3_stmt *ins_input;
+	struct store_stmt *ins_value; /* VALUE_BATCH rows */
+	struct store_stmt *ins_input;
 	int64_t *lineage_of; /* per crosswalk entry, 0 until made */
 	struct pending_value *pending; /* VALUE_BATCH, waiting for the INSERT */
 	size_t npending;
@@ -151,7 +149,7 @@ static int
 db_fail(struct rc *r, const char *what)
 {
 	return error_set(r->err, "store: %s: %s", what,
-	                 sqlite3_errmsg(store_db(r->st)));
+	                 store_errmsg(r->st));
 }
 
 /* The timeline of one source, folded into the input fingerprint. */
@@ -159,7 +157,7 @@ static int
 load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
               struct hash *fp)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -174,27 +172,27 @@ load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
 	            "ORDER BY f.id",
 	            &s, r->err) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, src->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, src->hash, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t pid = sqlite3_column_int64(s, 1);
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, src->hash);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		int64_t pid = store_col_int(s, 1);
 		char line[128];
 
 		if (t->n && t->steps[t->n - 1].parse_id == pid)
 			continue; /* same snapshot again: not a new step */
 		t->steps = xreallocarray(t->steps, t->n + 1, sizeof(*t->steps));
 		t->steps[t->n].time =
-		        xstrdup((const char *)sqlite3_column_text(s, 0));
+		        xstrdup(store_col_text(s, 0));
 		t->steps[t->n].parse_id = pid;
 		t->steps[t->n].snapshot =
-		        xstrdup((const char *)sqlite3_column_text(s, 2));
+		        xstrdup(store_col_text(s, 2));
 		t->n++;
 		snprintf(line, sizeof(line), "%s %s %lld\n", src->id,
 		         t->steps[t->n - 1].time, (long long)pid);
 		hash_update(fp, line, strlen(line));
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	store_finalize(s);
+	if (rc != STORE_DONE)
 		return db_fail(r, "cannot read the fetch timeline");
 	return 0;
 }
@@ -309,7 +307,7 @@ find_crosswalk(const struct config *cfg, const char *source,
 static int
 map_flush(struct rc *r)
 {
-	sqlite3_stmt *s = r->ins_m;
+	struct store_stmt *s = r->ins_m;
 	struct binds *memo = r->ins_m_binds;
 	const char *a = r->arena.buf;
 	size_t i;
@@ -323,31 +321,31 @@ map_flush(struct rc *r)
 			return -1;
 		memo = NULL;
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	for (i = 0; i < r->nmapped; i++) {
 		const struct mapped *m = &r->mapped[i];
 		int b = (int)i * MAP_COLS;
 
-		sqlite3_bind_int64(s, b + 1, m->seq);
+		store_bind_int(s, b + 1, m->seq);
 		/* the config's and the geo table's */
 		binds_lasting(s, memo, b + 2, m->indicator);
 		binds_lasting(s, memo, b + 3, m->geo);
 		binds_text(s, memo, b + 4, a + m->period);
 		if (m->has_value)
-			sqlite3_bind_double(s, b + 5, m->value);
+			store_bind_double(s, b + 5, m->value);
 		else
-			sqlite3_bind_null(s, b + 5);
+			store_bind_null(s, b + 5);
 		binds_lasting(s, memo, b + 6, m->unit);
 		binds_text(s, memo, b + 7, a + m->flags);
 		binds_text(s, memo, b + 8, a + m->qualifier);
-		sqlite3_bind_int64(s, b + 9, m->obs_id);
+		store_bind_int(s, b + 9, m->obs_id);
 		binds_int(s, memo, b + 10, m->lineage_id);
 		binds_text(s, memo, b + 11, a + m->locator);
 	}
-	rc = sqlite3_step(s);
+	rc = store_step(s);
 	if (s != r->ins_m)
-		sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+		store_finalize(s);
+	if (rc != STORE_DONE)
 		return db_fail(r, "cannot stage mapped observations");
 	r->nmapped = 0;
 	strbuf_reset(&r->arena);
@@ -415,14 +413,14 @@ enum { ROW_SKIPPED, ROW_MAPPED, ROW_PROBLEM };
  */
 static int
 map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
-        sqlite3_stmt *s, size_t seq, int report, struct row *out,
+        struct store_stmt *s, size_t seq, int report, struct row *out,
         struct period *per, char at[STORE_LOCATOR_MAX])
 {
-	const char *measure = (const char *)sqlite3_column_text(s, 1);
-	const char *raw_geo = (const char *)sqlite3_column_text(s, 2);
-	const char *raw_period = (const char *)sqlite3_column_text(s, 3);
-	const char *unit = (const char *)sqlite3_column_text(s, 5);
-	const char *loc = (const char *)sqlite3_column_text(s, 8);
+	const char *measure = store_col_text(s, 1);
+	const char *raw_geo = store_col_text(s, 2);
+	const char *raw_period = store_col_text(s, 3);
+	const char *unit = store_col_text(s, 5);
+	const char *loc = store_col_text(s, 8);
 	const struct indicator_config *ind;
 	const struct crosswalk_entry *x;
 	struct geo_match gm;
@@ -430,8 +428,8 @@ map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
 	long xw;
 	int convert;
 
-	loc = store_locator(loc, sqlite3_column_int64(s, 10),
-	                    sqlite3_column_int64(s, 11), at);
+	loc = store_locator(loc, store_col_int(s, 10),
+	                    store_col_int(s, 11), at);
 	if (period_parse(raw_period, per, &perr) < 0) {
 		if (report)
 			problem(r, "%s: %s: %s", src->id, loc, perr.msg);
@@ -477,15 +475,15 @@ map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
 	out->indicator = ind->id;
 	out->geo = gm.code;
 	out->period = per->canonical;
-	out->has_value = sqlite3_column_type(s, 4) != SQLITE_NULL;
-	out->value = sqlite3_column_double(s, 4);
+	out->has_value = !store_col_null(s, 4);
+	out->value = store_col_double(s, 4);
 	if (convert && out->has_value)
 		out->value = number_convert(
-		        out->value, sqlite3_column_int(s, 9), x->factor);
+		        out->value, store_col_int(s, 9), x->factor);
 	out->unit = ind->unit;
-	out->flags = (const char *)sqlite3_column_text(s, 6);
-	out->qualifier = (const char *)sqlite3_column_text(s, 7);
-	out->obs_id = sqlite3_column_int64(s, 0);
+	out->flags = store_col_text(s, 6);
+	out->qualifier = store_col_text(s, 7);
+	out->obs_id = store_col_int(s, 0);
 	out->locator = loc;
 	return ROW_MAPPED;
 }
@@ -510,15 +508,15 @@ static int
 map_step(struct rc *r, const struct source_config *src, size_t seq,
          int64_t parse_id)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct map_memo mm;
 	int rc, ret = -1;
 
 	memo_init(&mm);
 	if (store_prepare(r->st, OBS_SELECT, &s, r->err) < 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, parse_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_int(s, 1, parse_id);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		char at[STORE_LOCATOR_MAX];
 		struct period per;
 		struct row row;
@@ -545,7 +543,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		if (r->nmapped == MAP_BATCH && map_flush(r) < 0)
 			goto out;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		db_fail(r, "cannot read observations");
 		goto out;
 	}
@@ -553,7 +551,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		goto out;
 	ret = 0;
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	memo_release(&mm);
 	return ret;
 }
@@ -579,10 +577,10 @@ record_inputs(struct rc *r, int64_t value_id, const char *ids)
 
 		if (end == p)
 			break;
-		sqlite3_reset(r->ins_input);
-		sqlite3_bind_int64(r->ins_input, 1, value_id);
-		sqlite3_bind_int64(r->ins_input, 2, id);
-		if (sqlite3_step(r->ins_input) != SQLITE_DONE)
+		store_reset(r->ins_input);
+		store_bind_int(r->ins_input, 1, value_id);
+		store_bind_int(r->ins_input, 2, id);
+		if (store_step(r->ins_input) != STORE_DONE)
 			return db_fail(r, "cannot record a value's inputs");
 	}
 	return 0;
@@ -592,7 +590,7 @@ record_inputs(struct rc *r, int64_t value_id, const char *ids)
 static int
 values_flush(struct rc *r)
 {
-	sqlite3_stmt *s = r->ins_value;
+	struct store_stmt *s = r->ins_value;
 	struct binds *memo = r->ins_value_binds;
 	size_t i;
 	int rc;
@@ -605,23 +603,23 @@ values_flush(struct rc *r)
 			return -1;
 		memo = NULL;
 	}
-	sqlite3_reset(s);
+	store_reset(s);
 	for (i = 0; i < r->npending; i++) {
 		const struct pending_value *p = &r->pending[i];
 		const struct vintage *v = &p->v;
 		int b = (int)i * VALUE_COLS;
 
-		sqlite3_bind_int64(s, b + 1, p->id);
-		sqlite3_bind_text(s, b + 2, p->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, b + 3, v->indicator, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, b + 4, v->geo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, b + 5, v->period, -1, SQLITE_STATIC);
+		store_bind_int(s, b + 1, p->id);
+		store_bind_text(s, b + 2, p->key);
+		store_bind_text(s, b + 3, v->indicator);
+		store_bind_text(s, b + 4, v->geo);
+		store_bind_text(s, b + 5, v->period);
 		binds_text(s, memo, b + 6, p->known_from);
 		binds_text(s, memo, b + 7, p->known_to);
 		if (v->has_value)
-			sqlite3_bind_double(s, b + 8, v->value);
+			store_bind_double(s, b + 8, v->value);
 		else
-			sqlite3_bind_null(s, b + 8);
+			store_bind_null(s, b + 8);
 		binds_text(s, memo, b + 9, v->unit);
 		binds_text(s, memo, b + 10, v->flags);
 		binds_text(s, memo, b + 11, v->qualifier);
@@ -629,12 +627,12 @@ values_flush(struct rc *r)
 		              v->has_value ? "published" : "not available");
 		binds_lasting(s, memo, b + 13, p->source_id); /* the config's */
 		binds_int(s, memo, b + 14, v->lineage_id);
-		sqlite3_bind_int64(s, b + 15, v->obs_id);
+		store_bind_int(s, b + 15, v->obs_id);
 	}
-	rc = sqlite3_step(s);
+	rc = store_step(s);
 	if (s != r->ins_value)
-		sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+		store_finalize(s);
+	if (rc != STORE_DONE)
 		return db_fail(r, "cannot write values");
 	for (i = 0; i < r->npending; i++)
 		vintage_clear(&r->pending[i].v);
@@ -709,7 +707,7 @@ vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
 static int
 check_duplicates(struct rc *r, const struct source_config *src)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	if (store_prepare(
@@ -721,15 +719,15 @@ check_duplicates(struct rc *r, const struct source_config *src)
 	            "HAVING count(*) > 1",
 	            &s, r->err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		problem(r,
 		        "%s: %s %s %s is given more than once, and no rule "
 		        "combines them: %s",
-		        src->id, sqlite3_column_text(s, 0),
-		        sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
-		        sqlite3_column_text(s, 3));
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(r, "cannot check duplicates");
+		        src->id, store_col_text(s, 0),
+		        store_col_text(s, 1), store_col_text(s, 2),
+		        store_col_text(s, 3));
+	store_finalize(s);
+	return rc == STORE_DONE ? 0 : db_fail(r, "cannot check duplicates");
 }
 
 /*
@@ -775,14 +773,6 @@ struct group {
 	int64_t obs_id, lineage_id; /* the first observation; the least */
 	struct strbuf inputs; /* "12,15": every observation's id */
 };
-
-static const char *
-col_text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : "";
-}
 
 static void
 group_set(struct group *g, int k, const char *v)
@@ -1008,7 +998,7 @@ vintages_end(struct rc *r, struct vintages *w)
 static int
 write_vintages(struct rc *r, struct vintages *w)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc, ret = -1;
 
 	/* m carries each row's locator, so this reads nothing else (a join
@@ -1019,31 +1009,31 @@ write_vintages(struct rc *r, struct vintages *w)
 	                  "m ORDER BY indicator, geo, period, seq, obs_id",
 	                  &s, r->err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		struct row row;
 
-		row.seq = sqlite3_column_int64(s, M_SEQ);
-		row.indicator = col_text(s, M_INDICATOR);
-		row.geo = col_text(s, M_GEO);
-		row.period = col_text(s, M_PERIOD);
-		row.has_value = sqlite3_column_type(s, M_VALUE) != SQLITE_NULL;
-		row.value = sqlite3_column_double(s, M_VALUE);
-		row.unit = col_text(s, M_UNIT);
-		row.flags = col_text(s, M_FLAGS);
-		row.qualifier = col_text(s, M_QUALIFIER);
-		row.obs_id = sqlite3_column_int64(s, M_OBS);
-		row.lineage_id = sqlite3_column_int64(s, M_LINEAGE);
-		row.locator = col_text(s, M_LOCATOR);
+		row.seq = store_col_int(s, M_SEQ);
+		row.indicator = store_col_str(s, M_INDICATOR);
+		row.geo = store_col_str(s, M_GEO);
+		row.period = store_col_str(s, M_PERIOD);
+		row.has_value = !store_col_null(s, M_VALUE);
+		row.value = store_col_double(s, M_VALUE);
+		row.unit = store_col_str(s, M_UNIT);
+		row.flags = store_col_str(s, M_FLAGS);
+		row.qualifier = store_col_str(s, M_QUALIFIER);
+		row.obs_id = store_col_int(s, M_OBS);
+		row.lineage_id = store_col_int(s, M_LINEAGE);
+		row.locator = store_col_str(s, M_LOCATOR);
 		if (vintages_add(r, w, &row) < 0)
 			goto out;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		db_fail(r, "cannot read mapped observations");
 		goto out;
 	}
 	ret = vintages_end(r, w);
 out:
-	sqlite3_finalize(s);
+	store_finalize(s);
 	return ret;
 }
 
@@ -1074,7 +1064,7 @@ enum { STREAM_DONE, STREAM_GAVE_UP };
 enum { NEXT_END, NEXT_ROW, NEXT_GIVE_UP };
 
 struct stream {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t seq;
 	int alone; /* the source's one step: series in any order */
 	struct map_memo mm;
@@ -1163,7 +1153,7 @@ stream_next(struct rc *r, const struct source_config *src, struct stream *x)
 
 	memcpy(period, x->per.canonical, sizeof(period));
 	last.period = period;
-	while ((rc = sqlite3_step(x->s)) == SQLITE_ROW) {
+	while ((rc = store_step(x->s)) == STORE_ROW) {
 		int how = map_row(r, src, &x->mm, x->s, x->seq, 0, &x->row,
 		                  &x->per, x->at);
 
@@ -1177,7 +1167,7 @@ stream_next(struct rc *r, const struct source_config *src, struct stream *x)
 		return NEXT_ROW;
 	}
 	x->done = 1;
-	return rc == SQLITE_DONE ? NEXT_END
+	return rc == STORE_DONE ? NEXT_END
 	                         : db_fail(r, "cannot read observations");
 }
 
@@ -1199,7 +1189,7 @@ stream_vintages(struct rc *r, struct vintages *w)
 		memo_init(&x[k].mm);
 		if (store_prepare(r->st, OBS_SELECT, &x[k].s, r->err) < 0)
 			goto out;
-		sqlite3_bind_int64(x[k].s, 1, w->t->steps[k].parse_id);
+		store_bind_int(x[k].s, 1, w->t->steps[k].parse_id);
 	}
 	for (k = 0; k < n; k++) {
 		int how = stream_next(r, w->src, &x[k]);
@@ -1235,7 +1225,7 @@ stream_vintages(struct rc *r, struct vintages *w)
 	ret = vintages_end(r, w) < 0 ? -1 : STREAM_DONE;
 out:
 	for (k = 0; k < n; k++) {
-		sqlite3_finalize(x[k].s);
+		store_finalize(x[k].s);
 		memo_release(&x[k].mm);
 		tdestroy(x[k].series, free);
 	}
@@ -1257,15 +1247,15 @@ values_unwrite(struct rc *r, int64_t after)
 	r->npending = 0;
 	r->last_value_id = after;
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		sqlite3_stmt *s = NULL;
+		struct store_stmt *s = NULL;
 		int rc;
 
 		if (store_prepare(r->st, sql[i], &s, r->err) < 0)
 			return -1;
-		sqlite3_bind_int64(s, 1, after);
-		rc = sqlite3_step(s);
-		sqlite3_finalize(s);
-		if (rc != SQLITE_DONE)
+		store_bind_int(s, 1, after);
+		rc = store_step(s);
+		store_finalize(s);
+		if (rc != STORE_DONE)
 			return db_fail(r, "cannot take values back");
 	}
 	return 0;
@@ -1312,7 +1302,7 @@ out:
 static int
 check_cross_source(struct rc *r)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	int rc;
 
 	if (store_prepare(
@@ -1327,15 +1317,15 @@ check_cross_source(struct rc *r)
 	            "AND (a.known_to IS NULL OR b.known_from < a.known_to)",
 	            &s, r->err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		problem(r,
 		        "%s %s %s is given by both '%s' and '%s', and no "
 		        "conflict policy is declared",
-		        sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
-		        sqlite3_column_text(s, 2), sqlite3_column_text(s, 3),
-		        sqlite3_column_text(s, 4));
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_fail(r, "cannot check conflicts");
+		        store_col_text(s, 0), store_col_text(s, 1),
+		        store_col_text(s, 2), store_col_text(s, 3),
+		        store_col_text(s, 4));
+	store_finalize(s);
+	return rc == STORE_DONE ? 0 : db_fail(r, "cannot check conflicts");
 }
 
 /* How many sources have a loaded snapshot on their timeline. */
@@ -1384,9 +1374,9 @@ prepare_all(struct rc *r)
 static void
 finalize_all(struct rc *r)
 {
-	sqlite3_finalize(r->ins_m);
-	sqlite3_finalize(r->ins_value);
-	sqlite3_finalize(r->ins_input);
+	store_finalize(r->ins_m);
+	store_finalize(r->ins_value);
+	store_finalize(r->ins_input);
 	r->ins_m = r->ins_value = NULL;
 	r->ins_input = NULL;
 	binds_free(r->ins_m_binds);

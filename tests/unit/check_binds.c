@@ -4,45 +4,55 @@
  * into an in-memory table runs with one set of values after another; each
  * run's rows are read back.
  */
-#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/binds.h"
+#include "common/store.h"
+#include "common/xalloc.h"
 #include "testutil.h"
 
-static sqlite3 *db;
-static sqlite3_stmt *ins, *sel;
+static char *dir;
+static struct store *st;
+static struct store_stmt *ins, *sel;
 
 static void
 setup(void)
 {
-	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t (i, n, a, b)", NULL,
-	                              NULL, NULL),
-	                 SQLITE_OK);
+	struct error err;
+	char *path;
+
+	dir = tu_tmpdir();
+	path = xasprintf("%s/store.sqlite", dir);
+	ck_assert_int_eq(store_open(&st, path, &err), 0);
+	free(path);
+	ck_assert_int_eq(store_exec(st, "CREATE TEMP TABLE t (i, n, a, b)",
+	                            &err),
+	                 0);
+	ck_assert_int_eq(store_prepare(st,
+	                               "INSERT INTO t VALUES (?, ?, ?, ?), "
+	                               "(?, ?, ?, ?)",
+	                               &ins, &err),
+	                 0);
 	ck_assert_int_eq(
-	        sqlite3_prepare_v2(db,
-	                           "INSERT INTO t VALUES (?, ?, ?, ?), "
-	                           "(?, ?, ?, ?)",
-	                           -1, &ins, NULL),
-	        SQLITE_OK);
-	ck_assert_int_eq(
-	        sqlite3_prepare_v2(db,
-	                           "SELECT group_concat(quote(i) || ' ' || "
-	                           "quote(n) || ' ' || quote(a) || ' ' || "
-	                           "quote(b), ' | ') FROM (SELECT * FROM t "
-	                           "ORDER BY rowid); ",
-	                           -1, &sel, NULL),
-	        SQLITE_OK);
+	        store_prepare(st,
+	                      "SELECT group_concat(quote(i) || ' ' || "
+	                      "quote(n) || ' ' || quote(a) || ' ' || "
+	                      "quote(b), ' | ') FROM (SELECT * FROM t "
+	                      "ORDER BY rowid); ",
+	                      &sel, &err),
+	        0);
 }
 
 static void
 teardown(void)
 {
-	sqlite3_finalize(ins);
-	sqlite3_finalize(sel);
-	sqlite3_close(db);
+	store_finalize(ins);
+	store_finalize(sel);
+	store_close(st);
+	tu_rmrf(dir);
+	free(dir);
 }
 
 /* One row's values: i an integer (or NULL when null), n NULL or an
@@ -59,10 +69,11 @@ static const char *
 run(struct binds *m, const struct row r[2])
 {
 	static char got[512];
+	struct error err;
 	char arena[2][16]; /* refilled: text the memo must not trust */
 	int k;
 
-	sqlite3_reset(ins);
+	store_reset(ins);
 	for (k = 0; k < 2; k++) {
 		int c = k * 4;
 
@@ -75,12 +86,11 @@ run(struct binds *m, const struct row r[2])
 		binds_text(ins, m, c + 3, arena[k]);
 		binds_lasting(ins, m, c + 4, r[k].b);
 	}
-	ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
-	sqlite3_reset(sel);
-	ck_assert_int_eq(sqlite3_step(sel), SQLITE_ROW);
-	snprintf(got, sizeof(got), "%s", sqlite3_column_text(sel, 0));
-	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM t", NULL, NULL, NULL),
-	                 SQLITE_OK);
+	ck_assert_int_eq(store_step(ins), STORE_DONE);
+	store_reset(sel);
+	ck_assert_int_eq(store_step(sel), STORE_ROW);
+	snprintf(got, sizeof(got), "%s", store_col_text(sel, 0));
+	ck_assert_int_eq(store_exec(st, "DELETE FROM t", &err), 0);
 	return got;
 }
 
@@ -120,17 +130,17 @@ START_TEST(test_binds_text_null_binds_null)
 	int k;
 
 	for (k = 0; k < 4; k++) {
-		sqlite3_reset(ins);
+		store_reset(ins);
 		if (k < 3)
 			binds_text(ins, m, 3, k == 1 ? NULL : k ? "u" : "t");
 		else
 			binds_null(ins, m, 3); /* after text */
 		binds_text(ins, m, 7, k == 1 ? "" : NULL);
-		ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+		ck_assert_int_eq(store_step(ins), STORE_DONE);
 	}
-	sqlite3_reset(sel);
-	ck_assert_int_eq(sqlite3_step(sel), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(sel, 0),
+	store_reset(sel);
+	ck_assert_int_eq(store_step(sel), STORE_ROW);
+	ck_assert_str_eq(store_col_text(sel, 0),
 	                 "NULL NULL 't' NULL | NULL NULL NULL NULL | "
 	                 "NULL NULL NULL NULL | NULL NULL '' NULL | "
 	                 "NULL NULL 'u' NULL | NULL NULL NULL NULL | "

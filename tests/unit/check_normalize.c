@@ -6,7 +6,6 @@
  * store's size (PRAGMA max_page_count): SQLite refuses an INSERT on the
  * writer thread, and the parser must see it, stop, and leave nothing.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,14 +96,14 @@ query(const char *sql)
 static void
 expect_intact(void)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 
 	ck_assert_int_eq(store_prepare(st, "PRAGMA integrity_check", &s, &err),
 	                 0);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "ok");
-	sqlite3_finalize(s);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
+	ck_assert_str_eq(store_col_text(s, 0), "ok");
+	store_finalize(s);
 }
 
 START_TEST(test_normalize_loads_every_row_in_order)

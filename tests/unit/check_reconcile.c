@@ -4,7 +4,6 @@
  * each test reads the values and the problems reconcile reported.  Running
  * here, the rules' code is also under valgrind (make memcheck).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +122,7 @@ run(void)
 static char *
 current(const char *ind, const char *geo, const char *period)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	char num[32] = "NA", *out;
 
@@ -134,18 +133,18 @@ current(const char *ind, const char *geo, const char *period)
 	                      "known_to IS NULL AND status <> 'not chosen'",
 	                      &s, &err),
 	        0);
-	sqlite3_bind_text(s, 1, ind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, geo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, period, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	store_bind_text(s, 1, ind);
+	store_bind_text(s, 2, geo);
+	store_bind_text(s, 3, period);
+	if (store_step(s) != STORE_ROW) {
+		store_finalize(s);
 		return xstrdup("none");
 	}
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-		number_format_shortest(sqlite3_column_double(s, 0), num);
-	out = xasprintf("%s %s %s", num, sqlite3_column_text(s, 1),
-	                sqlite3_column_text(s, 2));
-	sqlite3_finalize(s);
+	if (!store_col_null(s, 0))
+		number_format_shortest(store_col_double(s, 0), num);
+	out = xasprintf("%s %s %s", num, store_col_text(s, 1),
+	                store_col_text(s, 2));
+	store_finalize(s);
 	return out;
 }
 
@@ -335,7 +334,7 @@ END_TEST
  * (value_input) and located at its first. */
 START_TEST(test_reconcile_sums_duplicates_by_rule)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	char *log;
 
@@ -355,17 +354,17 @@ START_TEST(test_reconcile_sums_duplicates_by_rule)
 	                               "v.period",
 	                               &s, &err),
 	                 0);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_double_eq(sqlite3_column_double(s, 0), 15);
-	ck_assert_str_eq((const char *)sqlite3_column_text(s, 1), "over");
-	ck_assert_int_eq(sqlite3_column_int(s, 2), 2);
-	ck_assert_int_eq(sqlite3_column_int(s, 3), 2);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_type(s, 0), SQLITE_NULL);
-	ck_assert_int_eq(sqlite3_column_int(s, 2), 2);
-	ck_assert_int_eq(sqlite3_column_int(s, 3), 5);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
+	ck_assert_double_eq(store_col_double(s, 0), 15);
+	ck_assert_str_eq(store_col_text(s, 1), "over");
+	ck_assert_int_eq(store_col_int(s, 2), 2);
+	ck_assert_int_eq(store_col_int(s, 3), 2);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
+	ck_assert(store_col_null(s, 0));
+	ck_assert_int_eq(store_col_int(s, 2), 2);
+	ck_assert_int_eq(store_col_int(s, 3), 5);
+	ck_assert_int_eq(store_step(s), STORE_DONE);
+	store_finalize(s);
 	expect_value("r", "RO", "2019", "4 published ");
 	free(log);
 }
@@ -388,7 +387,7 @@ run_again(void)
 static char *
 vintages_of_r(void)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	struct strbuf b;
 
@@ -400,12 +399,12 @@ vintages_of_r(void)
 	                               "known_to IS NULL",
 	                               &s, &err),
 	                 0);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		strbuf_addf(&b, "%s %s %g %d\n", sqlite3_column_text(s, 0),
-		            sqlite3_column_text(s, 1),
-		            sqlite3_column_double(s, 2),
-		            sqlite3_column_int(s, 3));
-	sqlite3_finalize(s);
+	while (store_step(s) == STORE_ROW)
+		strbuf_addf(&b, "%s %s %g %lld\n", store_col_text(s, 0),
+		            store_col_text(s, 1),
+		            store_col_double(s, 2),
+		            store_col_int(s, 3));
+	store_finalize(s);
 	return b.buf;
 }
 

@@ -186,7 +186,7 @@ START_TEST(test_store_rolls_back_a_failed_transaction)
 {
 	struct store *st = NULL;
 	struct error err;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 
 	ck_assert_int_eq(store_open(&st, path, &err), 0);
 	ck_assert_int_eq(store_begin(st, &err), 0);
@@ -199,9 +199,9 @@ START_TEST(test_store_rolls_back_a_failed_transaction)
 	store_rollback(st); /* harmless outside a transaction */
 	ck_assert_int_eq(
 	        store_prepare(st, "SELECT count(*) FROM source", &s, &err), 0);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(s, 0), 0);
-	sqlite3_finalize(s);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
+	ck_assert_int_eq(store_col_int(s, 0), 0);
+	store_finalize(s);
 	store_close(st);
 }
 END_TEST
@@ -210,7 +210,7 @@ END_TEST
 static char *
 schema_sql(struct store *st, const char *name)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	char *sql;
 
@@ -219,10 +219,10 @@ schema_sql(struct store *st, const char *name)
 	                               "name = ?",
 	                               &s, &err),
 	                 0);
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	sql = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	store_bind_text(s, 1, name);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
+	sql = xstrdup(store_col_text(s, 0));
+	store_finalize(s);
 	return sql;
 }
 
@@ -329,7 +329,7 @@ START_TEST(test_store_migration_5_indexes_values_not_chosen)
 {
 	struct store *st = NULL;
 	struct error err;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct strbuf plan;
 
 	ck_assert_msg(store_open_version(&st, path, 4, &err) == 0, "%s",
@@ -361,9 +361,9 @@ START_TEST(test_store_migration_5_indexes_values_not_chosen)
 	                               "source_id",
 	                               &s, &err),
 	                 0);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		strbuf_addf(&plan, "%s\n", sqlite3_column_text(s, 3));
-	sqlite3_finalize(s);
+	while (store_step(s) == STORE_ROW)
+		strbuf_addf(&plan, "%s\n", store_col_text(s, 3));
+	store_finalize(s);
 	ck_assert_msg(strstr(plan.buf, "USING INDEX value_not_chosen"), "%s",
 	              plan.buf);
 	strbuf_release(&plan);
@@ -375,7 +375,7 @@ END_TEST
 static char *
 value_schema(struct store *st)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	struct strbuf sb;
 
@@ -387,11 +387,11 @@ value_schema(struct store *st)
 	                               "'derived_input') ORDER BY name",
 	                               &s, &err),
 	                 0);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		strbuf_addf(&sb, "%s %s %s\n", sqlite3_column_text(s, 0),
-		            sqlite3_column_text(s, 1),
-		            sqlite3_column_text(s, 2));
-	sqlite3_finalize(s);
+	while (store_step(s) == STORE_ROW)
+		strbuf_addf(&sb, "%s %s %s\n", store_col_text(s, 0),
+		            store_col_text(s, 1),
+		            store_col_text(s, 2));
+	store_finalize(s);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -449,13 +449,13 @@ END_TEST
 static void
 expect_text(struct store *st, const char *sql, const char *want)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 
 	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), want);
-	sqlite3_finalize(s);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
+	ck_assert_str_eq(store_col_text(s, 0), want);
+	store_finalize(s);
 }
 
 /* The journal mode of st's connection (lowercase, as SQLite says it). */
@@ -616,7 +616,7 @@ END_TEST
 START_TEST(test_store_locator_spells_the_view)
 {
 	struct store *st = NULL;
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	char buf[STORE_LOCATOR_MAX];
 
@@ -636,14 +636,14 @@ START_TEST(test_store_locator_spells_the_view)
 	                               "SELECT locator FROM obs ORDER BY id",
 	                               &s, &err),
 	                 0);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
 	ck_assert_str_eq(store_locator(NULL, 1234567, 89, buf),
-	                 (const char *)sqlite3_column_text(s, 0));
+	                 store_col_text(s, 0));
 	ck_assert_str_eq(store_locator("", -1, 0, buf), "line -1, column 0");
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(store_step(s), STORE_ROW);
 	ck_assert_str_eq(store_locator("/value/3", 0, 1, buf),
-	                 (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	                 store_col_text(s, 0));
+	store_finalize(s);
 	store_rollback(st);
 	store_close(st);
 }

@@ -2,8 +2,8 @@
 #include "testutil.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <stdlib.h>
@@ -159,14 +159,14 @@ tu_fetch(const char *dir, struct config **cfg, struct store **st)
 long long
 tu_scalar(struct store *st, const char *sql)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_stmt *s = NULL;
 	struct error err;
 	long long v;
 
 	ck_assert_msg(store_prepare(st, sql, &s, &err) == 0, "%s", err.msg);
-	ck_assert_msg(sqlite3_step(s) == SQLITE_ROW, "%s", sql);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	ck_assert_msg(store_step(s) == STORE_ROW, "%s", sql);
+	v = store_col_int(s, 0);
+	store_finalize(s);
 	return v;
 }
 
@@ -253,7 +253,14 @@ tu_journals_watch(void)
 void
 tu_journals_of(struct store *st, const char *table)
 {
-	journal_db = store_db(st);
+	struct store_stmt *s = NULL;
+	struct error err;
+
+	/* A store_stmt is SQLite's statement (store.c): its connection is
+	 * the store's. */
+	ck_assert_int_eq(store_prepare(st, "SELECT 1", &s, &err), 0);
+	journal_db = sqlite3_db_handle((sqlite3_stmt *)s);
+	store_finalize(s);
 	snprintf(journal_into, sizeof(journal_into), "INTO %s (", table);
 }
 
