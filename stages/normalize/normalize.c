@@ -24,6 +24,7 @@
 #include "json.h"
 #include "number.h"
 #include "observation.h"
+#include "store_parse.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -458,43 +459,16 @@ record_rejection(struct store *st, int64_t run_id,
                  const struct source_config *src, const char *sha,
                  const char *now, const struct problems *p, struct error *err)
 {
-	struct store_stmt *s = NULL;
+	struct store_parse row = {run_id, src->id, sha, src->hash, now};
 	struct strbuf text;
 	size_t i;
-	int ret = -1;
+	int ret;
 
 	strbuf_init(&text, 64 * 1024);
 	for (i = 0; i < p->kept; i++)
 		if (strbuf_addf(&text, "%s%s", i ? "\n" : "", p->msg[i]) < 0)
 			break;
-	if (store_begin(st, err) < 0)
-		goto out;
-	if (store_prepare(st,
-	                  "INSERT INTO parse (run_id, source_id, "
-	                  "snapshot_sha256, source_config_hash, status, "
-	                  "observations, problems, parsed_at) VALUES (?, ?, ?, "
-	                  "?, 'rejected', 0, ?, ?)",
-	                  &s, err) < 0)
-		goto rollback;
-	store_bind_int(s, 1, run_id);
-	store_bind_text(s, 2, src->id);
-	store_bind_text(s, 3, sha);
-	store_bind_text(s, 4, src->hash);
-	store_bind_text(s, 5, text.buf);
-	store_bind_text(s, 6, now);
-	if (store_step(s) != STORE_DONE) {
-		error_set(err, "store: cannot record rejection: %s",
-		          store_errmsg(st));
-		goto rollback;
-	}
-	if (store_commit(st, err) < 0)
-		goto rollback;
-	ret = 0;
-	goto out;
-rollback:
-	store_rollback(st);
-out:
-	store_finalize(s);
+	ret = store_parse_rejected(st, &row, text.buf, err);
 	strbuf_release(&text);
 	return ret;
 }
@@ -509,7 +483,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	struct loader l;
 	struct obs_sink sink = {loader_add, &l};
 	struct problems probs;
-	struct store_stmt *s = NULL;
+	struct store_parse row;
 	char *path = archive_path(out_dir, sha);
 	char now[TIMEFMT_LEN];
 	struct parse_input in = {NULL, 0, 0};
@@ -557,26 +531,13 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	if (store_begin_load(st, err) < 0)
 		goto out;
 	crash_point("normalize.after-begin");
-	if (store_prepare(st,
-	                  "INSERT INTO parse (run_id, source_id, "
-	                  "snapshot_sha256, source_config_hash, status, "
-	                  "observations, parsed_at) VALUES (?, ?, ?, ?, "
-	                  "'loaded', 0, ?)",
-	                  &s, err) < 0)
+	row.run_id = run_id;
+	row.source_id = src->id;
+	row.snapshot_sha256 = sha;
+	row.config_hash = src->hash;
+	row.parsed_at = now;
+	if (store_parse_begin(st, &row, &l.parse_id, err) < 0)
 		goto rollback;
-	store_bind_int(s, 1, run_id);
-	store_bind_text(s, 2, src->id);
-	store_bind_text(s, 3, sha);
-	store_bind_text(s, 4, src->hash);
-	store_bind_text(s, 5, now);
-	if (store_step(s) != STORE_DONE) {
-		error_set(err, "store: cannot record parse: %s",
-		          store_errmsg(st));
-		goto rollback;
-	}
-	store_finalize(s);
-	s = NULL;
-	l.parse_id = store_last_id(st);
 	if (store_prepare_insert(st, LOAD_INSERT, LOAD_COLS, LOAD_BATCH, &l.ins,
 	                         err) < 0)
 		goto rollback;
@@ -601,21 +562,8 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 		              : 0;
 		goto out;
 	}
-	if (store_prepare(
-	            st,
-	            "UPDATE parse SET observations = ?, first_observation "
-	            "= ?, last_observation = ? WHERE id = ?",
-	            &s, err) < 0)
+	if (store_parse_loaded(st, l.parse_id, l.n, l.first, l.last, err) < 0)
 		goto rollback;
-	store_bind_int(s, 1, l.n);
-	store_bind_int(s, 2, l.first);
-	store_bind_int(s, 3, l.last);
-	store_bind_int(s, 4, l.parse_id);
-	if (store_step(s) != STORE_DONE) {
-		error_set(err, "store: cannot record parse: %s",
-		          store_errmsg(st));
-		goto rollback;
-	}
 	crash_point("normalize.before-commit");
 	if (store_commit(st, err) < 0)
 		goto rollback;
@@ -632,7 +580,6 @@ rollback:
 out:
 	loader_drain(&l, NULL);
 	handoff_destroy(&l.ho);
-	store_finalize(s);
 	store_finalize(l.ins);
 	binds_free(l.bound);
 	for (i = 0; i < 2; i++) {
@@ -649,50 +596,42 @@ out:
 
 /* Warns when a source's newest snapshot was rejected by an earlier run: its
  * values stay those of the last loaded snapshot. */
+struct stale {
+	int64_t run_id;
+	const struct source_config *src;
+	struct normalize_result *res;
+};
+
+static int
+warn_stale(void *arg, const struct store_rejection *r)
+{
+	const struct stale *w = arg;
+	const char *nl = strchr(r->problems, '\n');
+
+	if (r->run_id == w->run_id)
+		return 0;
+	diag_warn("%s: the newest snapshot %.12s was rejected on %s (%.*s); "
+	          "the last loaded snapshot stays in use",
+	          w->src->id, r->snapshot_sha256, r->parsed_at,
+	          nl ? (int)(nl - r->problems) : 200, r->problems);
+	w->res->stale++;
+	return 0;
+}
+
 static int
 check_stale(struct store *st, int64_t run_id, const struct source_config *src,
             struct normalize_result *res, struct error *err)
 {
-	struct store_stmt *s = NULL;
-	int rc;
+	struct stale w = {run_id, src, res};
 
-	if (store_prepare(
-	            st,
-	            "SELECT p.snapshot_sha256, p.parsed_at, p.run_id, "
-	            "p.problems FROM parse p WHERE p.source_id = ?1 AND "
-	            "p.source_config_hash = ?2 AND p.status = 'rejected' "
-	            "AND p.snapshot_sha256 = (SELECT snapshot_sha256 FROM "
-	            "fetch WHERE source_id = ?1 AND outcome <> 'failed' "
-	            "ORDER BY id DESC LIMIT 1)",
-	            &s, err) < 0)
-		return -1;
-	store_bind_text(s, 1, src->id);
-	store_bind_text(s, 2, src->hash);
-	rc = store_step(s);
-	if (rc == STORE_ROW && store_col_int(s, 2) != run_id) {
-		const char *problems = store_col_text(s, 3);
-		const char *nl = problems ? strchr(problems, '\n') : NULL;
-
-		diag_warn("%s: the newest snapshot %.12s was rejected on %s "
-		          "(%.*s); the last loaded snapshot stays in use",
-		          src->id, store_col_text(s, 0),
-		          store_col_text(s, 1),
-		          nl ? (int)(nl - problems) : 200,
-		          problems ? problems : "");
-		res->stale++;
-	}
-	store_finalize(s);
-	if (rc != STORE_ROW && rc != STORE_DONE)
-		return error_set(err, "store: cannot read parses: %s",
-		                 store_errmsg(st));
-	return 0;
+	return store_parse_newest_rejected(st, src->id, src->hash, warn_stale,
+	                                   &w, err);
 }
 
 int
 normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
               struct normalize_result *res, struct error *err)
 {
-	struct store_stmt *s = NULL;
 	int64_t run_id;
 	size_t i;
 	char *msg;
@@ -706,36 +645,14 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 	memset(res, 0, sizeof(*res));
 	if (store_run_start(st, "normalize", cfg->hash, &run_id, err) < 0)
 		return -1;
-	/* The snapshots of a source not yet read under its current config,
-	 * oldest first. */
-	if (store_prepare(st,
-	                  "SELECT f.snapshot_sha256 FROM fetch f "
-	                  "WHERE f.source_id = ?1 AND f.outcome <> 'failed' "
-	                  "AND NOT EXISTS (SELECT 1 FROM parse p WHERE "
-	                  "p.source_id = f.source_id AND p.snapshot_sha256 = "
-	                  "f.snapshot_sha256 AND p.source_config_hash = ?2) "
-	                  "GROUP BY f.snapshot_sha256 ORDER BY min(f.id)",
-	                  &s, err) < 0)
-		goto out;
 	for (i = 0; i < cfg->nsources; i++) {
 		const struct source_config *src = &cfg->sources[i];
 		char **shas = NULL;
 		size_t n = 0, k;
 		int rc;
 
-		store_reset(s);
-		store_bind_text(s, 1, src->id);
-		store_bind_text(s, 2, src->hash);
-		while ((rc = store_step(s)) == STORE_ROW) {
-			shas = xreallocarray(shas, n + 1, sizeof(*shas));
-			shas[n++] = xstrdup(
-			        store_col_text(s, 0));
-		}
-		rc = rc == STORE_DONE ? 0 : -1;
-		if (rc < 0)
-			error_set(err, "store: cannot list snapshots: %s",
-			          store_errmsg(st));
-		store_reset(s);
+		/* Its snapshots not yet read under its current config. */
+		rc = store_parse_unread(st, src->id, src->hash, &shas, &n, err);
 		for (k = 0; k < n && rc == 0; k++)
 			if (load_snapshot(cfg, st, run_id, out_dir, src,
 			                  shas[k], res, &log, err) < 0)
@@ -757,7 +674,6 @@ normalize_run(const struct config *cfg, struct store *st, const char *out_dir,
 	ret = 0;
 out:
 	strbuf_release(&log);
-	store_finalize(s);
 	msg = xasprintf("%zu snapshots, %zu observations, %zu rejected",
 	                res->snapshots, res->observations, res->rejected);
 	store_run_finish(st, run_id,

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "number.h"
 #include "period.h"
+#include "store_parse.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -152,49 +153,43 @@ db_fail(struct rc *r, const char *what)
 	                 store_errmsg(r->st));
 }
 
+/* The timeline being read, and the fingerprint it is folded into. */
+struct timeline_in {
+	const struct source_config *src;
+	struct timeline *t;
+	struct hash *fp;
+};
+
+static int
+timeline_step(void *arg, const char *time, int64_t pid, const char *sha)
+{
+	struct timeline_in *in = arg;
+	struct timeline *t = in->t;
+	char line[128];
+
+	if (t->n && t->steps[t->n - 1].parse_id == pid)
+		return 0; /* same snapshot again: not a new step */
+	t->steps = xreallocarray(t->steps, t->n + 1, sizeof(*t->steps));
+	t->steps[t->n].time = xstrdup(time);
+	t->steps[t->n].parse_id = pid;
+	t->steps[t->n].snapshot = xstrdup(sha);
+	t->n++;
+	snprintf(line, sizeof(line), "%s %s %lld\n", in->src->id, time,
+	         (long long)pid);
+	hash_update(in->fp, line, strlen(line));
+	return 0;
+}
+
 /* The timeline of one source, folded into the input fingerprint. */
 static int
 load_timeline(struct rc *r, const struct source_config *src, struct timeline *t,
               struct hash *fp)
 {
-	struct store_stmt *s = NULL;
-	int rc;
+	struct timeline_in in = {src, t, fp};
 
 	memset(t, 0, sizeof(*t));
-	if (store_prepare(
-	            r->st,
-	            "SELECT f.retrieved_at, p.id, p.snapshot_sha256 FROM "
-	            "fetch f JOIN parse p "
-	            "ON p.source_id = f.source_id AND p.snapshot_sha256 = "
-	            "f.snapshot_sha256 AND p.source_config_hash = ?2 "
-	            "AND p.status = 'loaded' "
-	            "WHERE f.source_id = ?1 AND f.outcome <> 'failed' "
-	            "ORDER BY f.id",
-	            &s, r->err) < 0)
-		return -1;
-	store_bind_text(s, 1, src->id);
-	store_bind_text(s, 2, src->hash);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		int64_t pid = store_col_int(s, 1);
-		char line[128];
-
-		if (t->n && t->steps[t->n - 1].parse_id == pid)
-			continue; /* same snapshot again: not a new step */
-		t->steps = xreallocarray(t->steps, t->n + 1, sizeof(*t->steps));
-		t->steps[t->n].time =
-		        xstrdup(store_col_text(s, 0));
-		t->steps[t->n].parse_id = pid;
-		t->steps[t->n].snapshot =
-		        xstrdup(store_col_text(s, 2));
-		t->n++;
-		snprintf(line, sizeof(line), "%s %s %lld\n", src->id,
-		         t->steps[t->n - 1].time, (long long)pid);
-		hash_update(fp, line, strlen(line));
-	}
-	store_finalize(s);
-	if (rc != STORE_DONE)
-		return db_fail(r, "cannot read the fetch timeline");
-	return 0;
+	return store_parse_timeline(r->st, src->id, src->hash, timeline_step,
+	                            &in, r->err);
 }
 
 /* The lineage row of a crosswalk entry: the recipe every value made through
