@@ -13,6 +13,7 @@
 #include "json.h"
 #include "prov.h"
 #include "number.h"
+#include "store_values.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -922,8 +923,7 @@ int
 trace_run(const struct config *cfg, struct store *st, const char *out_dir,
           const struct trace_query *q, FILE *fp, struct error *err)
 {
-	struct store_stmt *s = NULL;
-	char *like = NULL, *key = NULL;
+	char *key = NULL;
 	char as_of[TIMEFMT_LEN];
 	int derived = 0, rc, ret = -1;
 	time_t t;
@@ -934,13 +934,7 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 			                 "'%s': a lineage id is 6 to 12 "
 			                 "lowercase hex digits",
 			                 q->key);
-		like = xasprintf("%s%%", q->key);
-		if (store_prepare(st,
-		                  "SELECT key, observation_id IS NULL FROM "
-		                  "value WHERE key LIKE ?1",
-		                  &s, err) < 0)
-			goto out;
-		store_bind_text(s, 1, like);
+		rc = store_value_find_key(st, q->key, &key, &derived, err);
 	} else {
 		if (q->as_of) {
 			if (timefmt_parse(q->as_of, 1, &t, err) < 0)
@@ -949,20 +943,12 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 			t = timefmt_now();
 		}
 		timefmt_format(t, as_of);
-		if (store_prepare(
-		            st,
-		            "SELECT key, observation_id IS NULL FROM value "
-		            "WHERE indicator = ?1 AND geo = ?2 AND "
-		            "period = ?3 AND " STORE_CHOSEN_AT("", "?4"),
-		            &s, err) < 0)
-			goto out;
-		store_bind_text(s, 1, q->indicator);
-		store_bind_text(s, 2, q->geo);
-		store_bind_text(s, 3, q->period);
-		store_bind_text(s, 4, as_of);
+		rc = store_value_find(st, q->indicator, q->geo, q->period,
+		                      as_of, &key, &derived, err);
 	}
-	rc = store_step(s);
-	if (rc != STORE_ROW) {
+	if (rc < 0)
+		goto out;
+	if (rc == 0) {
 		if (q->key)
 			error_set(err, "no value with lineage id '%s'", q->key);
 		else
@@ -970,22 +956,15 @@ trace_run(const struct config *cfg, struct store *st, const char *out_dir,
 			          q->geo, q->period);
 		goto out;
 	}
-	key = xstrdup(store_col_text(s, 0));
-	derived = store_col_int(s, 1);
-	if (q->key && store_step(s) == STORE_ROW) {
+	if (rc == 2) {
 		error_set(err, "lineage id prefix '%s' is ambiguous", q->key);
 		goto out;
 	}
-	store_finalize(s);
-	s = NULL;
-	if (derived) {
+	if (derived)
 		ret = trace_derived(cfg, st, out_dir, key, q, fp, err);
-	} else {
+	else
 		ret = trace_observed(cfg, st, out_dir, key, q, fp, err);
-	}
 out:
-	store_finalize(s);
-	free(like);
 	free(key);
 	return ret;
 }

@@ -21,6 +21,7 @@
 #include "number.h"
 #include "outputs.h"
 #include "store_release.h"
+#include "store_values.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -381,7 +382,8 @@ write_indicators(struct emit *e)
 {
 	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	const struct indicator_config **unpub = NULL;
-	struct store_stmt *s = NULL;
+	struct store_values *c = NULL;
+	struct store_value v;
 	char *path = xasprintf("%s/indicators.csv", e->tmp);
 	struct prev_key prev;
 	size_t nunpub = 0, next = 0, nvalues = 0, i;
@@ -395,33 +397,30 @@ write_indicators(struct emit *e)
 		if (e->cfg->indicators[i].unpublished)
 			unpub[nunpub++] = &e->cfg->indicators[i];
 	qsort(unpub, nunpub, sizeof(*unpub), cmp_indicator);
-	if (store_prepare(
-	            e->st,
-	            "SELECT indicator, geo, period, value, unit, flags, "
-	            "qualifier, status, known_from, source_id, key, note FROM "
-	            /* In the order of value_by_key, which then needs no
-	             * sort (a release with two values for one key is
-	             * refused below, whichever comes first). */
-	            "value WHERE " STORE_CHOSEN_AT(
-	                    "", "?1") " ORDER BY "
-	                              "indicator, geo, period",
-	            &s, e->err) < 0 ||
+	if (store_values_open(e->st, e->as_of, &c, e->err) < 0 ||
 	    atomic_file_open(&af, path, e->err) < 0)
 		goto out;
-	store_bind_text(s, 1, e->as_of);
 	csv_writer_row(af.fp, outputs_columns, COL_COUNT);
-	while ((rc = store_step(s)) == STORE_ROW) {
+	while ((rc = store_values_next(c, &v, e->err)) == 1) {
 		const char *row[COL_COUNT];
 		char num[32] = "";
-		int k;
 
 		/* The value as a number, formatted here: asked for text,
 		 * SQLite would format it too (a tenth of this pass). */
-		for (k = 0; k < COL_COUNT; k++)
-			row[k] = k == COL_VALUE ? num : store_col_str(s, k);
-		if (!store_col_null(s, COL_VALUE))
-			number_format_shortest(
-			        store_col_double(s, COL_VALUE), num);
+		if (v.has_value)
+			number_format_shortest(v.value, num);
+		row[COL_INDICATOR] = v.indicator;
+		row[COL_GEO] = v.geo;
+		row[COL_PERIOD] = v.period;
+		row[COL_VALUE] = num;
+		row[COL_UNIT] = v.unit;
+		row[COL_FLAGS] = v.flags;
+		row[COL_QUALIFIER] = v.qualifier;
+		row[COL_STATUS] = v.status;
+		row[COL_VINTAGE] = v.known_from;
+		row[COL_SOURCE] = v.source_id;
+		row[COL_LINEAGE] = v.key;
+		row[COL_NOTE] = v.note;
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
 		/* Validation: one value per indicator, geo and period (rows
@@ -443,18 +442,15 @@ write_indicators(struct emit *e)
 		put_row(e, af.fp, row);
 		e->res->values++;
 	}
-	if (rc != STORE_DONE) {
-		error_set(e->err, "store: cannot read values: %s",
-		          store_errmsg(e->st));
+	if (rc < 0)
 		goto out;
-	}
 	flush_unpublished(e, af.fp, NULL, &next, unpub, nunpub);
 	if (atomic_file_commit(&af, e->err) < 0)
 		goto out;
 	ret = 0;
 out:
 	atomic_file_abort(&af);
-	store_finalize(s);
+	store_values_close(c);
 	for (j = 0; j < 3; j++)
 		strbuf_release(&prev.f[j]);
 	free(unpub);

@@ -22,7 +22,9 @@
 #include "json.h"
 #include "prov.h"
 #include "number.h"
+#include "store_parse.h"
 #include "store_release.h"
+#include "store_values.h"
 #include "strbuf.h"
 #include "version.h"
 #include "xalloc.h"
@@ -498,81 +500,104 @@ policy_text(const struct indicator_config *ind)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* conflicts.csv being written. */
+struct conflicts_out {
+	const struct release_data *d;
+	FILE *fp;
+};
+
+static int
+conflict_row(void *arg, const struct store_conflict *c)
+{
+	const struct conflicts_out *o = arg;
+	const struct indicator_config *ind =
+	        config_indicator(o->d->cfg, c->indicator);
+	char cnum[32] = "", onum[32] = "", diff[32] = "", rel[32] = "";
+	const char *row[CONFLICT_COLS];
+	char *rule = policy_text(ind);
+	int within = c->has_chosen == c->has_other;
+
+	if (c->has_chosen)
+		number_format_shortest(c->chosen, cnum);
+	if (c->has_other)
+		number_format_shortest(c->other, onum);
+	if (c->has_chosen && c->has_other) {
+		number_format_shortest(c->other - c->chosen, diff);
+		if (c->chosen != 0)
+			number_format_shortest(
+			        (c->other - c->chosen) / fabs(c->chosen), rel);
+		within = fabs(c->other - c->chosen) <=
+		         (ind ? ind->conflict.tolerance : 0) * fabs(c->chosen);
+	}
+	row[0] = c->indicator;
+	row[1] = c->geo;
+	row[2] = c->period;
+	row[3] = c->chosen_source;
+	row[4] = cnum;
+	row[5] = c->other_source;
+	row[6] = onum;
+	row[7] = diff;
+	row[8] = rel;
+	row[9] = within ? "true" : "false";
+	row[10] = rule;
+	csv_writer_row(o->fp, row, CONFLICT_COLS);
+	free(rule);
+	return 0;
+}
+
 /* Every value not chosen at as_of, beside the value chosen for it. */
 int
 outputs_conflicts(const struct release_data *d, struct error *err)
 {
 	char *path = xasprintf("%s/conflicts.csv", d->dir);
 	struct atomic_file af = {NULL, NULL, NULL, NULL};
-	struct store_stmt *s = NULL;
-	int rc, ret = -1;
+	struct conflicts_out o = {d, NULL};
+	int ret = -1;
 
-	if (store_prepare(
-	            d->st,
-	            "SELECT l.indicator, l.geo, l.period, c.source_id, "
-	            "c.value, l.source_id, l.value FROM value l JOIN value c "
-	            "ON c.indicator = l.indicator AND c.geo = l.geo AND "
-	            "c.period = l.period AND " STORE_CHOSEN_AT(
-	                    "c.",
-	                    "?1") " WHERE l.status = '" STORE_NOT_CHOSEN
-	                          "' AND l.known_from <= "
-	                          "?1 AND (l.known_to IS NULL OR l.known_to > "
-	                          "?1) ORDER BY "
-	                          "l.indicator, l.geo, l.period, l.source_id",
-	            &s, err) < 0 ||
-	    atomic_file_open(&af, path, err) < 0)
+	if (atomic_file_open(&af, path, err) < 0)
 		goto out;
-	store_bind_text(s, 1, d->as_of);
+	o.fp = af.fp;
 	csv_writer_row(af.fp, conflict_columns, CONFLICT_COLS);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		const struct indicator_config *ind = config_indicator(
-		        d->cfg, store_col_text(s, 0));
-		int has_c = !store_col_null(s, 4);
-		int has_o = !store_col_null(s, 6);
-		double cv = store_col_double(s, 4);
-		double ov = store_col_double(s, 6);
-		char cnum[32] = "", onum[32] = "", diff[32] = "", rel[32] = "";
-		const char *row[CONFLICT_COLS];
-		char *rule = policy_text(ind);
-		int within = has_c == has_o;
-
-		if (has_c)
-			number_format_shortest(cv, cnum);
-		if (has_o)
-			number_format_shortest(ov, onum);
-		if (has_c && has_o) {
-			number_format_shortest(ov - cv, diff);
-			if (cv != 0)
-				number_format_shortest((ov - cv) / fabs(cv),
-				                       rel);
-			within = fabs(ov - cv) <=
-			         (ind ? ind->conflict.tolerance : 0) * fabs(cv);
-		}
-		row[0] = store_col_text(s, 0);
-		row[1] = store_col_text(s, 1);
-		row[2] = store_col_text(s, 2);
-		row[3] = store_col_text(s, 3);
-		row[4] = cnum;
-		row[5] = store_col_text(s, 5);
-		row[6] = onum;
-		row[7] = diff;
-		row[8] = rel;
-		row[9] = within ? "true" : "false";
-		row[10] = rule;
-		csv_writer_row(af.fp, row, CONFLICT_COLS);
-		free(rule);
-	}
-	if (rc != STORE_DONE) {
-		error_set(err, "store: cannot read conflicts: %s",
-		          store_errmsg(d->st));
+	if (store_values_conflicts(d->st, d->as_of, conflict_row, &o, err) < 0)
 		goto out;
-	}
 	ret = atomic_file_commit(&af, err);
 out:
 	atomic_file_abort(&af); /* no-op after a commit */
-	store_finalize(s);
 	free(path);
 	return ret;
+}
+
+/* One rejected parse's problems, a line of errors.jsonl each. */
+struct errors_out {
+	const char *source;
+	struct strbuf *sb;
+};
+
+static int
+errors_add(void *arg, const struct store_rejection *r)
+{
+	const struct errors_out *e = arg;
+	const char *p = r->problems;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		char *one = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		struct cJSON *o = json_new_object();
+		char *line;
+
+		json_add_string(o, "source", e->source);
+		json_add_string(o, "snapshot", r->snapshot_sha256);
+		json_add_string(o, "problem", one);
+		line = json_print(o, 0);
+		strbuf_addf(e->sb, "%s\n", line);
+		free(line);
+		free(one);
+		json_delete(o);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
 }
 
 int
@@ -586,46 +611,11 @@ outputs_errors(const struct release_data *d, struct error *err)
 	strbuf_init(&sb, 64u << 20);
 	for (i = 0; i < d->cfg->nsources; i++) {
 		const struct source_config *src = &d->cfg->sources[i];
-		struct store_stmt *s = NULL;
+		struct errors_out e = {src->id, &sb};
 
-		if (store_prepare(
-		            d->st,
-		            "SELECT p.snapshot_sha256, p.problems FROM "
-		            "parse p WHERE p.source_id = ?1 AND "
-		            "p.source_config_hash = ?2 AND p.status = "
-		            "'rejected' AND EXISTS (SELECT 1 FROM fetch f "
-		            "WHERE f.source_id = p.source_id AND "
-		            "f.snapshot_sha256 = p.snapshot_sha256 AND "
-		            "f.retrieved_at <= ?3) ORDER BY p.snapshot_sha256",
-		            &s, err) < 0)
+		if (store_parse_rejections(d->st, src->id, src->hash, d->as_of,
+		                           errors_add, &e, err) < 0)
 			goto out;
-		store_bind_text(s, 1, src->id);
-		store_bind_text(s, 2, src->hash);
-		store_bind_text(s, 3, d->as_of);
-		while (store_step(s) == STORE_ROW) {
-			const char *sha =
-			        store_col_text(s, 0);
-			const char *p = store_col_text(s, 1);
-
-			while (p && *p) {
-				const char *nl = strchr(p, '\n');
-				char *one = nl ? xstrndup(p, (size_t)(nl - p))
-				               : xstrdup(p);
-				struct cJSON *o = json_new_object();
-				char *line;
-
-				json_add_string(o, "source", src->id);
-				json_add_string(o, "snapshot", sha);
-				json_add_string(o, "problem", one);
-				line = json_print(o, 0);
-				strbuf_addf(&sb, "%s\n", line);
-				free(line);
-				free(one);
-				json_delete(o);
-				p = nl ? nl + 1 : NULL;
-			}
-		}
-		store_finalize(s);
 	}
 	rc = atomic_file_write(path, sb.buf, sb.len, err);
 out:
