@@ -1,4 +1,4 @@
-/* revisions — see revisions.h.  A store friend: it runs its own queries. */
+/* revisions — see revisions.h.  It runs a query of its own. */
 #include "revisions.h"
 
 #include "number.h"

@@ -1,4 +1,4 @@
-/* trace — see trace.h.  A store friend: it runs its own queries. */
+/* trace — see trace.h.  It walks lineage with queries of its own. */
 #include "trace.h"
 
 #include <ctype.h>

@@ -2,10 +2,11 @@
  * binds — the parameters of a prepared statement, bound again only when
  * they change.
  *
- * sqlite3_reset() keeps a statement's bindings.  The rows of a multi-row
+ * store_reset() keeps a statement's bindings.  The rows of a multi-row
  * INSERT mostly repeat their neighbours' parse, scale, empty flags, NULL
- * locator, source and lineage, and binding those again row after row was a
- * tenth of normalize's loader (valgrind, 2,073,600 rows).  A memo covers
+ * locator, source and lineage, and binding those again row after row is a
+ * tenth of normalize's loader when it is not memoised (valgrind, 2,073,600
+ * rows).  A memo covers
  * one statement and remembers what each parameter holds: an integer,
  * NULL, the empty string (bound as the module's own), or text the caller
  * says outlives the statement's use (a config's or the geo table's

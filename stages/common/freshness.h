@@ -6,8 +6,6 @@
  *   stale   the newest attempt failed, or the newest document was
  *           rejected, or the last success is older than max_age_days;
  *   fresh   otherwise.
- *
- * A store friend: it runs its own queries.
  */
 #ifndef PROVSTAT_FRESHNESS_H
 #define PROVSTAT_FRESHNESS_H

@@ -26,7 +26,5 @@ void hash_free(struct hash *h);
 void hash_hex(const void *data, size_t n, char out[HASH_HEX_SIZE]);
 /* The digest of a file's bytes, read in blocks. */
 int hash_file_hex(const char *path, char out[HASH_HEX_SIZE], struct error *err);
-/* 1 if s is 64 lowercase hex digits. */
-int hash_is_hex(const char *s);
 
 #endif

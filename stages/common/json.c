@@ -408,22 +408,6 @@ fail:
 	return -1;
 }
 
-int
-json_doc_load(struct json_doc **out, const char *path, size_t max_bytes,
-              struct error *err)
-{
-	char *buf = NULL;
-	size_t len;
-	int ret;
-
-	*out = NULL;
-	if (fileio_read(path, max_bytes, &buf, &len, err) < 0)
-		return -1;
-	ret = json_doc_parse(out, path, buf, len, max_bytes, err);
-	free(buf);
-	return ret;
-}
-
 void
 json_doc_free(struct json_doc *doc)
 {
@@ -531,12 +515,6 @@ int
 json_is_number(const struct cJSON *node)
 {
 	return node && cJSON_IsNumber(node);
-}
-
-int
-json_is_bool(const struct cJSON *node)
-{
-	return node && cJSON_IsBool(node);
 }
 
 int

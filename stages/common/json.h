@@ -1,7 +1,7 @@
 /*
  * json — the cJSON adapter: the only module that includes <cjson/cJSON.h>.
  *
- * Parsing applies the rules of HARDENING.md that cJSON 1.7.15 does not: the
+ * Parsing applies the rules of doc/libraries.md that cJSON 1.7.15 does not: the
  * input is capped before parsing; invalid UTF-8, trailing data, duplicate
  * keys, "\u0000" in strings, integers beyond 2^53, numbers with leading zeros
  * and non-finite numbers are errors.  cJSON keeps no positions, so after it
@@ -30,9 +30,6 @@ struct json_doc;
  */
 int json_doc_parse(struct json_doc **out, const char *name, const char *buf,
                    size_t len, size_t max_bytes, struct error *err);
-/* Reads and parses a file, capped at max_bytes. */
-int json_doc_load(struct json_doc **out, const char *path, size_t max_bytes,
-                  struct error *err);
 void json_doc_free(struct json_doc *doc);
 const struct cJSON *json_doc_root(const struct json_doc *doc);
 const char *json_doc_name(const struct json_doc *doc);
@@ -56,7 +53,6 @@ int json_is_object(const struct cJSON *node);
 int json_is_array(const struct cJSON *node);
 int json_is_string(const struct cJSON *node);
 int json_is_number(const struct cJSON *node);
-int json_is_bool(const struct cJSON *node);
 int json_is_null(const struct cJSON *node);
 int json_is_true(const struct cJSON *node);
 /*

@@ -1,9 +1,12 @@
 /*
  * store — the SQLite database every stage reads and writes: the adapter for
- * sqlite3.  Only this module and the stages' store "friends" (the modules
- * that run their stage's queries) include <sqlite3.h>.
+ * sqlite3.  Only the store's modules (store*.c) include <sqlite3.h>: this
+ * one (opening, transactions, statements, runs, lineage), store_parse
+ * (the parse table), store_values (values as known at a time) and
+ * store_release (a release's own indicators.sqlite).  Stages run the
+ * queries of their own algorithms through the statements below.
  *
- * Opening applies the safe settings of HARDENING.md once, here: WAL,
+ * Opening applies the safe settings of doc/libraries.md once, here: WAL,
  * busy_timeout, SQLITE_DBCONFIG_DEFENSIVE, no double-quoted strings,
  * foreign_keys, STRICT tables; application_id and user_version identify the
  * schema, and store_open() migrates an older schema forward in one

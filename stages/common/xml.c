@@ -179,7 +179,7 @@ xml_sax_error(void *ctx, xmlErrorPtr e)
 
 /*
  * Copies an attribute value as SAX2 gives it, NUL-terminated.  Without
- * XML_PARSE_NOENT (never set: HARDENING.md) libxml2 writes every '&' of a
+ * XML_PARSE_NOENT (never set: doc/libraries.md) libxml2 writes every '&' of a
  * value -- from "&amp;", "&#38;" or "&#x26;" -- as the five bytes "&#38;",
  * for a tree builder to decode; any other '&' cannot reach a value (an
  * undeclared entity is an error, and no entity can be declared), so each

@@ -1,6 +1,6 @@
 /*
  * xml — the libxml2 adapter: the only module that includes libxml2's
- * headers.  The rules of HARDENING.md are fixed here, once:
+ * headers.  The rules of doc/libraries.md are fixed here, once:
  *
  *   - options XML_PARSE_NONET | XML_PARSE_BIG_LINES, never NOENT, DTDLOAD,
  *     DTDATTR, DTDVALID, XINCLUDE, HUGE or RECOVER;

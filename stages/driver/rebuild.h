@@ -7,7 +7,7 @@
  * brought, linked (or copied) from the state directory and re-hashed on the
  * way.  normalize, reconcile and emit --as-of DATE then run on DIR with the
  * clock pinned to DATE, so that repeating a rebuild gives byte-identical
- * files.  Nothing in the state directory is written.  A store friend.
+ * files.  Nothing in the state directory is written.
  */
 #ifndef PROVSTAT_REBUILD_H
 #define PROVSTAT_REBUILD_H

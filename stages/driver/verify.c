@@ -1,4 +1,4 @@
-/* verify — see verify.h.  A store friend. */
+/* verify — see verify.h. */
 #include "verify.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* emit — see emit.h.  A store friend: it runs its own queries. */
+/* emit — see emit.h. */
 #include "emit.h"
 
 #include <dirent.h>

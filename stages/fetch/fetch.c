@@ -1,4 +1,5 @@
-/* fetch — see fetch.h.  A store friend: it runs its own queries. */
+/* fetch — see fetch.h.  It records sources, snapshots and fetches with
+ * queries of its own. */
 #include "fetch.h"
 
 #include <stdlib.h>

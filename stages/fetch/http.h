@@ -1,7 +1,7 @@
 /*
  * http — the libcurl adapter: the only module that includes <curl/curl.h>.
  *
- * The safe options of HARDENING.md are fixed here, once: a protocol
+ * The safe options of doc/libraries.md are fixed here, once: a protocol
  * allowlist per transfer (https/http, or file for a local source); redirects
  * at most 5 and only to http/https (only https from an https source: no
  * downgrade); a byte cap counted in the write callback (CURLOPT_MAXFILESIZE

@@ -1,4 +1,5 @@
-/* normalize — see normalize.h.  A store friend: it runs its own queries. */
+/* normalize — see normalize.h.  It loads observations with a query of its
+ * own; parse rows go through store_parse. */
 #include "normalize.h"
 
 #include <errno.h>

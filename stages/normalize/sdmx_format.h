@@ -2,7 +2,7 @@
  * sdmx_format — the "sdmx-ml" format: SDMX-ML 2.1 GenericData and
  * StructureSpecificData (and their TimeSeries variants), streamed through
  * libxml2's SAX2 handlers (xml.h) so memory does not grow with the
- * document.  Not xmlTextReader, which HARDENING.md suggests: the reader
+ * document.  Not xmlTextReader, the usual streaming choice: the reader
  * builds a node for every element (a third of the time on a large
  * message), reports a DOCTYPE only after parsing it, and gave every line
  * past 65,535 as 65,535.
@@ -17,10 +17,8 @@
  * the series whose key matches the group's.
  *
  * An observation's locator is the line and column of its element's '<'
- * (stored as numbers, shown "line L, column C"): exact in a message on
- * one line, as APIs often send, where "series 3, observation 17 (line
- * 1)", its text until now, was not; and 41 of the 95 bytes a row took
- * in the store.
+ * (stored as numbers, shown "line L, column C"): exact even in a message
+ * on one line, as APIs often send, and small in the store.
  */
 #ifndef PROVSTAT_SDMX_FORMAT_H
 #define PROVSTAT_SDMX_FORMAT_H

@@ -1,4 +1,4 @@
-/* conflict — see conflict.h.  A store friend: it runs its own queries. */
+/* conflict — see conflict.h.  It chooses with queries of its own. */
 #include "conflict.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* derive — see derive.h.  A store friend: it runs its own queries. */
+/* derive — see derive.h.  Each operation is a query of its own. */
 #include "derive.h"
 
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* reconcile — see reconcile.h.  A store friend: it runs its own queries. */
+/* reconcile — see reconcile.h.  It writes values with queries of its own. */
 /* tdestroy(), a GNU extension of <search.h>. */
 #define _GNU_SOURCE
 #include "reconcile.h"

@@ -9,8 +9,10 @@
  *     excluded with a reason; anything else is an error listing every
  *     unmapped spelling with its source and locator;
  *   - periods in canonical form (period.h);
- *   - units: an observation's unit must be its indicator's unit (no
- *     conversion is declared yet, so a clash is an error, never a merge).
+ *   - units: an observation's unit must be its indicator's unit, or the
+ *     unit its crosswalk entry converts from ("convert": the value is
+ *     multiplied by the entry's factor, and the lineage says so); any
+ *     other unit is an error, never a merge.
  *
  * Vintages: a source's successful fetches form a timeline of snapshots.  A
  * value becomes known (known_from) at the fetch that first brought it and is

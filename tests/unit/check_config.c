@@ -114,8 +114,8 @@ START_TEST(test_config_loads_a_valid_configuration)
 	ck_assert_int_eq(s->number.decimal, '.');
 	ck_assert_int_eq(cfg->keep_releases, 10);
 	ck_assert_int_eq(cfg->ncrosswalk, 1);
-	ck_assert(hash_is_hex(cfg->hash));
-	ck_assert(hash_is_hex(s->hash));
+	ck_assert(tu_is_sha256_hex(cfg->hash));
+	ck_assert(tu_is_sha256_hex(s->hash));
 	ck_assert_ptr_nonnull(config_indicator(cfg, "ind"));
 	ck_assert_ptr_null(config_indicator(cfg, "nope"));
 	config_free(cfg);

@@ -282,3 +282,9 @@ tu_journals_end(void)
 	        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 64 * 1024),
 	        SQLITE_OK);
 }
+
+int
+tu_is_sha256_hex(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}

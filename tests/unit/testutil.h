@@ -43,6 +43,8 @@ struct store;
 void tu_fetch(const char *dir, struct config **cfg, struct store **st);
 /* The one integer a query of st gives; fails the test otherwise. */
 long long tu_scalar(struct store *st, const char *sql);
+/* 1 if s is a SHA-256 as provstat writes it: 64 lowercase hex digits. */
+int tu_is_sha256_hex(const char *s);
 /* Closes what tu_fetch() opened and removes dir (all may be NULL). */
 void tu_pipeline_end(char **dir, struct config **cfg, struct store **st);
 
