@@ -45,19 +45,15 @@ revisions_run(struct store *st, const char *indicator, FILE *fp, size_t *n,
 		value_text(s, 3, was);
 		if (store_col_null(s, 7)) {
 			fprintf(fp, "- %s %s %s: %s withdrawn at %s (%s)\n",
-			        store_col_text(s, 0),
-			        store_col_text(s, 1),
-			        store_col_text(s, 2), was,
-			        store_col_text(s, 5),
+			        store_col_text(s, 0), store_col_text(s, 1),
+			        store_col_text(s, 2), was, store_col_text(s, 5),
 			        store_col_text(s, 6));
 		} else {
 			value_text(s, 4, now);
 			fprintf(fp, "~ %s %s %s: %s -> %s at %s (%s)\n",
-			        store_col_text(s, 0),
-			        store_col_text(s, 1),
+			        store_col_text(s, 0), store_col_text(s, 1),
 			        store_col_text(s, 2), was, now,
-			        store_col_text(s, 5),
-			        store_col_text(s, 6));
+			        store_col_text(s, 5), store_col_text(s, 6));
 		}
 		(*n)++;
 	}

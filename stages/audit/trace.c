@@ -198,10 +198,9 @@ load_inputs(struct store *st, const char *key, struct inputs *in,
 		in->n++;
 	}
 	store_finalize(s);
-	return rc == STORE_DONE
-	               ? 0
-	               : error_set(err, "store: cannot read a value's "
-	                                "inputs");
+	return rc == STORE_DONE ? 0
+	                        : error_set(err, "store: cannot read a value's "
+	                                         "inputs");
 }
 
 static int
@@ -248,7 +247,8 @@ print_prov(FILE *fp, struct store_stmt *s, const struct fetch_row *f)
 	struct cJSON *der = json_new_object(), *o;
 	char *value_id = xasprintf("value:%s", store_col_text(s, C_KEY));
 	char *snap_id = xasprintf("sha256:%s", store_col_text(s, C_SNAPSHOT));
-	char *fetch_id = xasprintf("provstat:fetch-%s", store_col_text(s, C_SOURCE));
+	char *fetch_id =
+	        xasprintf("provstat:fetch-%s", store_col_text(s, C_SOURCE));
 	char *text;
 	int n = 0;
 
@@ -257,23 +257,25 @@ print_prov(FILE *fp, struct store_stmt *s, const struct fetch_row *f)
 	json_add_string(prefix, "value", "https://provstat.invalid/value/");
 	o = json_new_object();
 	json_add_string(o, "prov:type", "provstat:Value");
-	json_add_string(o, "provstat:indicator", store_col_text(s, C_INDICATOR));
+	json_add_string(o, "provstat:indicator",
+	                store_col_text(s, C_INDICATOR));
 	json_add_string(o, "provstat:geo", store_col_text(s, C_GEO));
 	json_add_string(o, "provstat:period", store_col_text(s, C_PERIOD));
 	if (!store_col_null(s, C_VALUE))
-		json_add_number(o, "prov:value",
-		                store_col_double(s, C_VALUE));
+		json_add_number(o, "prov:value", store_col_double(s, C_VALUE));
 	json_add_string(o, "provstat:unit", store_col_text(s, C_UNIT));
 	json_add_string(o, "provstat:raw_text", store_col_text(s, C_RAW_VALUE));
 	json_add_string(o, "provstat:locator", store_col_text(s, C_LOCATOR));
-	json_add_string(o, "provstat:recipe_sha256", store_col_text(s, C_RECIPE_SHA));
+	json_add_string(o, "provstat:recipe_sha256",
+	                store_col_text(s, C_RECIPE_SHA));
 	json_add_item(entity, value_id, o);
 	o = json_new_object();
 	json_add_string(o, "prov:type", "provstat:Snapshot");
 	json_add_number(o, "provstat:bytes",
 	                (double)store_col_int(s, C_SNAP_BYTES));
 	json_add_string(o, "provstat:citation", store_col_text(s, C_CITATION));
-	json_add_string(o, "provstat:evidence_grade", store_col_text(s, C_GRADE));
+	json_add_string(o, "provstat:evidence_grade",
+	                store_col_text(s, C_GRADE));
 	json_add_item(entity, snap_id, o);
 	o = json_new_object();
 	if (f->url)
@@ -364,34 +366,42 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
             const struct bytes_at *b, const struct fetch_row *f,
             const struct inputs *inputs)
 {
-	const char *q = store_col_text(s, C_QUALIFIER), *fl = store_col_text(s, C_FLAGS);
+	const char *q = store_col_text(s, C_QUALIFIER),
+	           *fl = store_col_text(s, C_FLAGS);
 
-	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", store_col_text(s, C_INDICATOR),
-	        store_col_text(s, C_GEO), store_col_text(s, C_PERIOD), q && *q ? q : "",
+	fprintf(fp, "value      %s %s %s = %s%s%s %s\n",
+	        store_col_text(s, C_INDICATOR), store_col_text(s, C_GEO),
+	        store_col_text(s, C_PERIOD), q && *q ? q : "",
 	        q && *q ? " " : "", value_text, store_col_text(s, C_UNIT));
 	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, C_KEY),
 	        store_col_text(s, C_STATUS), fl && *fl ? "  flags " : "",
 	        fl && *fl ? fl : "");
-	fprintf(fp, "vintage    known from %s%s%s\n", store_col_text(s, C_KNOWN_FROM),
+	fprintf(fp, "vintage    known from %s%s%s\n",
+	        store_col_text(s, C_KNOWN_FROM),
 	        store_col_text(s, C_KNOWN_TO) ? " until " : " (current)",
-	        store_col_text(s, C_KNOWN_TO) ? store_col_text(s, C_KNOWN_TO) : "");
-	print_rules(fp, store_col_text(s, C_RECIPE), store_col_text(s, C_RECIPE_SHA));
-	fprintf(fp, "geo        '%s' -> %s (%s)\n", store_col_text(s, C_RAW_GEO),
-	        store_col_text(s, C_GEO), geo_rule_name(gm->rule));
+	        store_col_text(s, C_KNOWN_TO) ? store_col_text(s, C_KNOWN_TO)
+	                                      : "");
+	print_rules(fp, store_col_text(s, C_RECIPE),
+	            store_col_text(s, C_RECIPE_SHA));
+	fprintf(fp, "geo        '%s' -> %s (%s)\n",
+	        store_col_text(s, C_RAW_GEO), store_col_text(s, C_GEO),
+	        geo_rule_name(gm->rule));
 	fprintf(fp, "period     '%s' -> %s\n", store_col_text(s, C_RAW_PERIOD),
 	        store_col_text(s, C_PERIOD));
 	fprintf(fp, "measure    '%s'\n", store_col_text(s, C_MEASURE));
 	fprintf(fp, "source     %s: %s, \"%s\" (evidence grade %s)\n",
-	        store_col_text(s, C_SOURCE), store_col_text(s, C_PUBLISHER), store_col_text(s, C_TITLE),
-	        store_col_text(s, C_GRADE));
+	        store_col_text(s, C_SOURCE), store_col_text(s, C_PUBLISHER),
+	        store_col_text(s, C_TITLE), store_col_text(s, C_GRADE));
 	fprintf(fp, "citation   %s\n", store_col_text(s, C_CITATION));
 	fprintf(fp, "snapshot   sha256 %s (%lld bytes; re-hashed now: %s)\n",
 	        store_col_text(s, C_SNAPSHOT),
 	        (long long)store_col_int(s, C_SNAP_BYTES),
-	        strcmp(b->actual, store_col_text(s, C_SNAPSHOT)) == 0 ? "matches"
-	                                                   : "DIFFERS");
+	        strcmp(b->actual, store_col_text(s, C_SNAPSHOT)) == 0
+	                ? "matches"
+	                : "DIFFERS");
 	fprintf(fp, "file       %s\n", archive);
-	fprintf(fp, "locator    %s (bytes %lld..%lld)\n", store_col_text(s, C_LOCATOR),
+	fprintf(fp, "locator    %s (bytes %lld..%lld)\n",
+	        store_col_text(s, C_LOCATOR),
 	        (long long)store_col_int(s, C_OFFSET),
 	        (long long)(store_col_int(s, C_OFFSET) +
 	                    store_col_int(s, C_LENGTH)));
@@ -442,8 +452,7 @@ print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
 	if (store_col_null(s, C_VALUE))
 		json_add_string(root, "value", NULL);
 	else
-		json_add_number(root, "value",
-		                store_col_double(s, C_VALUE));
+		json_add_number(root, "value", store_col_double(s, C_VALUE));
 	json_add_string(root, "unit", store_col_text(s, C_UNIT));
 	json_add_string(root, "flags", store_col_text(s, C_FLAGS));
 	json_add_string(root, "qualifier", store_col_text(s, C_QUALIFIER));
@@ -475,17 +484,14 @@ print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
 	json_add_string(o, "locator", store_col_text(s, C_LOCATOR));
 	json_add_number(o, "line", (double)store_col_int(s, C_LINE));
 	json_add_number(o, "column", (double)store_col_int(s, C_COL));
-	json_add_number(o, "byte_offset",
-	                (double)store_col_int(s, C_OFFSET));
-	json_add_number(o, "byte_length",
-	                (double)store_col_int(s, C_LENGTH));
+	json_add_number(o, "byte_offset", (double)store_col_int(s, C_OFFSET));
+	json_add_number(o, "byte_length", (double)store_col_int(s, C_LENGTH));
 	json_add_string(o, "bytes", b->raw);
 	json_add_string(o, "context", b->line);
 	json_add_item(root, "observation", o);
 	o = json_new_object();
 	json_add_string(o, "sha256", store_col_text(s, C_SNAPSHOT));
-	json_add_number(o, "bytes",
-	                (double)store_col_int(s, C_SNAP_BYTES));
+	json_add_number(o, "bytes", (double)store_col_int(s, C_SNAP_BYTES));
 	json_add_string(o, "file", archive);
 	json_add_bool(o, "verified",
 	              strcmp(b->actual, store_col_text(s, C_SNAPSHOT)) == 0);
@@ -565,16 +571,16 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
 		                       value_text);
 	archive = archive_path(out_dir, store_col_text(s, C_SNAPSHOT));
 	if (read_bytes(archive,
-	               store_col_null(s, C_OFFSET)
-	                       ? -1
-	                       : store_col_int(s, C_OFFSET),
+	               store_col_null(s, C_OFFSET) ? -1
+	                                           : store_col_int(s, C_OFFSET),
 	               store_col_int(s, C_LENGTH), &b, err) < 0)
 		goto out;
 	if (geo_table_load(&geo, cfg->iso_codes_path, cfg->geo_aliases_path,
 	                   err) < 0)
 		goto out;
 	gm = geo_lookup(geo, store_col_text(s, C_RAW_GEO));
-	if (load_fetch(st, store_col_text(s, C_SOURCE), store_col_text(s, C_SNAPSHOT),
+	if (load_fetch(st, store_col_text(s, C_SOURCE),
+	               store_col_text(s, C_SNAPSHOT),
 	               store_col_text(s, C_KNOWN_FROM), &f, err) < 0)
 		goto out;
 	if (load_inputs(st, store_col_text(s, C_KEY), &in, err) < 0)
@@ -639,9 +645,9 @@ load_derived_inputs(struct store *st, const char *key, struct input_ref **out,
 		char num[32] = "(not available)";
 
 		if (!store_col_null(s, 3))
-			number_format_shortest(store_col_double(s, 3),
-			                       num);
-		(*out)[*n].label = xasprintf("%s = %s", store_col_text(s, 2), num);
+			number_format_shortest(store_col_double(s, 3), num);
+		(*out)[*n].label =
+		        xasprintf("%s = %s", store_col_text(s, 2), num);
 		(*n)++;
 	}
 	store_finalize(s);
@@ -716,14 +722,17 @@ add_value_fields(struct cJSON *o, struct store_stmt *s, int prov)
 	json_add_string(o, prov ? "provstat:indicator" : "indicator",
 	                store_col_text(s, 1));
 	json_add_string(o, prov ? "provstat:geo" : "geo", store_col_text(s, 2));
-	json_add_string(o, prov ? "provstat:period" : "period", store_col_text(s, 3));
+	json_add_string(o, prov ? "provstat:period" : "period",
+	                store_col_text(s, 3));
 	if (!store_col_null(s, 4))
 		json_add_number(o, prov ? "prov:value" : "value",
 		                store_col_double(s, 4));
 	else if (!prov)
 		json_add_string(o, "value", NULL);
-	json_add_string(o, prov ? "provstat:unit" : "unit", store_col_text(s, 5));
-	json_add_string(o, prov ? "provstat:status" : "status", store_col_text(s, 8));
+	json_add_string(o, prov ? "provstat:unit" : "unit",
+	                store_col_text(s, 5));
+	json_add_string(o, prov ? "provstat:status" : "status",
+	                store_col_text(s, 8));
 	if (*store_col_text(s, 7))
 		json_add_string(o, prov ? "provstat:qualifier" : "qualifier",
 		                store_col_text(s, 7));
@@ -849,11 +858,14 @@ print_derived_human(const struct config *cfg, struct store *st,
 
 	if (!store_col_null(s, 4))
 		number_format_shortest(store_col_double(s, 4), value_text);
-	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", store_col_text(s, 1), store_col_text(s, 2),
-	        store_col_text(s, 3), *store_col_text(s, 7) ? store_col_text(s, 7) : "", *store_col_text(s, 7) ? " " : "",
-	        value_text, store_col_text(s, 5));
-	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, 0), store_col_text(s, 8),
-	        *store_col_text(s, 6) ? "  flags " : "", store_col_text(s, 6));
+	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", store_col_text(s, 1),
+	        store_col_text(s, 2), store_col_text(s, 3),
+	        *store_col_text(s, 7) ? store_col_text(s, 7) : "",
+	        *store_col_text(s, 7) ? " " : "", value_text,
+	        store_col_text(s, 5));
+	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, 0),
+	        store_col_text(s, 8), *store_col_text(s, 6) ? "  flags " : "",
+	        store_col_text(s, 6));
 	fprintf(fp, "vintage    known from %s%s%s\n", store_col_text(s, 9),
 	        store_col_text(s, 10) ? " to " : " (current)",
 	        store_col_text(s, 10) ? store_col_text(s, 10) : "");

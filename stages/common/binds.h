@@ -30,8 +30,7 @@ void binds_free(struct binds *b);
 void binds_int(struct store_stmt *s, struct binds *b, int i, long long v);
 void binds_null(struct store_stmt *s, struct binds *b, int i);
 /* text: valid until s next runs (NULL binds NULL). */
-void binds_text(struct store_stmt *s, struct binds *b, int i,
-                const char *text);
+void binds_text(struct store_stmt *s, struct binds *b, int i, const char *text);
 /* text: valid and unchanged for as long as s is used with b. */
 void binds_lasting(struct store_stmt *s, struct binds *b, int i,
                    const char *text);

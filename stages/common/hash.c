@@ -117,4 +117,3 @@ out:
 	fclose(fp);
 	return ret;
 }
-

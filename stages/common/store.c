@@ -7,10 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sqlite3.h>
-
 #include "hash.h"
 #include "number.h"
+#include "store_sqlite.h"
 #include "strbuf.h"
 #include "timefmt.h"
 #include "version.h"
@@ -361,17 +360,26 @@ store_prepare_insert(struct store *st, const char *head, int cols, size_t rows,
 }
 
 int
-store_exec(struct store *st, const char *sql, struct error *err)
+store_sqlite_exec(sqlite3 *db, const char *label, const char *sql,
+                  struct error *err)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, "store '%s': %s", st->path,
-		          msg ? msg : sqlite3_errmsg(st->db));
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, "%s: %s", label, msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_exec(struct store *st, const char *sql, struct error *err)
+{
+	char label[ERROR_MSG_MAX];
+
+	snprintf(label, sizeof(label), "store '%s'", st->path);
+	return store_sqlite_exec(st->db, label, sql, err);
 }
 
 /*
@@ -532,8 +540,7 @@ store_journal_mode(struct store *st, const char *mode, struct error *err)
 		goto out;
 	rc = store_step(s);
 	if (rc == STORE_ROW && store_col_text(s, 0))
-		ret = strcasecmp(store_col_text(s, 0),
-		                 mode) == 0;
+		ret = strcasecmp(store_col_text(s, 0), mode) == 0;
 	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		ret = 0;
 	else
@@ -694,8 +701,7 @@ store_migrate(struct store *st, size_t upto, struct error *err)
 		if (store_prepare(st, "SELECT count(*) FROM sqlite_schema", &s,
 		                  err) < 0)
 			goto fail;
-		empty = store_step(s) == STORE_ROW &&
-		        store_col_int(s, 0) == 0;
+		empty = store_step(s) == STORE_ROW && store_col_int(s, 0) == 0;
 		store_finalize(s);
 		if (!empty) {
 			error_set(err,

@@ -148,14 +148,15 @@ store_parse_newest_rejected(struct store *st, const char *source_id,
 {
 	struct store_stmt *s = NULL;
 
-	if (store_prepare(st,
-	                  "SELECT p.snapshot_sha256, p.parsed_at, p.run_id, "
-	                  "p.problems FROM parse p WHERE p.source_id = ?1 AND "
-	                  "p.source_config_hash = ?2 AND p.status = 'rejected' "
-	                  "AND p.snapshot_sha256 = (SELECT snapshot_sha256 FROM "
-	                  "fetch WHERE source_id = ?1 AND outcome <> 'failed' "
-	                  "ORDER BY id DESC LIMIT 1)",
-	                  &s, err) < 0)
+	if (store_prepare(
+	            st,
+	            "SELECT p.snapshot_sha256, p.parsed_at, p.run_id, "
+	            "p.problems FROM parse p WHERE p.source_id = ?1 AND "
+	            "p.source_config_hash = ?2 AND p.status = 'rejected' "
+	            "AND p.snapshot_sha256 = (SELECT snapshot_sha256 FROM "
+	            "fetch WHERE source_id = ?1 AND outcome <> 'failed' "
+	            "ORDER BY id DESC LIMIT 1)",
+	            &s, err) < 0)
 		return -1;
 	store_bind_text(s, 1, source_id);
 	store_bind_text(s, 2, config_hash);

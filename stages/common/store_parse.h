@@ -64,8 +64,7 @@ int store_parse_newest_rejected(struct store *st, const char *source_id,
  * stops and is returned. */
 int store_parse_rejections(struct store *st, const char *source_id,
                            const char *config_hash, const char *as_of,
-                           store_rejection_fn fn, void *arg,
-                           struct error *err);
+                           store_rejection_fn fn, void *arg, struct error *err);
 
 /* One step of a source's timeline: a fetch that brought a snapshot loaded
  * under config_hash. */

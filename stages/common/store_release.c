@@ -4,12 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "binds.h"
 #include "crash.h"
 #include "fileio.h"
 #include "store.h"
+#include "store_sqlite.h"
 #include "xalloc.h"
 
 /* Rows in one INSERT: past 64 the statement's preparation costs more than
@@ -35,20 +34,11 @@ release_fail(struct store_release *o, struct error *err)
 static int
 release_exec(struct store_release *o, const char *sql, struct error *err)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(o->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, "%s: %s", o->label,
-		          msg ? msg : sqlite3_errmsg(o->db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+	return store_sqlite_exec(o->db, o->label, sql, err);
 }
-
 static int
-release_prepare(struct store_release *o, const char *sql,
-                struct store_stmt **s, struct error *err)
+release_prepare(struct store_release *o, const char *sql, struct store_stmt **s,
+                struct error *err)
 {
 	sqlite3_stmt *p = NULL;
 
@@ -144,9 +134,9 @@ store_release_insert(struct store_release *o, const char *table, int ncols,
 			store_bind_double(o->ins, b + real_col,
 			                  strtod(f[real_col], &end));
 			if (*end)
-				return error_set(err,
-				                 "%s: value '%s' is not a number",
-				                 o->label, f[real_col]);
+				return error_set(
+				        err, "%s: value '%s' is not a number",
+				        o->label, f[real_col]);
 		}
 		if (store_step(o->ins) != STORE_DONE)
 			return release_fail(o, err);

@@ -28,9 +28,9 @@ int store_release_open(struct store_release **out, const char *label,
  * in one multi-row INSERT, and a text cell that repeats the one above it
  * is not bound again when it is empty or NULL.
  */
-int store_release_insert(struct store_release *o, const char *table,
-                         int ncols, int real_col, const char *const *cells,
-                         size_t nrows, struct error *err);
+int store_release_insert(struct store_release *o, const char *table, int ncols,
+                         int real_col, const char *const *cells, size_t nrows,
+                         struct error *err);
 /* Commits, writes the database to path (VACUUM INTO, which does not
  * fsync: this does), and checks the file with integrity_check. */
 int store_release_finish(struct store_release *o, const char *path,

@@ -82,8 +82,9 @@ first_key(struct store *st, struct store_stmt *s, int unique, char **key,
 		*derived = (int)store_col_int(s, 1);
 		ret = unique && store_step(s) == STORE_ROW ? 2 : 1;
 	} else {
-		ret = rc == STORE_DONE ? 0
-		                       : store_fail(st, err, "cannot read values");
+		ret = rc == STORE_DONE
+		              ? 0
+		              : store_fail(st, err, "cannot read values");
 	}
 	store_finalize(s);
 	return ret;

@@ -43,9 +43,9 @@ void store_values_close(struct store_values *c);
  * not from an observation).  Returns 1, 0 when there is none, -1 on
  * failure.
  */
-int store_value_find(struct store *st, const char *indicator,
-                     const char *geo, const char *period, const char *as_of,
-                     char **key, int *derived, struct error *err);
+int store_value_find(struct store *st, const char *indicator, const char *geo,
+                     const char *period, const char *as_of, char **key,
+                     int *derived, struct error *err);
 /* The same for the value whose lineage id starts with prefix, at any
  * time; 2 when the prefix names several. */
 int store_value_find_key(struct store *st, const char *prefix, char **key,
@@ -65,7 +65,6 @@ typedef int (*store_conflict_fn)(void *arg, const struct store_conflict *c);
 /* Calls fn for every value not chosen at as_of, by indicator, geo, period
  * and source; a nonzero return of fn stops and is returned. */
 int store_values_conflicts(struct store *st, const char *as_of,
-                           store_conflict_fn fn, void *arg,
-                           struct error *err);
+                           store_conflict_fn fn, void *arg, struct error *err);
 
 #endif

@@ -151,9 +151,8 @@ link_archive(struct store *st, const char *from, const char *to,
 		if (!ok)
 			goto out;
 	}
-	ret = rc == STORE_DONE
-	              ? 0
-	              : error_set(err, "store: cannot list snapshots");
+	ret = rc == STORE_DONE ? 0
+	                       : error_set(err, "store: cannot list snapshots");
 out:
 	store_finalize(s);
 	return ret;

@@ -646,9 +646,8 @@ sqlite_out_open(struct store_release **out, struct error *err)
 }
 
 int
-sqlite_out_rows(struct store_release *o,
-                const char *const (*rows)[COL_COUNT], size_t nrows,
-                struct error *err)
+sqlite_out_rows(struct store_release *o, const char *const (*rows)[COL_COUNT],
+                size_t nrows, struct error *err)
 {
 	return store_release_insert(o, "indicators", COL_COUNT, COL_VALUE,
 	                            rows[0], nrows, err);

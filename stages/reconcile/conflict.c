@@ -47,8 +47,7 @@ problem(struct cf *c, const char *fmt, ...)
 static int
 db_fail(struct cf *c, const char *what)
 {
-	return error_set(c->err, "store: %s: %s", what,
-	                 store_errmsg(c->st));
+	return error_set(c->err, "store: %s: %s", what, store_errmsg(c->st));
 }
 
 static void
@@ -377,9 +376,8 @@ check_tolerance(struct cf *c, const struct indicator_config *ind)
 		problem(c,
 		        "%s %s %s: '%s' gives %s and '%s' gives %s, a "
 		        "difference above the tolerance of %g%%",
-		        ind->id, store_col_text(s, 0),
-		        store_col_text(s, 1), store_col_text(s, 4),
-		        cv, store_col_text(s, 2), lv,
+		        ind->id, store_col_text(s, 0), store_col_text(s, 1),
+		        store_col_text(s, 4), cv, store_col_text(s, 2), lv,
 		        ind->conflict.tolerance * 100);
 	}
 	store_finalize(s);

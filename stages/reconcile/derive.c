@@ -145,8 +145,7 @@ problem(struct dv *d, const char *fmt, ...)
 static int
 db_fail(struct dv *d, const char *what)
 {
-	return error_set(d->err, "store: %s: %s", what,
-	                 store_errmsg(d->st));
+	return error_set(d->err, "store: %s: %s", what, store_errmsg(d->st));
 }
 
 /* The inputs' flag letters, each once, sorted: "pbp" -> "bp". */
@@ -330,9 +329,10 @@ moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 	                  &s, d->err) < 0)
 		return -1;
 	store_bind_text(s, 1, ind->derived.of);
-	store_bind_text(s, 2, ind->derived.op == DERIVED_DIFFERENCE
-	                          ? ind->derived.minus
-	                          : ind->derived.population);
+	store_bind_text(s, 2,
+	                ind->derived.op == DERIVED_DIFFERENCE
+	                        ? ind->derived.minus
+	                        : ind->derived.population);
 	store_bind_text(s, 3, pin_time);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		*times = xreallocarray(*times, *n + 1, sizeof(**times));
@@ -456,7 +456,7 @@ highest_row(struct dv *d, struct store_stmt *ins, size_t moment, long last,
 	strbuf_release(&missing);
 	strbuf_release(&flags);
 	return rc == STORE_DONE ? 0
-	                         : db_fail(d, "cannot compute a derived value");
+	                        : db_fail(d, "cannot compute a derived value");
 }
 
 /* "highest": for each value, the highest of the values of the last N
@@ -494,8 +494,7 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
 			v[nv].id = store_col_int(q, 0);
 			v[nv].geo = xstrdup(store_col_str(q, 1));
 			v[nv].period = xstrdup(store_col_str(q, 2));
-			v[nv].has_value =
-			        !store_col_null(q, 3);
+			v[nv].has_value = !store_col_null(q, 3);
 			v[nv].value = store_col_double(q, 3);
 			v[nv].qualifier = xstrdup(store_col_str(q, 4));
 			v[nv].flags = xstrdup(store_col_str(q, 5));
@@ -572,16 +571,15 @@ compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
 			store_bind_text(s, 3, x->of);
 			if (x->op == DERIVED_SUM) {
 				store_bind_text(s, 4, x->geo);
-				store_bind_int(s, 5,
-				                   x->nmembers);
+				store_bind_int(s, 5, x->nmembers);
 			} else if (x->op == DERIVED_CHANGE) {
 				store_bind_text(s, 4, x->from[k]);
 				store_bind_text(s, 5, x->to[k]);
 				store_bind_int(s, 6, (int)x->as);
 				store_bind_int(s, 7,
-				                 crosses_break(d->cfg, x->of,
-				                               x->from[k],
-				                               x->to[k]));
+				               crosses_break(d->cfg, x->of,
+				                             x->from[k],
+				                             x->to[k]));
 			} else if (x->op == DERIVED_AGGREGATE) {
 				store_bind_int(s, 4, x->to_year ? 4 : 3);
 				store_bind_int(s, 5, x->to_year);
@@ -674,8 +672,7 @@ same_result(const struct result *r, struct store_stmt *s)
 	char *fl;
 	int same;
 
-	if (has != r->has_value ||
-	    (has && store_col_double(s, 3) != r->value))
+	if (has != r->has_value || (has && store_col_double(s, 3) != r->value))
 		return 0;
 	fl = merge_flags(store_col_text(s, 6));
 	same = !strcmp(fl, r->flags) &&
@@ -705,11 +702,8 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		size_t i = (size_t)store_col_int(s, 0);
-		int same_key = r.open &&
-		               !strcmp(store_col_text(s, 1),
-		                       r.geo) &&
-		               !strcmp(store_col_text(s, 2),
-		                       r.period);
+		int same_key = r.open && !strcmp(store_col_text(s, 1), r.geo) &&
+		               !strcmp(store_col_text(s, 2), r.period);
 
 		if (same_key && i == r.last + 1 && same_result(&r, s)) {
 			r.last = i;

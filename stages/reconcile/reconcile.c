@@ -149,8 +149,7 @@ problem(struct rc *r, const char *fmt, ...)
 static int
 db_fail(struct rc *r, const char *what)
 {
-	return error_set(r->err, "store: %s: %s", what,
-	                 store_errmsg(r->st));
+	return error_set(r->err, "store: %s: %s", what, store_errmsg(r->st));
 }
 
 /* The timeline being read, and the fingerprint it is folded into. */
@@ -423,8 +422,8 @@ map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
 	long xw;
 	int convert;
 
-	loc = store_locator(loc, store_col_int(s, 10),
-	                    store_col_int(s, 11), at);
+	loc = store_locator(loc, store_col_int(s, 10), store_col_int(s, 11),
+	                    at);
 	if (period_parse(raw_period, per, &perr) < 0) {
 		if (report)
 			problem(r, "%s: %s: %s", src->id, loc, perr.msg);
@@ -473,8 +472,8 @@ map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
 	out->has_value = !store_col_null(s, 4);
 	out->value = store_col_double(s, 4);
 	if (convert && out->has_value)
-		out->value = number_convert(
-		        out->value, store_col_int(s, 9), x->factor);
+		out->value = number_convert(out->value, store_col_int(s, 9),
+		                            x->factor);
 	out->unit = ind->unit;
 	out->flags = store_col_text(s, 6);
 	out->qualifier = store_col_text(s, 7);
@@ -718,9 +717,8 @@ check_duplicates(struct rc *r, const struct source_config *src)
 		problem(r,
 		        "%s: %s %s %s is given more than once, and no rule "
 		        "combines them: %s",
-		        src->id, store_col_text(s, 0),
-		        store_col_text(s, 1), store_col_text(s, 2),
-		        store_col_text(s, 3));
+		        src->id, store_col_text(s, 0), store_col_text(s, 1),
+		        store_col_text(s, 2), store_col_text(s, 3));
 	store_finalize(s);
 	return rc == STORE_DONE ? 0 : db_fail(r, "cannot check duplicates");
 }
@@ -1163,7 +1161,7 @@ stream_next(struct rc *r, const struct source_config *src, struct stream *x)
 	}
 	x->done = 1;
 	return rc == STORE_DONE ? NEXT_END
-	                         : db_fail(r, "cannot read observations");
+	                        : db_fail(r, "cannot read observations");
 }
 
 /* The source's vintages by the short way: STREAM_DONE, STREAM_GAVE_UP

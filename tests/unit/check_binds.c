@@ -27,22 +27,20 @@ setup(void)
 	path = xasprintf("%s/store.sqlite", dir);
 	ck_assert_int_eq(store_open(&st, path, &err), 0);
 	free(path);
-	ck_assert_int_eq(store_exec(st, "CREATE TEMP TABLE t (i, n, a, b)",
-	                            &err),
-	                 0);
+	ck_assert_int_eq(
+	        store_exec(st, "CREATE TEMP TABLE t (i, n, a, b)", &err), 0);
 	ck_assert_int_eq(store_prepare(st,
 	                               "INSERT INTO t VALUES (?, ?, ?, ?), "
 	                               "(?, ?, ?, ?)",
 	                               &ins, &err),
 	                 0);
-	ck_assert_int_eq(
-	        store_prepare(st,
-	                      "SELECT group_concat(quote(i) || ' ' || "
-	                      "quote(n) || ' ' || quote(a) || ' ' || "
-	                      "quote(b), ' | ') FROM (SELECT * FROM t "
-	                      "ORDER BY rowid); ",
-	                      &sel, &err),
-	        0);
+	ck_assert_int_eq(store_prepare(st,
+	                               "SELECT group_concat(quote(i) || ' ' || "
+	                               "quote(n) || ' ' || quote(a) || ' ' || "
+	                               "quote(b), ' | ') FROM (SELECT * FROM t "
+	                               "ORDER BY rowid); ",
+	                               &sel, &err),
+	                 0);
 }
 
 static void

@@ -401,8 +401,7 @@ vintages_of_r(void)
 	                 0);
 	while (store_step(s) == STORE_ROW)
 		strbuf_addf(&b, "%s %s %g %lld\n", store_col_text(s, 0),
-		            store_col_text(s, 1),
-		            store_col_double(s, 2),
+		            store_col_text(s, 1), store_col_double(s, 2),
 		            store_col_int(s, 3));
 	store_finalize(s);
 	return b.buf;

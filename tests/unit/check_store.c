@@ -389,8 +389,7 @@ value_schema(struct store *st)
 	                 0);
 	while (store_step(s) == STORE_ROW)
 		strbuf_addf(&sb, "%s %s %s\n", store_col_text(s, 0),
-		            store_col_text(s, 1),
-		            store_col_text(s, 2));
+		            store_col_text(s, 1), store_col_text(s, 2));
 	store_finalize(s);
 	return strbuf_detach(&sb, NULL);
 }
