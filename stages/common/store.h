@@ -1,9 +1,10 @@
 /*
  * store — the SQLite database every stage reads and writes: the adapter for
  * sqlite3.  Only the store's modules (store*.c) include <sqlite3.h>: this
- * one (opening, transactions, statements, runs, lineage), store_parse
- * (the parse table), store_values (values as known at a time) and
- * store_release (a release's own indicators.sqlite).  Stages run the
+ * one (opening, transactions, statements, runs, lineage), store_stmt (a
+ * statement's binds, steps and columns), store_parse (the parse table),
+ * store_values (values as known at a time) and store_release (a release's
+ * own indicators.sqlite).  Stages run the
  * queries of their own algorithms through the statements below.
  *
  * Opening applies the safe settings of doc/libraries.md once, here: WAL,
