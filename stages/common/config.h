@@ -9,6 +9,9 @@
  * error names the place: "config/sources/iwf.json:12:5: 'format': unknown
  * format 'xlsx'".
  *
+ * The readers are config.c (provstat.json), config_source.c (the sources,
+ * through format.c's table of formats) and config_indicators.c.
+ *
  * Ownership: config_load() returns a struct config that owns every string in
  * it; free it with config_free().
  */
@@ -20,6 +23,8 @@
 #include "error.h"
 #include "hash.h"
 #include "number.h"
+
+struct format_spec;
 
 #define CONFIG_MAX_BYTES (4u << 20) /* a config file larger is an error */
 #define CONFIG_DEFAULT_MAX_BYTES ((size_t)256 << 20)
@@ -98,7 +103,8 @@ struct source_config {
 	char *url; /* as written */
 	char *fetch_url; /* file: URLs made absolute (file:///...) */
 	int is_file; /* a local file: source */
-	char *format;
+	char *format; /* its name ... */
+	const struct format_spec *spec; /* ... and its row of format.h */
 	char *licence;
 	char *citation;
 	char *grade; /* publisher | press | report | unpublished */

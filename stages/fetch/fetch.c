@@ -12,6 +12,7 @@
 #include "archive.h"
 #include "crash.h"
 #include "diag.h"
+#include "format.h"
 #include "http.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -203,9 +204,6 @@ struct job {
 	long delay_ms; /* before the next attempt */
 };
 
-static const char *const data_formats[] = {"csv",  "eurostat-tsv", "sdmx-csv",
-                                           "json", "json-stat",    "sdmx-ml"};
-
 /* The body goes to the archive; a failure there (a full disk, an I/O
  * error) is ours, not the source's, and stops the run (see settle()). */
 static int
@@ -228,17 +226,14 @@ sane_body(const struct job *j, const struct http_response *resp,
           struct error *err)
 {
 	const char *ct = resp->content_type ? resp->content_type : "";
-	size_t i;
 
 	if (resp->bytes == 0)
 		return error_set(err, "'%s': empty body", j->src->fetch_url);
-	for (i = 0; i < sizeof(data_formats) / sizeof(data_formats[0]); i++)
-		if (strcmp(j->src->format, data_formats[i]) == 0 &&
-		    strncasecmp(ct, "text/html", 9) == 0)
-			return error_set(err,
-			                 "'%s': an HTML page (%s) where format "
-			                 "'%s' was declared",
-			                 j->src->fetch_url, ct, j->src->format);
+	if (j->src->spec->data && strncasecmp(ct, "text/html", 9) == 0)
+		return error_set(err,
+		                 "'%s': an HTML page (%s) where format '%s' "
+		                 "was declared",
+		                 j->src->fetch_url, ct, j->src->format);
 	if (j->prev_bytes > 4096 && resp->bytes * 10 < j->prev_bytes)
 		return error_set(err,
 		                 "'%s': body of %lld bytes is far smaller than "

@@ -21,6 +21,7 @@
 #include "sdmx_format.h"
 #include "tsv_format.h"
 #include "diag.h"
+#include "format.h"
 #include "handoff.h"
 #include "json.h"
 #include "number.h"
@@ -29,20 +30,6 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "xalloc.h"
-
-static const struct {
-	const char *name;
-	format_parse_fn parse;
-} formats[] = {
-        {"csv", csv_format_parse},
-        {"sdmx-csv", csv_format_parse},
-        {"eurostat-tsv", tsv_format_parse},
-        {"json", json_format_parse},
-        {"json-stat", jsonstat_format_parse},
-        {"sdmx-ml", sdmx_format_parse},
-        {"pdf", pdf_format_parse},
-        {"html", html_format_parse},
-};
 
 /* A measure of the source, and the indicator whose range it must keep. */
 struct range_rule {
@@ -411,13 +398,28 @@ run_checks(const struct loader *l, struct problems *probs)
 }
 
 format_parse_fn
-normalize_format(const char *name)
+normalize_parser(const struct format_spec *spec)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(formats[i].name, name) == 0)
-			return formats[i].parse;
+	/* No default: the compiler names a format left out. */
+	switch (spec->id) {
+	case FORMAT_CSV:
+	case FORMAT_SDMX_CSV:
+		return csv_format_parse;
+	case FORMAT_EUROSTAT_TSV:
+		return tsv_format_parse;
+	case FORMAT_JSON:
+		return json_format_parse;
+	case FORMAT_JSON_STAT:
+		return jsonstat_format_parse;
+	case FORMAT_SDMX_ML:
+		return sdmx_format_parse;
+	case FORMAT_PDF:
+		return pdf_format_parse;
+	case FORMAT_HTML:
+		return html_format_parse;
+	case FORMAT_COUNT:
+		break;
+	}
 	return NULL;
 }
 
@@ -490,7 +492,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	struct parse_input in = {NULL, 0, 0};
 	struct decoded dec = {NULL, 0, NULL};
 	struct error derr;
-	format_parse_fn parse = normalize_format(src->format);
+	format_parse_fn parse = normalize_parser(src->spec);
 	size_t i;
 	int ret = -1;
 
@@ -507,12 +509,6 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	handoff_init(&l.ho);
 	l.probs = &probs;
 	l.nranges = range_rules(cfg, src, &l.ranges);
-	if (!parse) {
-		/* config_load() accepts only formats listed here. */
-		error_set(err, "%s: no parser for format '%s'", src->id,
-		          src->format);
-		goto out;
-	}
 	timefmt_format(timefmt_now(), now);
 	error_clear(&derr);
 	if (decode_open(path, src->csv.encoding, src->max_bytes, &dec, &derr) <

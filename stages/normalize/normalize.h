@@ -34,7 +34,7 @@ int normalize_run(const struct config *cfg, struct store *st,
                   const char *out_dir, struct normalize_result *res,
                   struct error *err);
 
-/* The parser of a format ("csv", "sdmx-ml", ...), or NULL. */
-format_parse_fn normalize_format(const char *name);
+/* The parser of a format of format.h's table; never NULL for a row of it. */
+format_parse_fn normalize_parser(const struct format_spec *spec);
 
 #endif

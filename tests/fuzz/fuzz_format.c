@@ -14,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/error.h"
+#include "common/format.h"
 #include "fuzz.h"
 #include "normalize/normalize.h"
 #include "normalize/pdf_format.h"
@@ -52,10 +53,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fuzz_die(FUZZ_CONFIG, err.msg);
 	if (!(src = config_source(cfg, FUZZ_SOURCE)))
 		fuzz_die(FUZZ_SOURCE, "no such source in the fuzz config");
-	if (!(parse = normalize_format(src->format)))
-		fuzz_die(src->format, "no parser for this format");
+	parse = normalize_parser(src->spec);
 	/* A PDF's text layer, without running pdftotext. */
-	if (strcmp(src->format, "pdf") == 0)
+	if (src->spec->id == FORMAT_PDF)
 		parse = NULL;
 	return 0;
 }

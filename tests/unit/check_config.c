@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "common/format.h"
 #include "common/xalloc.h"
+#include "normalize/normalize.h"
 #include "testutil.h"
 
 static char *dir;
@@ -584,6 +586,144 @@ START_TEST(test_config_rejects_invalid_json_with_position)
 }
 END_TEST
 
+/* Each format's row of format.c, as a source meets it: the options only
+ * it takes, what it needs, and the fields it places itself. */
+static const struct {
+	const char *format; /* replaces "csv", with any extra keys */
+	const char *columns; /* replaces the columns object, or NULL */
+	const char *msg; /* NULL: loads */
+} format_cases[] = {
+        {"\"csv\", \"pdf\": {\"row\": \"x\"}", NULL,
+         "'pdf': only for format 'pdf'"},
+        {"\"csv\", \"dataset\": \"d\"", NULL,
+         "'dataset': only for format 'json-stat'"},
+        {"\"csv\", \"records\": \"/r\"", NULL,
+         "'records': only for format 'json'"},
+        {"\"json-stat\", \"html\": {\"table\": \"//table\"}", NULL,
+         "'html': only for format 'html'"},
+        {"\"csv\", \"checks\": {\"rows_sum_to_total\": true}", NULL,
+         "'rows_sum_to_total': only for a format whose document states its "
+         "total (pdf)"},
+        {"\"pdf\"", "{\"period\": \"year\"}",
+         "'pdf': format 'pdf' needs 'pdf': {'row': ...}"},
+        {"\"pdf\", \"pdf\": {\"row\": \"(a) (1)\"}", NULL,
+         "'geo': format 'pdf' takes geo and value from the row pattern"},
+        {"\"pdf\", \"pdf\": {\"row\": \"(a) (1)\"}, \"checks\": "
+         "{\"rows_sum_to_total\": true}",
+         "{\"period\": \"year\"}",
+         "'rows_sum_to_total': needs 'pdf': "
+         "{'total': ...}"},
+        {"\"pdf\", \"pdf\": {\"row\": \"(a) (1)\"}", "{\"period\": \"year\"}",
+         NULL},
+        {"\"eurostat-tsv\"", NULL,
+         "'value': format 'eurostat-tsv' places values itself"},
+        {"\"eurostat-tsv\"", "{\"geo\": \"geo\"}", NULL},
+        {"\"json-stat\"", "{\"geo\": \"geo\", \"period\": \"time\"}", NULL},
+        {"\"json-stat\"", "{\"geo\": \"geo\"}",
+         "'period': needs a column in 'columns' or a value in 'constant'"},
+        {"\"json\"", NULL,
+         "'records': format 'json' needs a JSON pointer to the records"},
+        {"\"html\"", NULL,
+         "'html': format 'html' needs 'html': {'table': ...} or "
+         "{'select': ..., 'pattern': ...}"},
+        /* A prose pattern's groups map the fields they hold. */
+        {"\"html\", \"html\": {\"select\": \"//p\", \"pattern\": \"(a) "
+         "(1)\", \"groups\": {\"geo\": 1, \"value\": 2}}",
+         "{\"period\": \"year\"}", NULL},
+        {"\"html\", \"html\": {\"select\": \"//p\", \"pattern\": \"(a) "
+         "(1)\", \"groups\": {\"geo\": 1}}",
+         "{\"period\": \"year\"}",
+         "'value': needs a column in 'columns' or a value in 'constant'"},
+        {"\"sdmx-ml\"", "{\"geo\": \"REF_AREA\"}", NULL},
+};
+
+START_TEST(test_config_checks_sources_against_their_format)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *with = xasprintf("\"format\": %s,", format_cases[_i].format);
+	int rc;
+
+	edit("sources/a.json", "\"format\": \"csv\",", with);
+	if (format_cases[_i].columns)
+		edit("sources/a.json",
+		     "{\"geo\": \"country\", \"period\": \"year\", \"value\": "
+		     "\"n\"}",
+		     format_cases[_i].columns);
+	rc = config_load(&cfg, path, &err);
+	if (!format_cases[_i].msg) {
+		ck_assert_msg(rc == 0, "%s", err.msg);
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_msg(strstr(err.msg, "sources/a.json:") &&
+		                      strstr(err.msg, format_cases[_i].msg),
+		              "got  '%s'\nwant '...%s'", err.msg,
+		              format_cases[_i].msg);
+	}
+	config_free(cfg);
+	free(with);
+	free(path);
+}
+END_TEST
+
+/* SDMX's columns by convention; the flags column so named may be absent. */
+START_TEST(test_config_gives_sdmx_sources_their_column_names)
+{
+	static const char *const flags[] = {"OBS_STATUS", "OBS_FLAG"};
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	const struct source_config *s;
+
+	edit("sources/a.json", "\"format\": \"csv\",",
+	     _i == 0 ? "\"format\": \"sdmx-ml\","
+	             : "\"format\": \"sdmx-csv\",");
+	edit("sources/a.json",
+	     "{\"geo\": \"country\", \"period\": \"year\", \"value\": \"n\"}",
+	     "{\"geo\": \"REF_AREA\"}");
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	s = config_source(cfg, "src-a");
+	ck_assert_ptr_eq(s->spec, format_find(s->format));
+	ck_assert_str_eq(s->column[FIELD_PERIOD], "TIME_PERIOD");
+	ck_assert_str_eq(s->column[FIELD_VALUE], "OBS_VALUE");
+	ck_assert_str_eq(s->column[FIELD_FLAGS], flags[_i]);
+	ck_assert(s->flags_optional);
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+/* Every row of the table has a parser and a fuzz target (a source of
+ * tests/fuzz/config/sources/ in that format), and names are unique. */
+START_TEST(test_format_table_is_complete)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	size_t i, k;
+
+	ck_assert_msg(
+	        config_load(&cfg, "tests/fuzz/config/provstat.json", &err) == 0,
+	        "%s", err.msg);
+	for (i = 0; i < FORMAT_COUNT; i++) {
+		const struct format_spec *f = &format_table[i];
+
+		ck_assert_int_eq(f->id, (int)i);
+		ck_assert_ptr_eq(format_find(f->name), f);
+		ck_assert(normalize_parser(f) != NULL);
+		ck_assert_msg(!f->places || f->how, "%s", f->name);
+		ck_assert_msg(!f->option == !f->read, "%s", f->name);
+		for (k = 0; k < cfg->nsources; k++)
+			if (cfg->sources[k].spec == f)
+				break;
+		ck_assert_msg(k < cfg->nsources,
+		              "no fuzz source of format '%s'", f->name);
+	}
+	ck_assert_ptr_null(format_find("xlsx"));
+	config_free(cfg);
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -620,6 +760,11 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_config_reads_records_as_pointer_or_path, 0,
 	                    8);
 	tcase_add_test(tc, test_config_rejects_invalid_json_with_position);
+	tcase_add_loop_test(tc, test_config_checks_sources_against_their_format,
+	                    0, sizeof(format_cases) / sizeof(format_cases[0]));
+	tcase_add_loop_test(
+	        tc, test_config_gives_sdmx_sources_their_column_names, 0, 2);
+	tcase_add_test(tc, test_format_table_is_complete);
 	suite_add_tcase(s, tc);
 	return s;
 }

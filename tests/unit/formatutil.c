@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/format.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 #include "testutil.h"
@@ -101,6 +102,7 @@ tu_source(struct source_config *s, const char *format)
 	memset(s, 0, sizeof(*s));
 	s->id = xstrdup("t");
 	s->format = xstrdup(format);
+	s->spec = format_find(format);
 	s->max_bytes = 1u << 20;
 	number_format_default(&s->number);
 	s->csv.delimiter = ',';
