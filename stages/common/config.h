@@ -136,7 +136,8 @@ enum derived_op {
 	DERIVED_RATE,
 	DERIVED_DIFFERENCE,
 	DERIVED_HIGHEST,
-	DERIVED_AGGREGATE
+	DERIVED_AGGREGATE,
+	DERIVED_COUNT
 };
 
 enum change_as { CHANGE_ABSOLUTE, CHANGE_PERCENT, CHANGE_RATIO };
@@ -249,6 +250,8 @@ const struct source_config *config_source(const struct config *cfg,
                                           const char *id);
 const struct indicator_config *config_indicator(const struct config *cfg,
                                                 const char *id);
+/* The name of a derived operation, as "op" gives it ("sum"). */
+const char *config_derived_name(enum derived_op op);
 /* 1 if id is a valid source or indicator id: [a-z0-9][a-z0-9._-]{0,63}. */
 int config_valid_id(const char *id);
 

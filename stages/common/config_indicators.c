@@ -46,6 +46,168 @@ index_of(const struct config *cfg, const char *id)
 	return 0;
 }
 
+/* What each derived operation reads besides "op" and "of"; the
+ * operation's input indicator is d->of, self the indicator's position. */
+struct derived_reader {
+	struct cfg *c;
+	const struct config *cfg;
+	const struct cJSON *obj;
+	size_t self;
+};
+
+static int
+read_sum(const struct derived_reader *r, struct derived_config *d)
+{
+	return cfg_string(r->c, r->obj, "geo", 1, &d->geo) < 0 ||
+	                       cfg_strings(r->c, r->obj, "members", &d->members,
+	                                   &d->nmembers) < 0
+	               ? -1
+	               : 0;
+}
+
+static int
+read_change(const struct derived_reader *r, struct derived_config *d)
+{
+	static const char *const as[] = {"absolute", "percent", "ratio"};
+	const struct cJSON *v = json_get(r->obj, "periods"), *it;
+	char *s = NULL;
+	size_t i;
+
+	if (!json_is_array(v) || json_size(v) == 0)
+		return cfg_fail(
+		        r->c, v ? v : r->obj, "periods",
+		        "must be a non-empty array of [from, to] pairs");
+	d->from = xcalloc(json_size(v) + 1, sizeof(*d->from));
+	d->to = xcalloc(json_size(v) + 1, sizeof(*d->to));
+	for (it = json_child(v); it; it = json_next(it)) {
+		const struct cJSON *a = json_child(it);
+		const struct cJSON *b = a ? json_next(a) : NULL;
+
+		if (!json_is_array(it) || json_size(it) != 2 ||
+		    !json_is_string(a) || !json_is_string(b) ||
+		    !*json_string(a) || !*json_string(b))
+			return cfg_fail(r->c, it, "periods",
+			                "each must be a pair [\"from\", "
+			                "\"to\"] of periods");
+		d->from[d->npairs] = xstrdup(json_string(a));
+		d->to[d->npairs++] = xstrdup(json_string(b));
+	}
+	if (cfg_string(r->c, r->obj, "as", 1, &s) < 0)
+		return -1;
+	for (i = 0; i < sizeof(as) / sizeof(as[0]); i++)
+		if (strcmp(s, as[i]) == 0)
+			break;
+	free(s);
+	if (i == sizeof(as) / sizeof(as[0]))
+		return cfg_fail(r->c, json_get(r->obj, "as"), "as",
+		                "must be \"percent\", \"ratio\" or "
+		                "\"absolute\"");
+	d->as = (enum change_as)i;
+	return 0;
+}
+
+static int
+read_rate(const struct derived_reader *r, struct derived_config *d)
+{
+	const struct cJSON *v = json_get(r->obj, "per");
+	const struct config *cfg = r->cfg;
+	size_t i, n;
+
+	if (!v || json_number(v, &d->per) < 0 || !(d->per > 0))
+		return cfg_fail(r->c, v ? v : r->obj, "per",
+		                "must be a positive number (100000)");
+	if (cfg_earlier_indicator(r->c, cfg, r->obj, "population", r->self,
+	                          &d->population) < 0)
+		return -1;
+	if (!cfg->indicators[index_of(cfg, d->population)].stock)
+		return cfg_fail(r->c, json_get(r->obj, "population"),
+		                "population",
+		                "'%s' must be declared \"kind\": \"stock\" (a "
+		                "rate divides a flow by a stock)",
+		                d->population);
+	if (cfg->indicators[index_of(cfg, d->of)].stock)
+		return cfg_fail(r->c, json_get(r->obj, "of"), "of",
+		                "'%s' is a stock; a rate divides a flow by a "
+		                "stock",
+		                d->of);
+	if (cfg_string(r->c, r->obj, "population_snapshot", 1,
+	               &d->population_snapshot) < 0)
+		return -1;
+	n = strlen(d->population_snapshot);
+	for (i = 0; i < n; i++)
+		if (!strchr("0123456789abcdef", d->population_snapshot[i]))
+			break;
+	if (i < n || n < 12 || n > 64)
+		return cfg_fail(r->c, json_get(r->obj, "population_snapshot"),
+		                "population_snapshot",
+		                "must be 12 to 64 lowercase hex digits of the "
+		                "pinned document's sha256");
+	return 0;
+}
+
+static int
+read_difference(const struct derived_reader *r, struct derived_config *d)
+{
+	return cfg_earlier_indicator(r->c, r->cfg, r->obj, "minus", r->self,
+	                             &d->minus);
+}
+
+static int
+read_highest(const struct derived_reader *r, struct derived_config *d)
+{
+	d->last = 0;
+	if (cfg_long(r->c, r->obj, "last", 2, 1200, &d->last) < 0)
+		return -1;
+	if (d->last == 0)
+		return cfg_fail(r->c, r->obj, "last",
+		                "required key is missing");
+	return 0;
+}
+
+static int
+read_aggregate(const struct derived_reader *r, struct derived_config *d)
+{
+	char *to = NULL;
+	int quarter;
+
+	if (cfg_string(r->c, r->obj, "to", 1, &to) < 0)
+		return -1;
+	d->to_year = strcmp(to, "year") == 0;
+	quarter = strcmp(to, "quarter") == 0;
+	free(to);
+	if (!d->to_year && !quarter)
+		return cfg_fail(r->c, json_get(r->obj, "to"), "to",
+		                "must be \"quarter\" or \"year\"");
+	if (r->cfg->indicators[index_of(r->cfg, d->of)].stock)
+		return cfg_fail(r->c, json_get(r->obj, "of"), "of",
+		                "'%s' is a stock: summing its periods means "
+		                "nothing",
+		                d->of);
+	return 0;
+}
+
+/* The derived operations: the name "op" gives and the reader of the rest
+ * of the object.  reconcile/derive.c has each one's computation and
+ * lineage, in a table of the same order. */
+static const struct {
+	const char *name;
+	int (*read)(const struct derived_reader *r, struct derived_config *d);
+} derived_ops[DERIVED_COUNT] = {
+        [DERIVED_NONE] = {"", NULL},
+        [DERIVED_SUM] = {"sum", read_sum},
+        [DERIVED_CHANGE] = {"change", read_change},
+        [DERIVED_RATE] = {"rate", read_rate},
+        [DERIVED_DIFFERENCE] = {"difference", read_difference},
+        [DERIVED_HIGHEST] = {"highest", read_highest},
+        [DERIVED_AGGREGATE] = {"aggregate", read_aggregate},
+};
+
+const char *
+config_derived_name(enum derived_op op)
+{
+	return derived_ops[op].name;
+}
+
 static int
 cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
             size_t self, struct derived_config *d)
@@ -56,149 +218,32 @@ cfg_derived(struct cfg *c, const struct config *cfg, const struct cJSON *obj,
 	        "per",     "population", "population_snapshot",
 	        "minus",   "last",       "to",
 	        "comment", NULL};
-	const struct cJSON *v;
+	struct derived_reader r = {c, cfg, obj, self};
+	struct strbuf names;
 	char *op = NULL;
-	int ret = -1;
+	int i, ret = -1;
 
 	if (cfg_keys(c, obj, "'derived'", keys) < 0 ||
 	    cfg_string(c, obj, "op", 1, &op) < 0 ||
 	    cfg_earlier_indicator(c, cfg, obj, "of", self, &d->of) < 0)
 		goto out;
-	if (strcmp(op, "sum") == 0) {
-		d->op = DERIVED_SUM;
-		if (cfg_string(c, obj, "geo", 1, &d->geo) < 0 ||
-		    cfg_strings(c, obj, "members", &d->members, &d->nmembers) <
-		            0)
-			goto out;
-	} else if (strcmp(op, "change") == 0) {
-		const struct cJSON *it;
-		char *as = NULL;
-
-		d->op = DERIVED_CHANGE;
-		v = json_get(obj, "periods");
-		if (!json_is_array(v) || json_size(v) == 0) {
-			cfg_fail(c, v ? v : obj, "periods",
-			         "must be a non-empty array of [from, to] "
-			         "pairs");
-			goto out;
-		}
-		d->from = xcalloc(json_size(v) + 1, sizeof(*d->from));
-		d->to = xcalloc(json_size(v) + 1, sizeof(*d->to));
-		for (it = json_child(v); it; it = json_next(it)) {
-			const struct cJSON *a = json_child(it);
-			const struct cJSON *b = a ? json_next(a) : NULL;
-
-			if (!json_is_array(it) || json_size(it) != 2 ||
-			    !json_is_string(a) || !json_is_string(b) ||
-			    !*json_string(a) || !*json_string(b)) {
-				cfg_fail(c, it, "periods",
-				         "each must be a pair [\"from\", "
-				         "\"to\"] of periods");
-				goto out;
-			}
-			d->from[d->npairs] = xstrdup(json_string(a));
-			d->to[d->npairs++] = xstrdup(json_string(b));
-		}
-		if (cfg_string(c, obj, "as", 1, &as) < 0)
-			goto out;
-		if (strcmp(as, "percent") == 0)
-			d->as = CHANGE_PERCENT;
-		else if (strcmp(as, "ratio") == 0)
-			d->as = CHANGE_RATIO;
-		else if (strcmp(as, "absolute") == 0)
-			d->as = CHANGE_ABSOLUTE;
-		else {
-			free(as);
-			cfg_fail(c, json_get(obj, "as"), "as",
-			         "must be \"percent\", \"ratio\" or "
-			         "\"absolute\"");
-			goto out;
-		}
-		free(as);
-	} else if (strcmp(op, "rate") == 0) {
-		size_t i, n;
-
-		d->op = DERIVED_RATE;
-		v = json_get(obj, "per");
-		if (!v || json_number(v, &d->per) < 0 || !(d->per > 0)) {
-			cfg_fail(c, v ? v : obj, "per",
-			         "must be a positive number (100000)");
-			goto out;
-		}
-		if (cfg_earlier_indicator(c, cfg, obj, "population", self,
-		                          &d->population) < 0)
-			goto out;
-		if (!cfg->indicators[index_of(cfg, d->population)].stock) {
-			cfg_fail(c, json_get(obj, "population"), "population",
-			         "'%s' must be declared \"kind\": \"stock\" "
-			         "(a rate divides a flow by a stock)",
-			         d->population);
-			goto out;
-		}
-		if (cfg->indicators[index_of(cfg, d->of)].stock) {
-			cfg_fail(c, json_get(obj, "of"), "of",
-			         "'%s' is a stock; a rate divides a flow by a "
-			         "stock",
-			         d->of);
-			goto out;
-		}
-		if (cfg_string(c, obj, "population_snapshot", 1,
-		               &d->population_snapshot) < 0)
-			goto out;
-		n = strlen(d->population_snapshot);
-		for (i = 0; i < n; i++)
-			if (!strchr("0123456789abcdef",
-			            d->population_snapshot[i]))
-				break;
-		if (i < n || n < 12 || n > 64) {
-			cfg_fail(c, json_get(obj, "population_snapshot"),
-			         "population_snapshot",
-			         "must be 12 to 64 lowercase hex digits of the "
-			         "pinned document's sha256");
-			goto out;
-		}
-	} else if (strcmp(op, "aggregate") == 0) {
-		char *to = NULL;
-
-		d->op = DERIVED_AGGREGATE;
-		if (cfg_string(c, obj, "to", 1, &to) < 0)
-			goto out;
-		d->to_year = strcmp(to, "year") == 0;
-		if (!d->to_year && strcmp(to, "quarter") != 0) {
-			free(to);
-			cfg_fail(c, json_get(obj, "to"), "to",
-			         "must be \"quarter\" or \"year\"");
-			goto out;
-		}
-		free(to);
-		if (cfg->indicators[index_of(cfg, d->of)].stock) {
-			cfg_fail(c, json_get(obj, "of"), "of",
-			         "'%s' is a stock: summing its periods means "
-			         "nothing",
-			         d->of);
-			goto out;
-		}
-	} else if (strcmp(op, "highest") == 0) {
-		d->op = DERIVED_HIGHEST;
-		d->last = 0;
-		if (cfg_long(c, obj, "last", 2, 1200, &d->last) < 0)
-			goto out;
-		if (d->last == 0) {
-			cfg_fail(c, obj, "last", "required key is missing");
-			goto out;
-		}
-	} else if (strcmp(op, "difference") == 0) {
-		d->op = DERIVED_DIFFERENCE;
-		if (cfg_earlier_indicator(c, cfg, obj, "minus", self,
-		                          &d->minus) < 0)
-			goto out;
-	} else {
-		cfg_fail(c, json_get(obj, "op"), "op",
-		         "must be \"sum\", \"change\", \"rate\", "
-		         "\"difference\", \"highest\" or \"aggregate\"");
+	for (i = DERIVED_NONE + 1; i < DERIVED_COUNT; i++)
+		if (strcmp(op, derived_ops[i].name) == 0)
+			break;
+	if (i < DERIVED_COUNT) {
+		d->op = (enum derived_op)i;
+		ret = derived_ops[i].read(&r, d);
 		goto out;
 	}
-	ret = 0;
+	strbuf_init(&names, 1u << 10);
+	for (i = DERIVED_NONE + 1; i < DERIVED_COUNT; i++)
+		strbuf_addf(&names, "%s\"%s\"",
+		            i == DERIVED_NONE + 1   ? ""
+		            : i + 1 < DERIVED_COUNT ? ", "
+		                                    : " or ",
+		            derived_ops[i].name);
+	cfg_fail(c, json_get(obj, "op"), "op", "must be %s", names.buf);
+	strbuf_release(&names);
 out:
 	free(op);
 	return ret;

@@ -1,6 +1,8 @@
-/* derive — see derive.h.  Each operation is a query of its own. */
+/* derive — see derive.h.  Each operation is a row of ops[]: a query of
+ * its own (or, for "highest", a computation in C) and its lineage recipe. */
 #include "derive.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,92 +180,6 @@ result_clear(struct result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* The lineage row of a derived indicator's recipe. */
-static int
-lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
-        const char *pin_time, int64_t *out)
-{
-	static const char *const ops[] = {"",         "sum",        "change",
-	                                  "rate",     "difference", "highest",
-	                                  "aggregate"};
-	static const char *const as[] = {"absolute", "percent", "ratio"};
-	const struct derived_config *x = &ind->derived;
-	struct cJSON *root = json_new_object(), *o = json_new_object(), *a;
-	char *text;
-	size_t i;
-	int ret;
-
-	json_add_string(o, "indicator", ind->id);
-	json_add_string(o, "op", ops[x->op]);
-	json_add_string(o, "of", x->of);
-	if (x->op == DERIVED_SUM) {
-		json_add_string(o, "geo", x->geo);
-		a = json_new_array();
-		for (i = 0; i < x->nmembers; i++)
-			json_add_string(a, NULL, x->members[i]);
-		json_add_item(o, "members", a);
-		json_add_string(o, "completeness",
-		                "every member, else status incomplete");
-	} else if (x->op == DERIVED_CHANGE) {
-		a = json_new_array();
-		for (i = 0; i < x->npairs; i++) {
-			struct cJSON *pair = json_new_array();
-
-			json_add_string(pair, NULL, x->from[i]);
-			json_add_string(pair, NULL, x->to[i]);
-			json_add_item(a, NULL, pair);
-		}
-		json_add_item(o, "periods", a);
-		json_add_string(o, "as", as[x->as]);
-		{
-			const struct indicator_config *of =
-			        config_indicator(d->cfg, x->of);
-
-			a = json_new_array();
-			for (i = 0; of && i < of->nbreaks; i++) {
-				struct cJSON *b = json_new_object();
-
-				json_add_string(b, "period",
-				                of->break_period[i]);
-				json_add_string(b, "reason",
-				                of->break_reason[i]);
-				json_add_item(a, NULL, b);
-			}
-			json_add_item(o, "breaks_not_crossed", a);
-		}
-	} else if (x->op == DERIVED_DIFFERENCE) {
-		json_add_string(o, "minus", x->minus);
-	} else if (x->op == DERIVED_AGGREGATE) {
-		json_add_string(o, "to", x->to_year ? "year" : "quarter");
-		json_add_string(o, "rule",
-		                x->to_year ? "sum of the 4 quarters, only when "
-		                             "all are present"
-		                           : "sum of the 3 months, only when "
-		                             "all are present");
-	} else if (x->op == DERIVED_HIGHEST) {
-		json_add_number(o, "last", (double)x->last);
-		json_add_string(
-		        o, "completeness",
-		        "every period of the window, else status "
-		        "incomplete and the missing periods in the note");
-	} else {
-		json_add_number(o, "per", x->per);
-		json_add_string(o, "population", x->population);
-		json_add_string(o, "population_snapshot_sha256", pin_sha);
-		json_add_string(o, "population_known_at", pin_time);
-	}
-	json_add_string(o, "unit", ind->unit);
-	json_add_string(o, "qualifiers",
-	                "a qualified input qualifies the result");
-	json_add_string(o, "indicators_version", d->cfg->indicators_version);
-	json_add_item(root, "derived", o);
-	text = json_print(root, 0);
-	json_delete(root);
-	ret = store_lineage(d->st, text, out, d->err);
-	free(text);
-	return ret;
-}
-
 /* Resolves the pinned population document: its full sha256 and when it was
  * first fetched.  Returns 1 if found, 0 if reported as a problem. */
 static int
@@ -308,38 +224,6 @@ resolve_pin(struct dv *d, const struct indicator_config *ind, char **sha,
 out:
 	store_finalize(s);
 	return ret;
-}
-
-/* The moments at which an input changed, in order. */
-static int
-moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
-        char ***times, size_t *n)
-{
-	struct store_stmt *s = NULL;
-	int rc;
-
-	*times = NULL;
-	*n = 0;
-	if (store_prepare(d->st,
-	                  "SELECT t FROM (SELECT known_from AS t FROM value "
-	                  "WHERE indicator IN (?1, ?2) UNION SELECT known_to "
-	                  "FROM value WHERE indicator IN (?1, ?2) AND known_to "
-	                  "IS NOT NULL UNION SELECT ?3 WHERE ?3 IS NOT NULL) "
-	                  "ORDER BY t",
-	                  &s, d->err) < 0)
-		return -1;
-	store_bind_text(s, 1, ind->derived.of);
-	store_bind_text(s, 2,
-	                ind->derived.op == DERIVED_DIFFERENCE
-	                        ? ind->derived.minus
-	                        : ind->derived.population);
-	store_bind_text(s, 3, pin_time);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		*times = xreallocarray(*times, *n + 1, sizeof(**times));
-		(*times)[(*n)++] = xstrdup(store_col_str(s, 0));
-	}
-	store_finalize(s);
-	return rc == STORE_DONE ? 0 : db_fail(d, "cannot list input moments");
 }
 
 /* Does a series break of the indicator lie in (from, to]?  Canonical
@@ -525,71 +409,349 @@ out:
 	return ret;
 }
 
+/* The parameters ?4... of each operation's query, for pass k of a
+ * moment (only "change" makes more than one: a pass a period pair). */
+static void
+bind_sum(struct store_stmt *s, const struct dv *d,
+         const struct derived_config *x, size_t k, const char *pin_time)
+{
+	(void)d;
+	(void)k;
+	(void)pin_time;
+	store_bind_text(s, 4, x->geo);
+	store_bind_int(s, 5, (int64_t)x->nmembers);
+}
+
+static void
+bind_change(struct store_stmt *s, const struct dv *d,
+            const struct derived_config *x, size_t k, const char *pin_time)
+{
+	(void)pin_time;
+	store_bind_text(s, 4, x->from[k]);
+	store_bind_text(s, 5, x->to[k]);
+	store_bind_int(s, 6, (int)x->as);
+	store_bind_int(s, 7,
+	               crosses_break(d->cfg, x->of, x->from[k], x->to[k]));
+}
+
+static void
+bind_rate(struct store_stmt *s, const struct dv *d,
+          const struct derived_config *x, size_t k, const char *pin_time)
+{
+	(void)d;
+	(void)k;
+	store_bind_text(s, 4, x->population);
+	store_bind_text(s, 5, pin_time);
+	store_bind_double(s, 6, x->per);
+}
+
+static void
+bind_difference(struct store_stmt *s, const struct dv *d,
+                const struct derived_config *x, size_t k, const char *pin_time)
+{
+	(void)d;
+	(void)k;
+	(void)pin_time;
+	store_bind_text(s, 4, x->minus);
+}
+
+static void
+bind_aggregate(struct store_stmt *s, const struct dv *d,
+               const struct derived_config *x, size_t k, const char *pin_time)
+{
+	(void)d;
+	(void)k;
+	(void)pin_time;
+	store_bind_int(s, 4, x->to_year ? 4 : 3);
+	store_bind_int(s, 5, x->to_year);
+}
+
+static size_t
+passes_change(const struct derived_config *x)
+{
+	return x->npairs;
+}
+
+/* The indicator besides "of" whose changes are moments, or NULL. */
+static const char *
+other_none(const struct derived_config *x)
+{
+	(void)x;
+	return NULL;
+}
+
+static const char *
+other_rate(const struct derived_config *x)
+{
+	return x->population;
+}
+
+static const char *
+other_difference(const struct derived_config *x)
+{
+	return x->minus;
+}
+
+/* The members of a sum, for SUM_SQL's dmember. */
+static int
+prepare_sum(struct dv *d, const struct derived_config *x)
+{
+	struct store_stmt *s = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (store_prepare(d->st, "INSERT OR IGNORE INTO dmember VALUES (?)", &s,
+	                  d->err) < 0)
+		return -1;
+	for (i = 0; i < x->nmembers; i++) {
+		store_reset(s);
+		store_bind_text(s, 1, x->members[i]);
+		if (store_step(s) != STORE_DONE) {
+			db_fail(d, "cannot list a sum's members");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	store_finalize(s);
+	return ret;
+}
+
+/* The parts of a lineage recipe that are each operation's own. */
+static void
+recipe_sum(struct cJSON *o, const struct dv *d, const struct derived_config *x,
+           const char *pin_sha, const char *pin_time)
+{
+	struct cJSON *a = json_new_array();
+	size_t i;
+
+	(void)d;
+	(void)pin_sha;
+	(void)pin_time;
+	json_add_string(o, "geo", x->geo);
+	for (i = 0; i < x->nmembers; i++)
+		json_add_string(a, NULL, x->members[i]);
+	json_add_item(o, "members", a);
+	json_add_string(o, "completeness",
+	                "every member, else status incomplete");
+}
+
+static void
+recipe_change(struct cJSON *o, const struct dv *d,
+              const struct derived_config *x, const char *pin_sha,
+              const char *pin_time)
+{
+	static const char *const as[] = {"absolute", "percent", "ratio"};
+	const struct indicator_config *of = config_indicator(d->cfg, x->of);
+	struct cJSON *a = json_new_array();
+	size_t i;
+
+	(void)pin_sha;
+	(void)pin_time;
+	for (i = 0; i < x->npairs; i++) {
+		struct cJSON *pair = json_new_array();
+
+		json_add_string(pair, NULL, x->from[i]);
+		json_add_string(pair, NULL, x->to[i]);
+		json_add_item(a, NULL, pair);
+	}
+	json_add_item(o, "periods", a);
+	json_add_string(o, "as", as[x->as]);
+	a = json_new_array();
+	for (i = 0; of && i < of->nbreaks; i++) {
+		struct cJSON *b = json_new_object();
+
+		json_add_string(b, "period", of->break_period[i]);
+		json_add_string(b, "reason", of->break_reason[i]);
+		json_add_item(a, NULL, b);
+	}
+	json_add_item(o, "breaks_not_crossed", a);
+}
+
+static void
+recipe_rate(struct cJSON *o, const struct dv *d, const struct derived_config *x,
+            const char *pin_sha, const char *pin_time)
+{
+	(void)d;
+	json_add_number(o, "per", x->per);
+	json_add_string(o, "population", x->population);
+	json_add_string(o, "population_snapshot_sha256", pin_sha);
+	json_add_string(o, "population_known_at", pin_time);
+}
+
+static void
+recipe_difference(struct cJSON *o, const struct dv *d,
+                  const struct derived_config *x, const char *pin_sha,
+                  const char *pin_time)
+{
+	(void)d;
+	(void)pin_sha;
+	(void)pin_time;
+	json_add_string(o, "minus", x->minus);
+}
+
+static void
+recipe_highest(struct cJSON *o, const struct dv *d,
+               const struct derived_config *x, const char *pin_sha,
+               const char *pin_time)
+{
+	(void)d;
+	(void)pin_sha;
+	(void)pin_time;
+	json_add_number(o, "last", (double)x->last);
+	json_add_string(o, "completeness",
+	                "every period of the window, else status "
+	                "incomplete and the missing periods in the note");
+}
+
+static void
+recipe_aggregate(struct cJSON *o, const struct dv *d,
+                 const struct derived_config *x, const char *pin_sha,
+                 const char *pin_time)
+{
+	(void)d;
+	(void)pin_sha;
+	(void)pin_time;
+	json_add_string(o, "to", x->to_year ? "year" : "quarter");
+	json_add_string(o, "rule",
+	                x->to_year ? "sum of the 4 quarters, only when all "
+	                             "are present"
+	                           : "sum of the 3 months, only when all are "
+	                             "present");
+}
+
+/*
+ * Each derived operation, in the order of enum derived_op (config reads
+ * its keys, config_indicators.c): its query into dres, or its computation
+ * in C; what the query needs first; whether it reads a pinned document;
+ * its passes per moment (NULL: one); its parameters; the other input whose
+ * changes are moments; its recipe.  Adding an operation: its id in config.h,
+ * its reader in config_indicators.c, its row here.
+ */
+static const struct op {
+	const char *sql;
+	int (*compute)(struct dv *d, const struct indicator_config *ind,
+	               char **times, size_t n);
+	int (*prepare)(struct dv *d, const struct derived_config *x);
+	int pinned; /* reads a pinned document first (resolve_pin()) */
+	size_t (*passes)(const struct derived_config *x);
+	void (*bind)(struct store_stmt *s, const struct dv *d,
+	             const struct derived_config *x, size_t k,
+	             const char *pin_time);
+	const char *(*other)(const struct derived_config *x);
+	void (*recipe)(struct cJSON *o, const struct dv *d,
+	               const struct derived_config *x, const char *pin_sha,
+	               const char *pin_time);
+} ops[DERIVED_COUNT] = {
+        [DERIVED_SUM] = {.sql = SUM_SQL,
+                         .prepare = prepare_sum,
+                         .bind = bind_sum,
+                         .other = other_none,
+                         .recipe = recipe_sum},
+        [DERIVED_CHANGE] = {.sql = CHANGE_SQL,
+                            .passes = passes_change,
+                            .bind = bind_change,
+                            .other = other_none,
+                            .recipe = recipe_change},
+        [DERIVED_RATE] = {.sql = RATE_SQL,
+                          .pinned = 1,
+                          .bind = bind_rate,
+                          .other = other_rate,
+                          .recipe = recipe_rate},
+        [DERIVED_DIFFERENCE] = {.sql = DIFFERENCE_SQL,
+                                .bind = bind_difference,
+                                .other = other_difference,
+                                .recipe = recipe_difference},
+        [DERIVED_HIGHEST] = {.compute = compute_highest,
+                             .other = other_none,
+                             .recipe = recipe_highest},
+        [DERIVED_AGGREGATE] = {.sql = AGGREGATE_SQL,
+                               .bind = bind_aggregate,
+                               .other = other_none,
+                               .recipe = recipe_aggregate},
+};
+
+/* The lineage row of a derived indicator's recipe. */
+static int
+lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
+        const char *pin_time, int64_t *out)
+{
+	const struct derived_config *x = &ind->derived;
+	struct cJSON *root = json_new_object(), *o = json_new_object();
+	char *text;
+	int ret;
+
+	json_add_string(o, "indicator", ind->id);
+	json_add_string(o, "op", config_derived_name(x->op));
+	json_add_string(o, "of", x->of);
+	ops[x->op].recipe(o, d, x, pin_sha, pin_time);
+	json_add_string(o, "unit", ind->unit);
+	json_add_string(o, "qualifiers",
+	                "a qualified input qualifies the result");
+	json_add_string(o, "indicators_version", d->cfg->indicators_version);
+	json_add_item(root, "derived", o);
+	text = json_print(root, 0);
+	json_delete(root);
+	ret = store_lineage(d->st, text, out, d->err);
+	free(text);
+	return ret;
+}
+
+/* The moments at which an input changed, in order. */
+static int
+moments(struct dv *d, const struct indicator_config *ind, const char *pin_time,
+        char ***times, size_t *n)
+{
+	struct store_stmt *s = NULL;
+	int rc;
+
+	*times = NULL;
+	*n = 0;
+	if (store_prepare(d->st,
+	                  "SELECT t FROM (SELECT known_from AS t FROM value "
+	                  "WHERE indicator IN (?1, ?2) UNION SELECT known_to "
+	                  "FROM value WHERE indicator IN (?1, ?2) AND known_to "
+	                  "IS NOT NULL UNION SELECT ?3 WHERE ?3 IS NOT NULL) "
+	                  "ORDER BY t",
+	                  &s, d->err) < 0)
+		return -1;
+	store_bind_text(s, 1, ind->derived.of);
+	store_bind_text(s, 2, ops[ind->derived.op].other(&ind->derived));
+	store_bind_text(s, 3, pin_time);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		*times = xreallocarray(*times, *n + 1, sizeof(**times));
+		(*times)[(*n)++] = xstrdup(store_col_str(s, 0));
+	}
+	store_finalize(s);
+	return rc == STORE_DONE ? 0 : db_fail(d, "cannot list input moments");
+}
+
 /* Computes the results at every moment into dres. */
 static int
 compute(struct dv *d, const struct indicator_config *ind, const char *pin_time,
         char **times, size_t n)
 {
 	const struct derived_config *x = &ind->derived;
-	const char *sql = x->op == DERIVED_SUM          ? SUM_SQL
-	                  : x->op == DERIVED_CHANGE     ? CHANGE_SQL
-	                  : x->op == DERIVED_DIFFERENCE ? DIFFERENCE_SQL
-	                  : x->op == DERIVED_AGGREGATE  ? AGGREGATE_SQL
-	                                                : RATE_SQL;
+	const struct op *op = &ops[x->op];
 	struct store_stmt *s = NULL;
-	size_t i, k, npass = x->op == DERIVED_CHANGE ? x->npairs : 1;
+	size_t i, k, npass = op->passes ? op->passes(x) : 1;
 	int ret = -1;
 
 	if (store_exec(d->st, "DELETE FROM dres; DELETE FROM dmember", d->err) <
 	    0)
 		return -1;
-	if (x->op == DERIVED_HIGHEST)
-		return compute_highest(d, ind, times, n);
-	if (x->op == DERIVED_SUM) {
-		if (store_prepare(d->st,
-		                  "INSERT OR IGNORE INTO dmember VALUES (?)",
-		                  &s, d->err) < 0)
-			return -1;
-		for (i = 0; i < x->nmembers; i++) {
-			store_reset(s);
-			store_bind_text(s, 1, x->members[i]);
-			if (store_step(s) != STORE_DONE) {
-				db_fail(d, "cannot list a sum's members");
-				goto out;
-			}
-		}
-		store_finalize(s);
-		s = NULL;
-	}
-	if (store_prepare(d->st, sql, &s, d->err) < 0)
+	if (op->compute)
+		return op->compute(d, ind, times, n);
+	if ((op->prepare && op->prepare(d, x) < 0) ||
+	    store_prepare(d->st, op->sql, &s, d->err) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < npass; k++) {
 			store_reset(s);
-			store_bind_int(s, 1, i);
+			store_bind_int(s, 1, (int64_t)i);
 			store_bind_text(s, 2, times[i]);
 			store_bind_text(s, 3, x->of);
-			if (x->op == DERIVED_SUM) {
-				store_bind_text(s, 4, x->geo);
-				store_bind_int(s, 5, x->nmembers);
-			} else if (x->op == DERIVED_CHANGE) {
-				store_bind_text(s, 4, x->from[k]);
-				store_bind_text(s, 5, x->to[k]);
-				store_bind_int(s, 6, (int)x->as);
-				store_bind_int(s, 7,
-				               crosses_break(d->cfg, x->of,
-				                             x->from[k],
-				                             x->to[k]));
-			} else if (x->op == DERIVED_AGGREGATE) {
-				store_bind_int(s, 4, x->to_year ? 4 : 3);
-				store_bind_int(s, 5, x->to_year);
-			} else if (x->op == DERIVED_DIFFERENCE) {
-				store_bind_text(s, 4, x->minus);
-			} else {
-				store_bind_text(s, 4, x->population);
-				store_bind_text(s, 5, pin_time);
-				store_bind_double(s, 6, x->per);
-			}
+			op->bind(s, d, x, k, pin_time);
 			if (store_step(s) != STORE_DONE) {
 				db_fail(d, "cannot compute a derived value");
 				goto out;
@@ -753,7 +915,12 @@ derive_one(struct dv *d, const struct indicator_config *ind)
 	int64_t lin;
 	int ret = -1;
 
-	if (ind->derived.op == DERIVED_RATE) {
+	/* Every operation config reads has a complete row. */
+	assert(ops[ind->derived.op].recipe && ops[ind->derived.op].other &&
+	       (ops[ind->derived.op].sql
+	                ? ops[ind->derived.op].bind != NULL
+	                : ops[ind->derived.op].compute != NULL));
+	if (ops[ind->derived.op].pinned) {
 		int found = resolve_pin(d, ind, &pin_sha, &pin_time);
 
 		if (found <= 0)
