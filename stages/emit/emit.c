@@ -28,37 +28,6 @@
 
 #define MANIFEST_MAX (1u << 20)
 
-/* Every file of a release, in the manifest's (sorted) order. */
-static const char *const release_files[] = {
-        "conflicts.csv",   "datapackage.json", "errors.jsonl",
-        "indicators.csv",  "indicators.json",  "indicators.sqlite",
-        "provenance.json", "report.html",      "sources.csv"};
-
-#define NFILES (sizeof(release_files) / sizeof(release_files[0]))
-
-/* The SHA-256 of release file k in dir, for the manifest. */
-static int
-hash_release_file(const char *dir, size_t k, char out[HASH_HEX_SIZE],
-                  struct error *err)
-{
-	char *f = xasprintf("%s/%s", dir, release_files[k]);
-	int rc = hash_file_hex(f, out, err);
-
-	free(f);
-	return rc;
-}
-
-/* The index of name in release_files, or NFILES. */
-static size_t
-release_file_index(const char *name)
-{
-	size_t k;
-
-	for (k = 0; k < NFILES && strcmp(release_files[k], name) != 0; k++)
-		;
-	return k;
-}
-
 struct feed;
 
 struct emit {
@@ -88,16 +57,17 @@ struct emit {
  */
 static const struct {
 	int (*write)(const struct release_data *d, struct error *err);
+	enum release_file_id file; /* the file it writes, hashed after */
 	const char *crash_point;
-	const char *own_thread; /* its file, hashed on that thread too */
+	int own_thread;
 } outputs[] = {
-        {outputs_conflicts, "emit.after-conflicts", NULL},
-        {outputs_errors, "emit.after-errors", NULL},
-        {outputs_jsonstat, "emit.after-jsonstat", NULL},
-        {outputs_sqlite, "emit.after-sqlite", "indicators.sqlite"},
-        {outputs_report, "emit.after-report", "report.html"},
-        {outputs_datapackage, "emit.after-datapackage", NULL},
-        {outputs_provenance, "emit.after-provenance", NULL},
+        {outputs_conflicts, RELEASE_CONFLICTS, "emit.after-conflicts", 0},
+        {outputs_errors, RELEASE_ERRORS, "emit.after-errors", 0},
+        {outputs_jsonstat, RELEASE_INDICATORS_JSON, "emit.after-jsonstat", 0},
+        {outputs_sqlite, RELEASE_INDICATORS_SQLITE, "emit.after-sqlite", 1},
+        {outputs_report, RELEASE_REPORT, "emit.after-report", 1},
+        {outputs_datapackage, RELEASE_DATAPACKAGE, "emit.after-datapackage", 0},
+        {outputs_provenance, RELEASE_PROVENANCE, "emit.after-provenance", 0},
 };
 
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
@@ -113,21 +83,13 @@ output_index(int (*write)(const struct release_data *, struct error *))
 	return i;
 }
 
-/* What follows output i once its file is written: its crash point, and
- * for a file made on a thread of its own, the file's digest (sha, per
- * release file). */
+/* What follows output i once its file is written, on the thread that
+ * wrote it: its crash point, and the file's digest. */
 static int
-output_after(size_t i, const char *dir, char (*sha)[HASH_HEX_SIZE],
-             struct error *err)
+output_after(size_t i, const struct release_data *d, struct error *err)
 {
-	const char *own = outputs[i].own_thread;
-	size_t k;
-
 	crash_point(outputs[i].crash_point);
-	if (!own)
-		return 0;
-	k = release_file_index(own);
-	return hash_release_file(dir, k, sha[k], err);
+	return release_file_hash(d, outputs[i].file, err);
 }
 
 /*
@@ -158,7 +120,6 @@ struct feed {
 	struct feed_batch *fill; /* the main thread's */
 	const char *(*rows)[COL_COUNT]; /* the thread's, FEED_ROWS */
 	const struct release_data *d;
-	char (*sha)[HASH_HEX_SIZE]; /* where indicators.sqlite's goes */
 	int rc; /* the thread's: 0, or -1 with err */
 	struct error err;
 };
@@ -192,8 +153,8 @@ feed_main(void *arg)
 	}
 	if (!failed && end > 0)
 		failed = sqlite_out_finish(o, f->d, &f->err) < 0 ||
-		         output_after(output_index(outputs_sqlite), f->d->dir,
-		                      f->sha, &f->err) < 0;
+		         output_after(output_index(outputs_sqlite), f->d,
+		                      &f->err) < 0;
 	store_release_close(o);
 	f->rc = failed || end < 0 ? -1 : 0;
 	return NULL;
@@ -203,14 +164,12 @@ static int feed_join(struct feed *f, struct error *err);
 
 /* Starts the thread; f->started unset (and nothing kept) if it cannot. */
 static void
-feed_start(struct feed *f, const struct release_data *d,
-           char (*sha)[HASH_HEX_SIZE])
+feed_start(struct feed *f, const struct release_data *d)
 {
 	int i;
 
 	memset(f, 0, sizeof(*f));
 	f->d = d;
-	f->sha = sha;
 	for (i = 0; i < 2; i++) {
 		f->batch[i].off = xcalloc(FEED_ROWS, sizeof(*f->batch[i].off));
 		strbuf_init(&f->batch[i].arena, SIZE_MAX / 2);
@@ -304,7 +263,7 @@ keep_source(struct emit *e, const char *const *row)
 
 	d->sources =
 	        xreallocarray(d->sources, d->nsources + 1, sizeof(*d->sources));
-	for (k = 0; k < 10; k++)
+	for (k = 0; k < SRC_COUNT; k++)
 		d->sources[d->nsources].f[k] = xstrdup(row[k]);
 	d->nsources++;
 }
@@ -372,8 +331,8 @@ newest_retrieval(const struct release_data *d)
 	size_t i;
 
 	for (i = 0; i < d->nsources; i++)
-		if (strcmp(d->sources[i].f[5], newest) > 0)
-			newest = d->sources[i].f[5];
+		if (strcmp(d->sources[i].f[SRC_RETRIEVED_AT], newest) > 0)
+			newest = d->sources[i].f[SRC_RETRIEVED_AT];
 	return newest;
 }
 
@@ -466,10 +425,6 @@ out:
 static int
 write_sources(struct emit *e)
 {
-	static const char *const header[] = {
-	        "source",   "publisher",    "title",           "grade",
-	        "status",   "retrieved_at", "snapshot_sha256", "url",
-	        "citation", "licence"};
 	struct atomic_file af = {NULL, NULL, NULL, NULL};
 	char *path = xasprintf("%s/sources.csv", e->tmp);
 	time_t now = timefmt_now();
@@ -478,27 +433,28 @@ write_sources(struct emit *e)
 
 	if (atomic_file_open(&af, path, e->err) < 0)
 		goto out;
-	csv_writer_row(af.fp, header, sizeof(header) / sizeof(header[0]));
+	csv_writer_row(af.fp, release_source_columns, SRC_COUNT);
 	for (i = 0; i < e->cfg->nsources; i++) {
 		const struct source_config *src = &e->cfg->sources[i];
 		struct freshness f;
-		const char *row[10];
+		const char *row[SRC_COUNT];
 
 		if (freshness_of(e->st, src, e->as_of, now, &f, e->err) < 0)
 			goto out;
 		if (strcmp(f.status, "fresh") != 0)
 			e->res->stale++;
-		row[0] = src->id;
-		row[1] = src->publisher;
-		row[2] = src->title;
-		row[3] = src->grade;
-		row[4] = f.status;
-		row[5] = f.snapshot_since ? f.snapshot_since : "";
-		row[6] = f.snapshot ? f.snapshot : "";
-		row[7] = src->url;
-		row[8] = src->citation;
-		row[9] = src->licence;
-		csv_writer_row(af.fp, row, 10);
+		row[SRC_SOURCE] = src->id;
+		row[SRC_PUBLISHER] = src->publisher;
+		row[SRC_TITLE] = src->title;
+		row[SRC_GRADE] = src->grade;
+		row[SRC_STATUS] = f.status;
+		row[SRC_RETRIEVED_AT] =
+		        f.snapshot_since ? f.snapshot_since : "";
+		row[SRC_SNAPSHOT] = f.snapshot ? f.snapshot : "";
+		row[SRC_URL] = src->url;
+		row[SRC_CITATION] = src->citation;
+		row[SRC_LICENCE] = src->licence;
+		csv_writer_row(af.fp, row, SRC_COUNT);
 		keep_source(e, row);
 		freshness_release(&f);
 	}
@@ -513,15 +469,15 @@ out:
 
 /* Writes MANIFEST.sha256 (sha256sum -c format) and returns its digest. */
 static int
-write_manifest(struct emit *e, char sha[][HASH_HEX_SIZE],
-               char digest[HASH_HEX_SIZE])
+write_manifest(struct emit *e, char digest[HASH_HEX_SIZE])
 {
 	char *text = NULL, *path = NULL;
 	size_t i, len = 0;
 	int ret = -1;
 
-	for (i = 0; i < NFILES; i++) {
-		char *line = xasprintf("%s  %s\n", sha[i], release_files[i]);
+	for (i = 0; i < RELEASE_NFILES; i++) {
+		char *line = xasprintf("%s  %s\n", e->data.sha[i],
+		                       release_files[i].name);
 
 		text = xrealloc(text, len + strlen(line) + 1);
 		memcpy(text + len, line, strlen(line) + 1);
@@ -732,7 +688,6 @@ struct output_result {
 	size_t i;
 	int rc;
 	struct error err;
-	char (*sha)[HASH_HEX_SIZE]; /* per release file */
 };
 
 static void
@@ -740,7 +695,7 @@ output_run(struct output_result *r)
 {
 	r->rc = outputs[r->i].write(r->d, &r->err);
 	if (r->rc == 0)
-		r->rc = output_after(r->i, r->d->dir, r->sha, &r->err);
+		r->rc = output_after(r->i, r->d, &r->err);
 }
 
 static void *
@@ -750,41 +705,24 @@ output_thread(void *arg)
 	return NULL;
 }
 
-/* Is release file k made (and hashed) on an output's own thread? */
-static int
-hashed_on_its_thread(size_t k)
-{
-	size_t i;
-
-	for (i = 0; i < NOUTPUTS; i++)
-		if (outputs[i].own_thread &&
-		    strcmp(outputs[i].own_thread, release_files[k]) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * Writes every output, and the SHA-256 of every release file into sha
- * (the manifest's), the files the main thread made while the other
- * thread still works; on failure *err is the first output's error, in
- * order, then the hashing's.
+ * Writes every output, each file hashed into d->sha as soon as it is
+ * written; on failure *err is the first output's error, in order.
  */
 static int
-write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
-              struct feed *feed, struct error *err)
+write_outputs(const struct release_data *d, struct feed *feed,
+              struct error *err)
 {
 	struct output_result r[NOUTPUTS];
 	pthread_t thread[NOUTPUTS];
 	int started[NOUTPUTS] = {0}, fed[NOUTPUTS] = {0};
-	struct error herr;
-	size_t i, k;
-	int failed = 0, hashed = 0;
+	size_t i;
+	int failed = 0;
 
 	for (i = 0; i < NOUTPUTS; i++) {
 		r[i].d = d;
 		r[i].i = i;
 		r[i].rc = 1; /* not run */
-		r[i].sha = sha;
 		error_clear(&r[i].err);
 		/* indicators.sqlite: being made from the fed rows, or on a
 		 * thread now */
@@ -800,10 +738,6 @@ write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
 			output_run(&r[i]);
 			failed = r[i].rc < 0;
 		}
-	for (k = 0; k < NFILES && !failed && hashed == 0; k++)
-		if (!hashed_on_its_thread(k) &&
-		    hash_release_file(d->dir, k, sha[k], &herr) < 0)
-			hashed = -1;
 	for (i = 0; i < NOUTPUTS; i++) {
 		if (started[i])
 			pthread_join(thread[i], NULL);
@@ -815,10 +749,6 @@ write_outputs(const struct release_data *d, char sha[][HASH_HEX_SIZE],
 			*err = r[i].err;
 			return -1;
 		}
-	if (hashed < 0) {
-		*err = herr;
-		return -1;
-	}
 	return 0;
 }
 
@@ -829,7 +759,7 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 {
 	struct emit e;
 	char digest[HASH_HEX_SIZE], cur[HASH_HEX_SIZE];
-	char sha[NFILES][HASH_HEX_SIZE]; /* of each release file */
+	char sha[RELEASE_NFILES][HASH_HEX_SIZE]; /* of each release file */
 	struct feed feed;
 	char *rel_dir = NULL, *msg = NULL;
 	int64_t run_id;
@@ -866,14 +796,17 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 	e.data.dir = e.tmp;
 	e.data.as_of = e.as_of;
 	e.data.csv = xasprintf("%s/indicators.csv", e.tmp);
-	feed_start(&feed, &e.data, sha);
+	e.data.sha = sha;
+	feed_start(&feed, &e.data);
 	if (feed.started)
 		e.feed = &feed;
-	if (write_indicators(&e) < 0)
+	if (write_indicators(&e) < 0 ||
+	    release_file_hash(&e.data, RELEASE_INDICATORS_CSV, err) < 0)
 		goto out;
 	crash_point("emit.after-indicators");
 	release_data_finish(&e.data);
-	if (write_sources(&e) < 0)
+	if (write_sources(&e) < 0 ||
+	    release_file_hash(&e.data, RELEASE_SOURCES, err) < 0)
 		goto out;
 	if (e.feed)
 		feed_end(e.feed, 1);
@@ -884,9 +817,9 @@ emit_run(const struct config *cfg, struct store *st, const char *out_dir,
 		e.data.known_on = e.as_of;
 	crash_point("emit.after-sources");
 	e.feed = NULL; /* write_outputs() joins it */
-	if (write_outputs(&e.data, sha, &feed, err) < 0)
+	if (write_outputs(&e.data, &feed, err) < 0)
 		goto out;
-	if (write_manifest(&e, sha, digest) < 0)
+	if (write_manifest(&e, digest) < 0)
 		goto out;
 	crash_point("emit.after-manifest");
 	current_manifest(out_dir, cur);

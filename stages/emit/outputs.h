@@ -1,23 +1,31 @@
 /*
- * outputs — the release files beyond the CSVs, written from indicators.csv
- * itself (read back through a release_cursor, rows.c) so that they can
- * never disagree with it, and so that emit's memory does not grow with the
- * number of values:
+ * outputs — what emit's modules share: the release's files (files.c, one
+ * table the manifest, the Data Package and PROV read), the release data
+ * and the cursor that reads indicators.csv back (rows.c), and one module a
+ * release file beyond the CSVs, each written from indicators.csv itself so
+ * that it can never disagree with it, and so that emit's memory does not
+ * grow with the number of values:
  *
- *   indicators.json     JSON-stat 2.0 (value and status sparse, units,
- *                       notes, sources, lineage ids in an extension)
- *   datapackage.json    a Frictionless Tabular Data Package describing the
- *                       CSV files with Table Schemas, bytes and hashes
- *   provenance.json     W3C PROV-JSON: snapshots, outputs, the stages as
- *                       activities, publishers and provstat as agents
- *   indicators.sqlite   the values and sources, made with VACUUM INTO
- *                       and checked with integrity_check
- *   conflicts.csv       every value not chosen by a conflict policy,
- *                       beside the chosen one, with the difference
- *   errors.jsonl        documents rejected as of the release, and why
- *   report.html         one self-contained page: no scripts, no requests
+ *   jsonstat.c     indicators.json, JSON-stat 2.0 (value and status
+ *                  sparse, units, notes, sources, lineage ids in an
+ *                  extension)
+ *   datapackage.c  datapackage.json, a Frictionless Tabular Data Package
+ *                  describing the CSV files with Table Schemas, bytes and
+ *                  hashes
+ *   provenance.c   provenance.json, W3C PROV-JSON: snapshots, outputs, the
+ *                  stages as activities, publishers and provstat as agents
+ *   sqlite.c       indicators.sqlite, the values and sources, made with
+ *                  VACUUM INTO and checked with integrity_check
+ *   conflicts.c    conflicts.csv, every value not chosen by a conflict
+ *                  policy, beside the chosen one, with the difference
+ *   errors.c       errors.jsonl, documents rejected as of the release, and
+ *                  why
+ *   report.c       report.html, one self-contained page: no scripts, no
+ *                  requests
  *
- * Nothing in them depends on when they were written: no run timestamps.
+ * emit.c writes indicators.csv and sources.csv, runs the outputs, hashes
+ * each file once as it is written, and publishes the release.  Nothing in
+ * the files depends on when they were written: no run timestamps.
  */
 #ifndef PROVSTAT_OUTPUTS_H
 #define PROVSTAT_OUTPUTS_H
@@ -28,7 +36,10 @@
 #include "config.h"
 #include "csv_reader.h"
 #include "error.h"
+#include "hash.h"
 #include "store.h"
+
+struct cJSON;
 
 enum {
 	COL_INDICATOR,
@@ -71,10 +82,66 @@ struct release_span {
 	struct release_distinct dd; /* after release_data_finish() */
 };
 
-#define RELEASE_SOURCE_FIELDS 10
-struct release_source {
-	char *f[RELEASE_SOURCE_FIELDS]; /* as written in sources.csv */
+/* sources.csv's columns. */
+enum {
+	SRC_SOURCE,
+	SRC_PUBLISHER,
+	SRC_TITLE,
+	SRC_GRADE,
+	SRC_STATUS,
+	SRC_RETRIEVED_AT,
+	SRC_SNAPSHOT,
+	SRC_URL,
+	SRC_CITATION,
+	SRC_LICENCE,
+	SRC_COUNT
 };
+extern const char *const release_source_columns[SRC_COUNT];
+
+struct release_source {
+	char *f[SRC_COUNT]; /* as written in sources.csv */
+};
+
+/* conflicts.csv's columns. */
+enum { CONFLICT_COUNT = 11 };
+extern const char *const release_conflict_columns[CONFLICT_COUNT];
+
+/* A CSV file of the release, as its Data Package resource describes it. */
+struct release_table {
+	const char *resource;
+	const char *const *columns;
+	const char *const *types; /* Table Schema types */
+	size_t ncols;
+	const char *const *key; /* its primary key */
+	size_t nkey;
+};
+
+/* Every file of a release, in the manifest's (sorted) order. */
+enum release_file_id {
+	RELEASE_CONFLICTS,
+	RELEASE_DATAPACKAGE,
+	RELEASE_ERRORS,
+	RELEASE_INDICATORS_CSV,
+	RELEASE_INDICATORS_JSON,
+	RELEASE_INDICATORS_SQLITE,
+	RELEASE_PROVENANCE,
+	RELEASE_REPORT,
+	RELEASE_SOURCES,
+	RELEASE_NFILES
+};
+
+struct release_file {
+	const char *name;
+	const struct release_table *table; /* a CSV, or NULL */
+	int prov; /* its place among the files provenance.json describes
+	             (1, 2, ...); 0 for provenance.json itself */
+};
+
+extern const struct release_file release_files[RELEASE_NFILES];
+
+/* The files provenance.json describes, in its order, into order; returns
+ * how many. */
+size_t release_files_in_order(size_t order[RELEASE_NFILES]);
 
 struct release_data {
 	const struct config *cfg;
@@ -96,7 +163,19 @@ struct release_data {
 	struct release_trees *trees; /* while rows are added */
 	struct release_source *sources;
 	size_t nsources;
+	/* The SHA-256 of each release file (the manifest's), set once the
+	 * file is written by release_file_hash(); an output writes only its
+	 * own file's, so threads never share one. */
+	char (*sha)[HASH_HEX_SIZE];
 };
+
+/* Writes a JSON document (pretty, with a final newline) as release file
+ * name. */
+int release_write_json(const struct release_data *d, const char *name,
+                       const struct cJSON *doc, struct error *err);
+/* Hashes release file k of d->dir into d->sha[k]. */
+int release_file_hash(const struct release_data *d, enum release_file_id k,
+                      struct error *err);
 
 void release_data_release(struct release_data *d);
 

@@ -314,3 +314,24 @@ release_data_distinct_free(struct release_data *d)
 	for (i = 0; i < d->nspans; i++)
 		distinct_release(&d->spans[i].dd);
 }
+
+void
+release_data_release(struct release_data *d)
+{
+	size_t i;
+	int k;
+
+	release_data_distinct_free(d);
+	for (i = 0; i < d->nspans; i++)
+		free(d->spans[i].indicator);
+	free(d->spans);
+	free(d->csv);
+	for (i = 0; i < d->nsources; i++)
+		for (k = 0; k < SRC_COUNT; k++)
+			free(d->sources[i].f[k]);
+	free(d->sources);
+	d->spans = NULL;
+	d->csv = NULL;
+	d->sources = NULL;
+	d->nrows = d->nsources = d->nspans = d->spans_alloc = 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * files — the release's files and the columns of its CSV files, as one
+ * table that emit's manifest, the Data Package (datapackage.c), the PROV
+ * document (provenance.c), sources.csv and indicators.sqlite all read.
+ */
+#include "outputs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "hash.h"
+#include "json.h"
+#include "xalloc.h"
+
+const char *const outputs_columns[COL_COUNT] = {
+        "indicator", "geo",    "period",  "value",  "unit",       "flags",
+        "qualifier", "status", "vintage", "source", "lineage_id", "note"};
+
+static const char *const indicator_types[COL_COUNT] = {
+        "string", "string", "string",   "number", "string", "string",
+        "string", "string", "datetime", "string", "string", "string"};
+/* Unpublished indicators have one row with an empty geo and period, so
+ * the key stays unique. */
+static const char *const indicator_key[] = {"indicator", "geo", "period"};
+
+const char *const release_source_columns[SRC_COUNT] = {
+        "source",       "publisher",       "title", "grade",    "status",
+        "retrieved_at", "snapshot_sha256", "url",   "citation", "licence"};
+static const char *const source_types[SRC_COUNT] = {
+        "string",   "string", "string", "string", "string",
+        "datetime", "string", "string", "string", "string"};
+static const char *const source_key[] = {"source"};
+
+const char *const release_conflict_columns[CONFLICT_COUNT] = {
+        "indicator",        "geo",          "period",
+        "chosen_source",    "chosen_value", "other_source",
+        "other_value",      "difference",   "relative_difference",
+        "within_tolerance", "rule"};
+static const char *const conflict_types[CONFLICT_COUNT] = {
+        "string", "string", "string", "string",  "number", "string",
+        "number", "number", "number", "boolean", "string"};
+static const char *const conflict_key[] = {"indicator", "geo", "period",
+                                           "other_source"};
+
+static const struct release_table indicators_table = {
+        "indicators", outputs_columns, indicator_types,
+        COL_COUNT,    indicator_key,   3};
+static const struct release_table sources_table = {
+        "sources", release_source_columns, source_types, SRC_COUNT, source_key,
+        1};
+static const struct release_table conflicts_table = {
+        "conflicts",    release_conflict_columns,
+        conflict_types, CONFLICT_COUNT,
+        conflict_key,   4};
+
+/* prov: the order of provenance.json's release entities and of the Data
+ * Package's resources, which is the order emit writes them in. */
+const struct release_file release_files[RELEASE_NFILES] = {
+        [RELEASE_CONFLICTS] = {"conflicts.csv", &conflicts_table, 3},
+        [RELEASE_DATAPACKAGE] = {"datapackage.json", NULL, 8},
+        [RELEASE_ERRORS] = {"errors.jsonl", NULL, 4},
+        [RELEASE_INDICATORS_CSV] = {"indicators.csv", &indicators_table, 1},
+        [RELEASE_INDICATORS_JSON] = {"indicators.json", NULL, 5},
+        [RELEASE_INDICATORS_SQLITE] = {"indicators.sqlite", NULL, 6},
+        [RELEASE_PROVENANCE] = {"provenance.json", NULL, 0},
+        [RELEASE_REPORT] = {"report.html", NULL, 7},
+        [RELEASE_SOURCES] = {"sources.csv", &sources_table, 2},
+};
+
+size_t
+release_files_in_order(size_t order[RELEASE_NFILES])
+{
+	size_t n = 0, k;
+	int p;
+
+	for (p = 1; p <= RELEASE_NFILES; p++)
+		for (k = 0; k < RELEASE_NFILES; k++)
+			if (release_files[k].prov == p)
+				order[n++] = k;
+	return n;
+}
+
+int
+release_file_hash(const struct release_data *d, enum release_file_id k,
+                  struct error *err)
+{
+	char *path = xasprintf("%s/%s", d->dir, release_files[k].name);
+	int rc = hash_file_hex(path, d->sha[k], err);
+
+	free(path);
+	return rc;
+}
+
+/* Writes a JSON document (pretty, with a final newline) into the release. */
+int
+release_write_json(const struct release_data *d, const char *name,
+                   const struct cJSON *doc, struct error *err)
+{
+	char *text = json_print(doc, 1),
+	     *path = xasprintf("%s/%s", d->dir, name);
+	char *with_nl = xasprintf("%s\n", text);
+	int rc = atomic_file_write(path, with_nl, strlen(with_nl), err);
+
+	free(with_nl);
+	free(text);
+	free(path);
+	return rc;
+}
