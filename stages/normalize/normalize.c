@@ -11,7 +11,6 @@
 #include "archive.h"
 #include "crash.h"
 #include "atomic_file.h"
-#include "binds.h"
 #include "csv_format.h"
 #include "decode.h"
 #include "json_format.h"
@@ -26,6 +25,7 @@
 #include "json.h"
 #include "number.h"
 #include "observation.h"
+#include "store_load.h"
 #include "store_parse.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -39,29 +39,19 @@ struct range_rule {
 };
 
 /*
- * Observations go to the store LOAD_BATCH at a time, in one multi-row
- * INSERT: a statement per row cost a statement's setup and teardown (and
- * its foreign-key bookkeeping) per observation, a fifth of normalize's
- * time.  A batch's text waits in one arena.  The INSERT is OR ROLLBACK and
- * observation's key to parse is deferred (store.c, migration 4): no
- * constraint can fail the statement alone, so SQLite keeps no journal of
- * the pages it changes, which was 600 MB of temporary file on 2,073,600
- * rows.  A failure rejects the snapshot, whose transaction is rolled back
- * anyway.
- *
- * While the parser fills one batch, a writer thread inserts the previous
- * one: parsing and SQLite's work overlap (on 2,073,600 CSV rows SQLite and
- * the kernel's writes are three quarters of the time, the parser the rest;
- * on SDMX-ML the other way round).  The hand-over is a mutex and a
- * condition variable around one slot: the store's connection is used by
- * one thread at a time, the writer's between hand-overs and the parser's
- * only once the writer is idle or gone (loader_drain).  The thread starts
- * with the first full batch, so a document of fewer rows has none, and
- * never outlives its snapshot's transaction.
+ * Observations go to the store (store_load.h) in chunks of LOAD_CHUNK
+ * rows, their texts in one arena.  While the parser fills one chunk, a
+ * writer thread inserts the previous one: parsing and SQLite's work
+ * overlap (on 2,073,600 CSV rows SQLite and the kernel's writes are three
+ * quarters of the time, the parser the rest; on SDMX-ML the other way
+ * round).  The hand-over is a mutex and a condition variable around one
+ * slot: the store's connection is used by one thread at a time, the
+ * writer's between hand-overs and the parser's only once the writer is
+ * idle or gone (loader_drain).  The thread starts with the first full
+ * chunk, so a document of fewer rows has none, and never outlives its
+ * snapshot's transaction.
  */
-#define LOAD_BATCH 64
-#define LOAD_CHUNK (64 * LOAD_BATCH) /* rows per hand-over */
-#define LOAD_COLS 16
+#define LOAD_CHUNK (64 * STORE_LOAD_BATCH) /* rows per hand-over */
 #define LOAD_TEXTS                                                             \
 	8 /* measure, geo, period, raw value, unit, flags,                     \
 	     qualifier, locator */
@@ -84,11 +74,9 @@ struct batch {
 
 struct loader {
 	struct store *st;
-	struct store_stmt *ins; /* LOAD_BATCH rows */
-	struct binds *bound; /* what ins's parameters hold */
+	struct store_load *sl;
 	int64_t parse_id;
 	long n; /* observations added */
-	int64_t first, last; /* their id range (the writer's, once stored) */
 	const struct check_options *checks;
 	unsigned char *key_seen; /* per checks->keys */
 	struct problems *probs;
@@ -105,88 +93,39 @@ struct loader {
 	struct error werr; /* the writer's failure */
 };
 
-#define LOAD_INSERT                                                            \
-	"INSERT OR ROLLBACK INTO observation (parse_id, measure, raw_geo, "    \
-	"raw_period, raw_value, value, unit, scale, decimals, flags, "         \
-	"qualifier, locator, line, col, byte_offset, byte_length)"
-
-/* Inserts rows [from, from + n) of b, n <= LOAD_BATCH. */
-static int
-rows_write(struct loader *l, const struct batch *b, size_t from, size_t n,
-           struct error *err)
-{
-	struct store_stmt *s = l->ins;
-	struct binds *bound = l->bound;
-	const char *a = b->arena.buf;
-	size_t r;
-	int rc;
-
-	/* the document's last rows */
-	if (n < LOAD_BATCH) {
-		if (store_prepare_insert(l->st, LOAD_INSERT, LOAD_COLS, n, &s,
-		                         err) < 0)
-			return -1;
-		bound = NULL;
-	}
-	store_reset(s);
-	for (r = 0; r < n; r++) {
-		const struct pending *p = &b->rows[from + r];
-		int c = (int)(r * LOAD_COLS), k;
-
-		binds_int(s, bound, c + 1, l->parse_id);
-		for (k = 0; k < 4; k++) /* measure, geo, period, raw value */
-			binds_text(s, bound, c + 2 + k, a + p->text[k]);
-		if (p->has_value)
-			store_bind_double(s, c + 6, p->value);
-		else
-			store_bind_null(s, c + 6);
-		binds_text(s, bound, c + 7, a + p->text[4]);
-		binds_int(s, bound, c + 8, p->scale);
-		binds_int(s, bound, c + 9, p->decimals);
-		binds_text(s, bound, c + 10, a + p->text[5]);
-		binds_text(s, bound, c + 11, a + p->text[6]);
-		/* "line L, column C" is not stored: the obs view spells it. */
-		if (p->text[7] != (size_t)-1)
-			binds_text(s, bound, c + 12, a + p->text[7]);
-		else
-			binds_null(s, bound, c + 12);
-		if (p->line > 0) {
-			binds_int(s, bound, c + 13, p->line);
-			binds_int(s, bound, c + 14, p->col);
-		} else {
-			binds_null(s, bound, c + 13);
-			binds_null(s, bound, c + 14);
-		}
-		if (p->byte_offset >= 0) {
-			binds_int(s, bound, c + 15, p->byte_offset);
-			binds_int(s, bound, c + 16, p->byte_length);
-		} else {
-			binds_null(s, bound, c + 15);
-			binds_null(s, bound, c + 16);
-		}
-	}
-	rc = store_step(s);
-	if (s != l->ins)
-		store_finalize(s);
-	if (rc != STORE_DONE)
-		return error_set(err, "store: cannot insert observations: %s",
-		                 store_errmsg(l->st));
-	/* One INSERT's rows take consecutive ids (the write lock is ours). */
-	l->last = store_last_id(l->st);
-	if (l->first == 0)
-		l->first = l->last - (int64_t)n + 1;
-	return 0;
-}
-
 /* Inserts the rows of b (by whichever thread owns the connection now). */
 static int
 batch_write(struct loader *l, const struct batch *b, struct error *err)
 {
-	size_t r, n;
+	struct store_load_row rows[STORE_LOAD_BATCH];
+	const char *a = b->arena.buf;
+	size_t r, n, k;
 
 	for (r = 0; r < b->n; r += n) {
-		n = b->n - r < LOAD_BATCH ? b->n - r : LOAD_BATCH;
-		if (rows_write(l, b, r, n, err) < 0)
+		n = b->n - r < STORE_LOAD_BATCH ? b->n - r : STORE_LOAD_BATCH;
+		for (k = 0; k < n; k++) {
+			const struct pending *p = &b->rows[r + k];
+			struct store_load_row *o = &rows[k];
+
+			o->measure = a + p->text[0];
+			o->raw_geo = a + p->text[1];
+			o->raw_period = a + p->text[2];
+			o->raw_value = a + p->text[3];
+			o->has_value = p->has_value;
+			o->value = p->value;
+			o->unit = a + p->text[4];
+			o->scale = p->scale;
+			o->decimals = p->decimals;
+			o->flags = a + p->text[5];
+			o->qualifier = a + p->text[6];
+			o->locator = p->text[7] != (size_t)-1 ? a + p->text[7]
+			                                      : NULL;
+			o->line = p->line;
+			o->col = p->col;
+			o->byte_offset = p->byte_offset;
+			o->byte_length = p->byte_length;
+		}
+		if (store_load_rows(l->sl, rows, n, err) < 0)
 			return -1;
 	}
 	if (b->n)
@@ -491,6 +430,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	char now[TIMEFMT_LEN];
 	struct parse_input in = {NULL, 0, 0};
 	struct decoded dec = {NULL, 0, NULL};
+	int64_t first, last;
 	struct error derr;
 	format_parse_fn parse = normalize_parser(src->spec);
 	size_t i;
@@ -535,10 +475,8 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	row.parsed_at = now;
 	if (store_parse_begin(st, &row, &l.parse_id, err) < 0)
 		goto rollback;
-	if (store_prepare_insert(st, LOAD_INSERT, LOAD_COLS, LOAD_BATCH, &l.ins,
-	                         err) < 0)
+	if (store_load_open(st, l.parse_id, &l.sl, err) < 0)
 		goto rollback;
-	l.bound = binds_new(LOAD_BATCH * LOAD_COLS);
 	l.key_seen = xcalloc(src->checks.nkeys + 1, 1);
 	if (parse(src, &in, &sink, &probs, err) < 0 ||
 	    (probs.total == 0 ? loader_finish(&l, err)
@@ -559,7 +497,8 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 		              : 0;
 		goto out;
 	}
-	if (store_parse_loaded(st, l.parse_id, l.n, l.first, l.last, err) < 0)
+	store_load_ids(l.sl, &first, &last);
+	if (store_parse_loaded(st, l.parse_id, l.n, first, last, err) < 0)
 		goto rollback;
 	crash_point("normalize.before-commit");
 	if (store_commit(st, err) < 0)
@@ -577,8 +516,7 @@ rollback:
 out:
 	loader_drain(&l, NULL);
 	handoff_destroy(&l.ho);
-	store_finalize(l.ins);
-	binds_free(l.bound);
+	store_load_close(l.sl);
 	for (i = 0; i < 2; i++) {
 		free(l.batch[i].rows);
 		strbuf_release(&l.batch[i].arena);
