@@ -121,46 +121,28 @@ find_crosswalk(const struct config *cfg, const char *source,
 static int
 map_flush(struct rc *r)
 {
-	struct store_stmt *s = r->ins_m;
-	struct binds *memo = r->ins_m_binds;
+	struct store_mapped rows[STORE_WRITE_BATCH];
 	const char *a = r->arena.buf;
 	size_t i;
-	int rc;
 
-	if (r->nmapped == 0)
-		return 0;
-	if (r->nmapped < MAP_BATCH) {
-		if (store_prepare_insert(r->st, "INSERT INTO m", MAP_COLS,
-		                         r->nmapped, &s, r->err) < 0)
-			return -1;
-		memo = NULL;
-	}
-	store_reset(s);
 	for (i = 0; i < r->nmapped; i++) {
 		const struct mapped *m = &r->mapped[i];
-		int b = (int)i * MAP_COLS;
 
-		store_bind_int(s, b + 1, m->seq);
-		/* the config's and the geo table's */
-		binds_lasting(s, memo, b + 2, m->indicator);
-		binds_lasting(s, memo, b + 3, m->geo);
-		binds_text(s, memo, b + 4, a + m->period);
-		if (m->has_value)
-			store_bind_double(s, b + 5, m->value);
-		else
-			store_bind_null(s, b + 5);
-		binds_lasting(s, memo, b + 6, m->unit);
-		binds_text(s, memo, b + 7, a + m->flags);
-		binds_text(s, memo, b + 8, a + m->qualifier);
-		store_bind_int(s, b + 9, m->obs_id);
-		binds_int(s, memo, b + 10, m->lineage_id);
-		binds_text(s, memo, b + 11, a + m->locator);
+		rows[i].seq = m->seq;
+		rows[i].obs_id = m->obs_id;
+		rows[i].lineage_id = m->lineage_id;
+		rows[i].indicator = m->indicator;
+		rows[i].geo = m->geo;
+		rows[i].unit = m->unit;
+		rows[i].period = a + m->period;
+		rows[i].flags = a + m->flags;
+		rows[i].qualifier = a + m->qualifier;
+		rows[i].locator = a + m->locator;
+		rows[i].has_value = m->has_value;
+		rows[i].value = m->value;
 	}
-	rc = store_step(s);
-	if (s != r->ins_m)
-		store_finalize(s);
-	if (rc != STORE_DONE)
-		return rc_db_fail(r, "cannot stage mapped observations");
+	if (store_write_stage(r->w, rows, r->nmapped, r->err) < 0)
+		return -1;
 	r->nmapped = 0;
 	strbuf_reset(&r->arena);
 	return 0;
@@ -194,7 +176,7 @@ memo_geo(struct map_memo *mm, const struct geo_table *geo, const char *raw)
 
 int
 map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
-        struct store_stmt *s, size_t seq, int report, struct row *out,
+        struct store_stmt *s, size_t seq, int report, struct store_mapped *out,
         struct period *per, char at[STORE_LOCATOR_MAX])
 {
 	const char *measure = store_col_text(s, 1);
@@ -300,7 +282,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 	while ((rc = store_step(s)) == STORE_ROW) {
 		char at[STORE_LOCATOR_MAX];
 		struct period per;
-		struct row row;
+		struct store_mapped row;
 		struct mapped *m;
 		int how = map_row(r, src, &mm, s, seq, 1, &row, &per, at);
 
@@ -321,7 +303,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		m->obs_id = row.obs_id;
 		m->lineage_id = row.lineage_id;
 		m->locator = strbuf_put_str(&r->arena, row.locator);
-		if (r->nmapped == MAP_BATCH && map_flush(r) < 0)
+		if (r->nmapped == STORE_WRITE_BATCH && map_flush(r) < 0)
 			goto out;
 	}
 	if (rc != STORE_DONE) {

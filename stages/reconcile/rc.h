@@ -7,10 +7,11 @@
  * way when the rows allow (stream.c) or else through the temporary table
  * m; then conflicts (conflict.c) and derived values (derive.c).
  *
- * A row has three forms on its way: struct row (texts borrowed, as map_row()
- * gives it), struct mapped (waiting for m, texts in an arena) and struct
- * vintage (a value over a run of steps, texts owned), queued as a struct
- * pending_value until its multi-row INSERT.
+ * A row has three forms on its way: struct store_mapped (texts borrowed, as
+ * map_row() gives it and the scratch table m gives it back), struct mapped
+ * (waiting for m, texts in an arena) and struct vintage (a value over a
+ * run of steps, texts owned), queued as a struct pending_value until its
+ * multi-row INSERT.
  */
 #ifndef PROVSTAT_RC_H
 #define PROVSTAT_RC_H
@@ -18,13 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "binds.h"
 #include "config.h"
 #include "geo.h"
 #include "hash.h"
 #include "period.h"
 #include "reconcile.h"
 #include "store.h"
+#include "store_write.h"
 #include "strbuf.h"
 
 #define RC_MAX_REPORTED 50 /* problems printed; the rest are counted */
@@ -56,22 +57,9 @@ struct vintage {
 	size_t first_seq, last_seq;
 };
 
-/*
- * Values go to the store VALUE_BATCH at a time, in one multi-row INSERT
- * (a statement per value was a third of reconcile).  Their ids are given
- * here, so that a summed value's inputs can name it.  OR ROLLBACK, with
- * value's foreign keys deferred (store.c, migration 4): no constraint can
- * fail the statement alone, so SQLite keeps no journal of the pages it
- * changes (2.8 GB of temporary file on 2,073,600 values).  Any failure
- * fails the run, whose transaction is rolled back anyway.
- */
-#define VALUE_BATCH 64
-#define VALUE_COLS 15
-#define VALUE_INSERT                                                           \
-	"INSERT OR ROLLBACK INTO value (id, key, indicator, geo, period, "     \
-	"known_from, known_to, value, unit, flags, qualifier, status, "        \
-	"source_id, lineage_id, observation_id)"
-
+/* A vintage waiting for its INSERT (store_write.h), STORE_WRITE_BATCH at
+ * a time; its id is given here, so that a summed value's inputs can name
+ * it. */
 struct pending_value {
 	struct vintage v; /* owned until written */
 	int64_t id;
@@ -79,10 +67,8 @@ struct pending_value {
 	const char *known_from, *known_to, *source_id;
 };
 
-/* Mapped observations go to m MAP_BATCH at a time, likewise; their texts
- * wait in an arena. */
-#define MAP_BATCH 64
-#define MAP_COLS 11
+/* Mapped observations wait for the scratch table STORE_WRITE_BATCH at a
+ * time, likewise, their texts in an arena. */
 
 struct mapped {
 	int64_t seq, obs_id, lineage_id;
@@ -92,32 +78,18 @@ struct mapped {
 	size_t period, flags, qualifier, locator; /* offsets in the arena */
 };
 
-/* A mapped observation on its way to the vintages, its texts borrowed
- * (from the config, the geo table, a statement's current row or the
- * reader's buffers). */
-struct row {
-	int64_t seq, obs_id, lineage_id;
-	const char *indicator, *geo, *period, *unit, *flags, *qualifier,
-	        *locator;
-	int has_value;
-	double value;
-};
-
 struct rc {
 	const struct config *cfg;
 	struct store *st;
 	struct geo_table *geo;
 	struct reconcile_result *res;
 	struct error *err;
-	struct store_stmt *ins_m; /* MAP_BATCH rows */
-	struct binds *ins_m_binds, *ins_value_binds;
-	struct mapped *mapped; /* MAP_BATCH */
+	struct store_write *w; /* the values, and the scratch table m */
+	struct mapped *mapped; /* STORE_WRITE_BATCH, waiting for m */
 	size_t nmapped;
 	struct strbuf arena;
-	struct store_stmt *ins_value; /* VALUE_BATCH rows */
-	struct store_stmt *ins_input;
 	int64_t *lineage_of; /* per crosswalk entry, 0 until made */
-	struct pending_value *pending; /* VALUE_BATCH, waiting for the INSERT */
+	struct pending_value *pending; /* STORE_WRITE_BATCH, waiting */
 	size_t npending;
 	int64_t last_value_id;
 };
@@ -209,8 +181,9 @@ void map_memo_release(struct map_memo *mm);
  * counted only if report); -1 if the store fails.
  */
 int map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
-            struct store_stmt *s, size_t seq, int report, struct row *out,
-            struct period *per, char at[STORE_LOCATOR_MAX]);
+            struct store_stmt *s, size_t seq, int report,
+            struct store_mapped *out, struct period *per,
+            char at[STORE_LOCATOR_MAX]);
 /* Maps the observations of one timeline step into the temp table m. */
 int map_step(struct rc *r, const struct source_config *src, size_t seq,
              int64_t parse_id);
@@ -221,9 +194,10 @@ void vintages_init(struct vintages *w, const struct source_config *src,
                    const struct timeline *t);
 void vintages_release(struct vintages *w);
 /* Does the row continue the open group (same snapshot and key)? */
-int vintages_in_group(const struct vintages *w, const struct row *row);
+int vintages_in_group(const struct vintages *w, const struct store_mapped *row);
 /* The next row in key order (its texts are copied). */
-int vintages_add(struct rc *r, struct vintages *w, const struct row *row);
+int vintages_add(struct rc *r, struct vintages *w,
+                 const struct store_mapped *row);
 /* After the last row: the open group and vintage are written. */
 int vintages_end(struct rc *r, struct vintages *w);
 /* Streams m in key order into the vintages; w->dups counts the keys one

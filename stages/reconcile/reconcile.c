@@ -61,7 +61,7 @@ source_values(struct rc *r, const struct source_config *src,
 	if (vintages_from_m(r, &w) < 0 ||
 	    (w.dups && !src->duplicates_sum &&
 	     vintages_check_duplicates(r, src) < 0) ||
-	    store_exec(r->st, "DELETE FROM m", r->err) < 0)
+	    store_write_unstage(r->w, r->err) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -122,38 +122,14 @@ prepare_all(struct rc *r)
 	 * growing with it (33 MiB at 8,294,400). */
 	if (store_exec(r->st, "PRAGMA threads = 2", r->err) < 0)
 		return -1;
-	if (store_exec(r->st,
-	               "CREATE TEMP TABLE IF NOT EXISTS m (seq INTEGER, "
-	               "indicator TEXT, geo TEXT, period TEXT, value REAL, "
-	               "unit TEXT, flags TEXT, qualifier TEXT, obs_id INTEGER, "
-	               "lineage_id INTEGER, locator TEXT); DELETE FROM m;",
-	               r->err) < 0)
-		return -1;
-	if (store_prepare_insert(r->st, "INSERT INTO m", MAP_COLS, MAP_BATCH,
-	                         &r->ins_m, r->err) < 0 ||
-	    store_prepare_insert(r->st, VALUE_INSERT, VALUE_COLS, VALUE_BATCH,
-	                         &r->ins_value, r->err) < 0 ||
-	    store_prepare(r->st,
-	                  "INSERT INTO value_input (value_id, observation_id) "
-	                  "VALUES (?, ?)",
-	                  &r->ins_input, r->err) < 0)
-		return -1;
-	r->ins_m_binds = binds_new(MAP_BATCH * MAP_COLS);
-	r->ins_value_binds = binds_new(VALUE_BATCH * VALUE_COLS);
-	return 0;
+	return store_write_open(r->st, &r->w, r->err);
 }
 
 static void
 finalize_all(struct rc *r)
 {
-	store_finalize(r->ins_m);
-	store_finalize(r->ins_value);
-	store_finalize(r->ins_input);
-	r->ins_m = r->ins_value = NULL;
-	r->ins_input = NULL;
-	binds_free(r->ins_m_binds);
-	binds_free(r->ins_value_binds);
-	r->ins_m_binds = r->ins_value_binds = NULL;
+	store_write_close(r->w);
+	r->w = NULL;
 }
 
 int
@@ -198,8 +174,8 @@ reconcile_run(const struct config *cfg, struct store *st,
 	}
 
 	r.lineage_of = xcalloc(cfg->ncrosswalk + 1, sizeof(*r.lineage_of));
-	r.pending = xcalloc(VALUE_BATCH, sizeof(*r.pending));
-	r.mapped = xcalloc(MAP_BATCH, sizeof(*r.mapped));
+	r.pending = xcalloc(STORE_WRITE_BATCH, sizeof(*r.pending));
+	r.mapped = xcalloc(STORE_WRITE_BATCH, sizeof(*r.mapped));
 	strbuf_init(&r.arena, SIZE_MAX / 2);
 	/* Foreign keys unchecked until COMMIT: every key a value, its inputs
 	 * and its lineage hold was read from the store or inserted by this

@@ -41,7 +41,7 @@ struct stream {
 	size_t seq;
 	int alone; /* the source's one step: series in any order */
 	struct map_memo mm;
-	struct row row; /* the current row, until the next */
+	struct store_mapped row; /* the current row, until the next */
 	struct period per; /* its period */
 	char at[STORE_LOCATOR_MAX]; /* its locator */
 	int started, done;
@@ -64,7 +64,7 @@ series_cmp(const void *a, const void *b)
 
 /* Is this the first run of the row's series? */
 static int
-series_first(struct stream *x, const struct row *row)
+series_first(struct stream *x, const struct store_mapped *row)
 {
 	struct series *n = xmalloc(sizeof(*n));
 	struct series **found;
@@ -80,7 +80,7 @@ series_first(struct stream *x, const struct row *row)
 
 /* Key order: SQLite's ORDER BY indicator, geo, period (BINARY: memcmp). */
 static int
-key_cmp(const struct row *a, const struct row *b)
+key_cmp(const struct store_mapped *a, const struct store_mapped *b)
 {
 	int c = a->indicator == b->indicator
 	                ? 0
@@ -93,7 +93,8 @@ key_cmp(const struct row *a, const struct row *b)
 
 /* May row follow last, the stream's previous row? */
 static int
-stream_follows(struct stream *x, const struct row *row, const struct row *last)
+stream_follows(struct stream *x, const struct store_mapped *row,
+               const struct store_mapped *last)
 {
 	int c;
 
@@ -120,7 +121,7 @@ stream_follows(struct stream *x, const struct row *row, const struct row *last)
 static int
 stream_next(struct rc *r, const struct source_config *src, struct stream *x)
 {
-	struct row last = x->row;
+	struct store_mapped last = x->row;
 	char period[PERIOD_MAX];
 	int rc;
 

@@ -1,5 +1,5 @@
 /* vintages — mapped rows in key order into values, each over the run of
- * steps it holds unchanged, written VALUE_BATCH at a time; see rc.h. */
+ * steps it holds unchanged, written STORE_WRITE_BATCH at a time; see rc.h. */
 #include "rc.h"
 
 #include <stdio.h>
@@ -18,76 +18,37 @@ vintage_clear(struct vintage *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* Records every observation of a summed value (ids "12,15"). */
-static int
-record_inputs(struct rc *r, int64_t value_id, const char *ids)
-{
-	const char *p = ids;
-	char *end;
-
-	/* ids is SQLite's group_concat of integers: "12,15". */
-	for (; *p; p = *end == ',' ? end + 1 : end) {
-		long long id = strtoll(p, &end, 10);
-
-		if (end == p)
-			break;
-		store_reset(r->ins_input);
-		store_bind_int(r->ins_input, 1, value_id);
-		store_bind_int(r->ins_input, 2, id);
-		if (store_step(r->ins_input) != STORE_DONE)
-			return rc_db_fail(r, "cannot record a value's inputs");
-	}
-	return 0;
-}
-
 /* Inserts the pending values. */
 static int
 values_flush(struct rc *r)
 {
-	struct store_stmt *s = r->ins_value;
-	struct binds *memo = r->ins_value_binds;
+	struct store_write_value rows[STORE_WRITE_BATCH];
 	size_t i;
-	int rc;
 
-	if (r->npending == 0)
-		return 0;
-	if (r->npending < VALUE_BATCH) {
-		if (store_prepare_insert(r->st, VALUE_INSERT, VALUE_COLS,
-		                         r->npending, &s, r->err) < 0)
-			return -1;
-		memo = NULL;
-	}
-	store_reset(s);
 	for (i = 0; i < r->npending; i++) {
 		const struct pending_value *p = &r->pending[i];
 		const struct vintage *v = &p->v;
-		int b = (int)i * VALUE_COLS;
+		struct store_write_value *o = &rows[i];
 
-		store_bind_int(s, b + 1, p->id);
-		store_bind_text(s, b + 2, p->key);
-		store_bind_text(s, b + 3, v->indicator);
-		store_bind_text(s, b + 4, v->geo);
-		store_bind_text(s, b + 5, v->period);
-		binds_text(s, memo, b + 6, p->known_from);
-		binds_text(s, memo, b + 7, p->known_to);
-		if (v->has_value)
-			store_bind_double(s, b + 8, v->value);
-		else
-			store_bind_null(s, b + 8);
-		binds_text(s, memo, b + 9, v->unit);
-		binds_text(s, memo, b + 10, v->flags);
-		binds_text(s, memo, b + 11, v->qualifier);
-		binds_lasting(s, memo, b + 12,
-		              v->has_value ? "published" : "not available");
-		binds_lasting(s, memo, b + 13, p->source_id); /* the config's */
-		binds_int(s, memo, b + 14, v->lineage_id);
-		store_bind_int(s, b + 15, v->obs_id);
+		o->id = p->id;
+		o->key = p->key;
+		o->indicator = v->indicator;
+		o->geo = v->geo;
+		o->period = v->period;
+		o->known_from = p->known_from;
+		o->known_to = p->known_to;
+		o->has_value = v->has_value;
+		o->value = v->value;
+		o->unit = v->unit;
+		o->flags = v->flags;
+		o->qualifier = v->qualifier;
+		o->status = v->has_value ? "published" : "not available";
+		o->source_id = p->source_id; /* the config's */
+		o->lineage_id = v->lineage_id;
+		o->observation_id = v->obs_id;
 	}
-	rc = store_step(s);
-	if (s != r->ins_value)
-		store_finalize(s);
-	if (rc != STORE_DONE)
-		return rc_db_fail(r, "cannot write values");
+	if (store_write_values(r->w, rows, r->npending, r->err) < 0)
+		return -1;
 	for (i = 0; i < r->npending; i++)
 		vintage_clear(&r->pending[i].v);
 	r->npending = 0;
@@ -148,39 +109,39 @@ vintage_write(struct rc *r, const char *source_id, const struct timeline *t,
 	if (p->v.inputs) {
 		int64_t id = p->id;
 		char *inputs = xstrdup(p->v.inputs);
-		int rc =
-		        values_flush(r) < 0 || record_inputs(r, id, inputs) < 0;
+		int rc = values_flush(r) < 0 ||
+		         store_write_inputs(r->w, id, inputs, r->err) < 0;
 
 		free(inputs);
 		return rc ? -1 : 0;
 	}
-	return r->npending == VALUE_BATCH ? values_flush(r) : 0;
+	return r->npending == STORE_WRITE_BATCH ? values_flush(r) : 0;
+}
+
+struct dup_report {
+	struct rc *r;
+	const struct source_config *src;
+};
+
+static void
+report_duplicate(void *arg, const char *indicator, const char *geo,
+                 const char *period, const char *places)
+{
+	struct dup_report *d = arg;
+
+	rc_problem(d->r,
+	           "%s: %s %s %s is given more than once, and no rule "
+	           "combines them: %s",
+	           d->src->id, indicator, geo, period, places);
 }
 
 /* Reports keys that one snapshot gives twice. */
 int
 vintages_check_duplicates(struct rc *r, const struct source_config *src)
 {
-	struct store_stmt *s = NULL;
-	int rc;
+	struct dup_report d = {r, src};
 
-	if (store_prepare(
-	            r->st,
-	            "SELECT m.indicator, m.geo, m.period, "
-	            "group_concat(o.locator || ' (''' || o.raw_geo || "
-	            "''')', '; ') FROM m JOIN obs o ON o.id = "
-	            "m.obs_id GROUP BY m.seq, m.indicator, m.geo, m.period "
-	            "HAVING count(*) > 1",
-	            &s, r->err) < 0)
-		return -1;
-	while ((rc = store_step(s)) == STORE_ROW)
-		rc_problem(r,
-		           "%s: %s %s %s is given more than once, and no rule "
-		           "combines them: %s",
-		           src->id, store_col_text(s, 0), store_col_text(s, 1),
-		           store_col_text(s, 2), store_col_text(s, 3));
-	store_finalize(s);
-	return rc == STORE_DONE ? 0 : rc_db_fail(r, "cannot check duplicates");
+	return store_write_duplicates(r->w, report_duplicate, &d, r->err);
 }
 
 static void
@@ -196,7 +157,7 @@ group_set(struct group *g, int k, const char *v)
 }
 
 static int
-group_has(const struct group *g, const struct row *row)
+group_has(const struct group *g, const struct store_mapped *row)
 {
 	return g->open && (size_t)row->seq == g->seq &&
 	       strcmp(g->text[G_PERIOD], row->period) == 0 &&
@@ -216,7 +177,7 @@ group_add_id(struct group *g, int64_t id)
 }
 
 static void
-group_start(struct group *g, const struct row *row)
+group_start(struct group *g, const struct store_mapped *row)
 {
 	const char *text[G_TEXTS];
 	int k;
@@ -244,7 +205,7 @@ group_start(struct group *g, const struct row *row)
 /* Another row of the group: the sum, the greatest flags and qualifier
  * (as SQL's max()), the least lineage, every observation's id. */
 static void
-group_add(struct group *g, const struct row *row)
+group_add(struct group *g, const struct store_mapped *row)
 {
 	g->count++;
 	if (!row->has_value)
@@ -363,7 +324,7 @@ vintages_release(struct vintages *w)
 }
 
 int
-vintages_add(struct rc *r, struct vintages *w, const struct row *row)
+vintages_add(struct rc *r, struct vintages *w, const struct store_mapped *row)
 {
 	if (group_has(&w->g, row)) {
 		group_add(&w->g, row);
@@ -389,92 +350,43 @@ vintages_end(struct rc *r, struct vintages *w)
 	return values_flush(r);
 }
 
-/* m's columns, in the SELECT's order. */
-enum {
-	M_SEQ,
-	M_INDICATOR,
-	M_GEO,
-	M_PERIOD,
-	M_VALUE,
-	M_UNIT,
-	M_FLAGS,
-	M_QUALIFIER,
-	M_OBS,
-	M_LINEAGE,
-	M_LOCATOR
+struct from_m {
+	struct rc *r;
+	struct vintages *w;
 };
+
+static int
+add_staged(void *arg, const struct store_mapped *row)
+{
+	struct from_m *f = arg;
+
+	return vintages_add(f->r, f->w, row) < 0 ? -1 : 0;
+}
 
 int
 vintages_from_m(struct rc *r, struct vintages *w)
 {
-	struct store_stmt *s = NULL;
-	int rc, ret = -1;
+	struct from_m f = {r, w};
 
-	/* m carries each row's locator, so this reads nothing else (a join
-	 * to the observations cost a random read each). */
-	if (store_prepare(r->st,
-	                  "SELECT seq, indicator, geo, period, value, unit, "
-	                  "flags, qualifier, obs_id, lineage_id, locator FROM "
-	                  "m ORDER BY indicator, geo, period, seq, obs_id",
-	                  &s, r->err) < 0)
+	if (store_write_staged(r->w, add_staged, &f, r->err) < 0)
 		return -1;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		struct row row;
-
-		row.seq = store_col_int(s, M_SEQ);
-		row.indicator = store_col_str(s, M_INDICATOR);
-		row.geo = store_col_str(s, M_GEO);
-		row.period = store_col_str(s, M_PERIOD);
-		row.has_value = !store_col_null(s, M_VALUE);
-		row.value = store_col_double(s, M_VALUE);
-		row.unit = store_col_str(s, M_UNIT);
-		row.flags = store_col_str(s, M_FLAGS);
-		row.qualifier = store_col_str(s, M_QUALIFIER);
-		row.obs_id = store_col_int(s, M_OBS);
-		row.lineage_id = store_col_int(s, M_LINEAGE);
-		row.locator = store_col_str(s, M_LOCATOR);
-		if (vintages_add(r, w, &row) < 0)
-			goto out;
-	}
-	if (rc != STORE_DONE) {
-		rc_db_fail(r, "cannot read mapped observations");
-		goto out;
-	}
-	ret = vintages_end(r, w);
-out:
-	store_finalize(s);
-	return ret;
+	return vintages_end(r, w);
 }
 
 int
 vintages_unwrite(struct rc *r, int64_t after)
 {
-	static const char *const sql[] = {
-	        "DELETE FROM value_input WHERE value_id > ?1",
-	        "DELETE FROM value WHERE id > ?1"};
 	size_t i;
 
 	for (i = 0; i < r->npending; i++)
 		vintage_clear(&r->pending[i].v);
 	r->npending = 0;
 	r->last_value_id = after;
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		struct store_stmt *s = NULL;
-		int rc;
-
-		if (store_prepare(r->st, sql[i], &s, r->err) < 0)
-			return -1;
-		store_bind_int(s, 1, after);
-		rc = store_step(s);
-		store_finalize(s);
-		if (rc != STORE_DONE)
-			return rc_db_fail(r, "cannot take values back");
-	}
-	return 0;
+	return store_write_unwrite(r->w, after, r->err);
 }
 
 int
-vintages_in_group(const struct vintages *w, const struct row *row)
+vintages_in_group(const struct vintages *w, const struct store_mapped *row)
 {
 	return group_has(&w->g, row);
 }
