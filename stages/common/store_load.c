@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "binds.h"
+#include "store_binds.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -17,7 +17,7 @@ struct store_load {
 	struct store *st;
 	int64_t parse_id;
 	struct store_stmt *ins; /* STORE_LOAD_BATCH rows */
-	struct binds *bound; /* what ins's parameters hold */
+	struct store_binds *bound; /* what ins's parameters hold */
 	int64_t first, last;
 };
 
@@ -35,21 +35,21 @@ store_load_open(struct store *st, int64_t parse_id, struct store_load **out,
 		free(l);
 		return -1;
 	}
-	l->bound = binds_new(STORE_LOAD_BATCH * LOAD_COLS);
+	l->bound = store_binds_new(STORE_LOAD_BATCH * LOAD_COLS);
 	*out = l;
 	return 0;
 }
 
 static void
-bind_pair(struct store_stmt *s, struct binds *b, int i, int have, long long x,
-          long long y)
+bind_pair(struct store_stmt *s, struct store_binds *b, int i, int have,
+          long long x, long long y)
 {
 	if (have) {
-		binds_int(s, b, i, x);
-		binds_int(s, b, i + 1, y);
+		store_binds_int(s, b, i, x);
+		store_binds_int(s, b, i + 1, y);
 	} else {
-		binds_null(s, b, i);
-		binds_null(s, b, i + 1);
+		store_binds_null(s, b, i);
+		store_binds_null(s, b, i + 1);
 	}
 }
 
@@ -58,7 +58,7 @@ store_load_rows(struct store_load *l, const struct store_load_row *rows,
                 size_t n, struct error *err)
 {
 	struct store_stmt *s = l->ins;
-	struct binds *bound = l->bound;
+	struct store_binds *bound = l->bound;
 	size_t r;
 	int rc;
 
@@ -76,25 +76,25 @@ store_load_rows(struct store_load *l, const struct store_load_row *rows,
 		const struct store_load_row *p = &rows[r];
 		int c = (int)(r * LOAD_COLS);
 
-		binds_int(s, bound, c + 1, l->parse_id);
-		binds_text(s, bound, c + 2, p->measure);
-		binds_text(s, bound, c + 3, p->raw_geo);
-		binds_text(s, bound, c + 4, p->raw_period);
-		binds_text(s, bound, c + 5, p->raw_value);
+		store_binds_int(s, bound, c + 1, l->parse_id);
+		store_binds_text(s, bound, c + 2, p->measure);
+		store_binds_text(s, bound, c + 3, p->raw_geo);
+		store_binds_text(s, bound, c + 4, p->raw_period);
+		store_binds_text(s, bound, c + 5, p->raw_value);
 		if (p->has_value)
 			store_bind_double(s, c + 6, p->value);
 		else
 			store_bind_null(s, c + 6);
-		binds_text(s, bound, c + 7, p->unit);
-		binds_int(s, bound, c + 8, p->scale);
-		binds_int(s, bound, c + 9, p->decimals);
-		binds_text(s, bound, c + 10, p->flags);
-		binds_text(s, bound, c + 11, p->qualifier);
+		store_binds_text(s, bound, c + 7, p->unit);
+		store_binds_int(s, bound, c + 8, p->scale);
+		store_binds_int(s, bound, c + 9, p->decimals);
+		store_binds_text(s, bound, c + 10, p->flags);
+		store_binds_text(s, bound, c + 11, p->qualifier);
 		/* "line L, column C" is not stored: the obs view spells it. */
 		if (p->locator)
-			binds_text(s, bound, c + 12, p->locator);
+			store_binds_text(s, bound, c + 12, p->locator);
 		else
-			binds_null(s, bound, c + 12);
+			store_binds_null(s, bound, c + 12);
 		bind_pair(s, bound, c + 13, p->line > 0, p->line, p->col);
 		bind_pair(s, bound, c + 15, p->byte_offset >= 0, p->byte_offset,
 		          p->byte_length);
@@ -123,6 +123,6 @@ store_load_close(struct store_load *l)
 	if (!l)
 		return;
 	store_finalize(l->ins);
-	binds_free(l->bound);
+	store_binds_free(l->bound);
 	free(l);
 }

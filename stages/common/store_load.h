@@ -5,7 +5,7 @@
  * Rows go STORE_LOAD_BATCH at a time, in one multi-row INSERT (a statement
  * per row cost a statement's setup and teardown, and its foreign-key
  * bookkeeping, per observation: a fifth of normalize's time), with the
- * parameters that repeat their neighbours' not bound again (binds.h).  The
+ * parameters that repeat their neighbours' not bound again (store_binds.h). The
  * INSERT is OR ROLLBACK and observation's key to parse is deferred (store.c,
  * migration 4): no constraint can fail the statement alone, so SQLite keeps
  * no journal of the pages it changes (600 MB of temporary file on

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "binds.h"
+#include "store_binds.h"
 #include "crash.h"
 #include "fileio.h"
 #include "store.h"
@@ -22,7 +22,7 @@ struct store_release {
 	char *ins_table;
 	int ins_cols;
 	size_t ins_rows;
-	struct binds *memo; /* ins's, with RELEASE_BATCH rows */
+	struct store_binds *memo; /* ins's, with RELEASE_BATCH rows */
 };
 
 static int
@@ -86,7 +86,7 @@ release_statement(struct store_release *o, const char *table, int ncols,
 		return 0;
 	store_finalize(o->ins);
 	o->ins = NULL;
-	binds_free(o->memo);
+	store_binds_free(o->memo);
 	o->memo = NULL;
 	free(o->ins_table);
 	o->ins_table = xstrdup(table);
@@ -100,7 +100,7 @@ release_statement(struct store_release *o, const char *table, int ncols,
 	o->ins_cols = ncols;
 	o->ins_rows = n;
 	if (n == RELEASE_BATCH)
-		o->memo = binds_new(RELEASE_BATCH * (size_t)ncols);
+		o->memo = store_binds_new(RELEASE_BATCH * (size_t)ncols);
 	return 0;
 }
 
@@ -123,8 +123,8 @@ store_release_insert(struct store_release *o, const char *table, int ncols,
 
 			for (k = 0; k < ncols; k++)
 				if (k != real_col)
-					binds_text(o->ins, o->memo, b + k,
-					           f[k]);
+					store_binds_text(o->ins, o->memo, b + k,
+					                 f[k]);
 			if (real_col < 0)
 				continue;
 			if (!f[real_col] || !*f[real_col]) {
@@ -191,7 +191,7 @@ store_release_close(struct store_release *o)
 	if (!o)
 		return;
 	store_finalize(o->ins);
-	binds_free(o->memo);
+	store_binds_free(o->memo);
 	free(o->ins_table);
 	sqlite3_close(o->db);
 	free(o->label);

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "binds.h"
+#include "store_binds.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -18,7 +18,7 @@
 struct store_write {
 	struct store *st;
 	struct store_stmt *ins_value, *ins_mapped; /* STORE_WRITE_BATCH rows */
-	struct binds *value_binds, *mapped_binds;
+	struct store_binds *value_binds, *mapped_binds;
 	struct store_stmt *ins_input;
 };
 
@@ -46,8 +46,8 @@ store_write_open(struct store *st, struct store_write **out, struct error *err)
 		store_write_close(w);
 		return -1;
 	}
-	w->value_binds = binds_new(STORE_WRITE_BATCH * VALUE_COLS);
-	w->mapped_binds = binds_new(STORE_WRITE_BATCH * MAPPED_COLS);
+	w->value_binds = store_binds_new(STORE_WRITE_BATCH * VALUE_COLS);
+	w->mapped_binds = store_binds_new(STORE_WRITE_BATCH * MAPPED_COLS);
 	*out = w;
 	return 0;
 }
@@ -60,17 +60,17 @@ store_write_close(struct store_write *w)
 	store_finalize(w->ins_value);
 	store_finalize(w->ins_mapped);
 	store_finalize(w->ins_input);
-	binds_free(w->value_binds);
-	binds_free(w->mapped_binds);
+	store_binds_free(w->value_binds);
+	store_binds_free(w->mapped_binds);
 	free(w);
 }
 
 /* The batch's statement: the prepared one for a full batch (and its
  * memo), else one of n rows, which the caller finalizes (memo NULL). */
 static int
-batch_stmt(struct store_write *w, struct store_stmt *full, struct binds *memo,
-           const char *head, int cols, size_t n, struct store_stmt **s,
-           struct binds **b, struct error *err)
+batch_stmt(struct store_write *w, struct store_stmt *full,
+           struct store_binds *memo, const char *head, int cols, size_t n,
+           struct store_stmt **s, struct store_binds **b, struct error *err)
 {
 	*s = full;
 	*b = memo;
@@ -96,7 +96,7 @@ store_write_values(struct store_write *w, const struct store_write_value *v,
                    size_t n, struct error *err)
 {
 	struct store_stmt *s;
-	struct binds *memo;
+	struct store_binds *memo;
 	size_t i;
 
 	if (n == 0)
@@ -114,18 +114,18 @@ store_write_values(struct store_write *w, const struct store_write_value *v,
 		store_bind_text(s, b + 3, p->indicator);
 		store_bind_text(s, b + 4, p->geo);
 		store_bind_text(s, b + 5, p->period);
-		binds_text(s, memo, b + 6, p->known_from);
-		binds_text(s, memo, b + 7, p->known_to);
+		store_binds_text(s, memo, b + 6, p->known_from);
+		store_binds_text(s, memo, b + 7, p->known_to);
 		if (p->has_value)
 			store_bind_double(s, b + 8, p->value);
 		else
 			store_bind_null(s, b + 8);
-		binds_text(s, memo, b + 9, p->unit);
-		binds_text(s, memo, b + 10, p->flags);
-		binds_text(s, memo, b + 11, p->qualifier);
-		binds_lasting(s, memo, b + 12, p->status);
-		binds_lasting(s, memo, b + 13, p->source_id);
-		binds_int(s, memo, b + 14, p->lineage_id);
+		store_binds_text(s, memo, b + 9, p->unit);
+		store_binds_text(s, memo, b + 10, p->flags);
+		store_binds_text(s, memo, b + 11, p->qualifier);
+		store_binds_lasting(s, memo, b + 12, p->status);
+		store_binds_lasting(s, memo, b + 13, p->source_id);
+		store_binds_int(s, memo, b + 14, p->lineage_id);
 		store_bind_int(s, b + 15, p->observation_id);
 	}
 	return batch_run(w, s, w->ins_value, err, "cannot write values");
@@ -183,7 +183,7 @@ store_write_stage(struct store_write *w, const struct store_mapped *rows,
                   size_t n, struct error *err)
 {
 	struct store_stmt *s;
-	struct binds *memo;
+	struct store_binds *memo;
 	size_t i;
 
 	if (n == 0)
@@ -197,19 +197,19 @@ store_write_stage(struct store_write *w, const struct store_mapped *rows,
 		int b = (int)i * MAPPED_COLS;
 
 		store_bind_int(s, b + 1, m->seq);
-		binds_lasting(s, memo, b + 2, m->indicator);
-		binds_lasting(s, memo, b + 3, m->geo);
-		binds_text(s, memo, b + 4, m->period);
+		store_binds_lasting(s, memo, b + 2, m->indicator);
+		store_binds_lasting(s, memo, b + 3, m->geo);
+		store_binds_text(s, memo, b + 4, m->period);
 		if (m->has_value)
 			store_bind_double(s, b + 5, m->value);
 		else
 			store_bind_null(s, b + 5);
-		binds_lasting(s, memo, b + 6, m->unit);
-		binds_text(s, memo, b + 7, m->flags);
-		binds_text(s, memo, b + 8, m->qualifier);
+		store_binds_lasting(s, memo, b + 6, m->unit);
+		store_binds_text(s, memo, b + 7, m->flags);
+		store_binds_text(s, memo, b + 8, m->qualifier);
 		store_bind_int(s, b + 9, m->obs_id);
-		binds_int(s, memo, b + 10, m->lineage_id);
-		binds_text(s, memo, b + 11, m->locator);
+		store_binds_int(s, memo, b + 10, m->lineage_id);
+		store_binds_text(s, memo, b + 11, m->locator);
 	}
 	return batch_run(w, s, w->ins_mapped, err,
 	                 "cannot stage mapped observations");

@@ -20,7 +20,7 @@ main(void)
 	srunner_add_suite(sr, pdf_format_suite());
 	srunner_add_suite(sr, csv_reader_suite());
 	srunner_add_suite(sr, decode_suite());
-	srunner_add_suite(sr, binds_suite());
+	srunner_add_suite(sr, store_binds_suite());
 	srunner_add_suite(sr, geo_suite());
 	srunner_add_suite(sr, handoff_suite());
 	srunner_add_suite(sr, hash_suite());

@@ -65,7 +65,7 @@ Suite *config_suite(void);
 Suite *csv_reader_suite(void);
 Suite *decode_suite(void);
 Suite *geo_suite(void);
-Suite *binds_suite(void);
+Suite *store_binds_suite(void);
 Suite *handoff_suite(void);
 Suite *hash_suite(void);
 Suite *json_suite(void);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/binds.h"
+#include "common/store_binds.h"
 #include "common/store.h"
 #include "common/xalloc.h"
 #include "testutil.h"
@@ -64,7 +64,7 @@ struct row {
 /* Runs the INSERT with two rows through memo m; returns the table's rows
  * (then empties it). */
 static const char *
-run(struct binds *m, const struct row r[2])
+run(struct store_binds *m, const struct row r[2])
 {
 	static char got[512];
 	struct error err;
@@ -75,14 +75,14 @@ run(struct binds *m, const struct row r[2])
 	for (k = 0; k < 2; k++) {
 		int c = k * 4;
 
-		binds_int(ins, m, c + 1, r[k].i);
+		store_binds_int(ins, m, c + 1, r[k].i);
 		if (r[k].null)
-			binds_null(ins, m, c + 2);
+			store_binds_null(ins, m, c + 2);
 		else
-			binds_int(ins, m, c + 2, r[k].i * 10);
+			store_binds_int(ins, m, c + 2, r[k].i * 10);
 		snprintf(arena[k], sizeof(arena[k]), "%s", r[k].a);
-		binds_text(ins, m, c + 3, arena[k]);
-		binds_lasting(ins, m, c + 4, r[k].b);
+		store_binds_text(ins, m, c + 3, arena[k]);
+		store_binds_lasting(ins, m, c + 4, r[k].b);
 	}
 	ck_assert_int_eq(store_step(ins), STORE_DONE);
 	store_reset(sel);
@@ -95,7 +95,7 @@ run(struct binds *m, const struct row r[2])
 START_TEST(test_binds_rebinds_what_changes)
 {
 	static const char one[] = "one", two[] = "two";
-	struct binds *m = binds_new(8);
+	struct store_binds *m = store_binds_new(8);
 
 	ck_assert_str_eq(
 	        run(m, (struct row[]){{1, 0, "", one}, {2, 1, "x", one}}),
@@ -114,7 +114,7 @@ START_TEST(test_binds_rebinds_what_changes)
 	ck_assert_str_eq(
 	        run(m, (struct row[]){{4, 0, "", one}, {3, 0, "", two}}),
 	        "4 40 '' 'one' | 3 30 '' 'two'");
-	binds_free(m);
+	store_binds_free(m);
 	/* Without a memo, everything is bound. */
 	ck_assert_str_eq(
 	        run(NULL, (struct row[]){{5, 1, "", two}, {6, 0, "w", one}}),
@@ -124,16 +124,19 @@ END_TEST
 
 START_TEST(test_binds_text_null_binds_null)
 {
-	struct binds *m = binds_new(8);
+	struct store_binds *m = store_binds_new(8);
 	int k;
 
 	for (k = 0; k < 4; k++) {
 		store_reset(ins);
 		if (k < 3)
-			binds_text(ins, m, 3, k == 1 ? NULL : k ? "u" : "t");
+			store_binds_text(ins, m, 3,
+			                 k == 1 ? NULL
+			                 : k    ? "u"
+			                        : "t");
 		else
-			binds_null(ins, m, 3); /* after text */
-		binds_text(ins, m, 7, k == 1 ? "" : NULL);
+			store_binds_null(ins, m, 3); /* after text */
+		store_binds_text(ins, m, 7, k == 1 ? "" : NULL);
 		ck_assert_int_eq(store_step(ins), STORE_DONE);
 	}
 	store_reset(sel);
@@ -143,12 +146,12 @@ START_TEST(test_binds_text_null_binds_null)
 	                 "NULL NULL NULL NULL | NULL NULL '' NULL | "
 	                 "NULL NULL 'u' NULL | NULL NULL NULL NULL | "
 	                 "NULL NULL NULL NULL | NULL NULL NULL NULL");
-	binds_free(m);
+	store_binds_free(m);
 }
 END_TEST
 
 Suite *
-binds_suite(void)
+store_binds_suite(void)
 {
 	Suite *s = suite_create("binds");
 	TCase *tc = tcase_create("memo");

@@ -1,5 +1,5 @@
-/* binds — see binds.h. */
-#include "binds.h"
+/* store_binds — see store_binds.h. */
+#include "store_binds.h"
 
 #include <stdlib.h>
 
@@ -17,35 +17,36 @@ struct bound {
 /* The empty string every memo binds: one address, whatever the caller's. */
 static const char empty[] = "";
 
-struct binds {
+struct store_binds {
 	size_t n;
 	struct bound p[];
 };
 
-struct binds *
-binds_new(size_t nparams)
+struct store_binds *
+store_binds_new(size_t nparams)
 {
-	struct binds *b = xcalloc(1, sizeof(*b) + nparams * sizeof(b->p[0]));
+	struct store_binds *b =
+	        xcalloc(1, sizeof(*b) + nparams * sizeof(b->p[0]));
 
 	b->n = nparams;
 	return b;
 }
 
 void
-binds_free(struct binds *b)
+store_binds_free(struct store_binds *b)
 {
 	free(b);
 }
 
 /* The memo of parameter i, or NULL when there is none. */
 static struct bound *
-slot(struct binds *b, int i)
+slot(struct store_binds *b, int i)
 {
 	return b && i >= 1 && (size_t)i <= b->n ? &b->p[i - 1] : NULL;
 }
 
 void
-binds_int(struct store_stmt *s, struct binds *b, int i, long long v)
+store_binds_int(struct store_stmt *s, struct store_binds *b, int i, long long v)
 {
 	struct bound *p = slot(b, i);
 
@@ -59,7 +60,7 @@ binds_int(struct store_stmt *s, struct binds *b, int i, long long v)
 }
 
 void
-binds_null(struct store_stmt *s, struct binds *b, int i)
+store_binds_null(struct store_stmt *s, struct store_binds *b, int i)
 {
 	struct bound *p = slot(b, i);
 
@@ -86,7 +87,8 @@ bind_text(struct store_stmt *s, struct bound *p, int i, const char *text,
 }
 
 void
-binds_text(struct store_stmt *s, struct binds *b, int i, const char *text)
+store_binds_text(struct store_stmt *s, struct store_binds *b, int i,
+                 const char *text)
 {
 	/* NULL, and the empty string as ours, which outlives any arena. */
 	if (!text || !*text)
@@ -96,7 +98,8 @@ binds_text(struct store_stmt *s, struct binds *b, int i, const char *text)
 }
 
 void
-binds_lasting(struct store_stmt *s, struct binds *b, int i, const char *text)
+store_binds_lasting(struct store_stmt *s, struct store_binds *b, int i,
+                    const char *text)
 {
 	bind_text(s, slot(b, i), i, text, 1);
 }
