@@ -235,27 +235,32 @@ load_fetch(struct store *st, const char *source, const char *sha,
 	return 0;
 }
 
+/* Prints a PROV-JSON document and frees it. */
+static void
+print_prov_doc(FILE *fp, struct prov_doc *doc)
+{
+	struct cJSON *root = prov_doc_finish(doc);
+	char *text = json_print(root, 1);
+
+	fprintf(fp, "%s\n", text);
+	free(text);
+	json_delete(root);
+}
+
 /* PROV-JSON of one value: the value, its observation, the snapshot, the
  * fetch, reconcile, the publisher and provstat. */
 static void
 print_prov(FILE *fp, struct store_stmt *s, const struct fetch_row *f)
 {
-	struct cJSON *root = json_new_object(), *prefix = json_new_object();
-	struct cJSON *entity = json_new_object(), *activity = json_new_object();
-	struct cJSON *agent = json_new_object(), *gen = json_new_object();
-	struct cJSON *used = json_new_object(), *attr = json_new_object();
-	struct cJSON *der = json_new_object(), *o;
+	struct prov_doc doc;
+	struct cJSON *o;
 	char *value_id = xasprintf("value:%s", store_col_text(s, C_KEY));
 	char *snap_id = xasprintf("sha256:%s", store_col_text(s, C_SNAPSHOT));
 	char *fetch_id =
 	        xasprintf("provstat:fetch-%s", store_col_text(s, C_SOURCE));
-	char *text;
-	int n = 0;
 
-	json_add_string(prefix, "provstat", "https://provstat.invalid/ns#");
-	json_add_string(prefix, "sha256", "urn:sha256:");
-	json_add_string(prefix, "value", "https://provstat.invalid/value/");
-	o = json_new_object();
+	prov_doc_init(&doc, "value", "https://provstat.invalid/value/");
+	o = prov_node(&doc, PROV_ENTITY, value_id);
 	json_add_string(o, "prov:type", "provstat:Value");
 	json_add_string(o, "provstat:indicator",
 	                store_col_text(s, C_INDICATOR));
@@ -268,53 +273,31 @@ print_prov(FILE *fp, struct store_stmt *s, const struct fetch_row *f)
 	json_add_string(o, "provstat:locator", store_col_text(s, C_LOCATOR));
 	json_add_string(o, "provstat:recipe_sha256",
 	                store_col_text(s, C_RECIPE_SHA));
-	json_add_item(entity, value_id, o);
-	o = json_new_object();
+	o = prov_node(&doc, PROV_ENTITY, snap_id);
 	json_add_string(o, "prov:type", "provstat:Snapshot");
 	json_add_number(o, "provstat:bytes",
 	                (double)store_col_int(s, C_SNAP_BYTES));
 	json_add_string(o, "provstat:citation", store_col_text(s, C_CITATION));
 	json_add_string(o, "provstat:evidence_grade",
 	                store_col_text(s, C_GRADE));
-	json_add_item(entity, snap_id, o);
-	o = json_new_object();
+	o = prov_node(&doc, PROV_ACTIVITY, fetch_id);
 	if (f->url)
 		json_add_string(o, "provstat:url", f->url);
 	if (f->retrieved_at)
 		json_add_string(o, "prov:startTime", f->retrieved_at);
-	json_add_item(activity, fetch_id, o);
-	o = json_new_object();
+	o = prov_node(&doc, PROV_ACTIVITY, "provstat:reconcile");
 	json_add_string(o, "prov:label", "provstat reconcile");
-	json_add_item(activity, "provstat:reconcile", o);
-	o = json_new_object();
+	o = prov_node(&doc, PROV_AGENT, "provstat:publisher");
 	json_add_string(o, "prov:type", "prov:Organization");
 	json_add_string(o, "prov:label", store_col_text(s, C_PUBLISHER));
-	json_add_item(agent, "provstat:publisher", o);
-	o = json_new_object();
+	o = prov_node(&doc, PROV_AGENT, "provstat:provstat");
 	json_add_string(o, "prov:type", "prov:SoftwareAgent");
-	json_add_item(agent, "provstat:provstat", o);
-	prov_relation(gen, &n, "prov:entity", snap_id, "prov:activity",
-	              fetch_id);
-	prov_relation(gen, &n, "prov:entity", value_id, "prov:activity",
-	              "provstat:reconcile");
-	prov_relation(used, &n, "prov:activity", "provstat:reconcile",
-	              "prov:entity", snap_id);
-	prov_relation(attr, &n, "prov:entity", snap_id, "prov:agent",
-	              "provstat:publisher");
-	prov_relation(der, &n, "prov:generatedEntity", value_id,
-	              "prov:usedEntity", snap_id);
-	json_add_item(root, "prefix", prefix);
-	json_add_item(root, "entity", entity);
-	json_add_item(root, "activity", activity);
-	json_add_item(root, "agent", agent);
-	json_add_item(root, "wasGeneratedBy", gen);
-	json_add_item(root, "used", used);
-	json_add_item(root, "wasAttributedTo", attr);
-	json_add_item(root, "wasDerivedFrom", der);
-	text = json_print(root, 1);
-	fprintf(fp, "%s\n", text);
-	free(text);
-	json_delete(root);
+	prov_relate(&doc, PROV_GENERATED, snap_id, fetch_id);
+	prov_relate(&doc, PROV_GENERATED, value_id, "provstat:reconcile");
+	prov_relate(&doc, PROV_USED, "provstat:reconcile", snap_id);
+	prov_relate(&doc, PROV_ATTRIBUTED, snap_id, "provstat:publisher");
+	prov_relate(&doc, PROV_DERIVED, value_id, snap_id);
+	print_prov_doc(fp, &doc);
 	free(value_id);
 	free(snap_id);
 	free(fetch_id);
@@ -697,25 +680,6 @@ input_doc(const struct config *cfg, struct store *st, const char *out_dir,
 	return doc;
 }
 
-/* Adds the members of one PROV-JSON group of src into dst; relations get
- * fresh ids so that the inputs' documents do not collide. */
-static void
-prov_merge(struct cJSON *dst, const struct cJSON *src, int relation, int *n)
-{
-	const struct cJSON *m;
-
-	for (m = json_child(src); m; m = json_next(m)) {
-		char id[32];
-
-		if (relation) {
-			snprintf(id, sizeof(id), "_:r%d", ++*n);
-			json_add_item(dst, id, json_dup(m));
-		} else if (!json_get(dst, json_key(m))) {
-			json_add_item(dst, json_key(m), json_dup(m));
-		}
-	}
-}
-
 static void
 add_value_fields(struct cJSON *o, struct store_stmt *s, int prov)
 {
@@ -746,63 +710,38 @@ print_derived_prov(const struct config *cfg, struct store *st,
                    const struct input_ref *in, size_t nin,
                    const struct trace_query *q, FILE *fp, struct error *err)
 {
-	static const char *const groups[] = {
-	        "entity", "activity",        "agent",          "wasGeneratedBy",
-	        "used",   "wasAttributedTo", "wasDerivedFrom", NULL};
-	struct cJSON *root = json_new_object(), *g[7], *o;
+	struct prov_doc doc;
+	struct cJSON *o;
 	char *value_id = xasprintf("value:%s", store_col_text(s, 0));
-	char *text;
 	size_t i;
-	int k, n = 0, ret = -1;
 
-	o = json_new_object();
-	json_add_string(o, "provstat", "https://provstat.invalid/ns#");
-	json_add_string(o, "sha256", "urn:sha256:");
-	json_add_string(o, "value", "https://provstat.invalid/value/");
-	json_add_item(root, "prefix", o);
-	for (k = 0; groups[k]; k++)
-		g[k] = json_new_object();
-	o = json_new_object();
+	prov_doc_init(&doc, "value", "https://provstat.invalid/value/");
+	o = prov_node(&doc, PROV_ENTITY, value_id);
 	json_add_string(o, "prov:type", "provstat:Value");
 	add_value_fields(o, s, 1);
-	json_add_item(g[0], value_id, o);
-	o = json_new_object();
+	o = prov_node(&doc, PROV_ACTIVITY, "provstat:reconcile");
 	json_add_string(o, "prov:label", "provstat reconcile");
-	json_add_item(g[1], "provstat:reconcile", o);
-	prov_relation(g[3], &n, "prov:entity", value_id, "prov:activity",
-	              "provstat:reconcile");
+	prov_relate(&doc, PROV_GENERATED, value_id, "provstat:reconcile");
 	for (i = 0; i < nin; i++) {
 		char *in_id = xasprintf("value:%s", in[i].key);
-		struct cJSON *doc =
+		struct cJSON *input =
 		        input_doc(cfg, st, out_dir, in[i].key, q, err);
 
-		if (!doc) {
+		if (!input) {
 			free(in_id);
-			goto out;
+			prov_doc_release(&doc);
+			free(value_id);
+			return -1;
 		}
-		for (k = 0; groups[k]; k++)
-			if (json_get(doc, groups[k]))
-				prov_merge(g[k], json_get(doc, groups[k]),
-				           k >= 3, &n);
-		json_delete(doc);
-		prov_relation(g[4], &n, "prov:activity", "provstat:reconcile",
-		              "prov:entity", in_id);
-		prov_relation(g[6], &n, "prov:generatedEntity", value_id,
-		              "prov:usedEntity", in_id);
+		prov_doc_merge(&doc, input);
+		json_delete(input);
+		prov_relate(&doc, PROV_USED, "provstat:reconcile", in_id);
+		prov_relate(&doc, PROV_DERIVED, value_id, in_id);
 		free(in_id);
 	}
-	ret = 0;
-out:
-	for (k = 0; groups[k]; k++)
-		json_add_item(root, groups[k], g[k]);
-	if (ret == 0) {
-		text = json_print(root, 1);
-		fprintf(fp, "%s\n", text);
-		free(text);
-	}
-	json_delete(root);
+	print_prov_doc(fp, &doc);
 	free(value_id);
-	return ret;
+	return 0;
 }
 
 static int
