@@ -455,9 +455,9 @@ out:
  * there before the transaction, which a load mostly leaves alone.
  * TRUNCATE, because with synchronous = FULL SQLite fsyncs the truncation
  * that commits (a deleted journal is not made durable until the directory
- * is synced).  normalize of 8,294,400 CSV rows: 4.4-4.9 s for 6.3-6.8 s,
- * 0.3-0.9 s of system time for 2.0-2.4; of 2,073,600, 1.1-1.2 s for 1.3-1.5;
- * reconcile of those 2,073,600: 4.8-5.0 s for 5.6-6.0.
+ * is synced).  Through the WAL, normalize of the benchmark's 8,294,400
+ * rows takes about 1.4x as long (and four times the system time), and
+ * reconcile about 1.15x.
  *
  * The price is concurrency, for the length of one load: readers wait for
  * it (busy_timeout) instead of reading the last commit, it waits for the
@@ -732,10 +732,10 @@ store_open_version(struct store **out, const char *path, int version,
 	/* 32 KiB pages: the store is mostly bulk-loaded and range-read (a new
 	 * file only; an existing store keeps its page size).  Each page is
 	 * two writes to the WAL and a read and a write when it is checkpointed
-	 * into the database; against 16 KiB, normalize of 2,073,600 CSV rows
-	 * took 1.59-1.70 s for 1.69-2.30 s and its tail after the last row
-	 * (commit and checkpoint) a quarter less.  64 KiB was no faster and
-	 * made SQLite's sorts in reconcile take more memory. */
+	 * into the database; with 16 KiB pages normalize of the benchmark's
+	 * 2,073,600 rows is slower (up to a third), and its tail after the
+	 * last row (commit and checkpoint) takes a quarter more.  64 KiB is
+	 * no faster and makes SQLite's sorts in reconcile take more memory. */
 	if (store_exec(st, "PRAGMA page_size = 32768", err) < 0 ||
 	    store_exec(st, "PRAGMA journal_mode = WAL", err) < 0 ||
 	    store_migrate(st, version < 0 ? 0 : (size_t)version, err) < 0) {

@@ -3,7 +3,7 @@
  * normalize's loader.
  *
  * Rows go STORE_LOAD_BATCH at a time, in one multi-row INSERT (a statement
- * per row cost a statement's setup and teardown, and its foreign-key
+ * per row costs a statement's setup and teardown, and its foreign-key
  * bookkeeping, per observation: a fifth of normalize's time), with the
  * parameters that repeat their neighbours' not bound again (store_binds.h). The
  * INSERT is OR ROLLBACK and observation's key to parse is deferred (store.c,

@@ -4,7 +4,7 @@
  * observations that a source's rows wait in when they must be sorted.
  *
  * Values go STORE_WRITE_BATCH at a time in one multi-row INSERT (a
- * statement per value was a third of reconcile), with the parameters that
+ * statement per value would be a third of reconcile), with the parameters that
  * repeat their neighbours' not bound again (store_binds.h).  The caller gives
  * the ids, so that a summed value's inputs can name it.  The INSERT is OR
  * ROLLBACK, with value's foreign keys deferred (store.c, migration 4): no

@@ -114,7 +114,7 @@ xml_errors_end(void)
 /*
  * libxml2's SAX2 interface, not xmlTextReader: the reader builds a node
  * (and its attribute nodes) for every element and frees it again, and on a
- * 200 MiB message that was a third of normalize's time.  SAX2 hands over
+ * 200 MiB message that is a third of normalize's time.  SAX2 hands over
  * the element's local name (interned in the parser's dictionary) and its
  * attributes, and builds nothing.  The reader's safety checks are made here
  * by the handlers: a DOCTYPE stops the parse where it starts (before any

@@ -47,7 +47,7 @@ struct emit {
  * The release files made from the release data, in order; a crash point
  * after each (PROVSTAT_CRASH, tests only).  indicators.sqlite and
  * report.html are made on threads of their own while the others are
- * written: on 2,073,600 values the SQLite output was a third of emit (a
+ * written: on 2,073,600 values the SQLite output is a third of emit (a
  * bulk load and a VACUUM), the JSON-stat and the report another third, and
  * none waits for another.  Each reads the release data (not changed while
  * they run) and indicators.csv through its own cursor (indicators.sqlite
@@ -95,7 +95,7 @@ output_after(size_t i, const struct release_data *d, struct error *err)
 /*
  * indicators.sqlite is made on a thread of its own from the rows of
  * indicators.csv as they are written (on 2,073,600 values its bulk load
- * and VACUUM were a third of emit, and waited for the whole CSV): the rows
+ * and VACUUM are a third of emit, and would wait for the whole CSV): the rows
  * go over FEED_ROWS at a time, copied into one of two batches while the
  * other is handed over (handoff.h, as normalize's writer does).  The thread
  * has its own scratch database and touches no other connection; it reads
@@ -240,7 +240,7 @@ feed_join(struct feed *f, struct error *err)
 
 /* Writes one row of indicators.csv and notes it for the other outputs.
  * Its offset only where a span starts: ftello() is a system call (lseek),
- * and one a row was a fifth of writing the file. */
+ * and one a row would be a fifth of writing the file. */
 static void
 put_row(struct emit *e, FILE *fp, const char *const *row)
 {

@@ -202,7 +202,7 @@ append_file(FILE *fp, FILE *tmp)
 /*
  * The four members, in one pass over the rows: "value" goes straight into
  * the file, the other three into scratch files appended after it (a pass
- * over the 2,073,600 rows of indicators.csv each cost a second).
+ * over the 2,073,600 rows of indicators.csv each would cost a second).
  */
 static int
 put_members(FILE *fp, const struct release_data *d, struct cube *cube,

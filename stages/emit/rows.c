@@ -128,7 +128,7 @@ cat_visit(const void *node, VISIT which, void *ctx)
  * mostly the previous row's, or the one that followed the previous row's
  * value last time (an indicator's geos each run through the same periods
  * in order): each costs one strcmp, where the tree costs a dozen for every
- * period.  Sorting every row's value instead was a fifth of emit.
+ * period.  Sorting every row's value instead would be a fifth of emit.
  */
 struct distinct_tree {
 	void *root;
