@@ -103,3 +103,29 @@ store_binds_lasting(struct store_stmt *s, struct store_binds *b, int i,
 {
 	bind_text(s, slot(b, i), i, text, 1);
 }
+
+int
+store_binds_batch(struct store *st, struct store_stmt *full,
+                  struct store_binds *memo, size_t batch, const char *head,
+                  int cols, size_t n, struct store_stmt **s,
+                  struct store_binds **b, struct error *err)
+{
+	*s = full;
+	*b = memo;
+	if (n == batch)
+		return 0;
+	*b = NULL;
+	return store_prepare_insert(st, head, cols, n, s, err);
+}
+
+int
+store_binds_batch_run(struct store *st, struct store_stmt *s,
+                      struct store_stmt *full, const char *what,
+                      struct error *err)
+{
+	int rc = store_step(s);
+
+	if (s != full)
+		store_finalize(s);
+	return rc == STORE_DONE ? 0 : store_fail(st, err, what);
+}

@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+struct error;
+struct store;
 struct store_stmt;
 struct store_binds;
 
@@ -36,5 +38,20 @@ void store_binds_text(struct store_stmt *s, struct store_binds *b, int i,
 /* text: valid and unchanged for as long as s is used with b. */
 void store_binds_lasting(struct store_stmt *s, struct store_binds *b, int i,
                          const char *text);
+
+/*
+ * A multi-row INSERT of n rows (HEAD, cols parameters a row) whose full
+ * batch of batch rows is prepared once as full, with its memo: *s and *b
+ * are those when n is batch, else a statement of n rows prepared now and
+ * no memo.  store_binds_batch_run() runs *s and finalizes it if it is not
+ * full; what names the failure.
+ */
+int store_binds_batch(struct store *st, struct store_stmt *full,
+                      struct store_binds *memo, size_t batch, const char *head,
+                      int cols, size_t n, struct store_stmt **s,
+                      struct store_binds **b, struct error *err);
+int store_binds_batch_run(struct store *st, struct store_stmt *s,
+                          struct store_stmt *full, const char *what,
+                          struct error *err);
 
 #endif

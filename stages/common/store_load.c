@@ -57,20 +57,15 @@ int
 store_load_rows(struct store_load *l, const struct store_load_row *rows,
                 size_t n, struct error *err)
 {
-	struct store_stmt *s = l->ins;
-	struct store_binds *bound = l->bound;
+	struct store_stmt *s;
+	struct store_binds *bound;
 	size_t r;
-	int rc;
 
 	if (n == 0)
 		return 0;
-	/* the document's last rows */
-	if (n < STORE_LOAD_BATCH) {
-		if (store_prepare_insert(l->st, LOAD_INSERT, LOAD_COLS, n, &s,
-		                         err) < 0)
-			return -1;
-		bound = NULL;
-	}
+	if (store_binds_batch(l->st, l->ins, l->bound, STORE_LOAD_BATCH,
+	                      LOAD_INSERT, LOAD_COLS, n, &s, &bound, err) < 0)
+		return -1;
 	store_reset(s);
 	for (r = 0; r < n; r++) {
 		const struct store_load_row *p = &rows[r];
@@ -99,11 +94,9 @@ store_load_rows(struct store_load *l, const struct store_load_row *rows,
 		bind_pair(s, bound, c + 15, p->byte_offset >= 0, p->byte_offset,
 		          p->byte_length);
 	}
-	rc = store_step(s);
-	if (s != l->ins)
-		store_finalize(s);
-	if (rc != STORE_DONE)
-		return store_fail(l->st, err, "cannot insert observations");
+	if (store_binds_batch_run(l->st, s, l->ins,
+	                          "cannot insert observations", err) < 0)
+		return -1;
 	l->last = store_last_id(l->st);
 	if (l->first == 0)
 		l->first = l->last - (int64_t)n + 1;

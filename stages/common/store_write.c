@@ -65,32 +65,6 @@ store_write_close(struct store_write *w)
 	free(w);
 }
 
-/* The batch's statement: the prepared one for a full batch (and its
- * memo), else one of n rows, which the caller finalizes (memo NULL). */
-static int
-batch_stmt(struct store_write *w, struct store_stmt *full,
-           struct store_binds *memo, const char *head, int cols, size_t n,
-           struct store_stmt **s, struct store_binds **b, struct error *err)
-{
-	*s = full;
-	*b = memo;
-	if (n == STORE_WRITE_BATCH)
-		return 0;
-	*b = NULL;
-	return store_prepare_insert(w->st, head, cols, n, s, err);
-}
-
-static int
-batch_run(struct store_write *w, struct store_stmt *s, struct store_stmt *full,
-          struct error *err, const char *what)
-{
-	int rc = store_step(s);
-
-	if (s != full)
-		store_finalize(s);
-	return rc == STORE_DONE ? 0 : store_fail(w->st, err, what);
-}
-
 int
 store_write_values(struct store_write *w, const struct store_write_value *v,
                    size_t n, struct error *err)
@@ -101,8 +75,9 @@ store_write_values(struct store_write *w, const struct store_write_value *v,
 
 	if (n == 0)
 		return 0;
-	if (batch_stmt(w, w->ins_value, w->value_binds, VALUE_INSERT,
-	               VALUE_COLS, n, &s, &memo, err) < 0)
+	if (store_binds_batch(w->st, w->ins_value, w->value_binds,
+	                      STORE_WRITE_BATCH, VALUE_INSERT, VALUE_COLS, n,
+	                      &s, &memo, err) < 0)
 		return -1;
 	store_reset(s);
 	for (i = 0; i < n; i++) {
@@ -128,7 +103,8 @@ store_write_values(struct store_write *w, const struct store_write_value *v,
 		store_binds_int(s, memo, b + 14, p->lineage_id);
 		store_bind_int(s, b + 15, p->observation_id);
 	}
-	return batch_run(w, s, w->ins_value, err, "cannot write values");
+	return store_binds_batch_run(w->st, s, w->ins_value,
+	                             "cannot write values", err);
 }
 
 int
@@ -188,8 +164,9 @@ store_write_stage(struct store_write *w, const struct store_mapped *rows,
 
 	if (n == 0)
 		return 0;
-	if (batch_stmt(w, w->ins_mapped, w->mapped_binds, MAPPED_INSERT,
-	               MAPPED_COLS, n, &s, &memo, err) < 0)
+	if (store_binds_batch(w->st, w->ins_mapped, w->mapped_binds,
+	                      STORE_WRITE_BATCH, MAPPED_INSERT, MAPPED_COLS, n,
+	                      &s, &memo, err) < 0)
 		return -1;
 	store_reset(s);
 	for (i = 0; i < n; i++) {
@@ -211,8 +188,8 @@ store_write_stage(struct store_write *w, const struct store_mapped *rows,
 		store_binds_int(s, memo, b + 10, m->lineage_id);
 		store_binds_text(s, memo, b + 11, m->locator);
 	}
-	return batch_run(w, s, w->ins_mapped, err,
-	                 "cannot stage mapped observations");
+	return store_binds_batch_run(w->st, s, w->ins_mapped,
+	                             "cannot stage mapped observations", err);
 }
 
 /* m's columns, in the SELECT's order. */
