@@ -197,6 +197,8 @@ struct indicator_config {
 	              rather than "flow" (a count over a period, the default) */
 	int has_range; /* "range": [min, max]: values outside are slips */
 	double range_min, range_max;
+	int decimals; /* "decimals": digits shown after the point (the
+	                 report, JSON-stat's unit); -1: as published */
 };
 
 struct crosswalk_entry {

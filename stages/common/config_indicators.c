@@ -423,9 +423,9 @@ config_load_indicators(struct config *cfg, struct hash *h, const char *path,
 	static const char *const keys[] = {"version", "indicators", "crosswalk",
 	                                   "comment", NULL};
 	static const char *const ind_keys[] = {
-	        "id",     "title",  "unit",    "definition", "scope_note",
-	        "status", "reason", "derived", "range",      "conflict",
-	        "breaks", "kind",   "comment", NULL};
+	        "id",     "title",  "unit",     "definition", "scope_note",
+	        "status", "reason", "derived",  "range",      "conflict",
+	        "breaks", "kind",   "decimals", "comment",    NULL};
 	static const char *const xw_keys[] = {
 	        "source",   "measure", "indicator", "valid_from",
 	        "valid_to", "convert", "comment",   NULL};
@@ -502,6 +502,13 @@ config_load_indicators(struct config *cfg, struct hash *h, const char *path,
 		if (json_get(it, "range") &&
 		    cfg_range(&c, json_get(it, "range"), ind) < 0)
 			goto out;
+		{
+			long dec = -1;
+
+			if (cfg_long(&c, it, "decimals", 0, 15, &dec) < 0)
+				goto out;
+			ind->decimals = (int)dec;
+		}
 		if (json_get(it, "breaks") &&
 		    cfg_breaks(&c, json_get(it, "breaks"), ind) < 0)
 			goto out;

@@ -61,6 +61,7 @@ static const struct {
 	const char *crash_point;
 	int own_thread;
 } outputs[] = {
+        /* Before the others (write_outputs()): the report reads it. */
         {outputs_conflicts, RELEASE_CONFLICTS, "emit.after-conflicts", 0},
         {outputs_errors, RELEASE_ERRORS, "emit.after-errors", 0},
         {outputs_jsonstat, RELEASE_INDICATORS_JSON, "emit.after-jsonstat", 0},
@@ -716,6 +717,7 @@ write_outputs(const struct release_data *d, struct feed *feed,
 	struct output_result r[NOUTPUTS];
 	pthread_t thread[NOUTPUTS];
 	int started[NOUTPUTS] = {0}, fed[NOUTPUTS] = {0};
+	size_t first = output_index(outputs_conflicts);
 	size_t i;
 	int failed = 0;
 
@@ -724,17 +726,22 @@ write_outputs(const struct release_data *d, struct feed *feed,
 		r[i].i = i;
 		r[i].rc = 1; /* not run */
 		error_clear(&r[i].err);
-		/* indicators.sqlite: being made from the fed rows, or on a
-		 * thread now */
+	}
+	/* conflicts.csv before the threads start: report.html reads it. */
+	output_run(&r[first]);
+	failed = r[first].rc < 0;
+	for (i = 0; i < NOUTPUTS; i++) {
+		/* indicators.sqlite: being made from the fed rows (its thread
+		 * is joined below even after a failure), or on a thread now */
 		if (i == output_index(outputs_sqlite) && feed->started)
 			fed[i] = 1;
-		else if (outputs[i].own_thread &&
+		else if (!failed && i != first && outputs[i].own_thread &&
 		         pthread_create(&thread[i], NULL, output_thread,
 		                        &r[i]) == 0)
 			started[i] = 1;
 	}
 	for (i = 0; i < NOUTPUTS && !failed; i++)
-		if (!started[i] && !fed[i]) {
+		if (i != first && !started[i] && !fed[i]) {
 			output_run(&r[i]);
 			failed = r[i].rc < 0;
 		}

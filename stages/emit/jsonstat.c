@@ -93,6 +93,15 @@ cube_index(struct cube *c, const struct release_row *r)
 	return idx;
 }
 
+/* Whether a row's status is written: every row but a plain published
+ * value (the extension says an absent status means that). */
+static int
+status_said(const struct release_row *r)
+{
+	return strcmp(r->f[COL_STATUS], "published") != 0 || *r->f[COL_FLAGS] ||
+	       *r->f[COL_QUALIFIER];
+}
+
 /* One member object of indicators.json ("value", "status", ...), keyed by
  * each row's index in the cube, written as cJSON prints (tabs, depth). */
 struct member_writer {
@@ -107,9 +116,10 @@ member_entry(struct member_writer *w, const struct release_row *r, size_t idx)
 {
 	FILE *fp = w->fp;
 
-	if (w->m == M_STATUS && !*r->f[COL_FLAGS] && !*r->f[COL_QUALIFIER])
-		return;
 	char key[32], *p;
+
+	if (w->m == M_STATUS && !status_said(r))
+		return;
 
 	if (w->first)
 		fprintf(fp, "%.*s\"%s\":\t{\n", w->depth, "\t\t\t\t", w->name);
@@ -128,10 +138,10 @@ member_entry(struct member_writer *w, const struct release_row *r, size_t idx)
 		fputs(r->has_value ? r->f[COL_VALUE] : "null", fp);
 		break;
 	case M_STATUS: {
-		char *st = xasprintf(
-		        "%s%s%s", r->f[COL_FLAGS],
-		        *r->f[COL_FLAGS] && *r->f[COL_QUALIFIER] ? " " : "",
-		        r->f[COL_QUALIFIER]);
+		const char *q = r->f[COL_QUALIFIER], *fl = r->f[COL_FLAGS];
+		char *st = xasprintf("%s%s%s%s%s", r->f[COL_STATUS],
+		                     *q ? "; qualifier: " : "", q,
+		                     *fl ? "; flags: " : "", fl);
 
 		put_string(fp, st);
 		free(st);
@@ -246,7 +256,12 @@ put_members(FILE *fp, const struct release_data *d, struct cube *cube,
 	member_end(&w[3]);
 	if (append_file(fp, w[3].fp) < 0)
 		goto io;
-	fputs("\n\t}\n}\n", fp);
+	/* What "status" holds, for a client that has only this file. */
+	fputs(",\n\t\t\"status_meaning\":\t\"each value's status: "
+	      "published, derived, incomplete, not available or not "
+	      "comparable, then its qualifier and flags; absent: published, "
+	      "with neither\"\n\t}\n}\n",
+	      fp);
 	rc = 0;
 	goto out;
 io:
@@ -354,7 +369,10 @@ outputs_jsonstat(const struct release_data *d, struct error *err)
 			json_add_string(lab, cat_ind[i],
 			                ic ? ic->title : cat_ind[i]);
 			json_add_string(u, "label", ic ? ic->unit : "");
-			json_add_number(u, "decimals", 0);
+			/* Only a declared precision: JSON-stat clients
+			 * round to it. */
+			if (ic && ic->decimals >= 0)
+				json_add_number(u, "decimals", ic->decimals);
 			json_add_item(unit, cat_ind[i], u);
 			if (ic && (ic->scope_note || ic->unpublished)) {
 				struct cJSON *n = json_new_array();

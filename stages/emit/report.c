@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "csv_reader.h"
 #include "number.h"
 #include "outputs.h"
 #include "strbuf.h"
@@ -38,26 +39,47 @@ esc(struct strbuf *sb, const char *s)
 	}
 }
 
-/* 16987361 -> "16,987,361"; other numbers in shortest form. */
+/* v for a reader: dec digits after the point (dec < 0: the shortest
+ * form that reads back, as the data files have it), the whole digits in
+ * groups of three ("16,987,361.5"). */
 static void
-grouped(double v, char out[48])
+grouped(double v, int dec, char out[48])
 {
-	char raw[32];
-	size_t n, i, o = 0, lead;
+	char raw[48];
+	const char *p = raw, *point;
+	size_t n, i, o = 0;
 
-	number_format_shortest(v, raw);
-	if (strchr(raw, '.') || strchr(raw, 'e') || raw[0] == '-') {
+	if (dec >= 0)
+		snprintf(raw, sizeof(raw), "%.*f", dec, v);
+	else
+		number_format_shortest(v, raw);
+	if (strchr(raw, 'e') || strlen(raw) > 30) {
 		snprintf(out, 48, "%s", raw);
 		return;
 	}
-	n = strlen(raw);
-	lead = n % 3 ? n % 3 : 3;
-	for (i = 0; i < n; i++) {
-		if (i && (i - lead) % 3 == 0 && i >= lead)
-			out[o++] = ',';
-		out[o++] = raw[i];
+	if (*p == '-') {
+		/* No "-0.0": a value that rounds to zero shows as zero. */
+		if (strspn(p + 1, "0.") != strlen(p + 1))
+			out[o++] = '-';
+		p++;
 	}
-	out[o] = '\0';
+	point = strchr(p, '.');
+	n = point ? (size_t)(point - p) : strlen(p);
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = p[i];
+	}
+	snprintf(out + o, 48 - o, "%s", p + n);
+}
+
+/* The digits after the point an indicator's values are shown with. */
+static int
+shown_decimals(const struct indicator_config *ic)
+{
+	if (ic->decimals >= 0)
+		return ic->decimals;
+	return ic->derived.op != DERIVED_NONE ? 2 : -1;
 }
 
 /* What the chart shows of one geo: its values in the last two periods. */
@@ -114,7 +136,7 @@ chart_bars(const struct release_data *d, const struct release_span *span,
 /* Grouped bars of the last two periods for each geo. */
 static void
 chart(struct strbuf *sb, const struct bar *bars, char **geos, size_t ng,
-      char **pers, size_t np)
+      char **pers, size_t np, int dec)
 {
 	const char *p1 = pers[np - 2], *p2 = pers[np - 1];
 	double max = 0;
@@ -158,7 +180,7 @@ chart(struct strbuf *sb, const struct bar *bars, char **geos, size_t ng,
 			if (!r->present || !r->has_value)
 				continue;
 			bh = (int)(r->value / max * (h - 10));
-			grouped(r->value, num);
+			grouped(r->value, dec, num);
 			strbuf_addf(sb,
 			            "<rect x=\"%d\" y=\"%d\" width=\"11\" "
 			            "height=\"%d\" class=\"b%d\"><title>",
@@ -199,7 +221,7 @@ spill(struct strbuf *sb, FILE *fp)
 static int
 table(struct strbuf *sb, FILE *fp, const struct release_data *d,
       const struct release_span *span, char **geos, size_t ng, char **pers,
-      size_t np, struct error *err)
+      size_t np, int dec, struct error *err)
 {
 	struct release_cursor c;
 	size_t g, p;
@@ -228,7 +250,7 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 			    strcmp(c.row.f[COL_PERIOD], pers[p]) == 0)
 				r = &c.row;
 			if (r && r->has_value)
-				grouped(r->value, num);
+				grouped(r->value, dec, num);
 			strbuf_addstr(sb, "<td class=\"n\">");
 			if (r && *r->f[COL_QUALIFIER]) {
 				esc(sb, r->f[COL_QUALIFIER]);
@@ -293,17 +315,133 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		rc = chart_bars(d, span, geos, ng, pers[np - 2], pers[np - 1],
 		                bars, err);
 		if (rc == 0)
-			chart(sb, bars, geos, ng, pers, np);
+			chart(sb, bars, geos, ng, pers, np, shown_decimals(ic));
 		for (g = 0; g < 2 * ng; g++)
 			free(bars[g].lineage);
 		free(bars);
 		if (rc < 0)
 			goto out;
 	}
-	rc = table(sb, fp, d, span, geos, ng, pers, np, err);
+	rc = table(sb, fp, d, span, geos, ng, pers, np, shown_decimals(ic),
+	           err);
 	strbuf_addstr(sb, "</section>\n");
 out:
 	return rc;
+}
+
+/* The conflicts section shows at most this many rows of conflicts.csv. */
+#define REPORT_CONFLICTS_MAX 100
+
+/*
+ * "Conflicts and revisions", from conflicts.csv itself (written before the
+ * report: emit.c): every value a conflict policy did not choose, beside the
+ * chosen one, the difference and whether it is within the tolerance.
+ */
+static int
+conflicts_section(struct strbuf *sb, const struct release_data *d,
+                  struct error *err)
+{
+	static const char *const heads[] = {"indicator", "geo",
+	                                    "period",    "chosen",
+	                                    "value",     "not chosen",
+	                                    "value",     "difference",
+	                                    "relative",  "within tolerance",
+	                                    "rule"};
+	char *path = xasprintf("%s/%s", d->dir,
+	                       release_files[RELEASE_CONFLICTS].name);
+	struct csv_reader_options o;
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	FILE *fp = fopen(path, "rb");
+	const struct indicator_config *ic;
+	size_t n = 0, outside = 0, k;
+	int rc;
+
+	if (!fp) {
+		error_set(err, "cannot read back '%s'", path);
+		free(path);
+		return -1;
+	}
+	csv_reader_options_init(&o);
+	r = csv_reader_new(fp, &o);
+	strbuf_addstr(sb, "<section>\n<h2>Conflicts and revisions</h2>\n");
+	rc = csv_reader_next(r, &rec, err); /* the header */
+	while (rc == 1 && (rc = csv_reader_next(r, &rec, err)) == 1) {
+		if (rec.nfields != CONFLICT_COUNT) {
+			rc = error_set(err, "'%s' line %ld: %zu fields", path,
+			               rec.line, rec.nfields);
+			break;
+		}
+		if (strcmp(rec.fields[9].text, "true") != 0)
+			outside++;
+		if (n++ == 0) {
+			strbuf_addstr(sb, "<table>\n<tr>");
+			for (k = 0; k < CONFLICT_COUNT; k++) {
+				strbuf_addstr(sb, "<th>");
+				esc(sb, heads[k]);
+				strbuf_addstr(sb, "</th>");
+			}
+			strbuf_addstr(sb, "</tr>\n");
+		}
+		if (n > REPORT_CONFLICTS_MAX)
+			continue;
+		ic = config_indicator(d->cfg, rec.fields[0].text);
+		strbuf_addstr(sb, "<tr>");
+		for (k = 0; k < CONFLICT_COUNT; k++) {
+			int num = k == 4 || k == 6 || k == 7 || k == 8;
+			const char *text = rec.fields[k].text;
+			char shown[48];
+
+			strbuf_addstr(sb, num ? "<td class=\"n\">" : "<td>");
+			if (num && *text) {
+				double v = strtod(text, NULL);
+
+				/* The difference relative to the chosen value,
+				 * in percent; values as the indicator shows
+				 * them. */
+				if (k == 8)
+					snprintf(shown, sizeof(shown), "%.2f%%",
+					         v * 100);
+				else
+					grouped(v, ic ? shown_decimals(ic) : -1,
+					        shown);
+				strbuf_addstr(sb, shown);
+			} else if (k == 9)
+				strbuf_addstr(sb, strcmp(rec.fields[k].text,
+				                         "true") == 0
+				                          ? "yes"
+				                          : "<b>no</b>");
+			else if (*rec.fields[k].text)
+				esc(sb, rec.fields[k].text);
+			else
+				strbuf_addstr(sb, "(none)");
+			strbuf_addstr(sb, "</td>");
+		}
+		strbuf_addstr(sb, "</tr>\n");
+	}
+	if (rc == 0) {
+		if (n == 0)
+			strbuf_addstr(
+			        sb, "<p>None: as of this release no indicator, "
+			            "geography and period has more than one "
+			            "value.</p>\n");
+		else
+			strbuf_addf(
+			        sb,
+			        "</table>\n<p>%zu value%s not chosen, %zu of "
+			        "them outside their policy's "
+			        "tolerance%s.</p>\n",
+			        n, n == 1 ? "" : "s", outside,
+			        n > REPORT_CONFLICTS_MAX
+			                ? "; the first rows are shown, "
+			                  "conflicts.csv has them all"
+			                : "");
+	}
+	strbuf_addstr(sb, "</section>\n");
+	csv_reader_free(r);
+	fclose(fp);
+	free(path);
+	return rc < 0 ? -1 : 0;
 }
 
 int
@@ -351,22 +489,19 @@ outputs_report(const struct release_data *d, struct error *err)
 	                   "<th>evidence</th><th>status</th><th>retrieved</th>"
 	                   "<th>snapshot</th></tr>\n");
 	for (i = 0; i < d->nsources; i++) {
-		static const int cols[] = {0, 1, 2, 3, 4, 5};
-
 		strbuf_addstr(&sb, "<tr>");
-		for (k = 0; k < 6; k++) {
+		/* source, publisher, title, grade, status, retrieved_at */
+		for (k = SRC_SOURCE; k <= SRC_RETRIEVED_AT; k++) {
 			strbuf_addstr(&sb, "<td>");
-			esc(&sb, d->sources[i].f[cols[k]]);
+			esc(&sb, d->sources[i].f[k]);
 			strbuf_addstr(&sb, "</td>");
 		}
 		strbuf_addf(&sb, "<td><small>%.12s</small></td></tr>\n",
-		            d->sources[i].f[6]);
+		            d->sources[i].f[SRC_SNAPSHOT]);
 	}
-	strbuf_addstr(&sb,
-	              "</table>\n</section>\n<section>\n<h2>Conflicts"
-	              "</h2>\n<p>None: no two sources give the same "
-	              "indicator, geography and period (reconcile refuses "
-	              "that until a policy is declared).</p>\n</section>\n");
+	strbuf_addstr(&sb, "</table>\n</section>\n");
+	if (conflicts_section(&sb, d, err) < 0)
+		goto out;
 	strbuf_addf(&sb,
 	            "<footer><p>provstat %s</p></footer>\n</body>\n</html>\n",
 	            version_number());

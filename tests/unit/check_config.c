@@ -548,6 +548,35 @@ START_TEST(test_config_rejects_bad_conflict_policies)
 }
 END_TEST
 
+/* "decimals": the digits shown; -1 when not declared. */
+START_TEST(test_config_reads_and_checks_decimals)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(config_indicator(cfg, "ind")->decimals, -1);
+	config_free(cfg);
+	cfg = NULL;
+	edit("indicators.json", "\"definition\": \"D\"}]",
+	     "\"definition\": \"D\", \"decimals\": 2}]");
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(config_indicator(cfg, "ind")->decimals, 2);
+	config_free(cfg);
+	cfg = NULL;
+	edit("indicators.json", "\"decimals\": 2", "\"decimals\": 16");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'decimals': must be between 0 and 15"),
+	              "%s", err.msg);
+	edit("indicators.json", "\"decimals\": 16", "\"decimals\": 1.5");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'decimals': must be a whole number"),
+	              "%s", err.msg);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_config_reads_and_checks_breaks)
 {
 	struct config *cfg = NULL;
@@ -751,6 +780,7 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_config_rejects_bad_ranges, 0, 4);
 	tcase_add_test(tc, test_config_range_changes_the_source_hash);
 	tcase_add_test(tc, test_config_reads_and_checks_breaks);
+	tcase_add_test(tc, test_config_reads_and_checks_decimals);
 	tcase_add_loop_test(tc, test_config_reads_conflict_rules, 0, 3);
 	tcase_add_loop_test(
 	        tc, test_config_rejects_bad_conflict_policies, 0,
