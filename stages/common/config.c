@@ -36,8 +36,8 @@ int
 config_load(struct config **out, const char *path, struct error *err)
 {
 	static const char *const keys[] = {
-	        "provstat", "name",  "sources_dir", "indicators", "geo",
-	        "release",  "fetch", "comment",     NULL};
+	        "provstat", "name",    "sources_dir", "indicators", "claims",
+	        "geo",      "release", "fetch",       "comment",    NULL};
 	static const char *const geo_keys[] = {"iso_codes", "aliases", NULL};
 	static const char *const rel_keys[] = {"keep", NULL};
 	static const char *const fetch_keys[] = {"timeout_s",
@@ -57,6 +57,7 @@ config_load(struct config **out, const char *path, struct error *err)
 	const struct cJSON *root, *v;
 	char *buf = NULL, *sources_rel = NULL, *ind_rel = NULL, *tmp = NULL;
 	char *sources_dir = NULL, *ind_path = NULL;
+	char *claims_rel = NULL, *claims_path = NULL;
 	size_t len;
 	long schema = 0;
 	int ret = -1;
@@ -78,7 +79,8 @@ config_load(struct config **out, const char *path, struct error *err)
 		goto out;
 	}
 	if (cfg_string(&c, root, "sources_dir", 1, &sources_rel) < 0 ||
-	    cfg_string(&c, root, "indicators", 1, &ind_rel) < 0)
+	    cfg_string(&c, root, "indicators", 1, &ind_rel) < 0 ||
+	    cfg_string(&c, root, "claims", 0, &claims_rel) < 0)
 		goto out;
 
 	cfg->keep_releases = 10;
@@ -155,6 +157,12 @@ config_load(struct config **out, const char *path, struct error *err)
 	ind_path = fileio_join(cfg->dir, ind_rel);
 	if (config_load_indicators(cfg, h, ind_path, ind_rel, err) < 0)
 		goto out;
+	if (claims_rel) {
+		claims_path = fileio_join(cfg->dir, claims_rel);
+		if (config_load_claims(cfg, h, claims_path, claims_rel, err) <
+		    0)
+			goto out;
+	}
 	hash_final_hex(h, cfg->hash);
 	*out = cfg;
 	cfg = NULL;
@@ -168,6 +176,8 @@ out:
 	free(ind_rel);
 	free(sources_dir);
 	free(ind_path);
+	free(claims_rel);
+	free(claims_path);
 	config_free(cfg);
 	return ret;
 }
@@ -179,6 +189,7 @@ config_free(struct config *cfg)
 		return;
 	config_sources_free(cfg);
 	config_indicators_free(cfg);
+	config_claims_free(cfg);
 	free(cfg->iso_codes_path);
 	free(cfg->geo_aliases_path);
 	free(cfg->fetch.proxy);

@@ -214,6 +214,27 @@ struct crosswalk_entry {
 	double factor;
 };
 
+/* A value of the release, named by its indicator, geo and period. */
+struct config_ref {
+	char *indicator, *geo, *period;
+};
+
+/* "claims": a statement of the report being rebuilt, and the value of the
+ * release that tests it. */
+struct claim_config {
+	char *id;
+	char *says; /* the report's words */
+	char *where; /* the place in the report */
+	int has_value; /* "value": the figure the report states ... */
+	double value;
+	char *qualifier; /* ... with its own qualifier ("more than"), or "" */
+	struct config_ref test; /* the release's value that tests it */
+	int has_equals; /* "equals": or another value it must equal */
+	struct config_ref equals;
+	double tolerance; /* relative; 0 = exact */
+	char *note; /* may be NULL */
+};
+
 struct fetch_config {
 	long timeout_s;
 	long connect_timeout_s;
@@ -242,6 +263,11 @@ struct config {
 	size_t nindicators;
 	struct crosswalk_entry *crosswalk;
 	size_t ncrosswalk;
+	/* The claims file (provstat.json "claims"; none when absent). */
+	char *claims_report; /* what the claims are from */
+	char *claims_source; /* the source id of that report, or NULL */
+	struct claim_config *claims;
+	size_t nclaims;
 };
 
 /* Loads and validates the configuration rooted at path. */

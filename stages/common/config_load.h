@@ -80,4 +80,10 @@ int config_load_indicators(struct config *cfg, struct hash *h, const char *path,
                            const char *display, struct error *err);
 void config_indicators_free(struct config *cfg);
 
+/* The claims file (path; display as the config names it).  Needs the
+ * indicators and the sources. */
+int config_load_claims(struct config *cfg, struct hash *h, const char *path,
+                       const char *display, struct error *err);
+void config_claims_free(struct config *cfg);
+
 #endif

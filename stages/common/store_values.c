@@ -132,6 +132,33 @@ store_value_find_key(struct store *st, const char *prefix, char **key,
 }
 
 int
+store_value_only_from(struct store *st, const char *key, const char *source,
+                      struct error *err)
+{
+	struct store_stmt *s = NULL;
+	int rc, ret = -1;
+
+	if (store_prepare(st,
+	                  "WITH RECURSIVE v(id) AS (SELECT id FROM value WHERE "
+	                  "key = ?1 UNION SELECT d.input_id FROM "
+	                  "derived_input d JOIN v ON d.value_id = v.id) "
+	                  "SELECT count(*), count(*) FILTER (WHERE "
+	                  "source_id IS NOT ?2) FROM value WHERE id IN v AND "
+	                  "observation_id IS NOT NULL",
+	                  &s, err) < 0)
+		return -1;
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, source);
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		ret = store_col_int(s, 0) > 0 && store_col_int(s, 1) == 0;
+	else
+		store_fail(st, err, "cannot list a value's sources");
+	store_finalize(s);
+	return ret;
+}
+
+int
 store_values_conflicts(struct store *st, const char *as_of,
                        store_conflict_fn fn, void *arg, struct error *err)
 {

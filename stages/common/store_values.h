@@ -51,6 +51,12 @@ int store_value_find(struct store *st, const char *indicator, const char *geo,
 int store_value_find_key(struct store *st, const char *prefix, char **key,
                          int *derived, struct error *err);
 
+/* Whether every observed value the value with lineage id key rests on
+ * (itself, or the inputs of a derived value, down to observations) comes
+ * from source: 1 yes, 0 no (or no such value), -1 on failure. */
+int store_value_only_from(struct store *st, const char *key, const char *source,
+                          struct error *err);
+
 /* A value not chosen at a time, and the value chosen in its place. */
 struct store_conflict {
 	const char *indicator, *geo, *period;

@@ -59,16 +59,19 @@ static const struct {
 	int (*write)(const struct release_data *d, struct error *err);
 	enum release_file_id file; /* the file it writes, hashed after */
 	const char *crash_point;
+	int before; /* run first, on the main thread: the report reads it */
 	int own_thread;
 } outputs[] = {
-        /* Before the others (write_outputs()): the report reads it. */
-        {outputs_conflicts, RELEASE_CONFLICTS, "emit.after-conflicts", 0},
-        {outputs_errors, RELEASE_ERRORS, "emit.after-errors", 0},
-        {outputs_jsonstat, RELEASE_INDICATORS_JSON, "emit.after-jsonstat", 0},
-        {outputs_sqlite, RELEASE_INDICATORS_SQLITE, "emit.after-sqlite", 1},
-        {outputs_report, RELEASE_REPORT, "emit.after-report", 1},
-        {outputs_datapackage, RELEASE_DATAPACKAGE, "emit.after-datapackage", 0},
-        {outputs_provenance, RELEASE_PROVENANCE, "emit.after-provenance", 0},
+        {outputs_conflicts, RELEASE_CONFLICTS, "emit.after-conflicts", 1, 0},
+        {outputs_claims, RELEASE_CLAIMS, "emit.after-claims", 1, 0},
+        {outputs_errors, RELEASE_ERRORS, "emit.after-errors", 0, 0},
+        {outputs_jsonstat, RELEASE_INDICATORS_JSON, "emit.after-jsonstat", 0,
+         0},
+        {outputs_sqlite, RELEASE_INDICATORS_SQLITE, "emit.after-sqlite", 0, 1},
+        {outputs_report, RELEASE_REPORT, "emit.after-report", 0, 1},
+        {outputs_datapackage, RELEASE_DATAPACKAGE, "emit.after-datapackage", 0,
+         0},
+        {outputs_provenance, RELEASE_PROVENANCE, "emit.after-provenance", 0, 0},
 };
 
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
@@ -717,7 +720,6 @@ write_outputs(const struct release_data *d, struct feed *feed,
 	struct output_result r[NOUTPUTS];
 	pthread_t thread[NOUTPUTS];
 	int started[NOUTPUTS] = {0}, fed[NOUTPUTS] = {0};
-	size_t first = output_index(outputs_conflicts);
 	size_t i;
 	int failed = 0;
 
@@ -727,21 +729,26 @@ write_outputs(const struct release_data *d, struct feed *feed,
 		r[i].rc = 1; /* not run */
 		error_clear(&r[i].err);
 	}
-	/* conflicts.csv before the threads start: report.html reads it. */
-	output_run(&r[first]);
-	failed = r[first].rc < 0;
+	/* conflicts.csv and claims.csv before the threads start: report.html
+	 * reads them. */
+	for (i = 0; i < NOUTPUTS && !failed; i++)
+		if (outputs[i].before) {
+			output_run(&r[i]);
+			failed = r[i].rc < 0;
+		}
 	for (i = 0; i < NOUTPUTS; i++) {
 		/* indicators.sqlite: being made from the fed rows (its thread
 		 * is joined below even after a failure), or on a thread now */
 		if (i == output_index(outputs_sqlite) && feed->started)
 			fed[i] = 1;
-		else if (!failed && i != first && outputs[i].own_thread &&
+		else if (!failed && !outputs[i].before &&
+		         outputs[i].own_thread &&
 		         pthread_create(&thread[i], NULL, output_thread,
 		                        &r[i]) == 0)
 			started[i] = 1;
 	}
 	for (i = 0; i < NOUTPUTS && !failed; i++)
-		if (i != first && !started[i] && !fed[i]) {
+		if (!outputs[i].before && !started[i] && !fed[i]) {
 			output_run(&r[i]);
 			failed = r[i].rc < 0;
 		}

@@ -43,11 +43,33 @@ static const char *const conflict_types[CONFLICT_COUNT] = {
 static const char *const conflict_key[] = {"indicator", "geo", "period",
                                            "other_source"};
 
+const char *const release_claim_columns[CLAIM_COUNT] = {"claim",
+                                                        "says",
+                                                        "where",
+                                                        "claimed",
+                                                        "claimed_qualifier",
+                                                        "indicator",
+                                                        "geo",
+                                                        "period",
+                                                        "release_value",
+                                                        "release_qualifier",
+                                                        "release_status",
+                                                        "lineage_id",
+                                                        "verdict",
+                                                        "note"};
+static const char *const claim_types[CLAIM_COUNT] = {
+        "string", "string", "string", "number", "string", "string", "string",
+        "string", "number", "string", "string", "string", "string", "string"};
+static const char *const claim_key[] = {"claim"};
+
 static const struct release_table indicators_table = {
         "indicators", outputs_columns, indicator_types,
         COL_COUNT,    indicator_key,   3};
 static const struct release_table sources_table = {
         "sources", release_source_columns, source_types, SRC_COUNT, source_key,
+        1};
+static const struct release_table claims_table = {
+        "claims", release_claim_columns, claim_types, CLAIM_COUNT, claim_key,
         1};
 static const struct release_table conflicts_table = {
         "conflicts",    release_conflict_columns,
@@ -57,14 +79,15 @@ static const struct release_table conflicts_table = {
 /* prov: the order of provenance.json's release entities and of the Data
  * Package's resources, which is the order emit writes them in. */
 const struct release_file release_files[RELEASE_NFILES] = {
+        [RELEASE_CLAIMS] = {"claims.csv", &claims_table, 4},
         [RELEASE_CONFLICTS] = {"conflicts.csv", &conflicts_table, 3},
-        [RELEASE_DATAPACKAGE] = {"datapackage.json", NULL, 8},
-        [RELEASE_ERRORS] = {"errors.jsonl", NULL, 4},
+        [RELEASE_DATAPACKAGE] = {"datapackage.json", NULL, 9},
+        [RELEASE_ERRORS] = {"errors.jsonl", NULL, 5},
         [RELEASE_INDICATORS_CSV] = {"indicators.csv", &indicators_table, 1},
-        [RELEASE_INDICATORS_JSON] = {"indicators.json", NULL, 5},
-        [RELEASE_INDICATORS_SQLITE] = {"indicators.sqlite", NULL, 6},
+        [RELEASE_INDICATORS_JSON] = {"indicators.json", NULL, 6},
+        [RELEASE_INDICATORS_SQLITE] = {"indicators.sqlite", NULL, 7},
         [RELEASE_PROVENANCE] = {"provenance.json", NULL, 0},
-        [RELEASE_REPORT] = {"report.html", NULL, 7},
+        [RELEASE_REPORT] = {"report.html", NULL, 8},
         [RELEASE_SOURCES] = {"sources.csv", &sources_table, 2},
 };
 

@@ -18,6 +18,8 @@
  *                  VACUUM INTO and checked with integrity_check
  *   conflicts.c    conflicts.csv, every value not chosen by a conflict
  *                  policy, beside the chosen one, with the difference
+ *   claims.c       claims.csv, the statements of the report being rebuilt
+ *                  beside the values that test them, with a verdict
  *   errors.c       errors.jsonl, documents rejected as of the release, and
  *                  why
  *   report.c       report.html, one self-contained page: no scripts, no
@@ -102,8 +104,9 @@ struct release_source {
 	char *f[SRC_COUNT]; /* as written in sources.csv */
 };
 
-/* conflicts.csv's columns. */
-enum { CONFLICT_COUNT = 11 };
+/* conflicts.csv's and claims.csv's columns. */
+enum { CONFLICT_COUNT = 11, CLAIM_COUNT = 14 };
+extern const char *const release_claim_columns[CLAIM_COUNT];
 extern const char *const release_conflict_columns[CONFLICT_COUNT];
 
 /* A CSV file of the release, as its Data Package resource describes it. */
@@ -118,6 +121,7 @@ struct release_table {
 
 /* Every file of a release, in the manifest's (sorted) order. */
 enum release_file_id {
+	RELEASE_CLAIMS,
 	RELEASE_CONFLICTS,
 	RELEASE_DATAPACKAGE,
 	RELEASE_ERRORS,
@@ -213,6 +217,7 @@ void release_rows_close(struct release_cursor *c);
 void release_data_distinct_free(struct release_data *d);
 
 int outputs_jsonstat(const struct release_data *d, struct error *err);
+int outputs_claims(const struct release_data *d, struct error *err);
 int outputs_conflicts(const struct release_data *d, struct error *err);
 int outputs_errors(const struct release_data *d, struct error *err);
 int outputs_sqlite(const struct release_data *d, struct error *err);

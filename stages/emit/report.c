@@ -329,6 +329,97 @@ out:
 	return rc;
 }
 
+/*
+ * "What the report says", from claims.csv (written before the report):
+ * each statement of the report being rebuilt, what the published figures
+ * give, and the verdict.
+ */
+static int
+claims_section(struct strbuf *sb, const struct release_data *d,
+               struct error *err)
+{
+	char *path =
+	        xasprintf("%s/%s", d->dir, release_files[RELEASE_CLAIMS].name);
+	struct csv_reader_options o;
+	struct csv_reader *r;
+	struct csv_record rec;
+	FILE *fp = fopen(path, "rb");
+	int rc;
+
+	if (!fp) {
+		error_set(err, "cannot read back '%s'", path);
+		free(path);
+		return -1;
+	}
+	csv_reader_options_init(&o);
+	r = csv_reader_new(fp, &o);
+	strbuf_addstr(sb, "<section>\n<h2>What the report says</h2>\n<p>");
+	esc(sb, d->cfg->claims_report);
+	strbuf_addstr(sb, ", checked against the published figures of this "
+	                  "release.</p>\n<table>\n<tr><th>the report says"
+	                  "</th><th>where</th><th>the published figures "
+	                  "give</th><th>verdict</th></tr>\n");
+	rc = csv_reader_next(r, &rec, err); /* the header */
+	while (rc == 1 && (rc = csv_reader_next(r, &rec, err)) == 1) {
+		const struct csv_field *f = rec.fields;
+
+		if (rec.nfields != CLAIM_COUNT) {
+			rc = error_set(err, "'%s' line %ld: %zu fields", path,
+			               rec.line, rec.nfields);
+			break;
+		}
+		strbuf_addstr(sb, "<tr><td>&ldquo;");
+		esc(sb, f[1].text);
+		strbuf_addstr(sb, "&rdquo;</td><td>");
+		esc(sb, f[2].text);
+		strbuf_addstr(sb, "</td><td>");
+		if (*f[8].text) {
+			/* release_qualifier, release_value, the value's
+			 * status and lineage id */
+			if (*f[9].text) {
+				esc(sb, f[9].text);
+				strbuf_addch(sb, ' ');
+			}
+			{
+				const struct indicator_config *ic =
+				        config_indicator(d->cfg, f[5].text);
+				char shown[48];
+
+				grouped(strtod(f[8].text, NULL),
+				        ic ? shown_decimals(ic) : -1, shown);
+				strbuf_addstr(sb, shown);
+			}
+			strbuf_addstr(sb, " (");
+			esc(sb, f[5].text);
+			strbuf_addch(sb, ' ');
+			esc(sb, f[6].text);
+			strbuf_addch(sb, ' ');
+			esc(sb, f[7].text);
+			strbuf_addstr(sb, ", ");
+			esc(sb, f[10].text);
+			strbuf_addstr(sb, ") <small>");
+			esc(sb, f[11].text);
+			strbuf_addstr(sb, "</small>");
+		} else {
+			strbuf_addstr(sb, "no value");
+		}
+		strbuf_addstr(sb, "</td><td><b>");
+		esc(sb, f[12].text);
+		strbuf_addstr(sb, "</b>");
+		if (*f[13].text) {
+			strbuf_addstr(sb, "<br><span class=\"note\">");
+			esc(sb, f[13].text);
+			strbuf_addstr(sb, "</span>");
+		}
+		strbuf_addstr(sb, "</td></tr>\n");
+	}
+	strbuf_addstr(sb, "</table>\n</section>\n");
+	csv_reader_free(r);
+	fclose(fp);
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The conflicts section shows at most this many rows of conflicts.csv. */
 #define REPORT_CONFLICTS_MAX 100
 
@@ -480,6 +571,8 @@ outputs_report(const struct release_data *d, struct error *err)
 	            "<code>provstat trace ID</code> gives the rules, the "
 	            "document and the bytes it came from.</p>\n",
 	            d->known_on);
+	if (d->cfg->nclaims && claims_section(&sb, d, err) < 0)
+		goto out;
 	for (i = 0; i < d->cfg->nindicators; i++)
 		if (indicator_section(&sb, fp, d, &d->cfg->indicators[i], err) <
 		    0)

@@ -548,6 +548,84 @@ START_TEST(test_config_rejects_bad_conflict_policies)
 }
 END_TEST
 
+/* The claims file: each claim tests one value of a known indicator. */
+static const struct {
+	const char *claim; /* the one claim, or NULL for the source key */
+	const char *msg; /* NULL: loads */
+} claim_cases[] = {
+        {"{\"id\": \"c1\", \"says\": \"+5%\", \"where\": \"p\", \"value\": 5, "
+         "\"test\": {\"indicator\": \"ind\", \"geo\": \"FR\", \"period\": "
+         "\"2020\"}, \"tolerance\": 0.01}",
+         NULL},
+        {"{\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", \"value\": 5, "
+         "\"test\": {\"indicator\": \"nope\", \"geo\": \"FR\", \"period\": "
+         "\"2020\"}}",
+         "'indicator': no indicator 'nope' is defined"},
+        {"{\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", \"test\": "
+         "{\"indicator\": \"ind\", \"geo\": \"FR\", \"period\": \"2020\"}}",
+         "'value': needs 'value' (the figure the report states) or 'equals' "
+         "(a value of the release)"},
+        {"{\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", \"value\": 1, "
+         "\"equals\": {\"indicator\": \"ind\", \"geo\": \"FR\", \"period\": "
+         "\"2019\"}, \"test\": {\"indicator\": \"ind\", \"geo\": \"FR\", "
+         "\"period\": \"2020\"}}",
+         "'equals': give 'value' or 'equals', not both"},
+        {"{\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", \"value\": 1, "
+         "\"test\": {\"indicator\": \"ind\"}}",
+         "'geo': required key is missing (only an unpublished indicator is "
+         "named alone)"},
+        {"{\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", \"value\": 1, "
+         "\"tolerance\": 2, \"test\": {\"indicator\": \"ind\", \"geo\": "
+         "\"FR\", \"period\": \"2020\"}}",
+         "'tolerance': must be a fraction from 0 to 1 (0.01 is 1%)"},
+        {"{\"id\": \"c1\", \"where\": \"p\", \"value\": 1, \"test\": "
+         "{\"indicator\": \"ind\", \"geo\": \"FR\", \"period\": \"2020\"}}",
+         "'says': required key is missing"},
+        {"{\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", \"value\": 1, "
+         "\"test\": {\"indicator\": \"ind\", \"geo\": \"FR\", \"period\": "
+         "\"2020\"}}, {\"id\": \"c1\", \"says\": \"s\", \"where\": \"p\", "
+         "\"value\": 1, \"test\": {\"indicator\": \"ind\", \"geo\": \"FR\", "
+         "\"period\": \"2020\"}}",
+         "'id': duplicate claim 'c1'"},
+        {NULL, "'source': no source 'nope' is configured"},
+};
+
+START_TEST(test_config_reads_and_checks_claims)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	char *text = xasprintf(
+	        "{\"version\": \"1\", \"report\": \"R\", \"source\": \"%s\", "
+	        "\"claims\": [%s]}",
+	        claim_cases[_i].claim ? "src-a" : "nope",
+	        claim_cases[_i].claim ? claim_cases[_i].claim : "");
+	int rc;
+
+	free(tu_write(dir, "claims.json", text));
+	edit("provstat.json", "\"indicators.json\",",
+	     "\"indicators.json\", \"claims\": \"claims.json\",");
+	rc = config_load(&cfg, path, &err);
+	if (!claim_cases[_i].msg) {
+		ck_assert_msg(rc == 0, "%s", err.msg);
+		ck_assert_uint_eq(cfg->nclaims, 1);
+		ck_assert_str_eq(cfg->claims[0].test.period, "2020");
+		ck_assert(cfg->claims[0].has_value);
+		ck_assert_str_eq(cfg->claims[0].qualifier, "");
+		ck_assert_str_eq(cfg->claims_source, "src-a");
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_msg(strstr(err.msg, "claims.json:") &&
+		                      strstr(err.msg, claim_cases[_i].msg),
+		              "got  '%s'\nwant '...%s'", err.msg,
+		              claim_cases[_i].msg);
+	}
+	config_free(cfg);
+	free(text);
+	free(path);
+}
+END_TEST
+
 /* "decimals": the digits shown; -1 when not declared. */
 START_TEST(test_config_reads_and_checks_decimals)
 {
@@ -781,6 +859,8 @@ config_suite(void)
 	tcase_add_test(tc, test_config_range_changes_the_source_hash);
 	tcase_add_test(tc, test_config_reads_and_checks_breaks);
 	tcase_add_test(tc, test_config_reads_and_checks_decimals);
+	tcase_add_loop_test(tc, test_config_reads_and_checks_claims, 0,
+	                    sizeof(claim_cases) / sizeof(claim_cases[0]));
 	tcase_add_loop_test(tc, test_config_reads_conflict_rules, 0, 3);
 	tcase_add_loop_test(
 	        tc, test_config_rejects_bad_conflict_policies, 0,
