@@ -383,11 +383,19 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
 	                ? "matches"
 	                : "DIFFERS");
 	fprintf(fp, "file       %s\n", archive);
-	fprintf(fp, "locator    %s (bytes %lld..%lld)\n",
-	        store_col_text(s, C_LOCATOR),
-	        (long long)store_col_int(s, C_OFFSET),
-	        (long long)(store_col_int(s, C_OFFSET) +
-	                    store_col_int(s, C_LENGTH)));
+	if (store_col_null(s, C_OFFSET))
+		/* A decoded document (gzip, another encoding), a PDF's text
+		 * layer, or a value the reader could not place exactly. */
+		fprintf(fp,
+		        "locator    %s (no byte range: the locator says "
+		        "where)\n",
+		        store_col_text(s, C_LOCATOR));
+	else
+		fprintf(fp, "locator    %s (bytes %lld..%lld)\n",
+		        store_col_text(s, C_LOCATOR),
+		        (long long)store_col_int(s, C_OFFSET),
+		        (long long)(store_col_int(s, C_OFFSET) +
+		                    store_col_int(s, C_LENGTH)));
 	fprintf(fp, "raw text   '%s'\n", store_col_text(s, C_RAW_VALUE));
 	if (b->raw)
 		fprintf(fp, "bytes      %s\n", b->raw);
@@ -467,8 +475,15 @@ print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
 	json_add_string(o, "locator", store_col_text(s, C_LOCATOR));
 	json_add_number(o, "line", (double)store_col_int(s, C_LINE));
 	json_add_number(o, "column", (double)store_col_int(s, C_COL));
-	json_add_number(o, "byte_offset", (double)store_col_int(s, C_OFFSET));
-	json_add_number(o, "byte_length", (double)store_col_int(s, C_LENGTH));
+	if (store_col_null(s, C_OFFSET)) {
+		json_add_string(o, "byte_offset", NULL);
+		json_add_string(o, "byte_length", NULL);
+	} else {
+		json_add_number(o, "byte_offset",
+		                (double)store_col_int(s, C_OFFSET));
+		json_add_number(o, "byte_length",
+		                (double)store_col_int(s, C_LENGTH));
+	}
 	json_add_string(o, "bytes", b->raw);
 	json_add_string(o, "context", b->line);
 	json_add_item(root, "observation", o);

@@ -442,6 +442,53 @@ xml_reader_position(struct xml_reader *r, long *line, long *col)
 	}
 }
 
+int
+xml_reader_attr_span(struct xml_reader *r, const char *name, long long *offset,
+                     size_t *len)
+{
+	const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
+	const xmlChar *lt, *p, *end;
+	size_t n = strlen(name);
+
+	if (!in || !in->cur || !in->base || (in->buf && in->buf->encoder))
+		return -1;
+	/* The start tag is [lt, cur): the handler runs once its attributes
+	 * are read, before its '>'. */
+	end = in->cur;
+	for (lt = end; lt > in->base && *lt != '<'; lt--)
+		;
+	if (*lt != '<')
+		return -1;
+	for (p = lt + 1; p + n < end; p++) {
+		const xmlChar *q = p + n, *v;
+		xmlChar quote;
+
+		if (memcmp(p, name, n) != 0 ||
+		    !(p[-1] == ':' || p[-1] == ' ' || p[-1] == '\t' ||
+		      p[-1] == '\n' || p[-1] == '\r'))
+			continue;
+		while (q < end &&
+		       (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+			q++;
+		if (q >= end || *q++ != '=')
+			continue;
+		while (q < end &&
+		       (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+			q++;
+		if (q >= end || (*q != '"' && *q != '\''))
+			continue;
+		quote = *q;
+		for (v = ++q; q < end && *q != quote; q++)
+			;
+		if (q >= end)
+			return -1;
+		*offset = (long long)in->consumed + (long long)(v - in->base);
+		*len = (size_t)(q - v);
+		return 0;
+	}
+	return -1;
+}
+
 void
 xml_reader_free(struct xml_reader *r)
 {

@@ -79,6 +79,15 @@ int xml_reader_line(struct xml_reader *r);
  * that spans lines, where it ends.
  */
 void xml_reader_position(struct xml_reader *r, long *line, long *col);
+/*
+ * In a start handler: where the raw value of attribute name (its local
+ * name, any prefix) lies in the document, its first byte and length,
+ * quotes excluded, entity references as written.  -1 when the parser
+ * converted the document from another encoding (its offsets are not the
+ * document's) or the start tag holds no such attribute.
+ */
+int xml_reader_attr_span(struct xml_reader *r, const char *name,
+                         long long *offset, size_t *len);
 void xml_reader_free(struct xml_reader *r);
 
 /* ---- HTML pages ---- */

@@ -1,4 +1,5 @@
-/* html_format — see html_format.h. */
+/* html_format — see html_format.h.  memmem() is a GNU extension. */
+#define _GNU_SOURCE
 #include "html_format.h"
 
 #include <regex.h>
@@ -18,8 +19,58 @@ struct html {
 	struct error *err;
 	struct xml_html *doc;
 	char *name;
+	/* The document's bytes, for the byte ranges of the values: found
+	 * after the line of their element, each after the one before. */
+	const char *buf;
+	size_t len;
+	int transformed; /* decoded: offsets are not the archive's */
+	long line_no; /* a line already found, and where it starts */
+	size_t line_off;
+	size_t cursor; /* the end of the last range found */
 	char *period; /* from period_xpath, or NULL */
 };
+
+/* How far after its line or the last range a value's bytes are sought. */
+#define LOCATE_WINDOW (64u << 10)
+
+/*
+ * The value's byte range, from its text as written (the cell's text, or a
+ * pattern's value group): its first occurrence from the start of the line
+ * the element begins on, and not before the last range found (cells and
+ * matches come in document order).  Not found (an entity in the number,
+ * text split by markup): offset -1, and the trace shows the line.
+ */
+static void
+locate(struct html *h, long line, const char *text, struct observation *obs)
+{
+	size_t n = strlen(text), from, span;
+	const char *hit;
+
+	obs->byte_offset = -1;
+	if (h->transformed || !h->buf || n == 0 || line <= 0)
+		return;
+	if (line < h->line_no) {
+		h->line_no = 1;
+		h->line_off = 0;
+	}
+	while (h->line_no < line) {
+		const char *nl = memchr(h->buf + h->line_off, '\n',
+		                        h->len - h->line_off);
+
+		if (!nl)
+			return;
+		h->line_off = (size_t)(nl - h->buf) + 1;
+		h->line_no++;
+	}
+	from = h->line_off > h->cursor ? h->line_off : h->cursor;
+	span = h->len - from < LOCATE_WINDOW ? h->len - from : LOCATE_WINDOW;
+	hit = memmem(h->buf + from, span, text, n);
+	if (!hit)
+		return;
+	obs->byte_offset = (long long)(hit - h->buf);
+	obs->byte_length = n;
+	h->cursor = (size_t)(hit - h->buf) + n;
+}
 
 char *
 html_substitute(const char *format, const char *text, const void *matches,
@@ -174,7 +225,20 @@ prose(struct html *h)
 			}
 			memset(&obs, 0, sizeof(obs));
 			obs.line = xml_html_line(node);
-			obs.byte_offset = -1;
+			if (o->group[FIELD_VALUE] > 0 &&
+			    m[o->group[FIELD_VALUE]].rm_so >= 0) {
+				char *v = xstrndup(
+				        at + m[o->group[FIELD_VALUE]].rm_so,
+				        (size_t)(m[o->group[FIELD_VALUE]]
+				                         .rm_eo -
+				                 m[o->group[FIELD_VALUE]]
+				                         .rm_so));
+
+				locate(h, obs.line, v, &obs);
+				free(v);
+			} else {
+				obs.byte_offset = -1;
+			}
 			{
 				const char *q = at + m[0].rm_so;
 				int qn = (int)(m[0].rm_eo - m[0].rm_so);
@@ -374,7 +438,8 @@ table(struct html *h)
 			field[FIELD_PERIOD] = h->period;
 		memset(&obs, 0, sizeof(obs));
 		obs.line = xml_html_line(vcell);
-		obs.byte_offset = -1;
+		locate(h, obs.line,
+		       field[FIELD_VALUE] ? field[FIELD_VALUE] : "", &obs);
 		{
 			char *path = xml_html_path(vcell);
 
@@ -421,6 +486,10 @@ html_format_parse(const struct source_config *src, struct parse_input *in,
 		problems_add(probs, "%s", xerr.msg);
 		goto out;
 	}
+	h.buf = buf;
+	h.len = len;
+	h.transformed = in->transformed;
+	h.line_no = 1;
 	if (find_period(&h) < 0)
 		goto out;
 	ret = src->html.table ? table(&h) : prose(&h);

@@ -87,6 +87,9 @@ struct sdmx {
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long obs_line, obs_col; /* where the observation's element starts */
+	int transformed; /* decoded: offsets are not the archive's */
+	long long value_off; /* the raw value's bytes in the document, */
+	size_t value_len; /* or value_off -1 */
 	int root_seen;
 	int failed; /* the sink failed */
 };
@@ -348,7 +351,8 @@ emit_obs(struct sdmx *s)
 	memset(&obs, 0, sizeof(obs));
 	obs.line = s->obs_line;
 	obs.col = s->obs_col;
-	obs.byte_offset = -1;
+	obs.byte_offset = s->transformed ? -1 : s->value_off;
+	obs.byte_length = s->value_len;
 	loc = store_locator(NULL, obs.line, obs.col, at);
 	for (f = 0; f < FIELD_COUNT; f++) {
 		field[f] = src->constant[f];
@@ -387,6 +391,24 @@ emit_obs(struct sdmx *s)
 		s->failed = 1;
 }
 
+/* The one id the value field reads (interned), or NULL when it joins
+ * several or is a constant. */
+static const char *
+value_id(const struct sdmx *s)
+{
+	return s->spec[FIELD_VALUE].n == 1 ? s->spec[FIELD_VALUE].part[0]
+	                                   : NULL;
+}
+
+/* Where attribute attr of this start tag, the observation's value, is. */
+static void
+value_span(struct sdmx *s, struct xml_reader *r, const char *attr)
+{
+	if (!attr ||
+	    xml_reader_attr_span(r, attr, &s->value_off, &s->value_len) < 0)
+		s->value_off = -1;
+}
+
 /* An element starts. */
 static void
 on_start(void *ctx, struct xml_reader *r, const char *name)
@@ -413,10 +435,12 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		kv_clear(&s->kv[L_OBS]);
 		xml_reader_position(r, &s->obs_line, &s->obs_col);
 		s->level = L_OBS;
+		s->value_off = -1;
 		if (!s->generic) {
 			a.k = &s->kv[L_OBS];
 			a.keep_type = 1;
 			xml_reader_each_attr(r, take_attr, &a);
+			value_span(s, r, value_id(s));
 		}
 	} else if (name == n->value && s->generic) {
 		xml_reader_attrs(r, id_value, av, 2);
@@ -429,6 +453,8 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 			kv_set(s, &s->groups[s->ngroups - 1], av[0], av[1]);
 		} else {
 			kv_set(s, &s->kv[s->level], av[0], av[1]);
+			if (s->level == L_OBS && av[0] == value_id(s))
+				value_span(s, r, s->id_value[1]);
 		}
 	} else if (name == n->obs_dimension && s->generic) {
 		xml_reader_attrs(r, id_value, av, 2);
@@ -440,6 +466,8 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		xml_reader_attrs(r, id_value + 1, av, 1);
 		if (av[0])
 			kv_put(s, &s->kv[L_OBS], s->obs_value_id, av[0]);
+		if (av[0] && s->obs_value_id == value_id(s))
+			value_span(s, r, s->id_value[1]);
 	} else if (name == n->series) {
 		kv_clear(&s->kv[L_SERIES]);
 		s->gen++;
@@ -557,6 +585,8 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	for (i = 0; i < FIELD_COUNT; i++)
 		strbuf_init(&s.join[i], SIZE_MAX / 2);
 	s.src = src;
+	s.transformed = in->transformed;
+	s.value_off = -1;
 	s.gen = 1; /* the outer values' gen 0 is never current */
 	s.probs = probs;
 	s.sink = sink;

@@ -11,7 +11,10 @@ static char *
 run(struct source_config *s, const char *text, struct problems *p)
 {
 	memset(p, 0, sizeof(*p));
-	return tu_parse(csv_format_parse, s, text, strlen(text), p);
+	char *got = tu_parse(csv_format_parse, s, text, strlen(text), p);
+
+	tu_check_spans(text, strlen(text), got);
+	return got;
 }
 
 static void

@@ -10,8 +10,12 @@
 static char *
 run(struct source_config *s, const char *text, struct problems *p)
 {
+	char *got;
+
 	memset(p, 0, sizeof(*p));
-	return tu_parse(html_format_parse, s, text, strlen(text), p);
+	got = tu_parse(html_format_parse, s, text, strlen(text), p);
+	tu_check_spans(text, strlen(text), got);
+	return got;
 }
 
 static void
@@ -63,12 +67,12 @@ START_TEST(test_html_reads_numbers_in_prose_with_qualifiers)
 	ck_assert_str_eq(got,
 	                 "contacts|EU|2020-Q2|over 19,000|19000||over|"
 	                 "/html/body/main/article/p[1], match 1: \"over 19,000 "
-	                 "contacts\"|-1+0\n"
+	                 "contacts\"|171+6\n"
 	                 "contacts|EU|2020-Q2|almost 17,400|17400||almost|"
 	                 "/html/body/main/article/p[2], match 1: \"almost "
-	                 "17,400 contacts\"|-1+0\n"
+	                 "17,400 contacts\"|234+6\n"
 	                 "contacts|EU|2020-Q2|12|12|||/html/body/main/article/"
-	                 "p[2], match 2: \"12 contacts\"|-1+0\n");
+	                 "p[2], match 2: \"12 contacts\"|254+2\n");
 	free(got);
 	html_release(&s);
 }
@@ -101,12 +105,12 @@ START_TEST(test_html_expands_rowspan_and_colspan)
 	ck_assert_int_eq(p.total, 0);
 	ck_assert_str_eq(got,
 	                 "assessed|GB|2019|260,400|260400|||/html/body/table/"
-	                 "tr[2]/td[3] (table row 2, line 3)|-1+0\n"
+	                 "tr[2]/td[3] (table row 2, line 3)|132+7\n"
 	                 "assessed|GB|2020|299,619|299619|||/html/body/table/"
-	                 "tr[3]/td[2] (table row 3, line 4)|-1+0\n"
+	                 "tr[3]/td[2] (table row 3, line 4)|171+7\n"
 	                 "confirmed 2020|GB|confirmed 2020|153,383|153383|||"
 	                 "/html/body/table/tr[4]/td[2] (table row 4, line 5)|"
-	                 "-1+0\n");
+	                 "232+7\n");
 	free(got);
 	html_release(&s);
 }

@@ -23,7 +23,10 @@ static char *
 run(struct source_config *s, const char *text, struct problems *p)
 {
 	memset(p, 0, sizeof(*p));
-	return tu_parse(json_format_parse, s, text, strlen(text), p);
+	char *got = tu_parse(json_format_parse, s, text, strlen(text), p);
+
+	tu_check_spans(text, strlen(text), got);
+	return got;
 }
 
 START_TEST(test_json_format_reads_records_with_exact_literals)

@@ -23,7 +23,10 @@ static char *
 run(struct source_config *s, const char *text, struct problems *p)
 {
 	memset(p, 0, sizeof(*p));
-	return tu_parse(jsonstat_format_parse, s, text, strlen(text), p);
+	char *got = tu_parse(jsonstat_format_parse, s, text, strlen(text), p);
+
+	tu_check_spans(text, strlen(text), got);
+	return got;
 }
 
 /* Dense values, status as an array, index as an object and as an array,

@@ -37,8 +37,12 @@ exr_source(struct source_config *s)
 static char *
 run(struct source_config *s, const char *text, size_t len, struct problems *p)
 {
+	char *got;
+
 	memset(p, 0, sizeof(*p));
-	return tu_parse(sdmx_format_parse, s, text, len, p);
+	got = tu_parse(sdmx_format_parse, s, text, len, p);
+	tu_check_spans(text, len, got);
+	return got;
 }
 
 static int
@@ -173,13 +177,13 @@ START_TEST(test_sdmx_loads_the_eurostat_messages)
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_str_eq(
 	        got, "B1GQ.CP_MEUR|LU|2012|46526.2|46526.2|||line 18, column 7"
-	             "|-1+0\n"
+	             "|1133+7\n"
 	             "B1GQ.CP_MEUR|LU|2013|49094.5|49094.5|||line 19, column 7"
-	             "|-1+0\n"
+	             "|1185+7\n"
 	             "B1GQ.CP_MEUR|LU|2014|51791.3|51791.3|||line 20, column 7"
-	             "|-1+0\n"
+	             "|1237+7\n"
 	             "B1GQ.CP_MEUR|LU|2015|54142.3|54142.3|||line 21, column 7"
-	             "|-1+0\n");
+	             "|1289+7\n");
 	free(got);
 	free(text);
 	tu_source_release(&s);
@@ -241,9 +245,9 @@ START_TEST(test_sdmx_applies_group_and_dataset_attributes)
 	 * set to both. */
 	ck_assert_str_eq(
 	        got, "population|FR|2020|67320|67320000|||line 7, column 1"
-	             "|-1+0\n"
+	             "|467+5\n"
 	             "population|IT|2020|59641488|59641488|||line 9, column 1"
-	             "|-1+0\n");
+	             "|619+8\n");
 	free(got);
 	tu_source_release(&s);
 }
@@ -289,10 +293,10 @@ START_TEST(test_sdmx_reads_many_and_long_ids)
 	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
 	ck_assert_str_eq(
 	        got,
-	        "v17.S|FR0|2020|1|1|||line 3, column 1|-1+0\n"
+	        "v17.S|FR0|2020|1|1|||line 3, column 1|766+1\n"
 	        "v17.A-VALUE-LONGER-THAN-THE-32-BYTES-FIRST-KEPT|IT0|2020|1|1|"
-	        "||line 5, column 1|-1+0\n"
-	        "v17.T|DE0|2020|1|1|||line 7, column 1|-1+0\n");
+	        "||line 5, column 1|1539+1\n"
+	        "v17.T|DE0|2020|1|1|||line 7, column 1|2270+1\n");
 	free(got);
 	strbuf_release(&doc);
 	tu_source_release(&s);
@@ -384,10 +388,10 @@ START_TEST(test_sdmx_locates_each_observation_by_line_and_column)
 
 	/* 2021's '<' is byte 161 of its line and character 159: "été"
 	 * takes two bytes more than characters.  IT's tag ends at "/>". */
-	ck_assert_str_eq(got, "m|FR|2019|1|1|||line 1, column 70|-1+0\n"
-	                      "m|FR|2020|2|2|||line 1, column 109|-1+0\n"
-	                      "m|FR|2021|3|3|||line 1, column 159|-1+0\n"
-	                      "m|IT|2020|4|4|||line 3, column 33|-1+0\n");
+	ck_assert_str_eq(got, "m|FR|2019|1|1|||line 1, column 70|104+1\n"
+	                      "m|FR|2020|2|2|||line 1, column 109|143+1\n"
+	                      "m|FR|2021|3|3|||line 1, column 159|195+1\n"
+	                      "m|IT|2020|4|4|||line 3, column 33|263+1\n");
 	free(got);
 }
 END_TEST
@@ -410,7 +414,7 @@ START_TEST(test_sdmx_locates_lines_past_65535)
 	char *got = run_geo(doc);
 
 	ck_assert_str_eq(got, "m|F&RA&&#38;|2020|1|1|||line 70002, column 1"
-	                      "|-1+0\n");
+	                      "|70207+1\n");
 	free(got);
 	free(doc);
 	free(blank);

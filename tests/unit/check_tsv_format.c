@@ -25,7 +25,10 @@ static char *
 run(struct source_config *s, const char *text, struct problems *p)
 {
 	memset(p, 0, sizeof(*p));
-	return tu_parse(tsv_format_parse, s, text, strlen(text), p);
+	char *got = tu_parse(tsv_format_parse, s, text, strlen(text), p);
+
+	tu_check_spans(text, strlen(text), got);
+	return got;
 }
 
 START_TEST(test_tsv_format_reads_values_flags_and_missing)

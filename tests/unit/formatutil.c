@@ -1,4 +1,6 @@
-/* Helpers for the format suites: see testutil.h. */
+/* Helpers for the format suites: see testutil.h.  memmem() is a GNU
+ * extension. */
+#define _GNU_SOURCE
 #define PROVSTAT_TESTUTIL_FORMATS
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,4 +137,43 @@ tu_source_release(struct source_config *s)
 	free(s->filter);
 	free(s->records);
 	free(s->dataset);
+}
+
+void
+tu_check_spans(const char *doc, size_t len, const char *got)
+{
+	char *copy = xstrdup(got), *line, *save = NULL;
+
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[4], *span = strrchr(line, '|'), *q = line;
+		long long off, n;
+		int k;
+
+		for (k = 0; k < 4; k++) {
+			f[k] = q;
+			q = strchr(q, '|');
+			ck_assert_ptr_nonnull(q);
+			*q++ = '\0';
+		}
+		ck_assert_int_eq(sscanf(span + 1, "%lld+%lld", &off, &n), 2);
+		if (off < 0)
+			continue;
+		/* The raw text holds the bytes: "over 19,000" the "19,000"
+		 * the range covers; a quoted field's range has its quotes. */
+		ck_assert(n > 0 && off + n <= (long long)len);
+		if (n >= 2 && doc[off] == '"' && doc[off + n - 1] == '"') {
+			off++;
+			n -= 2;
+		}
+		/* A JSON null is its literal, with no raw text. */
+		if (!*f[3] && n == 4 && memcmp(doc + off, "null", 4) == 0)
+			continue;
+		ck_assert_msg(memmem(f[3], strlen(f[3]), doc + off,
+		                     (size_t)n) != NULL,
+		              "bytes %lld+%lld ('%.*s') are not in '%s'", off,
+		              n, (int)(off + n <= (long long)len ? n : 0),
+		              doc + (off < (long long)len ? off : 0), f[3]);
+	}
+	free(copy);
 }

@@ -88,6 +88,9 @@ Suite *strbuf_suite(void);
  */
 char *tu_parse(format_parse_fn parse, const struct source_config *src,
                const char *text, size_t len, struct problems *probs);
+/* Checks every "offset+len" of got (tu_parse()'s lines): its bytes of doc
+ * are in the line's raw text. */
+void tu_check_spans(const char *doc, size_t len, const char *got);
 /* The same over a file (formats that need a real file descriptor). */
 char *tu_parse_file(format_parse_fn parse, const struct source_config *src,
                     const char *path, struct problems *probs);
