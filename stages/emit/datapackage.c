@@ -43,9 +43,21 @@ add_resource(const struct release_data *d, struct cJSON *resources,
 	hx = xasprintf("sha256:%s", d->sha[k]);
 	json_add_string(r, "hash", hx);
 	free(hx);
-	for (i = 0; i < tb->ncols; i++)
-		json_add_item(fields, NULL,
-		              field(tb->columns[i], tb->types[i]));
+	for (i = 0; i < tb->ncols; i++) {
+		struct cJSON *f = field(tb->columns[i], tb->types[i]);
+
+		if (tb->enums && tb->enums[i]) {
+			struct cJSON *c = json_new_object(),
+			             *e = json_new_array();
+			const char *const *v;
+
+			for (v = tb->enums[i]; *v; v++)
+				json_add_string(e, NULL, *v);
+			json_add_item(c, "enum", e);
+			json_add_item(f, "constraints", c);
+		}
+		json_add_item(fields, NULL, f);
+	}
 	json_add_item(schema, "fields", fields);
 	for (i = 0; i < tb->nkey; i++)
 		json_add_string(pk, NULL, tb->key[i]);

@@ -20,6 +20,13 @@ const char *const outputs_columns[COL_COUNT] = {
 static const char *const indicator_types[COL_COUNT] = {
         "string", "string", "string",   "number", "string", "string",
         "string", "string", "datetime", "string", "string", "string"};
+/* A value's status: reconcile's (derive.h), and emit's for an indicator
+ * without public data. */
+static const char *const statuses[] = {
+        "published",      "not available", "derived", "incomplete",
+        "not comparable", "unpublished",   NULL};
+static const char *const *const indicator_enums[COL_COUNT] = {[COL_STATUS] =
+                                                                      statuses};
 /* Unpublished indicators have one row with an empty geo and period, so
  * the key stays unique. */
 static const char *const indicator_key[] = {"indicator", "geo", "period"};
@@ -62,19 +69,35 @@ static const char *const claim_types[CLAIM_COUNT] = {
         "string", "number", "string", "string", "string", "string", "string"};
 static const char *const claim_key[] = {"claim"};
 
-static const struct release_table indicators_table = {
-        "indicators", outputs_columns, indicator_types,
-        COL_COUNT,    indicator_key,   3};
+static const struct release_table indicators_table = {.resource = "indicators",
+                                                      .columns =
+                                                              outputs_columns,
+                                                      .types = indicator_types,
+                                                      .ncols = COL_COUNT,
+                                                      .key = indicator_key,
+                                                      .nkey = 3,
+                                                      .enums = indicator_enums};
 static const struct release_table sources_table = {
-        "sources", release_source_columns, source_types, SRC_COUNT, source_key,
-        1};
-static const struct release_table claims_table = {
-        "claims", release_claim_columns, claim_types, CLAIM_COUNT, claim_key,
-        1};
+        .resource = "sources",
+        .columns = release_source_columns,
+        .types = source_types,
+        .ncols = SRC_COUNT,
+        .key = source_key,
+        .nkey = 1};
+static const struct release_table claims_table = {.resource = "claims",
+                                                  .columns =
+                                                          release_claim_columns,
+                                                  .types = claim_types,
+                                                  .ncols = CLAIM_COUNT,
+                                                  .key = claim_key,
+                                                  .nkey = 1};
 static const struct release_table conflicts_table = {
-        "conflicts",    release_conflict_columns,
-        conflict_types, CONFLICT_COUNT,
-        conflict_key,   4};
+        .resource = "conflicts",
+        .columns = release_conflict_columns,
+        .types = conflict_types,
+        .ncols = CONFLICT_COUNT,
+        .key = conflict_key,
+        .nkey = 4};
 
 /* prov: the order of provenance.json's release entities and of the Data
  * Package's resources, which is the order emit writes them in. */

@@ -117,6 +117,8 @@ struct release_table {
 	size_t ncols;
 	const char *const *key; /* its primary key */
 	size_t nkey;
+	/* Per column, the values it may hold (NULL-terminated), or NULL. */
+	const char *const *const *enums;
 };
 
 /* Every file of a release, in the manifest's (sorted) order. */

@@ -204,6 +204,10 @@ chart(struct strbuf *sb, const struct bar *bars, char **geos, size_t ng,
 	        h + 24, h + 33, p1, h + 24, h + 33, p2);
 }
 
+/* An indicator's table shows at most this many cells (geographies by
+ * periods): beyond, the latest periods of the first geographies. */
+#define REPORT_TABLE_CELLS 2400
+
 /* Writes out what sb holds once it is large: the page is not kept whole
  * (2,073,600 values made a 110 MB page). */
 static void
@@ -243,8 +247,16 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		strbuf_addstr(sb, "</td>");
 		for (p = 0; p < np && have >= 0; p++) {
 			const struct release_row *r = NULL;
-			char num[48] = "&ndash;";
+			char num[48] = "";
+			int cmp;
 
+			/* Rows of periods the table leaves out come first
+			 * (rows are in geo, period order). */
+			while (have == 1 &&
+			       ((cmp = strcmp(c.row.f[COL_GEO], geos[g])) < 0 ||
+			        (cmp == 0 &&
+			         strcmp(c.row.f[COL_PERIOD], pers[p]) < 0)))
+				have = release_rows_next(&c, err);
 			if (have == 1 &&
 			    strcmp(c.row.f[COL_GEO], geos[g]) == 0 &&
 			    strcmp(c.row.f[COL_PERIOD], pers[p]) == 0)
@@ -252,11 +264,19 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 			if (r && r->has_value)
 				grouped(r->value, dec, num);
 			strbuf_addstr(sb, "<td class=\"n\">");
-			if (r && *r->f[COL_QUALIFIER]) {
+			if (r && r->has_value && *r->f[COL_QUALIFIER]) {
 				esc(sb, r->f[COL_QUALIFIER]);
 				strbuf_addch(sb, ' ');
 			}
 			strbuf_addstr(sb, num);
+			/* A status other than published, spelled out: no
+			 * value's cell is a bare dash. */
+			if (r && strcmp(r->f[COL_STATUS], "published") != 0) {
+				strbuf_addstr(sb,
+				              r->has_value ? " <em>" : "<em>");
+				esc(sb, r->f[COL_STATUS]);
+				strbuf_addstr(sb, "</em>");
+			}
 			if (r) { /* not strbuf_addf: once a value */
 				strbuf_addstr(sb, " <small>");
 				strbuf_addstr(sb, r->f[COL_LINEAGE]);
@@ -282,6 +302,7 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 	char **geos = span ? span->dd.v[1] : NULL;
 	char **pers = span ? span->dd.v[2] : NULL;
 	size_t ng = span ? span->dd.n[1] : 0, np = span ? span->dd.n[2] : 0, g;
+	size_t shown_g = ng, shown_p = np;
 	int rc = 0;
 
 	strbuf_addstr(sb, "<section>\n<h2>");
@@ -306,8 +327,27 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		                  "</section>\n");
 		goto out;
 	}
-	strbuf_addf(sb, "<p class=\"status\">%zu values, unit: ", ng * np);
+	strbuf_addf(sb,
+	            "<p class=\"status\">%zu value%s over %zu geograph%s and "
+	            "%zu period%s, unit: ",
+	            span->rows, span->rows == 1 ? "" : "s", ng,
+	            ng == 1 ? "y" : "ies", np, np == 1 ? "" : "s");
 	esc(sb, ic->unit);
+	strbuf_addstr(sb, ".");
+	/* The page stays readable at any size: the latest periods, and the
+	 * first geographies, that fit REPORT_TABLE_CELLS. */
+	if (ng * np > REPORT_TABLE_CELLS) {
+		shown_g = ng < REPORT_TABLE_CELLS ? ng : REPORT_TABLE_CELLS;
+		shown_p = REPORT_TABLE_CELLS / shown_g;
+		if (shown_p < 1)
+			shown_p = 1;
+		strbuf_addf(sb, " The table shows the latest %zu period%s",
+		            shown_p, shown_p == 1 ? "" : "s");
+		if (shown_g < ng)
+			strbuf_addf(sb, " of the first %zu geographies",
+			            shown_g);
+		strbuf_addstr(sb, "; indicators.csv has every value.");
+	}
 	strbuf_addstr(sb, "</p>\n");
 	if (np >= 2 && ng <= 60) {
 		struct bar *bars = xcalloc(2 * ng, sizeof(*bars));
@@ -322,8 +362,8 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		if (rc < 0)
 			goto out;
 	}
-	rc = table(sb, fp, d, span, geos, ng, pers, np, shown_decimals(ic),
-	           err);
+	rc = table(sb, fp, d, span, geos, shown_g, pers + (np - shown_p),
+	           shown_p, shown_decimals(ic), err);
 	strbuf_addstr(sb, "</section>\n");
 out:
 	return rc;
