@@ -347,7 +347,7 @@ static void
 print_human(FILE *fp, struct store_stmt *s, const char *value_text,
             const struct geo_match *gm, const char *archive,
             const struct bytes_at *b, const struct fetch_row *f,
-            const struct inputs *inputs)
+            const struct inputs *inputs, const struct source_config *src)
 {
 	const char *q = store_col_text(s, C_QUALIFIER),
 	           *fl = store_col_text(s, C_FLAGS);
@@ -376,6 +376,21 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
 	        store_col_text(s, C_SOURCE), store_col_text(s, C_PUBLISHER),
 	        store_col_text(s, C_TITLE), store_col_text(s, C_GRADE));
 	fprintf(fp, "citation   %s\n", store_col_text(s, C_CITATION));
+	if (src && src->transcribed_from.title)
+		fprintf(fp,
+		        "transcript this document is provstat's transcription "
+		        "of %s%s%s%s%s%s%s\n",
+		        src->transcribed_from.title,
+		        src->transcribed_from.where ? ", " : "",
+		        src->transcribed_from.where
+		                ? src->transcribed_from.where
+		                : "",
+		        src->transcribed_from.seen ? ", seen " : "",
+		        src->transcribed_from.seen ? src->transcribed_from.seen
+		                                   : "",
+		        src->transcribed_from.url ? ", " : "",
+		        src->transcribed_from.url ? src->transcribed_from.url
+		                                  : "");
 	fprintf(fp, "snapshot   sha256 %s (%lld bytes; re-hashed now: %s)\n",
 	        store_col_text(s, C_SNAPSHOT),
 	        (long long)store_col_int(s, C_SNAP_BYTES),
@@ -429,7 +444,8 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
 static void
 print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
            const char *archive, const struct bytes_at *b,
-           const struct fetch_row *f, const struct inputs *inputs)
+           const struct fetch_row *f, const struct inputs *inputs,
+           const struct source_config *src)
 {
 	struct cJSON *root = json_new_object(), *o;
 	struct cJSON *recipe;
@@ -486,6 +502,15 @@ print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
 	}
 	json_add_string(o, "bytes", b->raw);
 	json_add_string(o, "context", b->line);
+	if (src && src->transcribed_from.title) {
+		struct cJSON *tr = json_new_object();
+
+		json_add_string(tr, "title", src->transcribed_from.title);
+		json_add_string(tr, "url", src->transcribed_from.url);
+		json_add_string(tr, "where", src->transcribed_from.where);
+		json_add_string(tr, "seen", src->transcribed_from.seen);
+		json_add_item(o, "transcribed_from", tr);
+	}
 	json_add_item(root, "observation", o);
 	o = json_new_object();
 	json_add_string(o, "sha256", store_col_text(s, C_SNAPSHOT));
@@ -586,10 +611,12 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
 	if (q->prov)
 		print_prov(fp, s, &f);
 	else if (q->json)
-		print_json(fp, s, &gm, archive, &b, &f, in.n ? &in : NULL);
+		print_json(fp, s, &gm, archive, &b, &f, in.n ? &in : NULL,
+		           config_source(cfg, store_col_text(s, C_SOURCE)));
 	else
 		print_human(fp, s, value_text, &gm, archive, &b, &f,
-		            in.n ? &in : NULL);
+		            in.n ? &in : NULL,
+		            config_source(cfg, store_col_text(s, C_SOURCE)));
 	if (strcmp(b.actual, store_col_text(s, C_SNAPSHOT)) != 0) {
 		error_set(err,
 		          "archived file '%s' no longer matches its sha256: "

@@ -108,6 +108,12 @@ struct source_config {
 	char *licence;
 	char *citation;
 	char *grade; /* publisher | press | report | unpublished */
+	/* "transcribed_from": the document is provstat's transcription of
+	 * the publisher's (title required; url, where and seen may be
+	 * NULL: not every original has a known address). */
+	struct {
+		char *title, *url, *where, *seen;
+	} transcribed_from;
 	char *file; /* the config file this came from */
 	char hash[HASH_HEX_SIZE]; /* SHA-256 of that file's bytes, and of the
 	                             ranges of the indicators it maps to */

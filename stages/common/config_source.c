@@ -212,13 +212,18 @@ static int
 cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
            struct source_config *s)
 {
-	static const char *const keys[] = {
-	        "id",           "publisher", "title",    "url",
-	        "format",       "licence",   "citation", "grade",
-	        "max_age_days", "max_bytes", "number",   "csv",
-	        "columns",      "constant",  "filter",   "records",
-	        "dataset",      "pdf",       "html",     "checks",
-	        "duplicates",   "comment",   NULL};
+	static const char *const keys[] = {"id",           "publisher",
+	                                   "title",        "url",
+	                                   "format",       "licence",
+	                                   "citation",     "grade",
+	                                   "max_age_days", "max_bytes",
+	                                   "number",       "csv",
+	                                   "columns",      "constant",
+	                                   "filter",       "records",
+	                                   "dataset",      "pdf",
+	                                   "html",         "checks",
+	                                   "duplicates",   "transcribed_from",
+	                                   "comment",      NULL};
 	static const char *const csv_keys[] = {
 	        "delimiter", "quote", "comment", "header_row", "header_rows",
 	        "encoding",  "skip",  "footer",  NULL};
@@ -310,6 +315,27 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 	    cfg_checks(c, json_get(root, "checks"), &s->checks) < 0 ||
 	    format_apply(c, root, s) < 0)
 		goto out;
+	if ((v = json_get(root, "transcribed_from"))) {
+		static const char *const tkeys[] = {"title", "url", "where",
+		                                    "seen", NULL};
+
+		if (cfg_keys(c, v, "'transcribed_from'", tkeys) < 0 ||
+		    cfg_string(c, v, "title", 1, &s->transcribed_from.title) <
+		            0 ||
+		    cfg_string(c, v, "url", 0, &s->transcribed_from.url) < 0 ||
+		    cfg_string(c, v, "where", 0, &s->transcribed_from.where) <
+		            0 ||
+		    cfg_string(c, v, "seen", 0, &s->transcribed_from.seen) < 0)
+			goto out;
+		if (s->transcribed_from.url &&
+		    strncmp(s->transcribed_from.url, "https://", 8) != 0 &&
+		    strncmp(s->transcribed_from.url, "http://", 7) != 0) {
+			cfg_fail(c, json_get(v, "url"), "url",
+			         "the original's address must be an http(s) "
+			         "URL");
+			goto out;
+		}
+	}
 	if ((v = json_get(root, "duplicates"))) {
 		const char *d = json_string(v);
 
@@ -362,6 +388,10 @@ source_free(struct source_config *s)
 	free(s->licence);
 	free(s->citation);
 	free(s->grade);
+	free(s->transcribed_from.title);
+	free(s->transcribed_from.url);
+	free(s->transcribed_from.where);
+	free(s->transcribed_from.seen);
 	free(s->file);
 	for (i = 0; i < FIELD_COUNT; i++) {
 		free(s->column[i]);

@@ -32,11 +32,12 @@ static const char *const *const indicator_enums[COL_COUNT] = {[COL_STATUS] =
 static const char *const indicator_key[] = {"indicator", "geo", "period"};
 
 const char *const release_source_columns[SRC_COUNT] = {
-        "source",       "publisher",       "title", "grade",    "status",
-        "retrieved_at", "snapshot_sha256", "url",   "citation", "licence"};
+        "source",   "publisher",    "title",           "grade",
+        "status",   "retrieved_at", "snapshot_sha256", "url",
+        "citation", "licence",      "transcription_of"};
 static const char *const source_types[SRC_COUNT] = {
-        "string",   "string", "string", "string", "string",
-        "datetime", "string", "string", "string", "string"};
+        "string", "string", "string", "string", "string", "datetime",
+        "string", "string", "string", "string", "string"};
 static const char *const source_key[] = {"source"};
 
 const char *const release_conflict_columns[CONFLICT_COUNT] = {

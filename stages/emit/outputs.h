@@ -96,6 +96,7 @@ enum {
 	SRC_URL,
 	SRC_CITATION,
 	SRC_LICENCE,
+	SRC_TRANSCRIPTION, /* what the document transcribes, or "" */
 	SRC_COUNT
 };
 extern const char *const release_source_columns[SRC_COUNT];

@@ -69,6 +69,11 @@ outputs_provenance(const struct release_data *d, struct error *err)
 			                s->f[SRC_GRADE]);
 			json_add_string(o, "provstat:citation",
 			                s->f[SRC_CITATION]);
+			/* provstat's transcription of the publisher's
+			 * document: say so, and which. */
+			if (*s->f[SRC_TRANSCRIPTION])
+				json_add_string(o, "provstat:transcription_of",
+				                s->f[SRC_TRANSCRIPTION]);
 			prov_relate(&doc, PROV_GENERATED, ent, act_id);
 			prov_relate(&doc, PROV_ATTRIBUTED, ent, agent_id);
 			prov_relate(&doc, PROV_USED, "provstat:emit", ent);

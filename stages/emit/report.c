@@ -620,7 +620,7 @@ outputs_report(const struct release_data *d, struct error *err)
 	strbuf_addstr(&sb, "<section>\n<h2>Sources</h2>\n<table>\n<tr>"
 	                   "<th>source</th><th>publisher</th><th>title</th>"
 	                   "<th>evidence</th><th>status</th><th>retrieved</th>"
-	                   "<th>snapshot</th></tr>\n");
+	                   "<th>snapshot</th><th>transcription of</th></tr>\n");
 	for (i = 0; i < d->nsources; i++) {
 		strbuf_addstr(&sb, "<tr>");
 		/* source, publisher, title, grade, status, retrieved_at */
@@ -629,8 +629,10 @@ outputs_report(const struct release_data *d, struct error *err)
 			esc(&sb, d->sources[i].f[k]);
 			strbuf_addstr(&sb, "</td>");
 		}
-		strbuf_addf(&sb, "<td><small>%.12s</small></td></tr>\n",
+		strbuf_addf(&sb, "<td><small>%.12s</small></td><td>",
 		            d->sources[i].f[SRC_SNAPSHOT]);
+		esc(&sb, d->sources[i].f[SRC_TRANSCRIPTION]);
+		strbuf_addstr(&sb, "</td></tr>\n");
 	}
 	strbuf_addstr(&sb, "</table>\n</section>\n");
 	if (conflicts_section(&sb, d, err) < 0)

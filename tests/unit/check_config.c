@@ -626,6 +626,38 @@ START_TEST(test_config_reads_and_checks_claims)
 }
 END_TEST
 
+/* "transcribed_from": a title, and an original's address only as a URL. */
+START_TEST(test_config_reads_and_checks_transcriptions)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	const struct source_config *s;
+
+	edit("sources/a.json", "\"grade\": \"publisher\",",
+	     "\"grade\": \"publisher\", \"transcribed_from\": {\"title\": "
+	     "\"T\", \"url\": \"https://example.org/t.pdf\", \"where\": "
+	     "\"p. 3\"},");
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	s = config_source(cfg, "src-a");
+	ck_assert_str_eq(s->transcribed_from.title, "T");
+	ck_assert_str_eq(s->transcribed_from.where, "p. 3");
+	ck_assert_ptr_null(s->transcribed_from.seen);
+	config_free(cfg);
+	cfg = NULL;
+	edit("sources/a.json", "https://example.org/t.pdf", "file:../t.pdf");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'url': the original's address must be "
+	                              "an http(s) URL"),
+	              "%s", err.msg);
+	edit("sources/a.json", "\"title\": \"T\", ", "");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'title': required key is missing"), "%s",
+	              err.msg);
+	free(path);
+}
+END_TEST
+
 /* "decimals": the digits shown; -1 when not declared. */
 START_TEST(test_config_reads_and_checks_decimals)
 {
@@ -859,6 +891,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_range_changes_the_source_hash);
 	tcase_add_test(tc, test_config_reads_and_checks_breaks);
 	tcase_add_test(tc, test_config_reads_and_checks_decimals);
+	tcase_add_test(tc, test_config_reads_and_checks_transcriptions);
 	tcase_add_loop_test(tc, test_config_reads_and_checks_claims, 0,
 	                    sizeof(claim_cases) / sizeof(claim_cases[0]));
 	tcase_add_loop_test(tc, test_config_reads_conflict_rules, 0, 3);
