@@ -22,6 +22,7 @@ enum {
 	D_SOURCE,
 	D_LINEAGE,
 	D_NOTE, /* absent in releases made before it existed */
+	D_BOUND, /* likewise */
 	D_NCOL
 };
 
@@ -58,9 +59,10 @@ side_next(struct side *s, struct error *err)
 		return error_prefix(err, "%s", s->name);
 	if (rc == 0)
 		return 0;
-	if (rec.nfields != D_NCOL && rec.nfields != D_NOTE)
-		return error_set(err, "%s: line %ld: %zu fields, not %d",
-		                 s->name, rec.line, rec.nfields, D_NCOL);
+	if (rec.nfields < D_NOTE || rec.nfields > D_NCOL)
+		return error_set(err, "%s: line %ld: %zu fields, not %d to %d",
+		                 s->name, rec.line, rec.nfields, D_NOTE,
+		                 D_NCOL);
 	for (i = 0; i < D_NCOL; i++)
 		s->f[i] = xstrdup((size_t)i < rec.nfields ? rec.fields[i].text
 		                                          : "");

@@ -19,36 +19,36 @@
 
 struct qualifier_phrase {
 	const char *phrase;
-	const char *canonical;
+	const char *bound; /* NUMBER_BOUND_* */
 };
 
 /* Longest phrases first so that "just over" wins over "over". */
 static const struct qualifier_phrase number_qualifiers[] = {
-        {"more than", "over"},
-        {"greater than", "over"},
-        {"in excess of", "over"},
-        {"just over", "just over"},
-        {"just under", "almost"},
-        {"at least", "at least"},
-        {"less than", "under"},
-        {"fewer than", "under"},
-        {"approximately", "about"},
-        {"roughly", "about"},
-        {"around", "about"},
-        {"approx.", "about"},
-        {"almost", "almost"},
-        {"nearly", "almost"},
-        {"about", "about"},
-        {"above", "over"},
-        {"under", "under"},
-        {"over", "over"},
-        {"some", "about"},
-        {"c.", "about"},
-        {">=", "at least"},
-        {"\xe2\x89\xa5", "at least"}, /* ≥ */
-        {">", "over"},
-        {"<", "under"},
-        {"~", "about"},
+        {"more than", NUMBER_BOUND_ABOVE},
+        {"greater than", NUMBER_BOUND_ABOVE},
+        {"in excess of", NUMBER_BOUND_ABOVE},
+        {"just over", NUMBER_BOUND_ABOVE},
+        {"just under", NUMBER_BOUND_BELOW},
+        {"at least", NUMBER_BOUND_AT_LEAST},
+        {"less than", NUMBER_BOUND_BELOW},
+        {"fewer than", NUMBER_BOUND_BELOW},
+        {"approximately", NUMBER_BOUND_ABOUT},
+        {"roughly", NUMBER_BOUND_ABOUT},
+        {"around", NUMBER_BOUND_ABOUT},
+        {"approx.", NUMBER_BOUND_ABOUT},
+        {"almost", NUMBER_BOUND_BELOW},
+        {"nearly", NUMBER_BOUND_BELOW},
+        {"about", NUMBER_BOUND_ABOUT},
+        {"above", NUMBER_BOUND_ABOVE},
+        {"under", NUMBER_BOUND_BELOW},
+        {"over", NUMBER_BOUND_ABOVE},
+        {"some", NUMBER_BOUND_ABOUT},
+        {"c.", NUMBER_BOUND_ABOUT},
+        {">=", NUMBER_BOUND_AT_LEAST},
+        {"\xe2\x89\xa5", NUMBER_BOUND_AT_LEAST}, /* ≥ */
+        {">", NUMBER_BOUND_ABOVE},
+        {"<", NUMBER_BOUND_BELOW},
+        {"~", NUMBER_BOUND_ABOUT},
 };
 
 struct scale_word {
@@ -128,14 +128,14 @@ phrase_at(const char *s, const char *phrase)
 }
 
 const char *
-number_qualifier(const char *phrase)
+number_bound(const char *qualifier)
 {
 	size_t i;
 
 	for (i = 0;
 	     i < sizeof(number_qualifiers) / sizeof(number_qualifiers[0]); i++)
-		if (strcasecmp(phrase, number_qualifiers[i].phrase) == 0)
-			return number_qualifiers[i].canonical;
+		if (strcasecmp(qualifier, number_qualifiers[i].phrase) == 0)
+			return number_qualifiers[i].bound;
 	return NULL;
 }
 
@@ -325,8 +325,15 @@ number_parse(const struct number_format *f, const char *text,
 		size_t n = phrase_at(s, number_qualifiers[i].phrase);
 
 		if (n) {
-			snprintf(out->qualifier, sizeof(out->qualifier), "%s",
-			         number_qualifiers[i].canonical);
+			size_t k;
+
+			/* The phrase as written, in lower case: the
+			 * publisher's words, never a word of ours. */
+			snprintf(out->qualifier, sizeof(out->qualifier), "%.*s",
+			         (int)n, s);
+			for (k = 0; out->qualifier[k]; k++)
+				out->qualifier[k] = (char)tolower(
+				        (unsigned char)out->qualifier[k]);
 			s = skip_spaces(s + n);
 			break;
 		}

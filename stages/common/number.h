@@ -35,7 +35,9 @@ struct number {
 	int scale; /* power of ten from a scale word (6 for "million") */
 	int decimals; /* digits written after the decimal mark */
 	char flags[NUMBER_FLAGS_MAX]; /* "c", footnote "*", "(p)" -> "p" */
-	char qualifier[NUMBER_QUALIFIER_MAX]; /* canonical, "" when none */
+	/* The qualifier as written ("more than", "roughly", "~"), in lower
+	 * case; "" when none.  number_bound() says what it means. */
+	char qualifier[NUMBER_QUALIFIER_MAX];
 };
 
 /* The usual English convention: decimal '.', group ','. */
@@ -48,11 +50,18 @@ void number_format_default(struct number_format *f);
 int number_parse(const struct number_format *f, const char *text,
                  struct number *out, struct error *err);
 
+/* What a qualifier says of the true value against the figure. */
+#define NUMBER_BOUND_ABOVE "more than" /* over, just over, >, ... */
+#define NUMBER_BOUND_AT_LEAST "at least" /* at least, >=, ≥ */
+#define NUMBER_BOUND_BELOW "less than" /* almost, nearly, under, <, ... */
+#define NUMBER_BOUND_ABOUT "about" /* roughly, approximately, ~, ... */
+
 /*
- * The canonical qualifier for a phrase ("more than" -> "over", "nearly" ->
- * "almost", "~" -> "about"), or NULL if the phrase is not a qualifier.
+ * The bound a qualifier phrase states ("just over" -> "more than",
+ * "almost" -> "less than", "~" -> "about"; case ignored), or NULL if the
+ * phrase is not a qualifier number_parse() knows.
  */
-const char *number_qualifier(const char *phrase);
+const char *number_bound(const char *qualifier);
 
 /*
  * v, written with `decimals` digits after the decimal mark, times factor (a

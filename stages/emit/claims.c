@@ -15,8 +15,9 @@
  *                                       nothing;
  *   differs by D (R%)                   beyond the claim's tolerance;
  *   qualified                           within it, but the report's
- *                                       qualifier is not the value's
- *                                       ("more than" against "about"), or
+ *                                       qualifier states another bound
+ *                                       than the value's ("more than"
+ *                                       against "about"), or
  *                                       the value is incomplete;
  *   confirmed                           within it, with the same
  *                                       qualifier (or none), complete.
@@ -91,6 +92,7 @@ verdict(const struct release_data *d, const struct claim_config *k, int have_t,
 {
 	const struct indicator_config *ind =
 	        config_indicator(d->cfg, k->test.indicator);
+	const char *cb, *tb;
 	double diff;
 	int own;
 
@@ -129,7 +131,12 @@ verdict(const struct release_data *d, const struct claim_config *k, int have_t,
 		return xasprintf("differs by %s%s%s", diff > 0 ? "+" : "-",
 		                 dtext, rtext);
 	}
-	if (strcmp(claimed_q, t->qualifier) != 0 ||
+	/* The same bound in other words ("over" and "more than") is the
+	 * same claim. */
+	cb = number_bound(claimed_q);
+	tb = number_bound(t->qualifier);
+	if ((cb && tb ? strcmp(cb, tb) : strcmp(claimed_q, t->qualifier)) !=
+	            0 ||
 	    strcmp(t->status, "incomplete") == 0)
 		return xstrdup("qualified");
 	return xstrdup("confirmed");

@@ -384,6 +384,9 @@ write_indicators(struct emit *e)
 		row[COL_SOURCE] = v.source_id;
 		row[COL_LINEAGE] = v.key;
 		row[COL_NOTE] = v.note;
+		row[COL_BOUND] = number_bound(v.qualifier)
+		                         ? number_bound(v.qualifier)
+		                         : "";
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
 		/* Validation: one value per indicator, geo and period (rows

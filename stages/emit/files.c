@@ -10,23 +10,29 @@
 
 #include "atomic_file.h"
 #include "hash.h"
+#include "number.h"
 #include "json.h"
 #include "xalloc.h"
 
 const char *const outputs_columns[COL_COUNT] = {
-        "indicator", "geo",    "period",  "value",  "unit",       "flags",
-        "qualifier", "status", "vintage", "source", "lineage_id", "note"};
+        "indicator",  "geo",       "period", "value",   "unit",
+        "flags",      "qualifier", "status", "vintage", "source",
+        "lineage_id", "note",      "bound"};
 
 static const char *const indicator_types[COL_COUNT] = {
-        "string", "string", "string",   "number", "string", "string",
-        "string", "string", "datetime", "string", "string", "string"};
+        "string", "string",   "string", "number", "string", "string", "string",
+        "string", "datetime", "string", "string", "string", "string"};
 /* A value's status: reconcile's (derive.h), and emit's for an indicator
  * without public data. */
 static const char *const statuses[] = {
         "published",      "not available", "derived", "incomplete",
         "not comparable", "unpublished",   NULL};
-static const char *const *const indicator_enums[COL_COUNT] = {[COL_STATUS] =
-                                                                      statuses};
+/* What a qualifier states (number.h). */
+static const char *const bounds[] = {NUMBER_BOUND_ABOVE, NUMBER_BOUND_AT_LEAST,
+                                     NUMBER_BOUND_BELOW, NUMBER_BOUND_ABOUT,
+                                     NULL};
+static const char *const *const indicator_enums[COL_COUNT] = {
+        [COL_STATUS] = statuses, [COL_BOUND] = bounds};
 /* Unpublished indicators have one row with an empty geo and period, so
  * the key stays unique. */
 static const char *const indicator_key[] = {"indicator", "geo", "period"};

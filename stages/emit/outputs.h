@@ -56,6 +56,7 @@ enum {
 	COL_SOURCE,
 	COL_LINEAGE,
 	COL_NOTE, /* why unpublished; what a derived value lacks */
+	COL_BOUND, /* what the qualifier states: number_bound(), or "" */
 	COL_COUNT
 };
 

@@ -369,6 +369,53 @@ out:
 	return rc;
 }
 
+/* A CSV file of the release being written, read back (its header read). */
+struct csv_back {
+	char *path;
+	FILE *fp;
+	struct csv_reader *r;
+};
+
+static int
+csv_back_open(struct csv_back *b, const struct release_data *d,
+              enum release_file_id k, struct error *err)
+{
+	struct csv_reader_options o;
+	struct csv_record rec;
+
+	memset(b, 0, sizeof(*b));
+	b->path = xasprintf("%s/%s", d->dir, release_files[k].name);
+	if (!(b->fp = fopen(b->path, "rb")))
+		return error_set(err, "cannot read back '%s'", b->path);
+	csv_reader_options_init(&o);
+	b->r = csv_reader_new(b->fp, &o);
+	return csv_reader_next(b->r, &rec, err) == 1
+	               ? 0
+	               : error_prefix(err, "'%s'", b->path);
+}
+
+/* The next row: 1, 0 at the end, -1 (a row not of nfields fields). */
+static int
+csv_back_next(struct csv_back *b, struct csv_record *rec, size_t nfields,
+              struct error *err)
+{
+	int rc = csv_reader_next(b->r, rec, err);
+
+	if (rc == 1 && rec->nfields != nfields)
+		return error_set(err, "'%s' line %ld: %zu fields", b->path,
+		                 rec->line, rec->nfields);
+	return rc;
+}
+
+static void
+csv_back_close(struct csv_back *b)
+{
+	csv_reader_free(b->r);
+	if (b->fp)
+		fclose(b->fp);
+	free(b->path);
+}
+
 /*
  * "What the report says", from claims.csv (written before the report):
  * each statement of the report being rebuilt, what the published figures
@@ -378,36 +425,23 @@ static int
 claims_section(struct strbuf *sb, const struct release_data *d,
                struct error *err)
 {
-	char *path =
-	        xasprintf("%s/%s", d->dir, release_files[RELEASE_CLAIMS].name);
-	struct csv_reader_options o;
-	struct csv_reader *r;
+	struct csv_back b;
 	struct csv_record rec;
-	FILE *fp = fopen(path, "rb");
 	int rc;
 
-	if (!fp) {
-		error_set(err, "cannot read back '%s'", path);
-		free(path);
+	if (csv_back_open(&b, d, RELEASE_CLAIMS, err) < 0) {
+		csv_back_close(&b);
 		return -1;
 	}
-	csv_reader_options_init(&o);
-	r = csv_reader_new(fp, &o);
 	strbuf_addstr(sb, "<section>\n<h2>What the report says</h2>\n<p>");
 	esc(sb, d->cfg->claims_report);
 	strbuf_addstr(sb, ", checked against the published figures of this "
 	                  "release.</p>\n<table>\n<tr><th>the report says"
 	                  "</th><th>where</th><th>the published figures "
 	                  "give</th><th>verdict</th></tr>\n");
-	rc = csv_reader_next(r, &rec, err); /* the header */
-	while (rc == 1 && (rc = csv_reader_next(r, &rec, err)) == 1) {
+	while ((rc = csv_back_next(&b, &rec, CLAIM_COUNT, err)) == 1) {
 		const struct csv_field *f = rec.fields;
 
-		if (rec.nfields != CLAIM_COUNT) {
-			rc = error_set(err, "'%s' line %ld: %zu fields", path,
-			               rec.line, rec.nfields);
-			break;
-		}
 		strbuf_addstr(sb, "<tr><td>&ldquo;");
 		esc(sb, f[1].text);
 		strbuf_addstr(sb, "&rdquo;</td><td>");
@@ -454,9 +488,7 @@ claims_section(struct strbuf *sb, const struct release_data *d,
 		strbuf_addstr(sb, "</td></tr>\n");
 	}
 	strbuf_addstr(sb, "</table>\n</section>\n");
-	csv_reader_free(r);
-	fclose(fp);
-	free(path);
+	csv_back_close(&b);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -478,31 +510,18 @@ conflicts_section(struct strbuf *sb, const struct release_data *d,
 	                                    "value",     "difference",
 	                                    "relative",  "within tolerance",
 	                                    "rule"};
-	char *path = xasprintf("%s/%s", d->dir,
-	                       release_files[RELEASE_CONFLICTS].name);
-	struct csv_reader_options o;
-	struct csv_reader *r = NULL;
+	struct csv_back b;
 	struct csv_record rec;
-	FILE *fp = fopen(path, "rb");
 	const struct indicator_config *ic;
 	size_t n = 0, outside = 0, k;
 	int rc;
 
-	if (!fp) {
-		error_set(err, "cannot read back '%s'", path);
-		free(path);
+	if (csv_back_open(&b, d, RELEASE_CONFLICTS, err) < 0) {
+		csv_back_close(&b);
 		return -1;
 	}
-	csv_reader_options_init(&o);
-	r = csv_reader_new(fp, &o);
 	strbuf_addstr(sb, "<section>\n<h2>Conflicts and revisions</h2>\n");
-	rc = csv_reader_next(r, &rec, err); /* the header */
-	while (rc == 1 && (rc = csv_reader_next(r, &rec, err)) == 1) {
-		if (rec.nfields != CONFLICT_COUNT) {
-			rc = error_set(err, "'%s' line %ld: %zu fields", path,
-			               rec.line, rec.nfields);
-			break;
-		}
+	while ((rc = csv_back_next(&b, &rec, CONFLICT_COUNT, err)) == 1) {
 		if (strcmp(rec.fields[9].text, "true") != 0)
 			outside++;
 		if (n++ == 0) {
@@ -569,9 +588,7 @@ conflicts_section(struct strbuf *sb, const struct release_data *d,
 			                : "");
 	}
 	strbuf_addstr(sb, "</section>\n");
-	csv_reader_free(r);
-	fclose(fp);
-	free(path);
+	csv_back_close(&b);
 	return rc < 0 ? -1 : 0;
 }
 
