@@ -159,11 +159,13 @@ chart(struct strbuf *sb, const struct bar *bars, char **geos, size_t ng,
 	 * their table says more than a two-sided chart would. */
 	if (max <= 0 || negative)
 		return;
-	strbuf_addf(sb,
-	            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" "
-	            "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s "
-	            "and %s by geography\">\n",
-	            w, h + 40, p1, p2);
+	strbuf_addf(
+	        sb,
+	        "<figure class=\"scroll\"><svg "
+	        "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	        "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s "
+	        "and %s by geography\">\n",
+	        w, h + 40, w, h + 40, p1, p2);
 	strbuf_addf(sb,
 	            "<line x1=\"60\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	            "stroke=\"#444\"/>\n",
@@ -234,7 +236,7 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 	if (release_rows_open(d, span, &c, err) < 0)
 		return -1;
 	have = release_rows_next(&c, err);
-	strbuf_addstr(sb, "<table>\n<tr><th>geo</th>");
+	strbuf_addstr(sb, "<div class=\"scroll\"><table>\n<tr><th>geo</th>");
 	for (p = 0; p < np; p++) {
 		strbuf_addstr(sb, "<th>");
 		esc(sb, pers[p]);
@@ -289,7 +291,7 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		strbuf_addstr(sb, "</tr>\n");
 		spill(sb, fp);
 	}
-	strbuf_addstr(sb, "</table>\n");
+	strbuf_addstr(sb, "</table></div>\n");
 	release_rows_close(&c);
 	return have < 0 ? -1 : 0;
 }
@@ -436,7 +438,8 @@ claims_section(struct strbuf *sb, const struct release_data *d,
 	strbuf_addstr(sb, "<section>\n<h2>What the report says</h2>\n<p>");
 	esc(sb, d->cfg->claims_report);
 	strbuf_addstr(sb, ", checked against the published figures of this "
-	                  "release.</p>\n<table>\n<tr><th>the report says"
+	                  "release.</p>\n<div "
+	                  "class=\"scroll\"><table>\n<tr><th>the report says"
 	                  "</th><th>where</th><th>the published figures "
 	                  "give</th><th>verdict</th></tr>\n");
 	while ((rc = csv_back_next(&b, &rec, CLAIM_COUNT, err)) == 1) {
@@ -487,7 +490,7 @@ claims_section(struct strbuf *sb, const struct release_data *d,
 		}
 		strbuf_addstr(sb, "</td></tr>\n");
 	}
-	strbuf_addstr(sb, "</table>\n</section>\n");
+	strbuf_addstr(sb, "</table></div>\n</section>\n");
 	csv_back_close(&b);
 	return rc < 0 ? -1 : 0;
 }
@@ -525,7 +528,8 @@ conflicts_section(struct strbuf *sb, const struct release_data *d,
 		if (strcmp(rec.fields[9].text, "true") != 0)
 			outside++;
 		if (n++ == 0) {
-			strbuf_addstr(sb, "<table>\n<tr>");
+			strbuf_addstr(sb,
+			              "<div class=\"scroll\"><table>\n<tr>");
 			for (k = 0; k < CONFLICT_COUNT; k++) {
 				strbuf_addstr(sb, "<th>");
 				esc(sb, heads[k]);
@@ -576,16 +580,16 @@ conflicts_section(struct strbuf *sb, const struct release_data *d,
 			            "geography and period has more than one "
 			            "value.</p>\n");
 		else
-			strbuf_addf(
-			        sb,
-			        "</table>\n<p>%zu value%s not chosen, %zu of "
-			        "them outside their policy's "
-			        "tolerance%s.</p>\n",
-			        n, n == 1 ? "" : "s", outside,
-			        n > REPORT_CONFLICTS_MAX
-			                ? "; the first rows are shown, "
-			                  "conflicts.csv has them all"
-			                : "");
+			strbuf_addf(sb,
+			            "</table></div>\n<p>%zu value%s not "
+			            "chosen, %zu of "
+			            "them outside their policy's "
+			            "tolerance%s.</p>\n",
+			            n, n == 1 ? "" : "s", outside,
+			            n > REPORT_CONFLICTS_MAX
+			                    ? "; the first rows are shown, "
+			                      "conflicts.csv has them all"
+			                    : "");
 	}
 	strbuf_addstr(sb, "</section>\n");
 	csv_back_close(&b);
@@ -616,6 +620,9 @@ outputs_report(const struct release_data *d, struct error *err)
 	        "body{font:15px/1.45 sans-serif;max-width:70em;margin:2em "
 	        "auto;padding:0 1em;color:#222}\n"
 	        "table{border-collapse:collapse;margin:1em 0}\n"
+	        ".scroll{overflow-x:auto;max-width:100%}\n"
+	        "svg{max-width:100%;height:auto}\n"
+	        "td{overflow-wrap:anywhere}\n"
 	        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}\n"
 	        "td.n{text-align:right;white-space:nowrap}\n"
 	        "small{color:#777;font-family:monospace}\n"
@@ -634,7 +641,8 @@ outputs_report(const struct release_data *d, struct error *err)
 		if (indicator_section(&sb, fp, d, &d->cfg->indicators[i], err) <
 		    0)
 			goto out;
-	strbuf_addstr(&sb, "<section>\n<h2>Sources</h2>\n<table>\n<tr>"
+	strbuf_addstr(&sb, "<section>\n<h2>Sources</h2>\n<div "
+	                   "class=\"scroll\"><table>\n<tr>"
 	                   "<th>source</th><th>publisher</th><th>title</th>"
 	                   "<th>evidence</th><th>status</th><th>retrieved</th>"
 	                   "<th>snapshot</th><th>transcription of</th></tr>\n");
@@ -651,7 +659,7 @@ outputs_report(const struct release_data *d, struct error *err)
 		esc(&sb, d->sources[i].f[SRC_TRANSCRIPTION]);
 		strbuf_addstr(&sb, "</td></tr>\n");
 	}
-	strbuf_addstr(&sb, "</table>\n</section>\n");
+	strbuf_addstr(&sb, "</table></div>\n</section>\n");
 	if (conflicts_section(&sb, d, err) < 0)
 		goto out;
 	strbuf_addf(&sb,
