@@ -1,5 +1,6 @@
 /* report — report.html, declared in outputs.h.  Plain HTML with inline
  * CSS and SVG: no scripts, no fonts, no requests to anywhere. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +83,27 @@ shown_decimals(const struct indicator_config *ic)
 	return ic->derived.op != DERIVED_NONE ? 2 : -1;
 }
 
-/* What the chart shows of one geo: its values in the last two periods. */
-struct bar {
-	int present, has_value;
+/*
+ * Charts, in inline SVG.  A cross-section (one period) is a bar a
+ * geography; a time series a line a geography over every period, at most
+ * CHART_LINES of them (beyond, the ones with the highest values in the
+ * latest period, and the page says so).  Both have a value axis with its
+ * ticks and the unit, full labels, and every point's hover text: geo,
+ * period, qualifier, value, status and lineage id.
+ */
+#define CHART_BARS 60 /* geographies a bar chart shows; beyond, none */
+#define CHART_LINES 8
+#define CHART_PERIODS 400 /* periods a line chart shows; beyond, none */
+
+static const char *const chart_colour[CHART_LINES] = {
+        "#1f4e79", "#c55a11", "#548235", "#7030a0",
+        "#bf9000", "#2e75b6", "#7f7f7f", "#c00000"};
+
+/* One value of the chart. */
+struct point {
+	size_t g, p; /* positions among the geographies and periods */
 	double value;
-	char *lineage;
+	char *label; /* its hover text */
 };
 
 static int
@@ -95,115 +112,356 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The bars of the chart: for each geo, its rows of the last two periods
- * (bars[2 * g + k], k 0 for p1, 1 for p2). */
+/* The span's values (rows without one have no point). */
 static int
-chart_bars(const struct release_data *d, const struct release_span *span,
-           char **geos, size_t ng, const char *p1, const char *p2,
-           struct bar *bars, struct error *err)
+chart_points(const struct release_data *d, const struct release_span *span,
+             char **geos, size_t ng, char **pers, size_t np, int dec,
+             struct point **out, size_t *n, struct error *err)
 {
 	struct release_cursor c;
 	int rc;
 
+	*out = NULL;
+	*n = 0;
 	if (release_rows_open(d, span, &c, err) < 0)
 		return -1;
 	while ((rc = release_rows_next(&c, err)) == 1) {
-		const char *geo = c.row.f[COL_GEO];
-		struct bar *b;
-		char **hit;
-		int k;
+		const char *geo = c.row.f[COL_GEO], *per = c.row.f[COL_PERIOD];
+		char **hg = bsearch(&geo, geos, ng, sizeof(*geos), cmp_str);
+		char **hp = bsearch(&per, pers, np, sizeof(*pers), cmp_str);
+		const char *q = c.row.f[COL_QUALIFIER],
+		           *st = c.row.f[COL_STATUS];
+		struct point *pt;
+		char num[48];
 
-		if (strcmp(c.row.f[COL_PERIOD], p1) == 0)
-			k = 0;
-		else if (strcmp(c.row.f[COL_PERIOD], p2) == 0)
-			k = 1;
-		else
+		if (!c.row.has_value || !hg || !hp)
 			continue;
-		hit = bsearch(&geo, geos, ng, sizeof(*geos), cmp_str);
-		if (!hit)
-			continue;
-		b = &bars[2 * (size_t)(hit - geos) + (size_t)k];
-		b->present = 1;
-		b->has_value = c.row.has_value;
-		b->value = c.row.value;
-		free(b->lineage);
-		b->lineage = xstrdup(c.row.f[COL_LINEAGE]);
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		pt = &(*out)[(*n)++];
+		pt->g = (size_t)(hg - geos);
+		pt->p = (size_t)(hp - pers);
+		pt->value = c.row.value;
+		grouped(c.row.value, dec, num);
+		/* "FR 2020: over 1,000 derived (lineage ...)" */
+		pt->label = xasprintf("%s %s: %s%s%s%s%s (lineage %s)", geo,
+		                      per, q, *q ? " " : "", num,
+		                      strcmp(st, "published") ? " " : "",
+		                      strcmp(st, "published") ? st : "",
+		                      c.row.f[COL_LINEAGE]);
 	}
 	release_rows_close(&c);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Grouped bars of the last two periods for each geo. */
-static void
-chart(struct strbuf *sb, const struct bar *bars, char **geos, size_t ng,
-      char **pers, size_t np, int dec)
+/* A step of 1, 2 or 5 times a power of ten, about a quarter of span. */
+static double
+nice_step(double span)
 {
-	const char *p1 = pers[np - 2], *p2 = pers[np - 1];
-	double max = 0;
-	int negative = 0;
-	size_t g;
-	int w = 70 + (int)ng * 30, h = 240;
+	double raw = span / 4, p = pow(10, floor(log10(raw))), f = raw / p;
 
-	for (g = 0; g < ng; g++) {
-		const struct bar *a = &bars[2 * g], *b = &bars[2 * g + 1];
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
 
-		if (a->present && a->has_value && a->value > max)
-			max = a->value;
-		if (b->present && b->has_value && b->value > max)
-			max = b->value;
-		if ((a->present && a->has_value && a->value < 0) ||
-		    (b->present && b->has_value && b->value < 0))
-			negative = 1;
+/* The value axis from lo to hi (lo <= 0 <= hi), ticks and grid lines at
+ * x0..x1, the unit above it; y(v) maps values to the drawing. */
+struct axis {
+	double lo, hi, step;
+	int top, bottom; /* y of hi and lo */
+};
+
+static int
+axis_y(const struct axis *a, double v)
+{
+	return a->bottom -
+	       (int)((v - a->lo) / (a->hi - a->lo) * (a->bottom - a->top));
+}
+
+static void
+axis_draw(struct strbuf *sb, const struct axis *a, int x0, int x1, int dec,
+          const char *unit)
+{
+	double v;
+	char num[48];
+
+	for (v = a->lo; v <= a->hi + a->step / 2; v += a->step) {
+		int y = axis_y(a, v);
+
+		grouped(fabs(v) < a->step / 1e6 ? 0 : v, dec < 0 ? -1 : dec,
+		        num);
+		strbuf_addf(sb,
+		            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		            "class=\"g\"/><text x=\"%d\" y=\"%d\" class=\"t\" "
+		            "text-anchor=\"end\">%s</text>\n",
+		            x0, y, x1, y, x0 - 4, y + 3, num);
 	}
-	/* Bars from zero show magnitudes; changes can be negative, and
-	 * their table says more than a two-sided chart would. */
-	if (max <= 0 || negative)
-		return;
+	strbuf_addf(sb, "<text x=\"%d\" y=\"%d\" class=\"t\">", x0, a->top - 8);
+	esc(sb, unit);
+	strbuf_addstr(sb, "</text>\n");
+}
+
+static void
+axis_fit(struct axis *a, const struct point *pts, size_t n)
+{
+	size_t i;
+
+	a->lo = 0;
+	a->hi = 0;
+	for (i = 0; i < n; i++) {
+		if (pts[i].value < a->lo)
+			a->lo = pts[i].value;
+		if (pts[i].value > a->hi)
+			a->hi = pts[i].value;
+	}
+	if (a->hi == a->lo)
+		a->hi = a->lo + 1;
+	a->step = nice_step(a->hi - a->lo);
+	a->lo = floor(a->lo / a->step) * a->step;
+	a->hi = ceil(a->hi / a->step) * a->step;
+}
+
+static void
+point_title(struct strbuf *sb, const struct point *pt)
+{
+	strbuf_addstr(sb, "<title>");
+	esc(sb, pt->label);
+	strbuf_addstr(sb, "</title>");
+}
+
+/* One period: a bar a geography, labels in full on the left. */
+static void
+chart_bars(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
+           size_t ng, const char *period, int dec, const char *unit)
+{
+	struct axis a;
+	int x0 = 90, x1 = 860, w, row = 18, h = (int)ng * row + 50;
+	size_t i;
+
+	axis_fit(&a, pts, n);
+	/* Values run along x here: the axis's "y" is x. */
+	a.top = x1;
+	a.bottom = x0;
+	w = x1 + 40;
 	strbuf_addf(
 	        sb,
 	        "<figure class=\"scroll\"><svg "
 	        "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-	        "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s "
-	        "and %s by geography\">\n",
-	        w, h + 40, w, h + 40, p1, p2);
-	strbuf_addf(sb,
-	            "<line x1=\"60\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	            "stroke=\"#444\"/>\n",
-	            h, w, h);
-	for (g = 0; g < ng; g++) {
-		const char *per[2] = {p1, p2};
-		int k;
+	        "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s by "
+	        "geography\">\n",
+	        w, h, w, h, period);
+	{
+		double v;
+		char num[48];
 
-		for (k = 0; k < 2; k++) {
-			const struct bar *r = &bars[2 * g + k];
-			int bh, x = 64 + (int)g * 30 + k * 12;
-			char num[48];
+		for (v = a.lo; v <= a.hi + a.step / 2; v += a.step) {
+			int x = axis_y(&a, v);
 
-			if (!r->present || !r->has_value)
-				continue;
-			bh = (int)(r->value / max * (h - 10));
-			grouped(r->value, dec, num);
+			grouped(fabs(v) < a.step / 1e6 ? 0 : v, dec, num);
 			strbuf_addf(sb,
-			            "<rect x=\"%d\" y=\"%d\" width=\"11\" "
-			            "height=\"%d\" class=\"b%d\"><title>",
-			            x, h - bh, bh, k);
-			esc(sb, geos[g]);
-			strbuf_addf(sb, " %s: %s (lineage %s)</title></rect>\n",
-			            per[k], num, r->lineage);
+			            "<line x1=\"%d\" y1=\"24\" x2=\"%d\" "
+			            "y2=\"%d\" class=\"g\"/><text x=\"%d\" "
+			            "y=\"%d\" class=\"t\" "
+			            "text-anchor=\"middle\">%s</text>\n",
+			            x, x, h - 18, x, h - 6, num);
 		}
-		strbuf_addf(sb, "<text x=\"%d\" y=\"%d\" class=\"t\">",
-		            64 + (int)g * 30, h + 14);
-		esc(sb, geos[g]);
+	}
+	strbuf_addf(sb, "<text x=\"%d\" y=\"14\" class=\"t\">", x0);
+	esc(sb, unit);
+	strbuf_addf(sb, ", %s</text>\n", period);
+	for (i = 0; i < ng; i++) {
+		strbuf_addf(sb,
+		            "<text x=\"%d\" y=\"%d\" class=\"t\" "
+		            "text-anchor=\"end\">",
+		            x0 - 6, 24 + (int)i * row + 13);
+		esc(sb, geos[i]);
 		strbuf_addstr(sb, "</text>\n");
 	}
+	for (i = 0; i < n; i++) {
+		int zero = axis_y(&a, 0), x = axis_y(&a, pts[i].value);
+		int y = 24 + (int)pts[i].g * row + 2;
+
+		strbuf_addf(
+		        sb,
+		        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		        "class=\"b1\">",
+		        x < zero ? x : zero, y, x < zero ? zero - x : x - zero,
+		        row - 4);
+		point_title(sb, &pts[i]);
+		strbuf_addstr(sb, "</rect>\n");
+	}
+	strbuf_addstr(sb, "</svg></figure>\n");
+}
+
+/* Every period: a line a geography (of those in shown, CHART_LINES at
+ * most), broken where a period has no value. */
+static void
+chart_lines(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
+            const size_t *shown, size_t nshown, char **pers, size_t np, int dec,
+            const char *unit)
+{
+	struct axis a;
+	int x0 = 80, step = np > 1 ? 800 / (int)(np - 1) : 0, x1, w, h = 300;
+	size_t every = np / 12 + 1, i, k, p;
+
+	if (step > 200)
+		step = 200;
+	if (step < 2)
+		step = 2;
+	x1 = x0 + step * (int)(np - 1);
+	w = x1 + 140; /* the legend, on the right */
+	axis_fit(&a, pts, n);
+	a.top = 30;
+	a.bottom = h - 60;
 	strbuf_addf(
 	        sb,
-	        "<rect x=\"60\" y=\"%d\" width=\"10\" height=\"10\" "
-	        "class=\"b0\"/><text x=\"74\" y=\"%d\" class=\"t\">%s</text>"
-	        "<rect x=\"130\" y=\"%d\" width=\"10\" height=\"10\" "
-	        "class=\"b1\"/><text x=\"144\" y=\"%d\" class=\"t\">%s</text>\n"
-	        "</svg></figure>\n",
-	        h + 24, h + 33, p1, h + 24, h + 33, p2);
+	        "<figure class=\"scroll\"><svg "
+	        "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	        "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s to "
+	        "%s by geography\">\n",
+	        w, h, w, h, pers[0], pers[np - 1]);
+	axis_draw(sb, &a, x0, x1, dec, unit);
+	for (p = 0; p < np; p += every) {
+		strbuf_addf(sb,
+		            "<text x=\"%d\" y=\"%d\" class=\"t\" "
+		            "text-anchor=\"middle\">",
+		            x0 + step * (int)p, a.bottom + 14);
+		esc(sb, pers[p]);
+		strbuf_addstr(sb, "</text>\n");
+	}
+	for (k = 0; k < nshown; k++) {
+		const char *colour = chart_colour[k];
+		long last = -2; /* the previous point's period, for breaks */
+
+		for (i = 0; i < n; i++) {
+			int x, y;
+
+			if (pts[i].g != shown[k])
+				continue;
+			x = x0 + step * (int)pts[i].p;
+			y = axis_y(&a, pts[i].value);
+			if ((long)pts[i].p != last + 1) {
+				if (last >= 0)
+					strbuf_addstr(sb, "\"/>\n");
+				strbuf_addf(sb,
+				            "<polyline fill=\"none\" "
+				            "stroke=\"%s\" points=\"",
+				            colour);
+			}
+			strbuf_addf(sb, "%d,%d ", x, y);
+			last = (long)pts[i].p;
+		}
+		if (last >= 0)
+			strbuf_addstr(sb, "\"/>\n");
+		for (i = 0; i < n; i++) {
+			if (pts[i].g != shown[k])
+				continue;
+			strbuf_addf(sb,
+			            "<circle cx=\"%d\" cy=\"%d\" r=\"3\" "
+			            "fill=\"%s\">",
+			            x0 + step * (int)pts[i].p,
+			            axis_y(&a, pts[i].value), colour);
+			point_title(sb, &pts[i]);
+			strbuf_addstr(sb, "</circle>\n");
+		}
+		strbuf_addf(
+		        sb,
+		        "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
+		        "fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"t\">",
+		        x1 + 24, a.top + (int)k * 16, colour, x1 + 38,
+		        a.top + (int)k * 16 + 9);
+		esc(sb, geos[shown[k]]);
+		strbuf_addstr(sb, "</text>\n");
+	}
+	strbuf_addstr(sb, "</svg></figure>\n");
+}
+
+/* The geographies a line chart draws: all, or the CHART_LINES with the
+ * highest value in the latest period any has one (ties by name). */
+static size_t
+chart_pick(const struct point *pts, size_t n, size_t ng, size_t *shown,
+           size_t *latest)
+{
+	size_t i, k, m = 0;
+
+	*latest = 0;
+	for (i = 0; i < n; i++)
+		if (pts[i].p > *latest)
+			*latest = pts[i].p;
+	if (ng <= CHART_LINES) {
+		for (i = 0; i < ng; i++)
+			shown[i] = i;
+		return ng;
+	}
+	for (i = 0; i < n; i++) {
+		if (pts[i].p != *latest)
+			continue;
+		/* insert by value, highest first */
+		for (k = m; k > 0; k--) {
+			const struct point *o = NULL;
+			size_t j;
+
+			for (j = 0; j < n; j++)
+				if (pts[j].g == shown[k - 1] &&
+				    pts[j].p == *latest)
+					o = &pts[j];
+			if (!o || o->value >= pts[i].value)
+				break;
+			if (k < CHART_LINES)
+				shown[k] = shown[k - 1];
+		}
+		if (k < CHART_LINES) {
+			shown[k] = pts[i].g;
+			if (m < CHART_LINES)
+				m++;
+		}
+	}
+	return m;
+}
+
+/* The chart of an indicator's span, and what it leaves out. */
+static int
+chart(struct strbuf *sb, const struct release_data *d,
+      const struct release_span *span, const struct indicator_config *ic,
+      char **geos, size_t ng, char **pers, size_t np, int dec,
+      struct error *err)
+{
+	struct point *pts = NULL;
+	size_t n = 0, i, shown[CHART_LINES], nshown, latest;
+	int rc = 0;
+
+	if ((np == 1 && ng > CHART_BARS) || np > CHART_PERIODS) {
+		strbuf_addf(sb,
+		            "<p class=\"note\">No chart: more than %d %s; the "
+		            "table and the data files have the values.</p>\n",
+		            np == 1 ? CHART_BARS : CHART_PERIODS,
+		            np == 1 ? "geographies" : "periods");
+		return 0;
+	}
+	if (chart_points(d, span, geos, ng, pers, np, dec, &pts, &n, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (n == 0)
+		goto out;
+	if (np == 1) {
+		chart_bars(sb, pts, n, geos, ng, pers[0], dec, ic->unit);
+	} else {
+		nshown = chart_pick(pts, n, ng, shown, &latest);
+		if (nshown < ng) {
+			strbuf_addf(sb,
+			            "<p class=\"note\">The chart shows the %zu "
+			            "geographies with the highest values in ",
+			            nshown);
+			esc(sb, pers[latest]);
+			strbuf_addstr(sb, "; the table has every one.</p>\n");
+		}
+		chart_lines(sb, pts, n, geos, shown, nshown, pers, np, dec,
+		            ic->unit);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(pts[i].label);
+	free(pts);
+	return rc;
 }
 
 /* An indicator's table shows at most this many cells (geographies by
@@ -303,7 +561,7 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 	const struct release_span *span = release_span_of(d, ic->id);
 	char **geos = span ? span->dd.v[1] : NULL;
 	char **pers = span ? span->dd.v[2] : NULL;
-	size_t ng = span ? span->dd.n[1] : 0, np = span ? span->dd.n[2] : 0, g;
+	size_t ng = span ? span->dd.n[1] : 0, np = span ? span->dd.n[2] : 0;
 	size_t shown_g = ng, shown_p = np;
 	int rc = 0;
 
@@ -351,18 +609,10 @@ indicator_section(struct strbuf *sb, FILE *fp, const struct release_data *d,
 		strbuf_addstr(sb, "; indicators.csv has every value.");
 	}
 	strbuf_addstr(sb, "</p>\n");
-	if (np >= 2 && ng <= 60) {
-		struct bar *bars = xcalloc(2 * ng, sizeof(*bars));
-
-		rc = chart_bars(d, span, geos, ng, pers[np - 2], pers[np - 1],
-		                bars, err);
-		if (rc == 0)
-			chart(sb, bars, geos, ng, pers, np, shown_decimals(ic));
-		for (g = 0; g < 2 * ng; g++)
-			free(bars[g].lineage);
-		free(bars);
-		if (rc < 0)
-			goto out;
+	if (chart(sb, d, span, ic, geos, ng, pers, np, shown_decimals(ic),
+	          err) < 0) {
+		rc = -1;
+		goto out;
 	}
 	rc = table(sb, fp, d, span, geos, shown_g, pers + (np - shown_p),
 	           shown_p, shown_decimals(ic), err);
@@ -627,7 +877,7 @@ outputs_report(const struct release_data *d, struct error *err)
 	        "td.n{text-align:right;white-space:nowrap}\n"
 	        "small{color:#777;font-family:monospace}\n"
 	        ".note{color:#555;font-style:italic}\n"
-	        ".b0{fill:#9bb7d4}.b1{fill:#1f4e79}.t{font-size:10px}\n"
+	        ".b1{fill:#1f4e79}.g{stroke:#ddd}.t{font-size:10px}\n"
 	        "</style>\n</head>\n<body>\n"
 	        "<h1>Indicators rebuilt from published statistics</h1>\n");
 	strbuf_addf(&sb,
