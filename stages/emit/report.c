@@ -99,11 +99,21 @@ static const char *const chart_colour[CHART_LINES] = {
         "#1f4e79", "#c55a11", "#548235", "#7030a0",
         "#bf9000", "#2e75b6", "#7f7f7f", "#c00000"};
 
-/* One value of the chart. */
+/* One value of the chart: its texts ("qualifier\0status\0lineage\0") at
+ * text in the chart's arena. */
 struct point {
 	size_t g, p; /* positions among the geographies and periods */
 	double value;
-	char *label; /* its hover text */
+	size_t text;
+};
+
+/* The values of one span, in one pass (a chart never reads it twice). */
+struct chart_data {
+	struct point *pts;
+	size_t n, cap;
+	struct strbuf arena;
+	char **geos, **pers;
+	int dec;
 };
 
 static int
@@ -112,42 +122,41 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The span's values (rows without one have no point). */
+/* The span's values (rows without one have no point), of the geographies
+ * keep marks (NULL: all). */
 static int
 chart_points(const struct release_data *d, const struct release_span *span,
-             char **geos, size_t ng, char **pers, size_t np, int dec,
-             struct point **out, size_t *n, struct error *err)
+             struct chart_data *cd, size_t ng, size_t np,
+             const unsigned char *keep, struct error *err)
 {
 	struct release_cursor c;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
 	if (release_rows_open(d, span, &c, err) < 0)
 		return -1;
 	while ((rc = release_rows_next(&c, err)) == 1) {
 		const char *geo = c.row.f[COL_GEO], *per = c.row.f[COL_PERIOD];
-		char **hg = bsearch(&geo, geos, ng, sizeof(*geos), cmp_str);
-		char **hp = bsearch(&per, pers, np, sizeof(*pers), cmp_str);
-		const char *q = c.row.f[COL_QUALIFIER],
-		           *st = c.row.f[COL_STATUS];
+		char **hg =
+		        bsearch(&geo, cd->geos, ng, sizeof(char *), cmp_str);
+		char **hp =
+		        bsearch(&per, cd->pers, np, sizeof(char *), cmp_str);
 		struct point *pt;
-		char num[48];
 
-		if (!c.row.has_value || !hg || !hp)
+		if (!c.row.has_value || !hg || !hp ||
+		    (keep && !keep[hg - cd->geos]))
 			continue;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		pt = &(*out)[(*n)++];
-		pt->g = (size_t)(hg - geos);
-		pt->p = (size_t)(hp - pers);
+		if (cd->n == cd->cap) {
+			cd->cap = cd->cap ? 2 * cd->cap : 256;
+			cd->pts = xreallocarray(cd->pts, cd->cap,
+			                        sizeof(*cd->pts));
+		}
+		pt = &cd->pts[cd->n++];
+		pt->g = (size_t)(hg - cd->geos);
+		pt->p = (size_t)(hp - cd->pers);
 		pt->value = c.row.value;
-		grouped(c.row.value, dec, num);
-		/* "FR 2020: over 1,000 derived (lineage ...)" */
-		pt->label = xasprintf("%s %s: %s%s%s%s%s (lineage %s)", geo,
-		                      per, q, *q ? " " : "", num,
-		                      strcmp(st, "published") ? " " : "",
-		                      strcmp(st, "published") ? st : "",
-		                      c.row.f[COL_LINEAGE]);
+		pt->text = strbuf_put_str(&cd->arena, c.row.f[COL_QUALIFIER]);
+		strbuf_put_str(&cd->arena, c.row.f[COL_STATUS]);
+		strbuf_put_str(&cd->arena, c.row.f[COL_LINEAGE]);
 	}
 	release_rows_close(&c);
 	return rc < 0 ? -1 : 0;
@@ -199,14 +208,18 @@ axis_draw(struct strbuf *sb, const struct axis *a, int x0, int x1, int dec,
 	strbuf_addstr(sb, "</text>\n");
 }
 
+/* The axis of the points of the geographies keep marks (NULL: all). */
 static void
-axis_fit(struct axis *a, const struct point *pts, size_t n)
+axis_fit(struct axis *a, const struct point *pts, size_t n,
+         const unsigned char *keep)
 {
 	size_t i;
 
 	a->lo = 0;
 	a->hi = 0;
 	for (i = 0; i < n; i++) {
+		if (keep && !keep[pts[i].g])
+			continue;
 		if (pts[i].value < a->lo)
 			a->lo = pts[i].value;
 		if (pts[i].value > a->hi)
@@ -219,24 +232,50 @@ axis_fit(struct axis *a, const struct point *pts, size_t n)
 	a->hi = ceil(a->hi / a->step) * a->step;
 }
 
+/* A point's hover text: "FR 2020: over 1,000 derived (lineage ...)". */
 static void
-point_title(struct strbuf *sb, const struct point *pt)
+point_title(struct strbuf *sb, const struct chart_data *cd,
+            const struct point *pt)
 {
+	const char *q = cd->arena.buf + pt->text, *st = q + strlen(q) + 1;
+	const char *lineage = st + strlen(st) + 1;
+	char num[48];
+
+	grouped(pt->value, cd->dec, num);
 	strbuf_addstr(sb, "<title>");
-	esc(sb, pt->label);
-	strbuf_addstr(sb, "</title>");
+	esc(sb, cd->geos[pt->g]);
+	strbuf_addch(sb, ' ');
+	esc(sb, cd->pers[pt->p]);
+	strbuf_addstr(sb, ": ");
+	if (*q) {
+		esc(sb, q);
+		strbuf_addch(sb, ' ');
+	}
+	strbuf_addstr(sb, num);
+	if (strcmp(st, "published") != 0) {
+		strbuf_addch(sb, ' ');
+		esc(sb, st);
+	}
+	strbuf_addstr(sb, " (lineage ");
+	esc(sb, lineage);
+	strbuf_addstr(sb, ")</title>");
 }
 
 /* One period: a bar a geography, labels in full on the left. */
 static void
-chart_bars(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
-           size_t ng, const char *period, int dec, const char *unit)
+chart_bars(struct strbuf *sb, const struct chart_data *cd, size_t ng,
+           const char *unit)
 {
+	const struct point *pts = cd->pts;
+	const char *period = cd->pers[0];
+	char **geos = cd->geos;
+	size_t n = cd->n;
+	int dec = cd->dec;
 	struct axis a;
 	int x0 = 90, x1 = 860, w, row = 18, h = (int)ng * row + 50;
 	size_t i;
 
-	axis_fit(&a, pts, n);
+	axis_fit(&a, pts, n, NULL);
 	/* Values run along x here: the axis's "y" is x. */
 	a.top = x1;
 	a.bottom = x0;
@@ -285,7 +324,7 @@ chart_bars(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
 		        "class=\"b1\">",
 		        x < zero ? x : zero, y, x < zero ? zero - x : x - zero,
 		        row - 4);
-		point_title(sb, &pts[i]);
+		point_title(sb, cd, &pts[i]);
 		strbuf_addstr(sb, "</rect>\n");
 	}
 	strbuf_addstr(sb, "</svg></figure>\n");
@@ -294,10 +333,14 @@ chart_bars(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
 /* Every period: a line a geography (of those in shown, CHART_LINES at
  * most), broken where a period has no value. */
 static void
-chart_lines(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
-            const size_t *shown, size_t nshown, char **pers, size_t np, int dec,
+chart_lines(struct strbuf *sb, const struct chart_data *cd, const size_t *shown,
+            size_t nshown, const unsigned char *keep, size_t np,
             const char *unit)
 {
+	const struct point *pts = cd->pts;
+	char **geos = cd->geos, **pers = cd->pers;
+	size_t n = cd->n;
+	int dec = cd->dec;
 	struct axis a;
 	int x0 = 80, step = np > 1 ? 800 / (int)(np - 1) : 0, x1, w, h = 300;
 	size_t every = np / 12 + 1, i, k, p;
@@ -308,7 +351,7 @@ chart_lines(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
 		step = 2;
 	x1 = x0 + step * (int)(np - 1);
 	w = x1 + 140; /* the legend, on the right */
-	axis_fit(&a, pts, n);
+	axis_fit(&a, pts, n, keep);
 	a.top = 30;
 	a.bottom = h - 60;
 	strbuf_addf(
@@ -359,7 +402,7 @@ chart_lines(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
 			            "fill=\"%s\">",
 			            x0 + step * (int)pts[i].p,
 			            axis_y(&a, pts[i].value), colour);
-			point_title(sb, &pts[i]);
+			point_title(sb, cd, &pts[i]);
 			strbuf_addstr(sb, "</circle>\n");
 		}
 		strbuf_addf(
@@ -374,48 +417,106 @@ chart_lines(struct strbuf *sb, const struct point *pts, size_t n, char **geos,
 	strbuf_addstr(sb, "</svg></figure>\n");
 }
 
-/* The geographies a line chart draws: all, or the CHART_LINES with the
- * highest value in the latest period any has one (ties by name). */
+/*
+ * The geographies a line chart draws when there are more than
+ * CHART_LINES: those with the highest values in the latest period that has
+ * one (ties by name).  Marks them in keep; *latest is that period.
+ */
 static size_t
-chart_pick(const struct point *pts, size_t n, size_t ng, size_t *shown,
-           size_t *latest)
+chart_pick(const struct chart_data *cd, size_t ng, unsigned char *keep,
+           size_t *shown, size_t *latest)
 {
-	size_t i, k, m = 0;
+	double *at = xcalloc(ng, sizeof(*at));
+	unsigned char *has = xcalloc(ng, 1);
+	size_t i, g, k, m = 0;
 
 	*latest = 0;
-	for (i = 0; i < n; i++)
-		if (pts[i].p > *latest)
-			*latest = pts[i].p;
-	if (ng <= CHART_LINES) {
-		for (i = 0; i < ng; i++)
-			shown[i] = i;
-		return ng;
-	}
-	for (i = 0; i < n; i++) {
-		if (pts[i].p != *latest)
+	for (i = 0; i < cd->n; i++)
+		if (cd->pts[i].p > *latest)
+			*latest = cd->pts[i].p;
+	for (i = 0; i < cd->n; i++)
+		if (cd->pts[i].p == *latest) {
+			has[cd->pts[i].g] = 1;
+			at[cd->pts[i].g] = cd->pts[i].value;
+		}
+	for (g = 0; g < ng; g++) {
+		if (!has[g])
 			continue;
-		/* insert by value, highest first */
-		for (k = m; k > 0; k--) {
-			const struct point *o = NULL;
-			size_t j;
-
-			for (j = 0; j < n; j++)
-				if (pts[j].g == shown[k - 1] &&
-				    pts[j].p == *latest)
-					o = &pts[j];
-			if (!o || o->value >= pts[i].value)
-				break;
+		/* into shown[0..m), highest first */
+		for (k = m; k > 0 && at[shown[k - 1]] < at[g]; k--)
 			if (k < CHART_LINES)
 				shown[k] = shown[k - 1];
-		}
 		if (k < CHART_LINES) {
-			shown[k] = pts[i].g;
+			shown[k] = g;
 			if (m < CHART_LINES)
 				m++;
 		}
 	}
+	for (k = 0; k < m; k++)
+		keep[shown[k]] = 1;
+	free(at);
+	free(has);
 	return m;
 }
+
+/* chart_pick() for a span too large to keep every point of: one pass
+ * that keeps each geography's latest value (memory grows with the
+ * geographies, not the values). */
+static int
+chart_pick_stream(const struct release_data *d, const struct release_span *span,
+                  struct chart_data *cd, size_t ng, size_t np,
+                  unsigned char *keep, size_t *shown, size_t *nshown,
+                  size_t *latest, struct error *err)
+{
+	struct chart_data last;
+	size_t *at = xcalloc(ng, sizeof(*at)), g;
+	struct release_cursor c;
+	int rc;
+
+	/* A point a geography: its latest, at[g] - 1 in last.pts. */
+	memset(&last, 0, sizeof(last));
+	last.pts = xcalloc(ng ? ng : 1, sizeof(*last.pts));
+	*nshown = 0;
+	if (release_rows_open(d, span, &c, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	while ((rc = release_rows_next(&c, err)) == 1) {
+		const char *geo = c.row.f[COL_GEO], *per = c.row.f[COL_PERIOD];
+		char **hg =
+		        bsearch(&geo, cd->geos, ng, sizeof(char *), cmp_str);
+		char **hp =
+		        bsearch(&per, cd->pers, np, sizeof(char *), cmp_str);
+		struct point *pt;
+		int fresh;
+
+		if (!c.row.has_value || !hg || !hp)
+			continue;
+		g = (size_t)(hg - cd->geos);
+		fresh = !at[g];
+		if (fresh)
+			at[g] = ++last.n;
+		pt = &last.pts[at[g] - 1];
+		if (fresh || (size_t)(hp - cd->pers) >= pt->p) {
+			pt->g = g;
+			pt->p = (size_t)(hp - cd->pers);
+			pt->value = c.row.value;
+		}
+	}
+	release_rows_close(&c);
+	if (rc < 0)
+		goto out;
+	*nshown = chart_pick(&last, ng, keep, shown, latest);
+	rc = 0;
+out:
+	free(last.pts);
+	free(at);
+	return rc;
+}
+
+/* Spans of more cells than this are read twice for a line chart of
+ * CHART_LINES geographies (chart_pick_stream()), not kept whole. */
+#define CHART_ONE_PASS 20000
 
 /* The chart of an indicator's span, and what it leaves out. */
 static int
@@ -424,8 +525,9 @@ chart(struct strbuf *sb, const struct release_data *d,
       char **geos, size_t ng, char **pers, size_t np, int dec,
       struct error *err)
 {
-	struct point *pts = NULL;
-	size_t n = 0, i, shown[CHART_LINES], nshown, latest;
+	struct chart_data cd;
+	unsigned char *keep = NULL;
+	size_t i, shown[CHART_LINES], nshown = 0, latest = 0;
 	int rc = 0;
 
 	if ((np == 1 && ng > CHART_BARS) || np > CHART_PERIODS) {
@@ -436,31 +538,49 @@ chart(struct strbuf *sb, const struct release_data *d,
 		            np == 1 ? "geographies" : "periods");
 		return 0;
 	}
-	if (chart_points(d, span, geos, ng, pers, np, dec, &pts, &n, err) < 0) {
+	memset(&cd, 0, sizeof(cd));
+	cd.geos = geos;
+	cd.pers = pers;
+	cd.dec = dec;
+	strbuf_init(&cd.arena, SIZE_MAX / 2);
+	if (np > 1 && ng > CHART_LINES) {
+		keep = xcalloc(ng, 1);
+		if (ng * np > CHART_ONE_PASS &&
+		    chart_pick_stream(d, span, &cd, ng, np, keep, shown,
+		                      &nshown, &latest, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (chart_points(d, span, &cd, ng, np,
+	                 ng * np > CHART_ONE_PASS ? keep : NULL, err) < 0) {
 		rc = -1;
 		goto out;
 	}
-	if (n == 0)
+	if (cd.n == 0)
 		goto out;
 	if (np == 1) {
-		chart_bars(sb, pts, n, geos, ng, pers[0], dec, ic->unit);
-	} else {
-		nshown = chart_pick(pts, n, ng, shown, &latest);
-		if (nshown < ng) {
-			strbuf_addf(sb,
-			            "<p class=\"note\">The chart shows the %zu "
-			            "geographies with the highest values in ",
-			            nshown);
-			esc(sb, pers[latest]);
-			strbuf_addstr(sb, "; the table has every one.</p>\n");
-		}
-		chart_lines(sb, pts, n, geos, shown, nshown, pers, np, dec,
-		            ic->unit);
+		chart_bars(sb, &cd, ng, ic->unit);
+		goto out;
 	}
+	if (ng > CHART_LINES) {
+		if (ng * np <= CHART_ONE_PASS)
+			nshown = chart_pick(&cd, ng, keep, shown, &latest);
+		strbuf_addf(sb,
+		            "<p class=\"note\">The chart shows the %zu "
+		            "geographies with the highest values in ",
+		            nshown);
+		esc(sb, pers[latest]);
+		strbuf_addstr(sb, "; the table has every one.</p>\n");
+	} else {
+		for (i = 0; i < ng; i++)
+			shown[nshown++] = i;
+	}
+	chart_lines(sb, &cd, shown, nshown, keep, np, ic->unit);
 out:
-	for (i = 0; i < n; i++)
-		free(pts[i].label);
-	free(pts);
+	free(cd.pts);
+	strbuf_release(&cd.arena);
+	free(keep);
 	return rc;
 }
 
