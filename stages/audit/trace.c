@@ -376,21 +376,15 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
 	        store_col_text(s, C_SOURCE), store_col_text(s, C_PUBLISHER),
 	        store_col_text(s, C_TITLE), store_col_text(s, C_GRADE));
 	fprintf(fp, "citation   %s\n", store_col_text(s, C_CITATION));
-	if (src && src->transcribed_from.title)
+	if (src && src->transcribed_from.title) {
+		char *tr = config_transcription(src);
+
 		fprintf(fp,
 		        "transcript this document is provstat's transcription "
-		        "of %s%s%s%s%s%s%s\n",
-		        src->transcribed_from.title,
-		        src->transcribed_from.where ? ", " : "",
-		        src->transcribed_from.where
-		                ? src->transcribed_from.where
-		                : "",
-		        src->transcribed_from.seen ? ", seen " : "",
-		        src->transcribed_from.seen ? src->transcribed_from.seen
-		                                   : "",
-		        src->transcribed_from.url ? ", " : "",
-		        src->transcribed_from.url ? src->transcribed_from.url
-		                                  : "");
+		        "of %s\n",
+		        tr);
+		free(tr);
+	}
 	fprintf(fp, "snapshot   sha256 %s (%lld bytes; re-hashed now: %s)\n",
 	        store_col_text(s, C_SNAPSHOT),
 	        (long long)store_col_int(s, C_SNAP_BYTES),

@@ -286,6 +286,9 @@ const struct indicator_config *config_indicator(const struct config *cfg,
                                                 const char *id);
 /* The name of a derived operation, as "op" gives it ("sum"). */
 const char *config_derived_name(enum derived_op op);
+/* What a source's document transcribes, as one line: "title, where, seen
+ * DATE, URL", the parts it has; "" for an original.  Caller frees. */
+char *config_transcription(const struct source_config *src);
 /* 1 if id is a valid source or indicator id: [a-z0-9][a-z0-9._-]{0,63}. */
 int config_valid_id(const char *id);
 

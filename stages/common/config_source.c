@@ -16,6 +16,7 @@
 #include "format.h"
 #include "hash.h"
 #include "json.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 static const char *const config_encodings[] = {"utf-8", "latin-1", "utf-16"};
@@ -518,4 +519,23 @@ config_sources_free(struct config *cfg)
 	for (i = 0; i < cfg->nsources; i++)
 		source_free(&cfg->sources[i]);
 	free(cfg->sources);
+}
+
+char *
+config_transcription(const struct source_config *src)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, 1u << 16);
+	if (src->transcribed_from.title) {
+		strbuf_addstr(&sb, src->transcribed_from.title);
+		if (src->transcribed_from.where)
+			strbuf_addf(&sb, ", %s", src->transcribed_from.where);
+		if (src->transcribed_from.seen)
+			strbuf_addf(&sb, ", seen %s",
+			            src->transcribed_from.seen);
+		if (src->transcribed_from.url)
+			strbuf_addf(&sb, ", %s", src->transcribed_from.url);
+	}
+	return strbuf_detach(&sb, NULL);
 }

@@ -424,27 +424,6 @@ out:
 	return ret;
 }
 
-/* What a source's document transcribes, as one line of sources.csv:
- * "title, where, seen DATE, URL", the parts it has; "" for an original. */
-static char *
-transcription_text(const struct source_config *src)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb, 1u << 16);
-	if (src->transcribed_from.title) {
-		strbuf_addstr(&sb, src->transcribed_from.title);
-		if (src->transcribed_from.where)
-			strbuf_addf(&sb, ", %s", src->transcribed_from.where);
-		if (src->transcribed_from.seen)
-			strbuf_addf(&sb, ", seen %s",
-			            src->transcribed_from.seen);
-		if (src->transcribed_from.url)
-			strbuf_addf(&sb, ", %s", src->transcribed_from.url);
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 /*
  * A source's state as of e->as_of (freshness.h).  Only the first retrieval
  * of the snapshot in use goes into the release: re-checking an unchanged
@@ -484,7 +463,7 @@ write_sources(struct emit *e)
 		row[SRC_CITATION] = src->citation;
 		row[SRC_LICENCE] = src->licence;
 		row[SRC_TRANSCRIPTION] = transcription =
-		        transcription_text(src);
+		        config_transcription(src);
 		csv_writer_row(af.fp, row, SRC_COUNT);
 		keep_source(e, row);
 		freshness_release(&f);
