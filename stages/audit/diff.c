@@ -23,6 +23,7 @@ enum {
 	D_LINEAGE,
 	D_NOTE, /* absent in releases made before it existed */
 	D_BOUND, /* likewise */
+	D_PRECISION, /* likewise */
 	D_NCOL
 };
 
@@ -145,15 +146,29 @@ diff_run(const char *a, const char *b, FILE *fp, struct diff_result *res,
 			if (strcmp(x.f[D_VAL], y.f[D_VAL]) ||
 			    strcmp(x.f[D_FLAGS], y.f[D_FLAGS]) ||
 			    strcmp(x.f[D_QUAL], y.f[D_QUAL]) ||
-			    strcmp(x.f[D_UNIT], y.f[D_UNIT])) {
+			    strcmp(x.f[D_UNIT], y.f[D_UNIT]) ||
+			    strcmp(x.f[D_PRECISION], y.f[D_PRECISION])) {
+				const char *px = *x.f[D_PRECISION]
+				                         ? x.f[D_PRECISION]
+				                         : "not stated";
+				const char *py = *y.f[D_PRECISION]
+				                         ? y.f[D_PRECISION]
+				                         : "not stated";
+				char *pr = strcmp(px, py)
+				                   ? xasprintf("; precision %s "
+				                               "-> %s",
+				                               px, py)
+				                   : xstrdup("");
+
 				fprintf(fp,
 				        "~ %s %s %s %s%s%s -> %s%s%s (vintage "
-				        "%s -> %s)\n",
+				        "%s -> %s%s)\n",
 				        x.f[D_IND], x.f[D_GEO], x.f[D_PER],
 				        x.f[D_QUAL], *x.f[D_QUAL] ? " " : "",
 				        x.f[D_VAL], y.f[D_QUAL],
 				        *y.f[D_QUAL] ? " " : "", y.f[D_VAL],
-				        x.f[D_VINTAGE], y.f[D_VINTAGE]);
+				        x.f[D_VINTAGE], y.f[D_VINTAGE], pr);
+				free(pr);
 				res->changed++;
 			} else {
 				res->same++;

@@ -49,6 +49,7 @@ enum {
 	C_TITLE,
 	C_CITATION,
 	C_GRADE,
+	C_PRECISION,
 	C_COUNT
 };
 
@@ -58,7 +59,7 @@ enum {
 	"v.source_id, l.recipe, l.recipe_sha256, o.measure, o.raw_geo, "       \
 	"o.raw_period, o.raw_value, o.locator, o.line, o.col, o.byte_offset, " \
 	"o.byte_length, p.snapshot_sha256, s.bytes, src.publisher, "           \
-	"src.title, src.citation, src.grade FROM value v "                     \
+	"src.title, src.citation, src.grade, v.precision FROM value v "        \
 	"JOIN lineage l ON l.id = v.lineage_id "                               \
 	"JOIN obs o ON o.id = v.observation_id "                               \
 	"JOIN parse p ON p.id = o.parse_id "                                   \
@@ -350,12 +351,14 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
             const struct inputs *inputs, const struct source_config *src)
 {
 	const char *q = store_col_text(s, C_QUALIFIER),
-	           *fl = store_col_text(s, C_FLAGS);
+	           *fl = store_col_text(s, C_FLAGS),
+	           *pr = store_col_text(s, C_PRECISION);
 
-	fprintf(fp, "value      %s %s %s = %s%s%s %s\n",
+	fprintf(fp, "value      %s %s %s = %s%s%s %s%s%s%s\n",
 	        store_col_text(s, C_INDICATOR), store_col_text(s, C_GEO),
 	        store_col_text(s, C_PERIOD), q && *q ? q : "",
-	        q && *q ? " " : "", value_text, store_col_text(s, C_UNIT));
+	        q && *q ? " " : "", value_text, store_col_text(s, C_UNIT),
+	        *pr ? " (" : "", pr, *pr ? ")" : "");
 	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, C_KEY),
 	        store_col_text(s, C_STATUS), fl && *fl ? "  flags " : "",
 	        fl && *fl ? fl : "");
@@ -457,6 +460,7 @@ print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
 	json_add_string(root, "unit", store_col_text(s, C_UNIT));
 	json_add_string(root, "flags", store_col_text(s, C_FLAGS));
 	json_add_string(root, "qualifier", store_col_text(s, C_QUALIFIER));
+	json_add_string(root, "precision", store_col_text(s, C_PRECISION));
 	json_add_string(root, "status", store_col_text(s, C_STATUS));
 	json_add_string(root, "known_from", store_col_text(s, C_KNOWN_FROM));
 	json_add_string(root, "known_to", store_col_text(s, C_KNOWN_TO));
@@ -736,6 +740,9 @@ add_value_fields(struct cJSON *o, struct store_stmt *s, int prov)
 	if (*store_col_text(s, 7))
 		json_add_string(o, prov ? "provstat:qualifier" : "qualifier",
 		                store_col_text(s, 7));
+	if (*store_col_text(s, 13))
+		json_add_string(o, prov ? "provstat:precision" : "precision",
+		                store_col_text(s, 13));
 	json_add_string(o, prov ? "provstat:recipe_sha256" : "recipe_sha256",
 	                store_col_text(s, 12));
 }
@@ -833,11 +840,13 @@ print_derived_human(const struct config *cfg, struct store *st,
 
 	if (!store_col_null(s, 4))
 		number_format_shortest(store_col_double(s, 4), value_text);
-	fprintf(fp, "value      %s %s %s = %s%s%s %s\n", store_col_text(s, 1),
-	        store_col_text(s, 2), store_col_text(s, 3),
+	fprintf(fp, "value      %s %s %s = %s%s%s %s%s%s%s\n",
+	        store_col_text(s, 1), store_col_text(s, 2),
+	        store_col_text(s, 3),
 	        *store_col_text(s, 7) ? store_col_text(s, 7) : "",
 	        *store_col_text(s, 7) ? " " : "", value_text,
-	        store_col_text(s, 5));
+	        store_col_text(s, 5), *store_col_text(s, 13) ? " (" : "",
+	        store_col_text(s, 13), *store_col_text(s, 13) ? ")" : "");
 	fprintf(fp, "lineage    %s  status %s%s%s\n", store_col_text(s, 0),
 	        store_col_text(s, 8), *store_col_text(s, 6) ? "  flags " : "",
 	        store_col_text(s, 6));
@@ -880,7 +889,8 @@ trace_derived(const struct config *cfg, struct store *st, const char *out_dir,
 	            "SELECT v.key, v.indicator, v.geo, v.period, v.value, "
 	            "v.unit, v.flags, v.qualifier, v.status, "
 	            "v.known_from, v.known_to, l.recipe, "
-	            "l.recipe_sha256 FROM value v JOIN lineage l ON "
+	            "l.recipe_sha256, v.precision FROM value v JOIN lineage l "
+	            "ON "
 	            "l.id = v.lineage_id WHERE v.key = ?",
 	            &s, err) < 0)
 		return -1;

@@ -12,7 +12,7 @@
 #include "xalloc.h"
 
 const char *const config_field_names[FIELD_COUNT] = {
-        "measure", "geo", "period", "value", "unit", "flags"};
+        "measure", "geo", "period", "value", "unit", "flags", "precision"};
 
 int
 config_valid_id(const char *id)

@@ -37,6 +37,9 @@ enum config_field {
 	FIELD_VALUE,
 	FIELD_UNIT,
 	FIELD_FLAGS, /* optional: a column or dimension of status flags */
+	/* optional: "exact" or "rounded ..." as a document or the source
+	 * states it (number_precision()) */
+	FIELD_PRECISION,
 	FIELD_COUNT
 };
 
@@ -107,7 +110,9 @@ struct source_config {
 	const struct format_spec *spec; /* ... and its row of format.h */
 	char *licence;
 	char *citation;
-	char *grade; /* publisher | press | report | unpublished */
+	/* publisher | press | report | unpublished, as declared; with
+	 * transcribed_from, "transcription of " and the declared one */
+	char *grade;
 	/* "transcribed_from": the document is provstat's transcription of
 	 * the publisher's (title required; url, where and seen may be
 	 * NULL: not every original has a known address). */

@@ -143,8 +143,9 @@ cfg_number_format(struct cfg *c, const struct cJSON *obj,
 static int
 cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what, char **out)
 {
-	static const char *const keys[] = {
-	        "measure", "geo", "period", "value", "unit", "flags", NULL};
+	static const char *const keys[] = {"measure",   "geo",  "period",
+	                                   "value",     "unit", "flags",
+	                                   "precision", NULL};
 	int i;
 
 	if (!obj)
@@ -335,6 +336,14 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 			         "the original's address must be an http(s) "
 			         "URL");
 			goto out;
+		}
+		/* The grade the release shows says what the document is:
+		 * the publisher's figures, seen through a transcription. */
+		{
+			char *g = xasprintf("transcription of %s", s->grade);
+
+			free(s->grade);
+			s->grade = g;
 		}
 	}
 	if ((v = json_get(root, "duplicates"))) {

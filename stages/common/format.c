@@ -49,9 +49,9 @@ html_options(struct cfg *c, const struct cJSON *obj, struct html_options *h)
 	static const char *const keys[] = {
 	        "table",        "select",         "pattern",       "groups",
 	        "period_xpath", "period_pattern", "period_format", NULL};
-	static const char *const group_keys[] = {"measure",   "geo",  "period",
-	                                         "value",     "unit", "flags",
-	                                         "qualifier", NULL};
+	static const char *const group_keys[] = {
+	        "measure", "geo",       "period",    "value", "unit",
+	        "flags",   "precision", "qualifier", NULL};
 	const struct cJSON *g;
 	int f;
 
@@ -282,7 +282,8 @@ format_requires(const struct source_config *s, enum config_field f)
 {
 	const struct format_spec *fs = s->spec;
 
-	if (f == FIELD_FLAGS || (fs->places | fs->optional) & FORMAT_FIELD(f))
+	if (f == FIELD_FLAGS || f == FIELD_PRECISION ||
+	    (fs->places | fs->optional) & FORMAT_FIELD(f))
 		return 0;
 	return !(fs->finds && fs->finds(s, f));
 }

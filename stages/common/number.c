@@ -65,6 +65,8 @@ static const char *const number_missing[] = {
         "", ":", "n/a", "na", "..", "...", "-", "\xe2\x80\x93", "\xe2\x80\x94",
 };
 
+static void rounded_to(struct number *n);
+
 void
 number_format_default(struct number_format *f)
 {
@@ -433,7 +435,58 @@ number_parse(const struct number_format *f, const char *text,
 			v = -v;
 	}
 	out->value = v;
+	if (out->scale != 0)
+		rounded_to(out);
 	return 0;
+}
+
+/* Sets n->precision to "rounded to U" for the last digit n shows. */
+static void
+rounded_to(struct number *n)
+{
+	int e = n->scale - n->decimals;
+	char unit[24];
+
+	/* A whole number written in full shows its unit by its trailing
+	 * zeros; one with a scale word by its last digit ("20 million" is
+	 * rounded to a million). */
+	if (n->decimals == 0 && n->scale == 0 && n->value != 0) {
+		double m = fabs(n->value);
+
+		while (e < 18 && fmod(m, 10) == 0) {
+			m /= 10;
+			e++;
+		}
+	}
+	if (e > 18 || e < -18)
+		return;
+	if (e >= 0)
+		snprintf(unit, sizeof(unit), "1%.*s", e, "000000000000000000");
+	else
+		snprintf(unit, sizeof(unit), "0.%.*s1", -e - 1,
+		         "000000000000000000");
+	snprintf(n->precision, sizeof(n->precision), "%s%s",
+	         NUMBER_PRECISION_ROUNDED, unit);
+}
+
+int
+number_precision(struct number *n, const char *stated)
+{
+	if (!stated || !*stated)
+		return 0;
+	stated = skip_spaces(stated);
+	if (strncasecmp(stated, "exact", 5) == 0) {
+		if (!n->missing)
+			snprintf(n->precision, sizeof(n->precision), "%s",
+			         NUMBER_PRECISION_EXACT);
+		return 0;
+	}
+	if (strncasecmp(stated, "rounded", 7) == 0) {
+		if (!n->missing)
+			rounded_to(n);
+		return 0;
+	}
+	return -1;
 }
 
 double

@@ -18,6 +18,7 @@
 #define NUMBER_GROUP_MAX 4
 #define NUMBER_FLAGS_MAX 16
 #define NUMBER_QUALIFIER_MAX 16
+#define NUMBER_PRECISION_MAX 32
 
 struct number_format {
 	char decimal; /* '.' or ',' */
@@ -38,6 +39,11 @@ struct number {
 	/* The qualifier as written ("more than", "roughly", "~"), in lower
 	 * case; "" when none.  number_bound() says what it means. */
 	char qualifier[NUMBER_QUALIFIER_MAX];
+	/* "" when nothing says it; NUMBER_PRECISION_EXACT; or "rounded to
+	 * 100000", set by number_parse() for a figure written with a scale
+	 * word ("8.8 million" states no digit below 100,000) and by
+	 * number_precision() from what a document or source declares. */
+	char precision[NUMBER_PRECISION_MAX];
 };
 
 /* The usual English convention: decimal '.', group ','. */
@@ -62,6 +68,21 @@ int number_parse(const struct number_format *f, const char *text,
  * phrase is not a qualifier number_parse() knows.
  */
 const char *number_bound(const char *qualifier);
+
+#define NUMBER_PRECISION_EXACT "exact"
+#define NUMBER_PRECISION_ROUNDED "rounded to " /* followed by the unit */
+/* A derived value with a rounded input (derive.c). */
+#define NUMBER_PRECISION_FROM_ROUNDED "from rounded inputs"
+
+/*
+ * Applies a stated precision to n, a parsed figure: text starting with
+ * "exact" (any case) makes it NUMBER_PRECISION_EXACT; text starting with
+ * "rounded" makes it "rounded to U", U the last digit the figure shows
+ * (10^(scale - decimals); for a whole number written in full, its trailing
+ * zeros: "260,400" is rounded to 100).  NULL or "" keeps what number_parse()
+ * found.  Returns -1 for any other text, leaving n as it was.
+ */
+int number_precision(struct number *n, const char *stated);
 
 /*
  * v, written with `decimals` digits after the decimal mark, times factor (a

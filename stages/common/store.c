@@ -320,6 +320,24 @@ static const char *const MIGRATIONS[] = {
          * of them for none (0.4 s of emit on 2,073,600 values). */
         "CREATE INDEX value_not_chosen ON value(indicator, geo, period, "
         "source_id) WHERE status = 'not chosen';",
+        /* 5 -> 6: a figure's precision ("exact", "rounded to 100"; '' when
+         * nothing says it), on observations and values alike.  A figure
+         * already loaded with a scale word ("8.8 million") gets what
+         * normalize now sets for one, the unit of its last written digit
+         * (number.c), where that is a whole number; values are rebuilt by
+         * the next reconcile. */
+        "ALTER TABLE observation ADD COLUMN precision TEXT NOT NULL "
+        "DEFAULT '';"
+        "UPDATE observation SET precision = 'rounded to ' || "
+        "substr('1000000000000000000', 1, 1 + scale - decimals) "
+        "WHERE scale > 0 AND scale >= decimals;"
+        "DROP VIEW obs;"
+        "CREATE VIEW obs AS SELECT id, parse_id, measure, raw_geo, raw_period,"
+        "  raw_value, value, unit, scale, decimals, flags, qualifier,"
+        "  coalesce(locator, 'line ' || line || ', column ' || col) AS locator,"
+        "  line, col, byte_offset, byte_length, precision FROM observation;"
+        "ALTER TABLE value ADD COLUMN precision TEXT NOT NULL DEFAULT '';"
+        "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
 };
 
 int

@@ -40,7 +40,7 @@
 struct store;
 
 #define STORE_APPLICATION_ID 0x70727374 /* "prst" */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* The status of a value a conflict policy did not choose. */
 #define STORE_NOT_CHOSEN "not chosen"

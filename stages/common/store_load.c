@@ -7,11 +7,11 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define LOAD_COLS 16
+#define LOAD_COLS 17
 #define LOAD_INSERT                                                            \
 	"INSERT OR ROLLBACK INTO observation (parse_id, measure, raw_geo, "    \
 	"raw_period, raw_value, value, unit, scale, decimals, flags, "         \
-	"qualifier, locator, line, col, byte_offset, byte_length)"
+	"qualifier, locator, line, col, byte_offset, byte_length, precision)"
 
 struct store_load {
 	struct store *st;
@@ -93,6 +93,7 @@ store_load_rows(struct store_load *l, const struct store_load_row *rows,
 		bind_pair(s, bound, c + 13, p->line > 0, p->line, p->col);
 		bind_pair(s, bound, c + 15, p->byte_offset >= 0, p->byte_offset,
 		          p->byte_length);
+		store_binds_text(s, bound, c + 17, p->precision);
 	}
 	if (store_binds_batch_run(l->st, s, l->ins,
 	                          "cannot insert observations", err) < 0)

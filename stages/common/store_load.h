@@ -39,6 +39,7 @@ struct store_load_row {
 	const char *locator; /* NULL: line and col say where */
 	long long line, col; /* line 0: none */
 	long long byte_offset, byte_length; /* offset -1: none */
+	const char *precision; /* "", "exact", "rounded to U" (number.h) */
 };
 
 /* A loader of the observations of parse parse_id (store_parse_begin()). */

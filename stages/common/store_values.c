@@ -21,7 +21,7 @@ store_values_open(struct store *st, const char *as_of,
 	if (store_prepare(st,
 	                  "SELECT indicator, geo, period, value, unit, flags, "
 	                  "qualifier, status, known_from, source_id, key, "
-	                  "note FROM value WHERE " STORE_CHOSEN_AT(
+	                  "note, precision FROM value WHERE " STORE_CHOSEN_AT(
 	                          "", "?1") " ORDER BY indicator, geo, period",
 	                  &c->s, err) < 0) {
 		free(c);
@@ -57,6 +57,7 @@ store_values_next(struct store_values *c, struct store_value *v,
 	v->source_id = store_col_str(s, 9);
 	v->key = store_col_str(s, 10);
 	v->note = store_col_str(s, 11);
+	v->precision = store_col_str(s, 12);
 	return 1;
 }
 

@@ -24,6 +24,7 @@ struct store_value {
 	const char *source_id;
 	const char *key; /* its lineage id */
 	const char *note;
+	const char *precision;
 };
 
 struct store_values;

@@ -7,12 +7,12 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define VALUE_COLS 15
+#define VALUE_COLS 16
 #define VALUE_INSERT                                                           \
 	"INSERT OR ROLLBACK INTO value (id, key, indicator, geo, period, "     \
 	"known_from, known_to, value, unit, flags, qualifier, status, "        \
-	"source_id, lineage_id, observation_id)"
-#define MAPPED_COLS 11
+	"source_id, lineage_id, observation_id, precision)"
+#define MAPPED_COLS 12
 #define MAPPED_INSERT "INSERT INTO m"
 
 struct store_write {
@@ -33,7 +33,8 @@ store_write_open(struct store *st, struct store_write **out, struct error *err)
 	               "CREATE TEMP TABLE IF NOT EXISTS m (seq INTEGER, "
 	               "indicator TEXT, geo TEXT, period TEXT, value REAL, "
 	               "unit TEXT, flags TEXT, qualifier TEXT, obs_id INTEGER, "
-	               "lineage_id INTEGER, locator TEXT); DELETE FROM m;",
+	               "lineage_id INTEGER, locator TEXT, precision TEXT); "
+	               "DELETE FROM m;",
 	               err) < 0 ||
 	    store_prepare_insert(st, MAPPED_INSERT, MAPPED_COLS,
 	                         STORE_WRITE_BATCH, &w->ins_mapped, err) < 0 ||
@@ -102,6 +103,7 @@ store_write_values(struct store_write *w, const struct store_write_value *v,
 		store_binds_lasting(s, memo, b + 13, p->source_id);
 		store_binds_int(s, memo, b + 14, p->lineage_id);
 		store_bind_int(s, b + 15, p->observation_id);
+		store_binds_text(s, memo, b + 16, p->precision);
 	}
 	return store_binds_batch_run(w->st, s, w->ins_value,
 	                             "cannot write values", err);
@@ -187,6 +189,7 @@ store_write_stage(struct store_write *w, const struct store_mapped *rows,
 		store_bind_int(s, b + 9, m->obs_id);
 		store_binds_int(s, memo, b + 10, m->lineage_id);
 		store_binds_text(s, memo, b + 11, m->locator);
+		store_binds_text(s, memo, b + 12, m->precision);
 	}
 	return store_binds_batch_run(w->st, s, w->ins_mapped,
 	                             "cannot stage mapped observations", err);
@@ -204,7 +207,8 @@ enum {
 	M_QUALIFIER,
 	M_OBS,
 	M_LINEAGE,
-	M_LOCATOR
+	M_LOCATOR,
+	M_PRECISION
 };
 
 int
@@ -219,7 +223,8 @@ store_write_staged(struct store_write *w,
 	 * to the observations cost a random read each). */
 	if (store_prepare(w->st,
 	                  "SELECT seq, indicator, geo, period, value, unit, "
-	                  "flags, qualifier, obs_id, lineage_id, locator FROM "
+	                  "flags, qualifier, obs_id, lineage_id, locator, "
+	                  "precision FROM "
 	                  "m ORDER BY indicator, geo, period, seq, obs_id",
 	                  &s, err) < 0)
 		return -1;
@@ -238,6 +243,7 @@ store_write_staged(struct store_write *w,
 		row.obs_id = store_col_int(s, M_OBS);
 		row.lineage_id = store_col_int(s, M_LINEAGE);
 		row.locator = store_col_str(s, M_LOCATOR);
+		row.precision = store_col_str(s, M_PRECISION);
 		ret = fn(arg, &row);
 	}
 	if (ret == 0 && rc != STORE_DONE)

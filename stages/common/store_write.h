@@ -37,7 +37,7 @@ struct store_write_value {
 	const char *known_from, *known_to; /* known_to NULL: current */
 	int has_value;
 	double value;
-	const char *unit, *flags, *qualifier;
+	const char *unit, *flags, *qualifier, *precision;
 	const char *status, *source_id; /* lasting */
 	int64_t lineage_id, observation_id;
 };
@@ -47,7 +47,7 @@ struct store_write_value {
 struct store_mapped {
 	int64_t seq, obs_id, lineage_id;
 	const char *indicator, *geo, *unit; /* lasting when staged */
-	const char *period, *flags, *qualifier, *locator;
+	const char *period, *flags, *qualifier, *locator, *precision;
 	int has_value;
 	double value;
 };

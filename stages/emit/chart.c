@@ -24,7 +24,8 @@ static const char *const chart_colour[CHART_LINES] = {
         "#1f4e79", "#c55a11", "#548235", "#7030a0",
         "#bf9000", "#2e75b6", "#7f7f7f", "#c00000"};
 
-/* One value of the chart: its texts ("qualifier\0status\0lineage\0") at
+/* One value of the chart: its texts
+ * ("qualifier\0status\0lineage\0precision\0") at
  * text in the chart's arena. */
 struct point {
 	size_t g, p; /* positions among the geographies and periods */
@@ -95,6 +96,7 @@ chart_points(const struct release_data *d, const struct release_span *span,
 		pt->text = strbuf_put_str(&cd->arena, c.row.f[COL_QUALIFIER]);
 		strbuf_put_str(&cd->arena, c.row.f[COL_STATUS]);
 		strbuf_put_str(&cd->arena, c.row.f[COL_LINEAGE]);
+		strbuf_put_str(&cd->arena, c.row.f[COL_PRECISION]);
 	}
 	release_rows_close(&c);
 	return rc < 0 ? -1 : 0;
@@ -170,13 +172,15 @@ axis_fit(struct axis *a, const struct point *pts, size_t n,
 	a->hi = ceil(a->hi / a->step) * a->step;
 }
 
-/* A point's hover text: "FR 2020: over 1,000 derived (lineage ...)". */
+/* A point's hover text: "FR 2020: over 1,000, rounded to 1000, derived
+ * (lineage ...)". */
 static void
 point_title(struct strbuf *sb, const struct chart_data *cd,
             const struct point *pt)
 {
 	const char *q = cd->arena.buf + pt->text, *st = q + strlen(q) + 1;
 	const char *lineage = st + strlen(st) + 1;
+	const char *precision = lineage + strlen(lineage) + 1;
 	char num[48];
 
 	report_grouped(pt->value, cd->dec, num);
@@ -190,8 +194,12 @@ point_title(struct strbuf *sb, const struct chart_data *cd,
 		strbuf_addch(sb, ' ');
 	}
 	strbuf_addstr(sb, num);
+	if (*precision) {
+		strbuf_addstr(sb, ", ");
+		report_esc(sb, precision);
+	}
 	if (strcmp(st, "published") != 0) {
-		strbuf_addch(sb, ' ');
+		strbuf_addstr(sb, ", ");
 		report_esc(sb, st);
 	}
 	strbuf_addstr(sb, " (lineage ");

@@ -39,7 +39,7 @@
 struct found {
 	int has_value;
 	double value;
-	char *text, *qualifier, *status, *lineage;
+	char *text, *qualifier, *status, *lineage, *precision;
 };
 
 static void
@@ -49,6 +49,7 @@ found_release(struct found *f)
 	free(f->qualifier);
 	free(f->status);
 	free(f->lineage);
+	free(f->precision);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -77,6 +78,7 @@ find_row(const struct release_data *d, const struct config_ref *r,
 		out->qualifier = xstrdup(c.row.f[COL_QUALIFIER]);
 		out->status = xstrdup(c.row.f[COL_STATUS]);
 		out->lineage = xstrdup(c.row.f[COL_LINEAGE]);
+		out->precision = xstrdup(c.row.f[COL_PRECISION]);
 		break;
 	}
 	release_rows_close(&c);
@@ -183,6 +185,7 @@ claim_row(const struct release_data *d, FILE *fp, const struct claim_config *k,
 	row[11] = have_t ? t.lineage : "";
 	row[12] = v;
 	row[13] = k->note ? k->note : "";
+	row[14] = have_t ? t.precision : "";
 	csv_writer_row(fp, row, CLAIM_COUNT);
 	rc = 0;
 out:

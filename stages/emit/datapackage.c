@@ -55,6 +55,11 @@ add_resource(const struct release_data *d, struct cJSON *resources,
 				json_add_string(e, NULL, *v);
 			json_add_item(c, "enum", e);
 			json_add_item(f, "constraints", c);
+		} else if (tb->patterns && tb->patterns[i]) {
+			struct cJSON *c = json_new_object();
+
+			json_add_string(c, "pattern", tb->patterns[i]);
+			json_add_item(f, "constraints", c);
 		}
 		json_add_item(fields, NULL, f);
 	}

@@ -387,6 +387,7 @@ write_indicators(struct emit *e)
 		row[COL_BOUND] = number_bound(v.qualifier)
 		                         ? number_bound(v.qualifier)
 		                         : "";
+		row[COL_PRECISION] = v.precision;
 		flush_unpublished(e, af.fp, row[COL_INDICATOR], &next, unpub,
 		                  nunpub);
 		/* Validation: one value per indicator, geo and period (rows

@@ -15,13 +15,13 @@
 #include "xalloc.h"
 
 const char *const outputs_columns[COL_COUNT] = {
-        "indicator",  "geo",       "period", "value",   "unit",
-        "flags",      "qualifier", "status", "vintage", "source",
-        "lineage_id", "note",      "bound"};
+        "indicator",  "geo",       "period", "value",    "unit",
+        "flags",      "qualifier", "status", "vintage",  "source",
+        "lineage_id", "note",      "bound",  "precision"};
 
 static const char *const indicator_types[COL_COUNT] = {
         "string", "string",   "string", "number", "string", "string", "string",
-        "string", "datetime", "string", "string", "string", "string"};
+        "string", "datetime", "string", "string", "string", "string", "string"};
 /* A value's status: reconcile's (derive.h), and emit's for an indicator
  * without public data. */
 static const char *const statuses[] = {
@@ -33,6 +33,11 @@ static const char *const bounds[] = {NUMBER_BOUND_ABOVE, NUMBER_BOUND_AT_LEAST,
                                      NULL};
 static const char *const *const indicator_enums[COL_COUNT] = {
         [COL_STATUS] = statuses, [COL_BOUND] = bounds};
+/* A precision (number.h); "" is a missing value, as everywhere. */
+static const char *const indicator_patterns[COL_COUNT] = {
+        [COL_PRECISION] = NUMBER_PRECISION_EXACT
+        "|" NUMBER_PRECISION_ROUNDED "[0-9]+(\\.[0-9]+)?"
+        "|" NUMBER_PRECISION_FROM_ROUNDED};
 /* Unpublished indicators have one row with an empty geo and period, so
  * the key stays unique. */
 static const char *const indicator_key[] = {"indicator", "geo", "period"};
@@ -70,20 +75,23 @@ const char *const release_claim_columns[CLAIM_COUNT] = {"claim",
                                                         "release_status",
                                                         "lineage_id",
                                                         "verdict",
-                                                        "note"};
+                                                        "note",
+                                                        "release_precision"};
 static const char *const claim_types[CLAIM_COUNT] = {
-        "string", "string", "string", "number", "string", "string", "string",
-        "string", "number", "string", "string", "string", "string", "string"};
+        "string", "string", "string", "number", "string",
+        "string", "string", "string", "number", "string",
+        "string", "string", "string", "string", "string"};
 static const char *const claim_key[] = {"claim"};
 
-static const struct release_table indicators_table = {.resource = "indicators",
-                                                      .columns =
-                                                              outputs_columns,
-                                                      .types = indicator_types,
-                                                      .ncols = COL_COUNT,
-                                                      .key = indicator_key,
-                                                      .nkey = 3,
-                                                      .enums = indicator_enums};
+static const struct release_table indicators_table = {
+        .resource = "indicators",
+        .columns = outputs_columns,
+        .types = indicator_types,
+        .ncols = COL_COUNT,
+        .key = indicator_key,
+        .nkey = 3,
+        .enums = indicator_enums,
+        .patterns = indicator_patterns};
 static const struct release_table sources_table = {
         .resource = "sources",
         .columns = release_source_columns,

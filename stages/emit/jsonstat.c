@@ -99,7 +99,7 @@ static int
 status_said(const struct release_row *r)
 {
 	return strcmp(r->f[COL_STATUS], "published") != 0 || *r->f[COL_FLAGS] ||
-	       *r->f[COL_QUALIFIER];
+	       *r->f[COL_QUALIFIER] || *r->f[COL_PRECISION];
 }
 
 /* One member object of indicators.json ("value", "status", ...), keyed by
@@ -139,8 +139,10 @@ member_entry(struct member_writer *w, const struct release_row *r, size_t idx)
 		break;
 	case M_STATUS: {
 		const char *q = r->f[COL_QUALIFIER], *fl = r->f[COL_FLAGS];
-		char *st = xasprintf("%s%s%s%s%s", r->f[COL_STATUS],
+		const char *pr = r->f[COL_PRECISION];
+		char *st = xasprintf("%s%s%s%s%s%s%s", r->f[COL_STATUS],
 		                     *q ? "; qualifier: " : "", q,
+		                     *pr ? "; precision: " : "", pr,
 		                     *fl ? "; flags: " : "", fl);
 
 		put_string(fp, st);
@@ -259,8 +261,8 @@ put_members(FILE *fp, const struct release_data *d, struct cube *cube,
 	/* What "status" holds, for a client that has only this file. */
 	fputs(",\n\t\t\"status_meaning\":\t\"each value's status: "
 	      "published, derived, incomplete, not available or not "
-	      "comparable, then its qualifier and flags; absent: published, "
-	      "with neither\"\n\t}\n}\n",
+	      "comparable, then its qualifier, precision and flags; absent: "
+	      "published, with none of them\"\n\t}\n}\n",
 	      fp);
 	rc = 0;
 	goto out;

@@ -57,6 +57,7 @@ enum {
 	COL_LINEAGE,
 	COL_NOTE, /* why unpublished; what a derived value lacks */
 	COL_BOUND, /* what the qualifier states: number_bound(), or "" */
+	COL_PRECISION, /* "exact", "rounded to U", "from rounded inputs", "" */
 	COL_COUNT
 };
 
@@ -107,7 +108,7 @@ struct release_source {
 };
 
 /* conflicts.csv's and claims.csv's columns. */
-enum { CONFLICT_COUNT = 11, CLAIM_COUNT = 14 };
+enum { CONFLICT_COUNT = 11, CLAIM_COUNT = 15 };
 extern const char *const release_claim_columns[CLAIM_COUNT];
 extern const char *const release_conflict_columns[CONFLICT_COUNT];
 
@@ -121,6 +122,8 @@ struct release_table {
 	size_t nkey;
 	/* Per column, the values it may hold (NULL-terminated), or NULL. */
 	const char *const *const *enums;
+	/* Per column, a Table Schema pattern its values match, or NULL. */
+	const char *const *patterns;
 };
 
 /* Every file of a release, in the manifest's (sorted) order. */

@@ -150,6 +150,13 @@ table(struct strbuf *sb, FILE *fp, const struct release_data *d,
 				strbuf_addch(sb, ' ');
 			}
 			strbuf_addstr(sb, num);
+			/* The precision, as the document or its source
+			 * says it ("rounded to 100", "exact"). */
+			if (r && *r->f[COL_PRECISION]) {
+				strbuf_addstr(sb, " <span class=\"pr\">");
+				report_esc(sb, r->f[COL_PRECISION]);
+				strbuf_addstr(sb, "</span>");
+			}
 			/* A status other than published, spelled out: no
 			 * value's cell is a bare dash. */
 			if (r && strcmp(r->f[COL_STATUS], "published") != 0) {
@@ -346,6 +353,10 @@ claims_section(struct strbuf *sb, const struct release_data *d,
 			report_esc(sb, f[7].text);
 			strbuf_addstr(sb, ", ");
 			report_esc(sb, f[10].text);
+			if (*f[14].text) {
+				strbuf_addstr(sb, ", ");
+				report_esc(sb, f[14].text);
+			}
 			strbuf_addstr(sb, ") <small>");
 			report_esc(sb, f[11].text);
 			strbuf_addstr(sb, "</small>");
@@ -500,6 +511,7 @@ outputs_report(const struct release_data *d, struct error *err)
 	        "td.n{text-align:right;white-space:nowrap}\n"
 	        "small{color:#777;font-family:monospace}\n"
 	        ".note{color:#555;font-style:italic}\n"
+	        ".pr{color:#555;font-size:90%}\n"
 	        ".b1{fill:#1f4e79}.g{stroke:#ddd}.t{font-size:10px}\n"
 	        "</style>\n</head>\n<body>\n"
 	        "<h1>Indicators rebuilt from published statistics</h1>\n");

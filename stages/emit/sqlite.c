@@ -20,9 +20,8 @@ static const char INDICATORS_DDL[] =
         "CREATE TABLE indicators (indicator TEXT NOT NULL, geo TEXT NOT "
         "NULL, period TEXT NOT NULL, value REAL, unit TEXT, flags TEXT, "
         "qualifier TEXT, status TEXT, vintage TEXT, source TEXT, "
-        "lineage_id TEXT, note TEXT, bound TEXT, PRIMARY KEY (indicator, "
-        "geo, "
-        "period)) STRICT, WITHOUT ROWID;";
+        "lineage_id TEXT, note TEXT, bound TEXT, precision TEXT, PRIMARY KEY "
+        "(indicator, geo, period)) STRICT, WITHOUT ROWID;";
 
 int
 sqlite_out_open(struct store_release **out, struct error *err)

@@ -53,8 +53,8 @@ struct range_rule {
  */
 #define LOAD_CHUNK (64 * STORE_LOAD_BATCH) /* rows per hand-over */
 #define LOAD_TEXTS                                                             \
-	8 /* measure, geo, period, raw value, unit, flags,                     \
-	     qualifier, locator */
+	9 /* measure, geo, period, raw value, unit, flags,                     \
+	     qualifier, locator, precision */
 
 struct pending {
 	size_t text[LOAD_TEXTS]; /* offsets in the arena; locator: SIZE_MAX
@@ -124,6 +124,7 @@ batch_write(struct loader *l, const struct batch *b, struct error *err)
 			o->col = p->col;
 			o->byte_offset = p->byte_offset;
 			o->byte_length = p->byte_length;
+			o->precision = a + p->text[8];
 		}
 		if (store_load_rows(l->sl, rows, n, err) < 0)
 			return -1;
@@ -291,6 +292,7 @@ loader_add(void *ctx, const struct observation *o, struct error *err)
 	p->text[5] = strbuf_put_str(a, o->num.flags);
 	p->text[6] = strbuf_put_str(a, o->num.qualifier);
 	p->text[7] = o->locator[0] ? strbuf_put_str(a, o->locator) : (size_t)-1;
+	p->text[8] = strbuf_put_str(a, o->num.precision);
 	p->has_value = !o->num.missing;
 	p->value = o->num.value;
 	p->scale = o->num.scale;

@@ -45,7 +45,8 @@ observation_fill(struct observation *o, const struct source_config *src,
 	int i;
 
 	for (i = 0; i < FIELD_COUNT; i++) {
-		if (i == FIELD_VALUE || i == FIELD_FLAGS)
+		if (i == FIELD_VALUE || i == FIELD_FLAGS ||
+		    i == FIELD_PRECISION)
 			continue;
 		if (!field[i] || !*field[i]) {
 			problems_add(probs, "%s: empty %s",
@@ -66,6 +67,14 @@ observation_fill(struct observation *o, const struct source_config *src,
 		problems_add(probs, "%s: %s",
 		             store_locator(o->locator, o->line, o->col, where),
 		             nerr.msg);
+		return -1;
+	}
+	if (number_precision(&o->num, field[FIELD_PRECISION]) < 0) {
+		problems_add(probs,
+		             "%s: precision '%s' is neither \"exact...\" nor "
+		             "\"rounded...\"",
+		             store_locator(o->locator, o->line, o->col, where),
+		             field[FIELD_PRECISION]);
 		return -1;
 	}
 	for (f = field[FIELD_FLAGS]; f && *f; f++) {

@@ -19,8 +19,9 @@ struct row {
 	char *key, *geo, *period, *from, *to; /* to NULL: current */
 	char *source;
 	size_t listed; /* the source's place in prefer; nprefer if unlisted */
-	int rounded; /* qualified ("over"), or written with a scale word
-	                to fewer digits than it scales ("8.8 million") */
+	int rounded; /* qualified ("over"), or of a rounded precision:
+	                stated so, or written with a scale word ("8.8
+	                million"; number.h) */
 	size_t rank; /* under the policy: lower is chosen */
 };
 
@@ -295,10 +296,9 @@ resolve_indicator(struct cf *c, const struct indicator_config *ind)
 
 	if (store_prepare(c->st,
 	                  "SELECT v.id, v.key, v.geo, v.period, v.known_from, "
-	                  "v.known_to, v.source_id, coalesce(v.qualifier, '') "
-	                  "<> '' OR coalesce(o.scale - o.decimals, 0) > 0 "
-	                  "FROM value v LEFT JOIN observation o ON o.id = "
-	                  "v.observation_id WHERE v.indicator = ? AND "
+	                  "v.known_to, v.source_id, v.qualifier <> '' OR "
+	                  "v.precision GLOB 'rounded*' FROM value v WHERE "
+	                  "v.indicator = ? AND "
 	                  "v.source_id IS NOT NULL ORDER BY v.geo, v.period, "
 	                  "v.known_from, v.source_id",
 	                  &s, c->err) < 0)
@@ -401,11 +401,11 @@ conflict_resolve(const struct config *cfg, struct store *st, size_t *problems,
 	                  "INSERT INTO value (key, indicator, geo, period, "
 	                  "known_from, known_to, value, unit, flags, "
 	                  "qualifier, status, source_id, lineage_id, "
-	                  "observation_id) SELECT ?1, indicator, geo, period, "
-	                  "?2, ?3, value, unit, flags, qualifier, CASE WHEN "
-	                  "?4 THEN '" CONFLICT_NOT_CHOSEN
+	                  "observation_id, precision) SELECT ?1, indicator, "
+	                  "geo, period, ?2, ?3, value, unit, flags, "
+	                  "qualifier, CASE WHEN ?4 THEN '" CONFLICT_NOT_CHOSEN
 	                  "' ELSE status END, source_id, lineage_id, "
-	                  "observation_id FROM value WHERE id = ?5",
+	                  "observation_id, precision FROM value WHERE id = ?5",
 	                  &c.copy, err) < 0 ||
 	    store_prepare(st,
 	                  "INSERT INTO value_input (value_id, observation_id) "

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "hash.h"
 #include "json.h"
+#include "number.h"
 #include "period.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -32,6 +33,7 @@ struct result {
 	int open;
 	size_t first, last; /* moments (indexes into times) */
 	char *geo, *period, *status, *qualifier, *flags, *inputs, *note;
+	char *precision;
 	int has_value;
 	double value;
 };
@@ -40,18 +42,24 @@ struct result {
  * Each rule is one INSERT into dres for moment ?1 (time ?2) of input
  * indicator ?3.  The inner query gives geo, period, the value x (NULL when
  * an input has none), st ('incomplete' when a sum lacks a member or an
- * input is itself incomplete), the qualifier, the inputs' flags and the
- * inputs as "id:role,...".
+ * input is itself incomplete), the qualifier, the inputs' flags, the
+ * inputs as "id:role,..." and the precision.
  */
 #define VALID_AT                                                               \
 	"WITH v AS (SELECT * FROM value WHERE indicator = ?3 "                 \
 	"AND " STORE_CHOSEN_AT("", "?2") ") "
 #define OUTER                                                                  \
 	"INSERT INTO dres (i, geo, period, value, status, qualifier, flags, "  \
-	"inputs) SELECT ?1, geo, period, x, CASE WHEN st IS NOT NULL THEN "    \
-	"st WHEN x IS NULL THEN 'not available' ELSE 'derived' END, q, fl, "   \
-	"ins FROM "
+	"inputs, precision) SELECT ?1, geo, period, x, CASE WHEN st IS NOT "   \
+	"NULL THEN st WHEN x IS NULL THEN 'not available' ELSE 'derived' "     \
+	"END, q, fl, ins, pr FROM "
 #define QUALIFIED "'" DERIVE_QUALIFIER "'"
+/* Whether the precision of input a is rounded, or derived from rounded
+ * ones: the result says NUMBER_PRECISION_FROM_ROUNDED. */
+#define ROUNDED(a)                                                             \
+	"(" a "precision GLOB 'rounded*' OR " a                                \
+	"precision = '" NUMBER_PRECISION_FROM_ROUNDED "')"
+#define FROM_ROUNDED "'" NUMBER_PRECISION_FROM_ROUNDED "'"
 
 /* ?4 the sum's geo, ?5 the number of members (in dmember). */
 static const char SUM_SQL[] = VALID_AT OUTER
@@ -62,8 +70,11 @@ static const char SUM_SQL[] = VALID_AT OUTER
         "  CASE WHEN max(qualifier) <> '' THEN " QUALIFIED
         "    ELSE '' END AS q, "
         "  group_concat(flags, '') AS fl, "
-        "  group_concat(id || ':member', ',') AS ins "
-        " FROM v WHERE geo IN (SELECT geo FROM dmember) GROUP BY period)";
+        "  group_concat(id || ':member', ',') AS ins, "
+        "  CASE WHEN max(" ROUNDED("") ") THEN " FROM_ROUNDED
+                                       "    ELSE '' END AS pr "
+                                       " FROM v WHERE geo IN (SELECT geo FROM "
+                                       "dmember) GROUP BY period)";
 
 /* ?4 from, ?5 to, ?6 CHANGE_ABSOLUTE, CHANGE_PERCENT or CHANGE_RATIO, ?7 1
  * when a series break lies between them: no value, "not comparable". */
@@ -80,9 +91,11 @@ static const char CHANGE_SQL[] = VALID_AT OUTER
         "  CASE WHEN a.qualifier <> '' OR b.qualifier <> '' THEN " QUALIFIED
         "    ELSE '' END AS q, "
         "  a.flags || b.flags AS fl, "
-        "  a.id || ':from,' || b.id || ':to' AS ins "
-        " FROM v a JOIN v b ON b.geo = a.geo "
-        " WHERE a.period = ?4 AND b.period = ?5)";
+        "  a.id || ':from,' || b.id || ':to' AS ins, "
+        "  CASE WHEN " ROUNDED("a.") " OR " ROUNDED(
+                "b.") " THEN " FROM_ROUNDED " ELSE '' END AS pr "
+                      " FROM v a JOIN v b ON b.geo = a.geo "
+                      " WHERE a.period = ?4 AND b.period = ?5)";
 
 /* ?4 the periods a whole needs (3 months a quarter, 4 quarters a year),
  * ?5 1 for years.  A whole with a part missing has no value. */
@@ -96,11 +109,13 @@ static const char AGGREGATE_SQL[] = VALID_AT OUTER
         "  CASE WHEN max(qualifier) <> '' THEN " QUALIFIED
         "    ELSE '' END AS q, "
         "  group_concat(flags, '') AS fl, "
-        "  group_concat(id || ':part', ',') AS ins "
-        " FROM v WHERE CASE WHEN ?5 THEN period GLOB "
-        "  '[0-9][0-9][0-9][0-9]-Q[1-4]' ELSE period GLOB "
-        "  '[0-9][0-9][0-9][0-9]-[01][0-9]' END "
-        " GROUP BY 1, 2)";
+        "  group_concat(id || ':part', ',') AS ins, "
+        "  CASE WHEN max(" ROUNDED(
+                "") ") THEN " FROM_ROUNDED "    ELSE '' END AS pr "
+                    " FROM v WHERE CASE WHEN ?5 THEN period GLOB "
+                    "  '[0-9][0-9][0-9][0-9]-Q[1-4]' ELSE period GLOB "
+                    "  '[0-9][0-9][0-9][0-9]-[01][0-9]' END "
+                    " GROUP BY 1, 2)";
 
 /* ?4 the indicator subtracted: of - minus, same geo and period. */
 static const char DIFFERENCE_SQL[] = VALID_AT OUTER
@@ -111,9 +126,13 @@ static const char DIFFERENCE_SQL[] = VALID_AT OUTER
         "  CASE WHEN a.qualifier <> '' OR b.qualifier <> '' THEN " QUALIFIED
         "    ELSE '' END AS q, "
         "  a.flags || b.flags AS fl, "
-        "  a.id || ':of,' || b.id || ':minus' AS ins "
-        " FROM v a JOIN value b ON b.indicator = ?4 AND b.geo = a.geo "
-        "  AND b.period = a.period AND " STORE_CHOSEN_AT("b.", "?2") ")";
+        "  a.id || ':of,' || b.id || ':minus' AS ins, "
+        "  CASE WHEN " ROUNDED("a.") " OR " ROUNDED(
+                "b.") " THEN " FROM_ROUNDED " ELSE '' END AS pr "
+                      " FROM v a JOIN value b ON b.indicator = ?4 AND b.geo = "
+                      "a.geo "
+                      "  AND b.period = a.period AND " STORE_CHOSEN_AT(
+                              "b.", "?2") ")";
 
 /* ?4 the population indicator, ?5 the pinned time, ?6 per.  The
  * population is the one current at the pinned time, and only once that
@@ -126,10 +145,13 @@ static const char RATE_SQL[] = VALID_AT OUTER
         "  CASE WHEN a.qualifier <> '' OR p.qualifier <> '' THEN " QUALIFIED
         "    ELSE '' END AS q, "
         "  a.flags || p.flags AS fl, "
-        "  a.id || ':value,' || p.id || ':population' AS ins "
-        " FROM v a JOIN value p ON p.indicator = ?4 AND p.geo = a.geo "
-        "  AND p.period = a.period AND " STORE_CHOSEN_AT(
-                "p.", "?5") " WHERE ?5 <= ?2)";
+        "  a.id || ':value,' || p.id || ':population' AS ins, "
+        "  CASE WHEN " ROUNDED("a.") " OR " ROUNDED(
+                "p.") " THEN " FROM_ROUNDED " ELSE '' END AS pr "
+                      " FROM v a JOIN value p ON p.indicator = ?4 AND p.geo = "
+                      "a.geo "
+                      "  AND p.period = a.period AND " STORE_CHOSEN_AT(
+                              "p.", "?5") " WHERE ?5 <= ?2)";
 
 __attribute__((format(printf, 2, 3))) static void
 problem(struct dv *d, const char *fmt, ...)
@@ -174,6 +196,7 @@ result_clear(struct result *r)
 	free(r->period);
 	free(r->status);
 	free(r->qualifier);
+	free(r->precision);
 	free(r->flags);
 	free(r->inputs);
 	free(r->note);
@@ -247,7 +270,7 @@ crosses_break(const struct config *cfg, const char *id, const char *from,
 struct wv {
 	int64_t id;
 	char *geo, *period, *qualifier, *flags;
-	int has_value;
+	int has_value, rounded; /* rounded: ROUNDED() holds */
 	double value;
 };
 
@@ -285,14 +308,14 @@ wv_clear(struct wv *v, size_t n)
 }
 
 /* The window of v[k]: the highest value, its inputs and flags, whether
- * any is qualified, and the periods without a value. */
+ * any is qualified or rounded, and the periods without a value. */
 static int
 highest_row(struct dv *d, struct store_stmt *ins, size_t moment, long last,
             const struct wv *v, size_t nv, size_t k)
 {
 	struct strbuf inputs, missing, flags;
 	char p[PERIOD_MAX];
-	int qualified = 0, have = 0, nmiss = 0, rc;
+	int qualified = 0, rounded = 0, have = 0, nmiss = 0, rc;
 	double best = 0;
 	long back;
 	char *note = NULL;
@@ -315,6 +338,7 @@ highest_row(struct dv *d, struct store_stmt *ins, size_t moment, long last,
 			best = w->value;
 		have = 1;
 		qualified |= *w->qualifier != '\0';
+		rounded |= w->rounded;
 		strbuf_addstr(&flags, w->flags);
 		strbuf_addf(&inputs, "%s%lld:window", inputs.len ? "," : "",
 		            (long long)w->id);
@@ -334,6 +358,7 @@ highest_row(struct dv *d, struct store_stmt *ins, size_t moment, long last,
 	store_bind_text(ins, 7, flags.buf);
 	store_bind_text(ins, 8, inputs.buf);
 	store_bind_text(ins, 9, note ? note : "");
+	store_bind_text(ins, 10, rounded ? NUMBER_PRECISION_FROM_ROUNDED : "");
 	rc = store_step(ins);
 	free(note);
 	strbuf_release(&inputs);
@@ -358,13 +383,14 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
 
 	if (store_prepare(
 	            d->st,
-	            "SELECT id, geo, period, value, qualifier, flags FROM "
-	            "value WHERE indicator = ?1 AND " STORE_CHOSEN_AT("", "?2"),
+	            "SELECT id, geo, period, value, qualifier, flags, " ROUNDED(
+	                    "") " FROM value WHERE indicator = ?1 "
+	                        "AND " STORE_CHOSEN_AT("", "?2"),
 	            &q, d->err) < 0 ||
 	    store_prepare(d->st,
 	                  "INSERT INTO dres (i, geo, period, value, status, "
-	                  "qualifier, flags, inputs, note) VALUES (?, ?, ?, ?, "
-	                  "?, ?, ?, ?, ?)",
+	                  "qualifier, flags, inputs, note, precision) VALUES "
+	                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                  &ins, d->err) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -382,6 +408,7 @@ compute_highest(struct dv *d, const struct indicator_config *ind, char **times,
 			v[nv].value = store_col_double(q, 3);
 			v[nv].qualifier = xstrdup(store_col_str(q, 4));
 			v[nv].flags = xstrdup(store_col_str(q, 5));
+			v[nv].rounded = (int)store_col_int(q, 6);
 			nv++;
 		}
 		if (rc != STORE_DONE) {
@@ -688,6 +715,9 @@ lineage(struct dv *d, const struct indicator_config *ind, const char *pin_sha,
 	json_add_string(o, "unit", ind->unit);
 	json_add_string(o, "qualifiers",
 	                "a qualified input qualifies the result");
+	json_add_string(o, "precisions",
+	                "a rounded input makes the "
+	                "result " NUMBER_PRECISION_FROM_ROUNDED);
 	json_add_string(o, "indicators_version", d->cfg->indicators_version);
 	json_add_item(root, "derived", o);
 	text = json_print(root, 0);
@@ -800,6 +830,7 @@ write_value(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	store_bind_text(s, 11, r->status);
 	store_bind_int(s, 12, lin);
 	store_bind_text(s, 13, r->note);
+	store_bind_text(s, 14, r->precision);
 	if (store_step(s) != STORE_DONE)
 		return db_fail(d, "cannot write a derived value");
 	id = store_last_id(d->st);
@@ -841,7 +872,8 @@ same_result(const struct result *r, struct store_stmt *s)
 	       !strcmp(store_col_text(s, 4), r->status) &&
 	       !strcmp(store_col_text(s, 5), r->qualifier) &&
 	       !strcmp(store_col_text(s, 7), r->inputs) &&
-	       !strcmp(store_col_text(s, 8), r->note);
+	       !strcmp(store_col_text(s, 8), r->note) &&
+	       !strcmp(store_col_text(s, 9), r->precision);
 	free(fl);
 	return same;
 }
@@ -858,8 +890,8 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 	memset(&r, 0, sizeof(r));
 	if (store_prepare(d->st,
 	                  "SELECT i, geo, period, value, status, qualifier, "
-	                  "flags, inputs, note FROM dres ORDER BY geo, period, "
-	                  "i",
+	                  "flags, inputs, note, precision FROM dres ORDER BY "
+	                  "geo, period, i",
 	                  &s, d->err) < 0)
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {
@@ -890,6 +922,7 @@ write_vintages(struct dv *d, const struct indicator_config *ind, int64_t lin,
 		r.flags = merge_flags(store_col_text(s, 6));
 		r.inputs = xstrdup(store_col_str(s, 7));
 		r.note = xstrdup(store_col_str(s, 8));
+		r.precision = xstrdup(store_col_str(s, 9));
 	}
 	if (rc != STORE_DONE) {
 		db_fail(d, "cannot read derived results");
@@ -959,7 +992,7 @@ derive_run(const struct config *cfg, struct store *st,
 	               "CREATE TEMP TABLE IF NOT EXISTS dres (i INTEGER, geo "
 	               "TEXT, period TEXT, value REAL, status TEXT, qualifier "
 	               "TEXT, flags TEXT, inputs TEXT, note TEXT NOT NULL "
-	               "DEFAULT '');"
+	               "DEFAULT '', precision TEXT NOT NULL DEFAULT '');"
 	               "CREATE TEMP TABLE IF NOT EXISTS dmember (geo TEXT "
 	               "PRIMARY KEY)",
 	               err) < 0 ||
@@ -967,8 +1000,8 @@ derive_run(const struct config *cfg, struct store *st,
 	                  "INSERT INTO value (key, indicator, geo, period, "
 	                  "known_from, known_to, value, unit, flags, "
 	                  "qualifier, status, source_id, lineage_id, "
-	                  "observation_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	                  "?, ?, ?, ?, NULL, ?, NULL, ?)",
+	                  "observation_id, note, precision) VALUES (?, ?, ?, "
+	                  "?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?)",
 	                  &d.ins_value, err) < 0 ||
 	    store_prepare(st,
 	                  "INSERT INTO derived_input (value_id, input_id, "

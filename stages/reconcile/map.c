@@ -138,6 +138,7 @@ map_flush(struct rc *r)
 		rows[i].flags = a + m->flags;
 		rows[i].qualifier = a + m->qualifier;
 		rows[i].locator = a + m->locator;
+		rows[i].precision = a + m->precision;
 		rows[i].has_value = m->has_value;
 		rows[i].value = m->value;
 	}
@@ -172,6 +173,19 @@ memo_geo(struct map_memo *mm, const struct geo_table *geo, const char *raw)
 		mm->gm = geo_lookup(geo, raw);
 	}
 	return mm->gm;
+}
+
+/* "rounded to 100" in thousands is "rounded to 100000" in units. */
+static const char *
+scaled_precision(struct map_memo *mm, const char *precision, double factor)
+{
+	char unit[32];
+	double u = strtod(precision + strlen(NUMBER_PRECISION_ROUNDED), NULL);
+
+	number_format_shortest(number_convert(u, 18, factor), unit);
+	snprintf(mm->precision, sizeof(mm->precision), "%s%s",
+	         NUMBER_PRECISION_ROUNDED, unit);
+	return mm->precision;
 }
 
 int
@@ -247,6 +261,11 @@ map_row(struct rc *r, const struct source_config *src, struct map_memo *mm,
 	out->unit = ind->unit;
 	out->flags = store_col_text(s, 6);
 	out->qualifier = store_col_text(s, 7);
+	out->precision = store_col_text(s, 12);
+	if (convert && strncmp(out->precision, NUMBER_PRECISION_ROUNDED,
+	                       strlen(NUMBER_PRECISION_ROUNDED)) == 0)
+		out->precision =
+		        scaled_precision(mm, out->precision, x->factor);
 	out->obs_id = store_col_int(s, 0);
 	out->locator = loc;
 	return ROW_MAPPED;
@@ -303,6 +322,7 @@ map_step(struct rc *r, const struct source_config *src, size_t seq,
 		m->obs_id = row.obs_id;
 		m->lineage_id = row.lineage_id;
 		m->locator = strbuf_put_str(&r->arena, row.locator);
+		m->precision = strbuf_put_str(&r->arena, row.precision);
 		if (r->nmapped == STORE_WRITE_BATCH && map_flush(r) < 0)
 			goto out;
 	}

@@ -49,6 +49,7 @@ struct timeline {
 struct vintage {
 	int open;
 	const char *indicator, *geo, *period, *unit, *flags, *qualifier;
+	const char *precision;
 	int has_value;
 	double value;
 	int64_t obs_id, lineage_id;
@@ -76,7 +77,8 @@ struct mapped {
 	const char *indicator, *geo, *unit; /* the config's, the geo table's */
 	int has_value;
 	double value;
-	size_t period, flags, qualifier, locator; /* offsets in the arena */
+	size_t period, flags, qualifier, locator,
+	        precision; /* offsets in the arena */
 };
 
 struct rc {
@@ -108,6 +110,9 @@ struct map_memo {
 	const struct indicator_config *ind;
 	char *raw_geo;
 	struct geo_match gm;
+	/* A rounded figure's precision in the indicator's unit, when a
+	 * conversion scaled it (the row borrows it until the next). */
+	char precision[NUMBER_PRECISION_MAX];
 };
 
 /* A step's observations in id order (map_row() reads its columns).  The
@@ -116,7 +121,8 @@ struct map_memo {
  * on the benchmark's 2,073,600 rows). */
 #define OBS_SELECT                                                             \
 	"SELECT id, measure, raw_geo, raw_period, value, unit, flags, "        \
-	"qualifier, locator, decimals, line, col FROM observation WHERE id "   \
+	"qualifier, locator, decimals, line, col, precision FROM observation " \
+	"WHERE id "                                                            \
 	"BETWEEN (SELECT first_observation FROM parse WHERE id = ?1) AND "     \
 	"(SELECT last_observation FROM parse WHERE id = ?1) ORDER BY id"
 
@@ -137,6 +143,7 @@ enum {
 	G_FLAGS,
 	G_QUALIFIER,
 	G_LOCATOR,
+	G_PRECISION,
 	G_TEXTS
 };
 

@@ -42,6 +42,7 @@ values_flush(struct rc *r)
 		o->unit = v->unit;
 		o->flags = v->flags;
 		o->qualifier = v->qualifier;
+		o->precision = v->precision;
 		o->status = v->has_value ? "published" : "not available";
 		o->source_id = p->source_id; /* the config's */
 		o->lineage_id = v->lineage_id;
@@ -189,6 +190,7 @@ group_start(struct group *g, const struct store_mapped *row)
 	text[G_FLAGS] = row->flags;
 	text[G_QUALIFIER] = row->qualifier;
 	text[G_LOCATOR] = row->locator;
+	text[G_PRECISION] = row->precision;
 	for (k = 0; k < G_TEXTS; k++)
 		group_set(g, k, text[k]);
 	g->open = 1;
@@ -203,7 +205,8 @@ group_start(struct group *g, const struct store_mapped *row)
 }
 
 /* Another row of the group: the sum, the greatest flags and qualifier
- * (as SQL's max()), the least lineage, every observation's id. */
+ * (as SQL's max()), the coarsest precision ("" when one part states
+ * none), the least lineage, every observation's id. */
 static void
 group_add(struct group *g, const struct store_mapped *row)
 {
@@ -216,6 +219,11 @@ group_add(struct group *g, const struct store_mapped *row)
 		group_set(g, G_FLAGS, row->flags);
 	if (strcmp(row->qualifier, g->text[G_QUALIFIER]) > 0)
 		group_set(g, G_QUALIFIER, row->qualifier);
+	if (!*row->precision)
+		group_set(g, G_PRECISION, "");
+	else if (*g->text[G_PRECISION] &&
+	         strcmp(row->precision, g->text[G_PRECISION]) > 0)
+		group_set(g, G_PRECISION, row->precision);
 	if (row->lineage_id < g->lineage_id)
 		g->lineage_id = row->lineage_id;
 	strbuf_addch(&g->inputs, ',');
@@ -237,16 +245,16 @@ group_release(struct group *g)
 static void
 vintage_texts(struct vintage *v, const struct group *g, const char *snapshot)
 {
-	static const int order[] = {G_INDICATOR, G_GEO,   G_PERIOD,
-	                            G_UNIT,      G_FLAGS, G_QUALIFIER,
-	                            G_LOCATOR,   G_TEXTS /* snapshot */};
-	const char **field[] = {&v->indicator, &v->geo,     &v->period,
-	                        &v->unit,      &v->flags,   &v->qualifier,
-	                        &v->locator,   &v->snapshot};
-	size_t len[8], total = 0, k;
+	static const int order[] = {
+	        G_INDICATOR, G_GEO,     G_PERIOD,    G_UNIT, G_FLAGS,
+	        G_QUALIFIER, G_LOCATOR, G_PRECISION, G_TEXTS /* snapshot */};
+	const char **field[] = {&v->indicator, &v->geo,       &v->period,
+	                        &v->unit,      &v->flags,     &v->qualifier,
+	                        &v->locator,   &v->precision, &v->snapshot};
+	size_t len[9], total = 0, k;
 	char *p;
 
-	for (k = 0; k < 8; k++) {
+	for (k = 0; k < 9; k++) {
 		const char *text =
 		        order[k] == G_TEXTS ? snapshot : g->text[order[k]];
 
@@ -254,7 +262,7 @@ vintage_texts(struct vintage *v, const struct group *g, const char *snapshot)
 		total += len[k];
 	}
 	v->texts = p = xmalloc(total);
-	for (k = 0; k < 8; k++) {
+	for (k = 0; k < 9; k++) {
 		memcpy(p, order[k] == G_TEXTS ? snapshot : g->text[order[k]],
 		       len[k]);
 		*field[k] = p;
@@ -278,7 +286,8 @@ vintage_step(struct rc *r, const struct source_config *src,
 	    (!g->has_value || g->value == v->value) &&
 	    !strcmp(g->text[G_UNIT], v->unit) &&
 	    !strcmp(g->text[G_FLAGS], v->flags) &&
-	    !strcmp(g->text[G_QUALIFIER], v->qualifier)) {
+	    !strcmp(g->text[G_QUALIFIER], v->qualifier) &&
+	    !strcmp(g->text[G_PRECISION], v->precision)) {
 		v->last_seq = g->seq; /* unchanged in this snapshot */
 		return 0;
 	}

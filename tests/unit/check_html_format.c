@@ -116,6 +116,57 @@ START_TEST(test_html_expands_rowspan_and_colspan)
 }
 END_TEST
 
+/* The document's own Precision column: read as it says, "rounded" to the
+ * unit the figure shows; a cell that says something else is a problem at
+ * its place, and nothing loads. */
+START_TEST(test_html_reads_a_precision_column)
+{
+	static const char page[] =
+	        "<html><body><table id=\"f\">\n"
+	        "<tr><th>Year</th><th>Value</th><th>Precision</th></tr>\n"
+	        "<tr><td>2019</td><td>260,400</td><td>rounded (press "
+	        "release)</td></tr>\n"
+	        "<tr><td>2020</td><td>299,619</td><td>exact (Annual Report "
+	        "2020)</td></tr>\n"
+	        "<tr><td>2021</td><td>71%</td><td></td></tr>\n"
+	        "</table></body></html>\n";
+	static const char bad[] =
+	        "<html><body><table id=\"f\">\n"
+	        "<tr><th>Year</th><th>Value</th><th>Precision</th></tr>\n"
+	        "<tr><td>2019</td><td>71%</td><td>93,962 URLs</td></tr>\n"
+	        "</table></body></html>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	tu_source(&s, "html");
+	s.number.percent = 1;
+	s.html.table = xstrdup("//table[@id='f']");
+	s.column[FIELD_PERIOD] = xstrdup("Year");
+	s.column[FIELD_VALUE] = xstrdup("Value");
+	s.column[FIELD_PRECISION] = xstrdup("Precision");
+	s.constant[FIELD_MEASURE] = xstrdup("assessed");
+	s.constant[FIELD_GEO] = xstrdup("GB");
+	s.constant[FIELD_UNIT] = xstrdup("reports");
+	got = run(&s, page, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got,
+	                 "assessed|GB|2019|260,400|260400|||/html/body/table/"
+	                 "tr[2]/td[2] (table row 2, line 3)|rounded to 100|"
+	                 "103+7\n"
+	                 "assessed|GB|2020|299,619|299619|||/html/body/table/"
+	                 "tr[3]/td[2] (table row 3, line 4)|exact|174+7\n"
+	                 "assessed|GB|2021|71%|71|||/html/body/table/tr[4]/"
+	                 "td[2] (table row 4, line 5)|248+3\n");
+	free(got);
+	tu_expect_problem(html_format_parse, &s, bad,
+	                  "/html/body/table/tr[2]/td[2] (table row 2, line 3): "
+	                  "precision '93,962 URLs' is neither \"exact...\" nor "
+	                  "\"rounded...\"");
+	html_release(&s);
+}
+END_TEST
+
 static char *
 repeat(const char *unit, size_t n)
 {
@@ -182,6 +233,7 @@ html_format_suite(void)
 
 	tcase_add_test(tc, test_html_reads_numbers_in_prose_with_qualifiers);
 	tcase_add_test(tc, test_html_expands_rowspan_and_colspan);
+	tcase_add_test(tc, test_html_reads_a_precision_column);
 	tcase_add_test(tc, test_html_refuses_hostile_pages);
 	suite_add_tcase(s, tc);
 	return s;

@@ -218,6 +218,51 @@ START_TEST(test_number_bound_of_qualifiers)
 }
 END_TEST
 
+/* A figure with a scale word is rounded to its last digit; a stated
+ * precision sets it, "rounded" to the unit the written figure shows; any
+ * other statement is refused and changes nothing. */
+START_TEST(test_number_precision_of_figures)
+{
+	static const struct {
+		const char *text, *stated, *want;
+	} cases[] = {
+	        {"at least 8.8 million", NULL, "rounded to 100000"},
+	        {"2 million", "", "rounded to 1000000"},
+	        {"20 million", NULL, "rounded to 1000000"},
+	        {"one million", NULL, "rounded to 1000000"},
+	        {"0.25 million", NULL, "rounded to 10000"},
+	        {"260,400", NULL, ""},
+	        {"260,400", "rounded (press release, 6 January 2020)",
+	         "rounded to 100"},
+	        {"over 19,000", "Rounded", "rounded to 1000"},
+	        {"44.5", "rounded", "rounded to 0.1"},
+	        {"7", "rounded", "rounded to 1"},
+	        {"153,383", "exact (Annual Report 2020)", "exact"},
+	        {"8.8 million", "exact", "exact"},
+	        {":", "rounded", ""},
+	};
+	struct number_format nf;
+	struct number n;
+	struct error err;
+	size_t i;
+
+	number_format_default(&nf);
+	nf.scale_words = 1;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_msg(number_parse(&nf, cases[i].text, &n, &err) == 0,
+		              "%s: %s", cases[i].text, err.msg);
+		ck_assert_int_eq(number_precision(&n, cases[i].stated), 0);
+		ck_assert_msg(strcmp(n.precision, cases[i].want) == 0,
+		              "%s / %s: got '%s'", cases[i].text,
+		              cases[i].stated ? cases[i].stated : "(none)",
+		              n.precision);
+	}
+	ck_assert_int_eq(number_parse(&nf, "4.1 million", &n, &err), 0);
+	ck_assert_int_eq(number_precision(&n, "93,962 URLs"), -1);
+	ck_assert_str_eq(n.precision, "rounded to 100000");
+}
+END_TEST
+
 START_TEST(test_number_convert_is_exact_for_powers_of_ten)
 {
 	static const struct {
@@ -260,6 +305,7 @@ number_suite(void)
 	tcase_add_test(tc, test_number_shortest_format_of_integers_is_printf_s);
 	tcase_add_test(tc, test_number_convert_is_exact_for_powers_of_ten);
 	tcase_add_test(tc, test_number_bound_of_qualifiers);
+	tcase_add_test(tc, test_number_precision_of_figures);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -344,7 +344,8 @@ START_TEST(test_store_migration_5_indexes_values_not_chosen)
 	                   &err) == 0,
 	        "%s", err.msg);
 	store_close(st);
-	ck_assert_msg(store_open(&st, path, &err) == 0, "%s", err.msg);
+	ck_assert_msg(store_open_version(&st, path, 5, &err) == 0, "%s",
+	              err.msg);
 	ck_assert_int_eq(pragma(st, "user_version"), 5);
 	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value"), 2);
 	ck_assert_int_eq(
@@ -367,6 +368,68 @@ START_TEST(test_store_migration_5_indexes_values_not_chosen)
 	ck_assert_msg(strstr(plan.buf, "USING INDEX value_not_chosen"), "%s",
 	              plan.buf);
 	strbuf_release(&plan);
+	store_close(st);
+}
+END_TEST
+
+/* Migration 6 gives observations and values a precision: a figure loaded
+ * with a scale word gets the unit of its last digit, as normalize now sets
+ * it; others state none; values keep their rows, and reconcile is due. */
+START_TEST(test_store_migration_6_adds_precision)
+{
+	struct store *st = NULL;
+	struct error err;
+
+	ck_assert_msg(store_open_version(&st, path, 5, &err) == 0, "%s",
+	              err.msg);
+	ck_assert_msg(
+	        store_exec(st,
+	                   "INSERT INTO run VALUES (1, 'normalize', 't', 't', "
+	                   "'ok', 'v', 'c', 'in', NULL);"
+	                   "INSERT INTO run VALUES (2, 'reconcile', 't', 't', "
+	                   "'ok', 'v', 'c', 'in', NULL);"
+	                   "INSERT INTO source VALUES ('a', 'p', 't', 'u', "
+	                   "'csv', 'l', 'c', 'publisher', 'h');"
+	                   "INSERT INTO snapshot VALUES ('"
+	                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+	                   "934ca495991b7852b855', 0, NULL, 't');"
+	                   "INSERT INTO parse (id, run_id, source_id, "
+	                   "snapshot_sha256, source_config_hash, status, "
+	                   "observations, parsed_at) VALUES (7, 1, 'a', "
+	                   "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+	                   "934ca495991b7852b855', 'h', 'loaded', 3, 't');"
+	                   "INSERT INTO observation (id, parse_id, measure, "
+	                   "raw_geo, raw_period, raw_value, value, unit, "
+	                   "scale, decimals, locator) VALUES (1, 7, 'm', "
+	                   "'GB', '2020', 'at least 8.8 million', 8800000, "
+	                   "'u', 6, 1, 'p'), (2, 7, 'm', 'FR', '2020', "
+	                   "'2 million', 2000000, 'u', 6, 0, 'p'), (3, 7, "
+	                   "'m', 'DE', '2020', '260,400', 260400, 'u', 0, 0, "
+	                   "'p');"
+	                   "INSERT INTO lineage VALUES (1, 'x', 'r');"
+	                   "INSERT INTO value (key, indicator, geo, period, "
+	                   "known_from, value, unit, status, source_id, "
+	                   "lineage_id, observation_id) VALUES ('k', 'i', "
+	                   "'GB', '2020', 't', 8800000, 'u', 'published', "
+	                   "'a', 1, 1);",
+	                   &err) == 0,
+	        "%s", err.msg);
+	store_close(st);
+	ck_assert_msg(store_open_version(&st, path, 6, &err) == 0, "%s",
+	              err.msg);
+	ck_assert_int_eq(pragma(st, "user_version"), 6);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM obs WHERE "
+	                               "(id = 1 AND precision = 'rounded to "
+	                               "100000') OR (id = 2 AND precision = "
+	                               "'rounded to 1000000') OR (id = 3 AND "
+	                               "precision = '')"),
+	                 3);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM value WHERE "
+	                               "precision = ''"),
+	                 1);
+	ck_assert_int_eq(tu_scalar(st, "SELECT count(*) FROM run WHERE stage = "
+	                               "'reconcile' AND input_hash IS NULL"),
+	                 1);
 	store_close(st);
 }
 END_TEST
@@ -665,6 +728,7 @@ store_suite(void)
 	tcase_add_test(
 	        tc, test_store_migration_4_keeps_observations_and_defers_keys);
 	tcase_add_test(tc, test_store_migration_5_indexes_values_not_chosen);
+	tcase_add_test(tc, test_store_migration_6_adds_precision);
 	tcase_add_test(tc,
 	               test_store_values_reset_empties_and_keeps_the_schema);
 	tcase_add_test(tc, test_store_locator_spells_the_view);

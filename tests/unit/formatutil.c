@@ -27,9 +27,12 @@ capture(void *ctx, const struct observation *o, struct error *err)
 		snprintf(num, sizeof(num), "NA");
 	else
 		number_format_shortest(o->num.value, num);
-	strbuf_addf(sb, "%s|%s|%s|%s|%s|%s|%s|%s|%lld+%zu\n", o->measure,
+	/* The precision only when there is one, before the byte range:
+	 * "...|rounded to 100|87+7". */
+	strbuf_addf(sb, "%s|%s|%s|%s|%s|%s|%s|%s|%s%s%lld+%zu\n", o->measure,
 	            o->raw_geo, o->raw_period, o->raw_value, num, o->num.flags,
-	            o->num.qualifier, where, o->byte_offset,
+	            o->num.qualifier, where, o->num.precision,
+	            *o->num.precision ? "|" : "", o->byte_offset,
 	            o->byte_offset < 0 ? 0 : o->byte_length);
 	return 0;
 }
