@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "bytes.h"
 #include "geo.h"
 #include "hash.h"
 #include "json.h"
@@ -16,8 +17,6 @@
 #include "store_values.h"
 #include "timefmt.h"
 #include "xalloc.h"
-
-#define TRACE_BYTES_MAX 4096
 
 enum {
 	C_KEY,
@@ -50,6 +49,7 @@ enum {
 	C_CITATION,
 	C_GRADE,
 	C_PRECISION,
+	C_DECODING,
 	C_COUNT
 };
 
@@ -59,71 +59,13 @@ enum {
 	"v.source_id, l.recipe, l.recipe_sha256, o.measure, o.raw_geo, "       \
 	"o.raw_period, o.raw_value, o.locator, o.line, o.col, o.byte_offset, " \
 	"o.byte_length, p.snapshot_sha256, s.bytes, src.publisher, "           \
-	"src.title, src.citation, src.grade, v.precision FROM value v "        \
+	"src.title, src.citation, src.grade, v.precision, p.decoding FROM "    \
+	"value v "                                                             \
 	"JOIN lineage l ON l.id = v.lineage_id "                               \
 	"JOIN obs o ON o.id = v.observation_id "                               \
 	"JOIN parse p ON p.id = o.parse_id "                                   \
 	"JOIN snapshot s ON s.sha256 = p.snapshot_sha256 "                     \
 	"JOIN source src ON src.id = v.source_id "
-
-struct bytes_at {
-	char *raw; /* the bytes at the locator */
-	char *line; /* the whole line around them */
-	char actual[HASH_HEX_SIZE]; /* the archive file's digest now */
-};
-
-/* Reads the locator's bytes and their line from the archived file. */
-static int
-read_bytes(const char *path, long long off, long long len, struct bytes_at *b,
-           struct error *err)
-{
-	FILE *fp = NULL;
-	long long start;
-	char buf[TRACE_BYTES_MAX + 1];
-	size_t n, i;
-	int ret = -1;
-
-	if (hash_file_hex(path, b->actual, err) < 0)
-		return -1;
-	if (off < 0 || len < 0)
-		return 0;
-	if (len > TRACE_BYTES_MAX)
-		len = TRACE_BYTES_MAX;
-	fp = fopen(path, "rb");
-	if (!fp)
-		return error_set(err, "cannot open '%s': %s", path,
-		                 strerror(errno));
-	if (fseeko(fp, (off_t)off, SEEK_SET) != 0 ||
-	    (n = fread(buf, 1, (size_t)len, fp)) != (size_t)len) {
-		error_set(err, "'%s': cannot read %lld bytes at offset %lld",
-		          path, len, off);
-		goto out;
-	}
-	b->raw = xstrndup(buf, n);
-	/* The line around: back to the previous newline (at most a page). */
-	start = off > TRACE_BYTES_MAX / 2 ? off - TRACE_BYTES_MAX / 2 : 0;
-	if (fseeko(fp, (off_t)start, SEEK_SET) != 0)
-		goto out;
-	n = fread(buf, 1, TRACE_BYTES_MAX, fp);
-	buf[n] = '\0';
-	{
-		size_t rel = (size_t)(off - start), lo = rel, hi = rel;
-
-		while (lo > 0 && buf[lo - 1] != '\n')
-			lo--;
-		while (hi < n && buf[hi] != '\n' && buf[hi] != '\r')
-			hi++;
-		b->line = xstrndup(buf + lo, hi - lo);
-		for (i = 0; b->line[i]; i++)
-			if ((unsigned char)b->line[i] < 0x20 &&
-			    b->line[i] != '\t')
-				b->line[i] = ' ';
-	}
-	ret = 0;
-out:
-	fclose(fp);
-	return ret;
-}
 
 struct fetch_row {
 	char *url, *effective_url, *retrieved_at, *etag, *last_modified,
@@ -395,19 +337,18 @@ print_human(FILE *fp, struct store_stmt *s, const char *value_text,
 	                ? "matches"
 	                : "DIFFERS");
 	fprintf(fp, "file       %s\n", archive);
-	if (store_col_null(s, C_OFFSET))
-		/* A decoded document (gzip, another encoding), a PDF's text
-		 * layer, or a value the reader could not place exactly. */
+	if (b->off < 0)
+		/* A value the reader could not place exactly. */
 		fprintf(fp,
 		        "locator    %s (no byte range: the locator says "
 		        "where)\n",
 		        store_col_text(s, C_LOCATOR));
 	else
-		fprintf(fp, "locator    %s (bytes %lld..%lld)\n",
-		        store_col_text(s, C_LOCATOR),
-		        (long long)store_col_int(s, C_OFFSET),
-		        (long long)(store_col_int(s, C_OFFSET) +
-		                    store_col_int(s, C_LENGTH)));
+		fprintf(fp, "locator    %s (bytes %lld..%lld%s)\n",
+		        store_col_text(s, C_LOCATOR), b->off, b->off + b->len,
+		        b->text ? " of the text below" : "");
+	if (b->text)
+		fprintf(fp, "text       %s\n", b->text);
 	fprintf(fp, "raw text   '%s'\n", store_col_text(s, C_RAW_VALUE));
 	if (b->raw)
 		fprintf(fp, "bytes      %s\n", b->raw);
@@ -489,15 +430,16 @@ print_json(FILE *fp, struct store_stmt *s, const struct geo_match *gm,
 	json_add_string(o, "locator", store_col_text(s, C_LOCATOR));
 	json_add_number(o, "line", (double)store_col_int(s, C_LINE));
 	json_add_number(o, "column", (double)store_col_int(s, C_COL));
-	if (store_col_null(s, C_OFFSET)) {
+	/* In the archived file, or in the text b->text names. */
+	if (b->off < 0) {
 		json_add_string(o, "byte_offset", NULL);
 		json_add_string(o, "byte_length", NULL);
 	} else {
-		json_add_number(o, "byte_offset",
-		                (double)store_col_int(s, C_OFFSET));
-		json_add_number(o, "byte_length",
-		                (double)store_col_int(s, C_LENGTH));
+		json_add_number(o, "byte_offset", (double)b->off);
+		json_add_number(o, "byte_length", (double)b->len);
 	}
+	json_add_string(o, "decoding", store_col_text(s, C_DECODING));
+	json_add_string(o, "text", b->text);
 	json_add_string(o, "bytes", b->raw);
 	json_add_string(o, "context", b->line);
 	if (src && src->transcribed_from.title) {
@@ -591,11 +533,25 @@ trace_observed(const struct config *cfg, struct store *st, const char *out_dir,
 		number_format_shortest(store_col_double(s, C_VALUE),
 		                       value_text);
 	archive = archive_path(out_dir, store_col_text(s, C_SNAPSHOT));
-	if (read_bytes(archive,
-	               store_col_null(s, C_OFFSET) ? -1
-	                                           : store_col_int(s, C_OFFSET),
-	               store_col_int(s, C_LENGTH), &b, err) < 0)
-		goto out;
+	{
+		const struct source_config *src =
+		        config_source(cfg, store_col_text(s, C_SOURCE));
+		struct bytes_query bq = {
+		        .path = archive,
+		        .off = store_col_null(s, C_OFFSET)
+		                       ? -1
+		                       : store_col_int(s, C_OFFSET),
+		        .len = store_col_int(s, C_LENGTH),
+		        .locator = store_col_text(s, C_LOCATOR),
+		        .decoding = store_col_text(s, C_DECODING),
+		        .encoding = src ? src->csv.encoding : NULL,
+		        .max_bytes =
+		                src ? src->max_bytes : CONFIG_DEFAULT_MAX_BYTES,
+		        .pdf_timeout_s = src ? src->pdf.timeout_s : 60};
+
+		if (bytes_read(&bq, &b, err) < 0)
+			goto out;
+	}
 	if (geo_table_load(&geo, cfg->iso_codes_path, cfg->geo_aliases_path,
 	                   err) < 0)
 		goto out;
@@ -628,8 +584,7 @@ out:
 	geo_table_free(geo);
 	fetch_row_release(&f);
 	inputs_release(&in);
-	free(b.raw);
-	free(b.line);
+	bytes_release(&b);
 	free(archive);
 	return ret;
 }

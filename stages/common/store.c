@@ -337,6 +337,12 @@ static const char *const MIGRATIONS[] = {
         "  coalesce(locator, 'line ' || line || ', column ' || col) AS locator,"
         "  line, col, byte_offset, byte_length, precision FROM observation;"
         "ALTER TABLE value ADD COLUMN precision TEXT NOT NULL DEFAULT '';"
+        /* And what was done to a snapshot's bytes before they were
+         * parsed ("gzip", "latin-1 to UTF-8"; decode.h): a decoded
+         * document's byte offsets are then the decoded text's, and trace
+         * decodes it again to read them.  Parses made before it kept no
+         * offsets for a decoded document, so '' says nothing false. */
+        "ALTER TABLE parse ADD COLUMN decoding TEXT NOT NULL DEFAULT '';"
         "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
 };
 

@@ -26,8 +26,8 @@ insert(struct store *st, const struct store_parse *p, const char *status,
 	if (store_prepare(st,
 	                  "INSERT INTO parse (run_id, source_id, "
 	                  "snapshot_sha256, source_config_hash, status, "
-	                  "observations, problems, parsed_at) VALUES (?, ?, ?, "
-	                  "?, ?, 0, ?, ?)",
+	                  "observations, problems, parsed_at, decoding) VALUES "
+	                  "(?, ?, ?, ?, ?, 0, ?, ?, ?)",
 	                  &s, err) < 0)
 		return -1;
 	store_bind_int(s, 1, p->run_id);
@@ -37,6 +37,7 @@ insert(struct store *st, const struct store_parse *p, const char *status,
 	store_bind_text(s, 5, status);
 	store_bind_text(s, 6, problems);
 	store_bind_text(s, 7, p->parsed_at);
+	store_bind_text(s, 8, p->decoding ? p->decoding : "");
 	rc = run_once(st, s, "cannot record parse", err);
 	store_finalize(s);
 	return rc;

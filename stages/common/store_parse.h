@@ -24,6 +24,9 @@ struct store_parse {
 	const char *snapshot_sha256;
 	const char *config_hash; /* the source configuration's */
 	const char *parsed_at; /* timefmt's UTC time */
+	/* What was done to the snapshot's bytes before parsing (decode.h):
+	 * byte offsets are the decoded text's; "" or NULL for nothing. */
+	const char *decoding;
 };
 
 /* Records a "loaded" parse of no observations yet, inside the caller's

@@ -256,7 +256,7 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		memset(&obs, 0, sizeof(obs));
 		obs.line = vf->line;
 		obs.col = vf->col;
-		obs.byte_offset = in->transformed ? -1 : vf->offset;
+		obs.byte_offset = vf->offset;
 		obs.byte_length = vf->raw_len;
 		if (observation_fill(&obs, src, field, probs) < 0)
 			continue;

@@ -23,7 +23,6 @@ struct html {
 	 * after the line of their element, each after the one before. */
 	const char *buf;
 	size_t len;
-	int transformed; /* decoded: offsets are not the archive's */
 	long line_no; /* a line already found, and where it starts */
 	size_t line_off;
 	size_t cursor; /* the end of the last range found */
@@ -47,7 +46,7 @@ locate(struct html *h, long line, const char *text, struct observation *obs)
 	const char *hit;
 
 	obs->byte_offset = -1;
-	if (h->transformed || !h->buf || n == 0 || line <= 0)
+	if (!h->buf || n == 0 || line <= 0)
 		return;
 	if (line < h->line_no) {
 		h->line_no = 1;
@@ -488,7 +487,6 @@ html_format_parse(const struct source_config *src, struct parse_input *in,
 	}
 	h.buf = buf;
 	h.len = len;
-	h.transformed = in->transformed;
 	h.line_no = 1;
 	if (find_period(&h) < 0)
 		goto out;

@@ -146,8 +146,7 @@ json_format_parse(const struct source_config *src, struct parse_input *in,
 			obs.line = line;
 			obs.col = col;
 			obs.byte_offset = -1;
-			if (!in->transformed &&
-			    json_doc_span(doc, vnode, &off, &len) == 0) {
+			if (json_doc_span(doc, vnode, &off, &len) == 0) {
 				obs.byte_offset = (long long)off;
 				obs.byte_length = len;
 			}

@@ -409,7 +409,7 @@ cell(struct js *j, size_t i, const struct cJSON *v, const struct obs_sink *sink,
 	obs.line = line;
 	obs.col = col;
 	obs.byte_offset = -1;
-	if (!j->in->transformed && json_doc_span(j->doc, v, &off, &len) == 0) {
+	if (json_doc_span(j->doc, v, &off, &len) == 0) {
 		obs.byte_offset = (long long)off;
 		obs.byte_length = len;
 	}

@@ -403,7 +403,7 @@ record_rejection(struct store *st, int64_t run_id,
                  const struct source_config *src, const char *sha,
                  const char *now, const struct problems *p, struct error *err)
 {
-	struct store_parse row = {run_id, src->id, sha, src->hash, now};
+	struct store_parse row = {run_id, src->id, sha, src->hash, now, NULL};
 	struct strbuf text;
 	size_t i;
 	int ret;
@@ -430,8 +430,8 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	struct store_parse row;
 	char *path = archive_path(out_dir, sha);
 	char now[TIMEFMT_LEN];
-	struct parse_input in = {NULL, 0, 0};
-	struct decoded dec = {NULL, 0, NULL};
+	struct parse_input in = {NULL, 0};
+	struct decoded dec = {NULL, "", NULL};
 	int64_t first, last;
 	struct error derr;
 	format_parse_fn parse = normalize_parser(src->spec);
@@ -465,7 +465,6 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 		goto out;
 	}
 	in.fp = dec.fp;
-	in.transformed = dec.transformed;
 	in.max_bytes = src->max_bytes;
 	if (store_begin_load(st, err) < 0)
 		goto out;
@@ -475,6 +474,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	row.snapshot_sha256 = sha;
 	row.config_hash = src->hash;
 	row.parsed_at = now;
+	row.decoding = dec.decoding;
 	if (store_parse_begin(st, &row, &l.parse_id, err) < 0)
 		goto rollback;
 	if (store_load_open(st, l.parse_id, &l.sl, err) < 0)

@@ -53,7 +53,6 @@ void problems_release(struct problems *p);
 /* What a format parser reads: the document as UTF-8 (see decode.h). */
 struct parse_input {
 	FILE *fp;
-	int transformed; /* byte offsets do not point into the archive */
 	size_t max_bytes; /* the source's document cap */
 };
 

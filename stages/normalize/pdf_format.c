@@ -1,133 +1,28 @@
 /* pdf_format — see pdf_format.h. */
 #include "pdf_format.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <regex.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "strbuf.h"
+#include "pdftext.h"
 #include "xalloc.h"
-
-extern char **environ;
 
 #define PDF_MAX_ROWS_PER_PAGE 4096
 #define PDF_COLUMN_SLACK 3 /* characters a wrapped name may drift */
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int
-pdf_run_tool(const char *prog, const char *const *args, int fd, long timeout_s,
-             size_t max, char **out, size_t *len, struct error *err)
-{
-	posix_spawn_file_actions_t fa;
-	char *argv[16];
-	int pipefd[2] = {-1, -1}, status, n = 0, rc, killed = 0;
-	struct strbuf sb;
-	long long deadline = now_ms() + timeout_s * 1000;
-	pid_t pid;
-
-	strbuf_init(&sb, max);
-	argv[n++] = (char *)prog;
-	while (*args && n < 14)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	if (pipe(pipefd) < 0)
-		return error_set(err, "cannot create a pipe: %s",
-		                 strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	/* The document on fd 3, output on the pipe, nothing else open. */
-	posix_spawn_file_actions_adddup2(&fa, fd, 3);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	if (rc != 0) {
-		close(pipefd[0]);
-		return error_set(err,
-		                 "cannot run '%s' (Debian package "
-		                 "poppler-utils): %s",
-		                 prog, strerror(rc));
-	}
-	for (;;) {
-		struct pollfd p = {pipefd[0], POLLIN, 0};
-		long long left = deadline - now_ms();
-		char buf[65536];
-		ssize_t got;
-
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			killed = 1;
-			break;
-		}
-		rc = poll(&p, 1, (int)(left > 1000 ? 1000 : left));
-		if (rc < 0 && errno != EINTR)
-			break;
-		if (rc <= 0)
-			continue;
-		got = read(pipefd[0], buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if (strbuf_add(&sb, buf, (size_t)got) < 0) {
-			kill(pid, SIGKILL);
-			close(pipefd[0]);
-			waitpid(pid, &status, 0);
-			strbuf_release(&sb);
-			return error_set(err,
-			                 "%s: text output is larger than "
-			                 "%zu bytes",
-			                 prog, max);
-		}
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (killed) {
-		strbuf_release(&sb);
-		return error_set(err, "%s: took longer than %ld s; stopped",
-		                 prog, timeout_s);
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		strbuf_release(&sb);
-		if (WIFSIGNALED(status))
-			return error_set(err, "%s crashed (signal %d)", prog,
-			                 WTERMSIG(status));
-		return error_set(err,
-		                 "%s failed (exit %d): not a readable "
-		                 "PDF",
-		                 prog, WEXITSTATUS(status));
-	}
-	*out = strbuf_detach(&sb, len);
-	return 0;
-}
 
 struct pdf_row {
 	char *name;
 	char *value;
 	long page, line, col;
+	size_t offset; /* of the value's text in pdftotext's output */
 };
 
 struct pdf {
 	const struct source_config *src;
+	const char *text; /* pdftotext's output: byte offsets count from it */
+	const char *version; /* pdftotext's */
 	struct problems *probs;
 	regex_t row, total;
 	regex_t *skip;
@@ -236,6 +131,9 @@ scan_line(struct pdf *p, const char *line, long page, long lineno)
 		                    (size_t)(m[gg].rm_eo - m[gg].rm_so));
 		r->value = trim_copy(at + m[gv].rm_so,
 		                     (size_t)(m[gv].rm_eo - m[gv].rm_so));
+		r->offset = (size_t)(at + m[gv].rm_so - p->text);
+		while (p->text[r->offset] == ' ' || p->text[r->offset] == '\t')
+			r->offset++;
 		r->page = page;
 		r->line = lineno;
 		r->col = columns(line, at + m[gg].rm_so);
@@ -269,9 +167,13 @@ flush_page(struct pdf *p, const struct obs_sink *sink, struct error *err)
 		memset(&obs, 0, sizeof(obs));
 		obs.line = r->line;
 		obs.col = r->col + 1;
+		/* The range is one in pdftotext's text, not in the archived
+		 * PDF: byte_offset stays -1, and the locator says it. */
 		obs.byte_offset = -1;
-		snprintf(obs.locator, sizeof(obs.locator), "page %ld, line %ld",
-		         r->page, r->line);
+		snprintf(obs.locator, sizeof(obs.locator),
+		         "page %ld, line %ld, pdftotext %s text bytes %zu+%zu",
+		         r->page, r->line, p->version, r->offset,
+		         strlen(r->value));
 		if (ret == 0 &&
 		    observation_fill(&obs, src, field, p->probs) == 0) {
 			/* A missing value ("-") adds nothing to the total. */
@@ -340,6 +242,8 @@ pdf_text_parse(const struct source_config *src, char *text,
 
 	p->src = src;
 	p->probs = probs;
+	p->text = text;
+	p->version = pdftext_version();
 	if (compile_all(p) < 0) {
 		problems_add(probs, "bad row pattern");
 		free(p);
@@ -407,8 +311,6 @@ pdf_format_parse(const struct source_config *src, struct parse_input *in,
                  struct error *err)
 {
 	static const char *const info_args[] = {"/dev/fd/3", NULL};
-	static const char *const text_args[] = {"-layout",   "-enc", "UTF-8",
-	                                        "/dev/fd/3", "-",    NULL};
 	struct error terr;
 	char magic[5] = {0}, *info = NULL, *text = NULL;
 	size_t len;
@@ -423,10 +325,10 @@ pdf_format_parse(const struct source_config *src, struct parse_input *in,
 	else if (pdf_encrypted(info))
 		problems_add(probs, "the PDF is encrypted; provstat reads only "
 		                    "unencrypted documents");
-	else if (pdf_run_tool("pdftotext", text_args, fd, src->pdf.timeout_s,
-	                      src->max_bytes < PDF_TEXT_MAX ? PDF_TEXT_MAX
-	                                                    : src->max_bytes,
-	                      &text, &len, &terr) < 0)
+	else if (pdftext_extract(fd, src->pdf.timeout_s,
+	                         src->max_bytes < PDF_TEXT_MAX ? PDF_TEXT_MAX
+	                                                       : src->max_bytes,
+	                         &text, &len, &terr) < 0)
 		problems_add(probs, "%s", terr.msg);
 	else
 		ret = pdf_text_parse(src, text, sink, probs, err);

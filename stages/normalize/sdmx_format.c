@@ -87,7 +87,6 @@ struct sdmx {
 	int level; /* where Value elements go */
 	int in_key; /* inside SeriesKey/ObsKey/GroupKey */
 	long obs_line, obs_col; /* where the observation's element starts */
-	int transformed; /* decoded: offsets are not the archive's */
 	long long value_off; /* the raw value's bytes in the document, */
 	size_t value_len; /* or value_off -1 */
 	int root_seen;
@@ -351,7 +350,7 @@ emit_obs(struct sdmx *s)
 	memset(&obs, 0, sizeof(obs));
 	obs.line = s->obs_line;
 	obs.col = s->obs_col;
-	obs.byte_offset = s->transformed ? -1 : s->value_off;
+	obs.byte_offset = s->value_off;
 	obs.byte_length = s->value_len;
 	loc = store_locator(NULL, obs.line, obs.col, at);
 	for (f = 0; f < FIELD_COUNT; f++) {
@@ -585,7 +584,6 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	for (i = 0; i < FIELD_COUNT; i++)
 		strbuf_init(&s.join[i], SIZE_MAX / 2);
 	s.src = src;
-	s.transformed = in->transformed;
 	s.value_off = -1;
 	s.gen = 1; /* the outer values' gen 0 is never current */
 	s.probs = probs;

@@ -238,7 +238,7 @@ tsv_format_parse(const struct source_config *src, struct parse_input *in,
 			memset(&obs, 0, sizeof(obs));
 			obs.line = cell->line;
 			obs.col = cell->col;
-			obs.byte_offset = in->transformed ? -1 : cell->offset;
+			obs.byte_offset = cell->offset;
 			obs.byte_length = cell->raw_len;
 			if (observation_fill(&obs, src, field, probs) == 0) {
 				obs.raw_value = cell->text;

@@ -15,7 +15,7 @@
 
 #include "common/error.h"
 #include "fuzz.h"
-#include "normalize/decode.h"
+#include "common/decode.h"
 
 #define DECODE_CAP ((size_t)1 << 20)
 

@@ -5,7 +5,7 @@
 
 #include "common/fileio.h"
 #include "common/xalloc.h"
-#include "normalize/decode.h"
+#include "common/decode.h"
 #include "testutil.h"
 
 static char *dir;
@@ -62,7 +62,7 @@ write_gzip(const char *name, const void *data, size_t n, size_t *gz_len)
 
 static char *
 decoded_text(const char *path, const char *encoding, size_t cap,
-             struct error *err, int *transformed)
+             struct error *err, char *decoding)
 {
 	struct decoded d;
 	char *text = NULL;
@@ -70,7 +70,7 @@ decoded_text(const char *path, const char *encoding, size_t cap,
 
 	if (decode_open(path, encoding, cap, &d, err) < 0)
 		return NULL;
-	*transformed = d.transformed;
+	snprintf(decoding, DECODE_NAME_MAX, "%s", d.decoding);
 	ck_assert_int_eq(fileio_read_stream(d.fp, path, cap, &text, &len, err),
 	                 0);
 	decode_close(&d);
@@ -81,11 +81,11 @@ START_TEST(test_decode_passes_utf8_through_untouched)
 {
 	char *path = write_bytes("u", "K\xc3\xb6ln,1\n", 8);
 	struct error err;
-	int tr = -1;
-	char *t = decoded_text(path, "utf-8", 100, &err, &tr);
+	char tr[DECODE_NAME_MAX] = "?";
+	char *t = decoded_text(path, "utf-8", 100, &err, tr);
 
 	ck_assert_str_eq(t, "K\xc3\xb6ln,1\n");
-	ck_assert_int_eq(tr, 0); /* offsets point into the archive */
+	ck_assert_str_eq(tr, ""); /* offsets point into the archive */
 	free(t);
 	free(path);
 }
@@ -98,15 +98,16 @@ START_TEST(test_decode_converts_latin1_and_utf16)
 	char *l1 = write_bytes("l", "K\xf6ln\n", 5);
 	char *u16 = write_bytes("w", utf16, sizeof(utf16));
 	struct error err;
-	int tr = 0;
-	char *t = decoded_text(l1, "latin-1", 100, &err, &tr);
+	char tr[DECODE_NAME_MAX] = "?";
+	char *t = decoded_text(l1, "latin-1", 100, &err, tr);
 
 	ck_assert_str_eq(t, "K\xc3\xb6ln\n");
-	ck_assert_int_eq(tr, 1);
+	ck_assert_str_eq(tr, "latin-1 to UTF-8");
 	free(t);
-	t = decoded_text(u16, "utf-16", 100, &err, &tr);
+	t = decoded_text(u16, "utf-16", 100, &err, tr);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(t, "K\xc3\xb6ln\n");
+	ck_assert_str_eq(tr, "UTF-16 to UTF-8");
 	free(t);
 	free(l1);
 	free(u16);
@@ -118,9 +119,9 @@ START_TEST(test_decode_rejects_broken_utf16)
 	static const unsigned char odd[] = {0xFF, 0xFE, 'K', 0, 'x'};
 	char *p = write_bytes("odd", odd, sizeof(odd));
 	struct error err;
-	int tr;
+	char tr[DECODE_NAME_MAX] = "?";
 
-	ck_assert_ptr_null(decoded_text(p, "utf-16", 100, &err, &tr));
+	ck_assert_ptr_null(decoded_text(p, "utf-16", 100, &err, tr));
 	ck_assert_msg(strstr(err.msg, "ends inside a UTF-16 character") != NULL,
 	              "%s", err.msg);
 	free(p);
@@ -133,12 +134,12 @@ START_TEST(test_decode_inflates_gzip_recognised_by_magic)
 	size_t gz;
 	char *p = write_gzip("g", csv, sizeof(csv) - 1, &gz);
 	struct error err;
-	int tr = 0;
-	char *t = decoded_text(p, NULL, 1000, &err, &tr);
+	char tr[DECODE_NAME_MAX] = "?";
+	char *t = decoded_text(p, NULL, 1000, &err, tr);
 
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(t, csv);
-	ck_assert_int_eq(tr, 1);
+	ck_assert_str_eq(tr, "gzip");
 	free(t);
 	free(p);
 }
@@ -150,11 +151,11 @@ START_TEST(test_decode_stops_a_gzip_bomb_at_the_cap)
 	char *zeros = xcalloc(1, n);
 	char *p = write_gzip("bomb", zeros, n, &gz);
 	struct error err;
-	int tr;
+	char tr[DECODE_NAME_MAX] = "?";
 
 	free(zeros);
 	ck_assert(gz < 200000);
-	ck_assert_ptr_null(decoded_text(p, NULL, 1u << 20, &err, &tr));
+	ck_assert_ptr_null(decoded_text(p, NULL, 1u << 20, &err, tr));
 	ck_assert_msg(strstr(err.msg, "decompressed document is larger than "
 	                              "the limit of 1048576 bytes") != NULL,
 	              "%s", err.msg);
@@ -169,10 +170,10 @@ START_TEST(test_decode_rejects_truncated_gzip)
 	char *p = write_gzip("t", csv, sizeof(csv) - 1, &gz), *cut;
 	char *bytes = tu_read(p);
 	struct error err;
-	int tr;
+	char tr[DECODE_NAME_MAX] = "?";
 
 	cut = write_bytes("cut", bytes, gz / 2);
-	ck_assert_ptr_null(decoded_text(cut, NULL, 1000, &err, &tr));
+	ck_assert_ptr_null(decoded_text(cut, NULL, 1000, &err, tr));
 	ck_assert_msg(strstr(err.msg, "gzip data is truncated") != NULL, "%s",
 	              err.msg);
 	free(bytes);

@@ -48,7 +48,6 @@ tu_parse_fp(format_parse_fn parse, const struct source_config *src, FILE *fp,
 
 	strbuf_init(&sb, 1u << 20);
 	in.fp = fp;
-	in.transformed = 0;
 	in.max_bytes = src->max_bytes;
 	ck_assert_int_eq(parse(src, &in, &sink, probs, &err), 0);
 	fclose(fp);
@@ -78,7 +77,6 @@ tu_parse(format_parse_fn parse, const struct source_config *src,
 	ck_assert_ptr_nonnull(fp);
 	strbuf_init(&sb, 1u << 20);
 	in.fp = fp;
-	in.transformed = 0;
 	in.max_bytes = src->max_bytes;
 	ck_assert_int_eq(parse(src, &in, &sink, probs, &err), 0);
 	fclose(fp);

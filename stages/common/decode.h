@@ -16,10 +16,17 @@
 
 #include "error.h"
 
+/* The longest decoding text: "gzip, then latin-1 to UTF-8". */
+#define DECODE_NAME_MAX 48
+
 struct decoded {
-	FILE *fp; /* UTF-8 text, positioned at the start */
-	int transformed; /* 1 if fp is not the archived bytes themselves:
-	                    byte offsets then do not point into the archive */
+	FILE *fp; /* UTF-8 text, positioned at the start (seekable) */
+	/* What was done to the archived bytes: "" for nothing (byte offsets
+	 * are the archive's), else "gzip", "latin-1 to UTF-8", "UTF-16 to
+	 * UTF-8" or "gzip, then " one of those: byte offsets are then the
+	 * decoded text's, and trace decodes the snapshot again to read
+	 * them. */
+	char decoding[DECODE_NAME_MAX];
 	char *buf; /* the archived file's stream buffer */
 };
 

@@ -175,7 +175,7 @@ decode_open(const char *path, const char *encoding, size_t max_bytes,
 	size_t n;
 
 	d->fp = NULL;
-	d->transformed = 0;
+	d->decoding[0] = '\0';
 	d->buf = NULL;
 	if (!fp)
 		return error_set(err, "cannot open '%s': %s", path,
@@ -196,7 +196,7 @@ decode_open(const char *path, const char *encoding, size_t max_bytes,
 		}
 		fclose(fp);
 		fp = plain;
-		d->transformed = 1;
+		snprintf(d->decoding, sizeof(d->decoding), "gzip");
 	}
 	if (encoding && strcmp(encoding, "utf-8") != 0) {
 		const char *from = strcmp(encoding, "latin-1") == 0
@@ -211,7 +211,11 @@ decode_open(const char *path, const char *encoding, size_t max_bytes,
 		}
 		fclose(fp);
 		fp = plain;
-		d->transformed = 1;
+		snprintf(d->decoding + strlen(d->decoding),
+		         sizeof(d->decoding) - strlen(d->decoding),
+		         "%s%s to UTF-8", d->decoding[0] ? ", then " : "",
+		         strcmp(encoding, "latin-1") == 0 ? "latin-1"
+		                                          : "UTF-16");
 	}
 	d->fp = fp;
 	return 0;
