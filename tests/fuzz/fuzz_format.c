@@ -85,7 +85,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 */
 		in.fp = size ? fmemopen(copy, size, "rb")
 		             : fopen("/dev/null", "rb");
-		in.transformed = 0;
 		in.max_bytes = src->max_bytes;
 		if (in.fp) {
 			parse(src, &in, &sink, &probs, &err);
