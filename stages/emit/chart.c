@@ -6,15 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "period.h"
 #include "xalloc.h"
 
 /*
  * Charts, in inline SVG.  A cross-section (one period) is a bar a
  * geography; a time series a line a geography over every period, at most
  * CHART_LINES of them (beyond, the ones with the highest values in the
- * latest period, and the page says so).  Both have a value axis with its
- * ticks and the unit, full labels, and every point's hover text: geo,
- * period, qualifier, value, status and lineage id.
+ * latest period, and the page says so), on a time axis of every year,
+ * quarter or month from the first to the last: a period without a value
+ * is a gap in the line, and the page names those gaps.  Both have a value
+ * axis with its ticks and the unit, full labels, and every point's hover
+ * text: geo, period, qualifier, value, precision, status and lineage id.
  */
 #define CHART_BARS 60 /* geographies a bar chart shows; beyond, none */
 #define CHART_LINES 8
@@ -456,6 +459,74 @@ out:
 	return rc;
 }
 
+/*
+ * The time axis of a line chart: every period from pers[0] to pers[np - 1]
+ * when they are all years, quarters or months (pers is sorted, and so are
+ * canonical periods of one type), at most CHART_PERIODS.  Returns its
+ * length with the periods in *axis (the caller frees the array and its
+ * strings), or 0 to keep pers.
+ */
+static size_t
+time_axis(char **pers, size_t np, char ***axis)
+{
+	char **a = xcalloc(CHART_PERIODS + 1, sizeof(*a));
+	char next[PERIOD_MAX];
+	size_t n = 1, i, k = 0;
+
+	a[0] = xstrdup(pers[0]);
+	while (strcmp(a[n - 1], pers[np - 1]) < 0) {
+		if (n == CHART_PERIODS || period_step(a[n - 1], 1, next) < 0)
+			goto none;
+		a[n++] = xstrdup(next);
+	}
+	/* Each of the span's periods is on it. */
+	for (i = 0; i < np; i++) {
+		while (k < n && strcmp(a[k], pers[i]) < 0)
+			k++;
+		if (k == n || strcmp(a[k], pers[i]) != 0)
+			goto none;
+	}
+	*axis = a;
+	return n;
+none:
+	for (i = 0; i < n; i++)
+		free(a[i]);
+	free(a);
+	return 0;
+}
+
+/* Puts the points on the axis, and says which of its periods none has. */
+static void
+to_axis(struct strbuf *sb, struct chart_data *cd, char **pers, size_t np,
+        char **axis, size_t na)
+{
+	unsigned char *has = xcalloc(na, 1);
+	size_t *at = xcalloc(np, sizeof(*at)), i, k = 0, gaps = 0;
+
+	for (i = 0; i < np; i++) {
+		while (strcmp(axis[k], pers[i]) != 0)
+			k++;
+		at[i] = k;
+	}
+	for (i = 0; i < cd->n; i++) {
+		cd->pts[i].p = at[cd->pts[i].p];
+		has[cd->pts[i].p] = 1;
+	}
+	for (k = 0; k < na; k++) {
+		if (has[k])
+			continue;
+		strbuf_addstr(sb, gaps++ ? ", "
+		                         : "<p class=\"note\">No value "
+		                           "for ");
+		report_esc(sb, axis[k]);
+	}
+	if (gaps)
+		strbuf_addstr(sb, ": the lines have gaps there.</p>\n");
+	cd->pers = axis;
+	free(at);
+	free(has);
+}
+
 /* Spans of more cells than this are read twice for a line chart of
  * CHART_LINES geographies (chart_pick_stream()), not kept whole. */
 #define CHART_ONE_PASS 20000
@@ -469,7 +540,8 @@ chart_write(struct strbuf *sb, const struct release_data *d,
 {
 	struct chart_data cd;
 	unsigned char *keep = NULL;
-	size_t i, shown[CHART_LINES], nshown = 0, latest = 0;
+	size_t i, shown[CHART_LINES], nshown = 0, latest = 0, na = 0;
+	char **axis = NULL;
 	int rc = 0;
 
 	if ((np == 1 && ng > CHART_BARS) || np > CHART_PERIODS) {
@@ -518,8 +590,13 @@ chart_write(struct strbuf *sb, const struct release_data *d,
 		for (i = 0; i < ng; i++)
 			shown[nshown++] = i;
 	}
-	chart_lines(sb, &cd, shown, nshown, keep, np, ic->unit);
+	if ((na = time_axis(pers, np, &axis)) > 0)
+		to_axis(sb, &cd, pers, np, axis, na);
+	chart_lines(sb, &cd, shown, nshown, keep, na ? na : np, ic->unit);
 out:
+	for (i = 0; i < na; i++)
+		free(axis[i]);
+	free(axis);
 	free(cd.pts);
 	strbuf_release(&cd.arena);
 	free(keep);
