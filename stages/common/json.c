@@ -388,6 +388,10 @@ json_doc_parse(struct json_doc **out, const char *name, const char *buf,
 	memset(&s, 0, sizeof(s));
 	s.base = buf;
 	s.p = buf;
+	/* A UTF-8 byte-order mark, which cJSON skips too (RFC 8259 lets a
+	 * parser ignore it); offsets still count from the file's first byte. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		s.p = buf + 3;
 	s.end = buf + len;
 	s.line_start = buf;
 	s.line = 1;

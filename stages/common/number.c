@@ -61,8 +61,10 @@ static const struct scale_word number_scales[] = {
         {"bn", 9},       {"mn", 6},      {"m", 6},        {"k", 3},
 };
 
+/* NaN: SDMX's missing observation value (as in SDMX-ML and SDMX-CSV). */
 static const char *const number_missing[] = {
-        "", ":", "n/a", "na", "..", "...", "-", "\xe2\x80\x93", "\xe2\x80\x94",
+        "",    ":", "n/a",          "na",           "..",
+        "...", "-", "\xe2\x80\x93", "\xe2\x80\x94", "nan",
 };
 
 static void rounded_to(struct number *n);

@@ -8,7 +8,7 @@
  * "just over", "roughly", "about", "~", ">", "<"), a scale word after
  * ("thousand", "million", "bn"), a percent sign where the source allows it,
  * footnote marks ("1 500*", "12,345¹", "123 (p)") and missing or confidential
- * markers (":", "n/a", "..", "-", "c", empty).
+ * markers (":", "n/a", "..", "-", "c", SDMX's "NaN", empty).
  */
 #ifndef PROVSTAT_NUMBER_H
 #define PROVSTAT_NUMBER_H

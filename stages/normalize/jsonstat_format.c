@@ -50,6 +50,7 @@ find_dataset(struct js *j)
 	const struct cJSON *root = json_doc_root(j->doc), *it, *found = NULL;
 	const struct cJSON *items;
 	size_t n = 0;
+	int line, col;
 
 	if (is_dataset(root))
 		return root;
@@ -70,15 +71,22 @@ find_dataset(struct js *j)
 	}
 	if (n == 1)
 		return found;
+	/* The root decided it: name where it starts. */
+	json_doc_where(j->doc, root, &line, &col);
 	if (n == 0)
-		problems_add(j->probs, "src://%s: no JSON-stat dataset%s%s%s",
-		             j->src->id, j->src->dataset ? " named '" : "",
+		problems_add(j->probs,
+		             "src://%s:%d:%d: no JSON-stat dataset%s%s%s (the "
+		             "root is not one, and no member or link item has "
+		             "\"class\": \"dataset\")",
+		             j->src->id, line, col,
+		             j->src->dataset ? " named '" : "",
 		             j->src->dataset ? j->src->dataset : "",
 		             j->src->dataset ? "'" : "");
 	else
 		problems_add(j->probs,
-		             "src://%s: %zu datasets; name one with 'dataset'",
-		             j->src->id, n);
+		             "src://%s:%d:%d: %zu datasets; name one with "
+		             "'dataset'",
+		             j->src->id, line, col, n);
 	return NULL;
 }
 

@@ -317,14 +317,30 @@ pdf_format_parse(const struct source_config *src, struct parse_input *in,
 	int ret = 0, fd = fileno(in->fp);
 
 	error_clear(&terr);
-	if (fread(magic, 1, 5, in->fp) != 5 || memcmp(magic, "%PDF-", 5) != 0)
-		problems_add(probs, "not a PDF (no %%PDF- header)");
-	else if (pdf_run_tool("pdfinfo", info_args, fd, src->pdf.timeout_s,
-	                      1u << 20, &info, &len, &terr) < 0)
-		problems_add(probs, "%s", terr.msg);
+	if ((len = fread(magic, 1, 5, in->fp)) != 5 ||
+	    memcmp(magic, "%PDF-", 5) != 0) {
+		char shown[24];
+		size_t i, k = 0;
+
+		for (i = 0; i < len; i++)
+			k += (size_t)snprintf(
+			        shown + k, sizeof(shown) - k,
+			        magic[i] >= 0x20 && magic[i] < 0x7f ? "%c"
+			                                            : "\\x%02x",
+			        (unsigned char)magic[i]);
+		shown[k] = '\0';
+		problems_add(probs,
+		             "byte 0: not a PDF: it starts with '%s', not "
+		             "'%%PDF-'",
+		             shown);
+	} else if (pdf_run_tool("pdfinfo", info_args, fd, src->pdf.timeout_s,
+	                        1u << 20, &info, &len, &terr) < 0)
+		problems_add(probs, "byte 0 (the %%PDF- header): %s", terr.msg);
 	else if (pdf_encrypted(info))
-		problems_add(probs, "the PDF is encrypted; provstat reads only "
-		                    "unencrypted documents");
+		problems_add(probs,
+		             "the PDF's trailer (pdfinfo: \"Encrypted: "
+		             "yes\"): it is encrypted; provstat reads only "
+		             "unencrypted documents");
 	else if (pdftext_extract(fd, src->pdf.timeout_s,
 	                         src->max_bytes < PDF_TEXT_MAX ? PDF_TEXT_MAX
 	                                                       : src->max_bytes,

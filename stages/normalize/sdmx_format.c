@@ -423,9 +423,10 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		s->generic = strstr(name, "Generic") != NULL;
 		if (!strstr(name, "Data")) {
 			problems_add(s->probs,
-			             "%s: root element '%s' is not an SDMX-ML "
-			             "data message",
-			             s->name, name);
+			             "%s: line %d: root element '%s' is not an "
+			             "SDMX-ML data message (GenericData, "
+			             "StructureSpecificData, ...)",
+			             s->name, xml_reader_line(r), name);
 			xml_reader_stop(r);
 			return;
 		}

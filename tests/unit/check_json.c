@@ -108,6 +108,33 @@ START_TEST(test_json_reports_where_each_node_starts)
 }
 END_TEST
 
+/* A UTF-8 byte-order mark is skipped (RFC 8259 section 8.1), and byte
+ * offsets still count from the file's first byte; a BOM elsewhere is not
+ * whitespace. */
+START_TEST(test_json_skips_a_byte_order_mark)
+{
+	static const char text[] = "\xef\xbb\xbf{\"v\": 12}";
+	static const char inner[] = "{\"v\": \xef\xbb\xbf"
+	                            "12}";
+	struct json_doc *doc = NULL;
+	struct error err;
+	size_t off, len;
+
+	ck_assert_msg(json_doc_parse(&doc, "t", text, sizeof(text) - 1, 4096,
+	                             &err) == 0,
+	              "%s", err.msg);
+	ck_assert_int_eq(json_doc_span(doc, json_get(json_doc_root(doc), "v"),
+	                               &off, &len),
+	                 0);
+	ck_assert_uint_eq(off, 9);
+	ck_assert_uint_eq(len, 2);
+	json_doc_free(doc);
+	ck_assert_int_eq(
+	        json_doc_parse(&doc, "t", inner, sizeof(inner) - 1, 4096, &err),
+	        -1);
+}
+END_TEST
+
 START_TEST(test_json_accepts_deep_but_legal_nesting)
 {
 	char buf[400];
@@ -153,6 +180,7 @@ json_suite(void)
 	                    0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_json_caps_size_before_parsing);
 	tcase_add_test(tc, test_json_reports_where_each_node_starts);
+	tcase_add_test(tc, test_json_skips_a_byte_order_mark);
 	tcase_add_test(tc, test_json_accepts_deep_but_legal_nesting);
 	tcase_add_test(tc, test_json_builds_and_prints_documents);
 	suite_add_tcase(s, tc);

@@ -144,7 +144,7 @@ START_TEST(test_jsonstat_reads_sparse_values_in_a_collection)
 	js_source(&s);
 	got = run(&s, collection, &p);
 	ck_assert_int_eq(p.total, 1);
-	ck_assert_str_eq(p.msg[0], "src://t: 2 datasets; name one with "
+	ck_assert_str_eq(p.msg[0], "src://t:1:1: 2 datasets; name one with "
 	                           "'dataset'");
 	problems_release(&p);
 	free(got);
@@ -194,7 +194,9 @@ static const struct {
          "\"value\": []}",
          "src://t:1:26: a dimension id must be a string and its size a "
          "positive integer"},
-        {"{\"class\": \"collection\"}", "src://t: no JSON-stat dataset"},
+        {"{\"class\": \"collection\"}",
+         "src://t:1:1: no JSON-stat dataset (the root is not one, and no "
+         "member or link item has \"class\": \"dataset\")"},
         {"[1, 2", "src://t:1:5: invalid JSON"},
 };
 

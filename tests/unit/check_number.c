@@ -67,6 +67,9 @@ static const struct {
         {EN, ":", 0, "", "", 1, 0},
         {EN, "n/a", 0, "", "", 1, 0},
         {EN, "..", 0, "", "", 1, 0},
+        /* SDMX's missing value (SDMX-ML 2.1 section 3: NaN); any case. */
+        {EN, "NaN", 0, "", "", 1, 0},
+        {EN, "nan", 0, "", "", 1, 0},
         {EN, "-", 0, "", "", 1, 0},
         {EN, "", 0, "", "", 1, 0},
         {EN, "c", 0, "", "c", 1, 0},

@@ -210,7 +210,9 @@ START_TEST(test_pdf_refuses_what_is_not_a_pdf)
 	ncmec_pdf_source(&s, "2020");
 	got = parse_file(&s, path, &p);
 	ck_assert_int_eq(p.total, 1);
-	ck_assert_str_eq(p.msg[0], "not a PDF (no %PDF- header)");
+	ck_assert_str_eq(
+	        p.msg[0],
+	        "byte 0: not a PDF: it starts with '<html', not '%PDF-'");
 	problems_release(&p);
 	free(got);
 	free(path);
@@ -258,8 +260,10 @@ START_TEST(test_pdf_refuses_an_encrypted_pdf)
 	ncmec_pdf_source(&s, "2020");
 	got = parse_file(&s, out, &p);
 	ck_assert_int_eq(p.total, 1);
-	ck_assert_str_eq(p.msg[0], "the PDF is encrypted; provstat reads only "
-	                           "unencrypted documents");
+	ck_assert_str_eq(
+	        p.msg[0],
+	        "the PDF's trailer (pdfinfo: \"Encrypted: yes\"): it is "
+	        "encrypted; provstat reads only unencrypted documents");
 	problems_release(&p);
 	free(got);
 	pdf_release(&s);
