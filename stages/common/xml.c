@@ -642,19 +642,17 @@ xml_nodes_free(struct xml_nodes *n)
 	free(n);
 }
 
-char *
-xml_html_text(const void *node)
+/* t with runs of white space folded to one space and trimmed. */
+static char *
+fold_space(const char *t)
 {
-	xmlChar *t = xmlNodeGetContent((const xmlNode *)node);
 	char *out, *o;
 	const char *s;
 	int space = 0;
 
-	if (!t)
-		return xstrdup("");
-	out = xmalloc(strlen((const char *)t) + 1);
+	out = xmalloc(strlen(t) + 1);
 	o = out;
-	for (s = (const char *)t; *s; s++) {
+	for (s = t; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		/* Fold white space, NBSP included, to one space. */
@@ -668,7 +666,58 @@ xml_html_text(const void *node)
 		*o++ = *s;
 	}
 	*o = '\0';
+	return out;
+}
+
+char *
+xml_html_text(const void *node)
+{
+	xmlChar *t = xmlNodeGetContent((const xmlNode *)node);
+	char *out;
+
+	if (!t)
+		return xstrdup("");
+	out = fold_space((const char *)t);
 	xmlFree(t);
+	return out;
+}
+
+/* Appends the text under n to text, and that of <sup> elements to
+ * marks. */
+static void
+text_walk(const xmlNode *n, struct strbuf *text, struct strbuf *marks,
+          int in_sup)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				strbuf_addstr(in_sup ? marks : text,
+				              (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE) {
+			int sup = n->name &&
+			          xmlStrcasecmp(n->name, BAD_CAST "sup") == 0;
+
+			if (sup && !in_sup && marks->len)
+				strbuf_addch(marks, ' ');
+			text_walk(n->children, text, marks, in_sup || sup);
+		}
+	}
+}
+
+char *
+xml_html_text_marks(const void *node, char **marks)
+{
+	struct strbuf text, m;
+	char *out;
+
+	strbuf_init(&text, SIZE_MAX / 2);
+	strbuf_init(&m, SIZE_MAX / 2);
+	text_walk(((const xmlNode *)node)->children, &text, &m, 0);
+	out = fold_space(text.len ? text.buf : "");
+	*marks = fold_space(m.len ? m.buf : "");
+	strbuf_release(&text);
+	strbuf_release(&m);
 	return out;
 }
 

@@ -112,6 +112,10 @@ const void *xml_nodes_at(const struct xml_nodes *n, size_t i);
 void xml_nodes_free(struct xml_nodes *n);
 /* A node's text content with runs of white space folded; caller frees. */
 char *xml_html_text(const void *node);
+/* The same without the text of its <sup> elements, which goes to *marks
+ * (folded, one space between two; "" when none; caller frees): a
+ * footnote mark is never part of the figure it marks. */
+char *xml_html_text_marks(const void *node, char **marks);
 /* A node's element name ("td"), or "" for non-elements; borrowed. */
 const char *xml_html_name(const void *node);
 /* An attribute as a non-negative integer (rowspan, colspan), or dflt. */

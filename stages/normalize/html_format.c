@@ -3,6 +3,7 @@
 #include "html_format.h"
 
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,12 +147,47 @@ find_period(struct html *h)
 	return 0;
 }
 
+/* star: the value's cell had a footnote mark that is not a letter ("1",
+ * "*", a dagger), which is the flag '*' as number.h gives one. */
 static int
-emit(struct html *h, struct observation *obs, const char *field[FIELD_COUNT])
+emit(struct html *h, struct observation *obs, const char *field[FIELD_COUNT],
+     int star)
 {
+	size_t n;
+
 	if (observation_fill(obs, h->src, field, h->probs) < 0)
 		return 0;
+	n = strlen(obs->num.flags);
+	if (star && !strchr(obs->num.flags, '*') &&
+	    n + 1 < sizeof(obs->num.flags)) {
+		obs->num.flags[n] = '*';
+		obs->num.flags[n + 1] = '\0';
+	}
 	return h->sink->add(h->sink->ctx, obs, h->err);
+}
+
+/*
+ * A table cell's footnote marks (<sup>a</sup>, <sup>1</sup>) as flags:
+ * its letters join the flags column's text (given, or NULL) in *out
+ * (caller frees); returns whether another mark is there.
+ */
+static int
+mark_flags(const char *marks, const char *flags, char **out)
+{
+	struct strbuf sb;
+	const char *m;
+	int star = 0;
+
+	strbuf_init(&sb, SIZE_MAX / 2);
+	strbuf_addstr(&sb, flags ? flags : "");
+	for (m = marks; *m; m++) {
+		if ((*m >= 'a' && *m <= 'z') || (*m >= 'A' && *m <= 'Z'))
+			strbuf_addch(&sb, *m);
+		else if (*m != ' ' && *m != ',')
+			star = 1;
+	}
+	*out = strbuf_detach(&sb, NULL);
+	return star;
 }
 
 /* ---- prose ---- */
@@ -254,7 +290,7 @@ prose(struct html *h)
 				problems_add(h->probs, "%s: no value group",
 				             obs.locator);
 			else
-				ret = emit(h, &obs, field);
+				ret = emit(h, &obs, field, 0);
 			found++;
 			for (f = 0; f < FIELD_COUNT; f++)
 				free(piece[f]);
@@ -404,12 +440,12 @@ table(struct html *h)
 		}
 	}
 	for (r = 1; r < g.rows && ret == 0; r++) {
-		char *text[FIELD_COUNT] = {NULL};
+		char *text[FIELD_COUNT] = {NULL}, *marks = NULL, *flags = NULL;
 		const char *field[FIELD_COUNT];
 		const void *vcell =
 		        g.cell[r * g.cols + (size_t)idx[FIELD_VALUE]];
 		struct observation obs;
-		int pass = 1;
+		int pass = 1, star;
 
 		for (i = 0; i < src->nfilter && pass; i++) {
 			const void *fc = g.cell[r * g.cols + (size_t)fidx[i]];
@@ -427,12 +463,18 @@ table(struct html *h)
 			                : NULL;
 
 			field[f] = src->constant[f];
-			if (idx[f] >= 0) {
+			if (idx[f] >= 0 && f == FIELD_VALUE) {
+				text[f] = xml_html_text_marks(cell, &marks);
+				field[f] = text[f];
+			} else if (idx[f] >= 0) {
 				text[f] = cell ? xml_html_text(cell)
 				               : xstrdup("");
 				field[f] = text[f];
 			}
 		}
+		star = mark_flags(marks, field[FIELD_FLAGS], &flags);
+		if (*marks)
+			field[FIELD_FLAGS] = flags;
 		if (!field[FIELD_PERIOD])
 			field[FIELD_PERIOD] = h->period;
 		memset(&obs, 0, sizeof(obs));
@@ -447,9 +489,11 @@ table(struct html *h)
 			         obs.line);
 			free(path);
 		}
-		ret = emit(h, &obs, field);
+		ret = emit(h, &obs, field, star);
 		for (f = 0; f < FIELD_COUNT; f++)
 			free(text[f]);
+		free(marks);
+		free(flags);
 	}
 out:
 	for (c = 0; header && c < g.cols; c++)

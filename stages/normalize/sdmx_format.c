@@ -362,7 +362,11 @@ emit_obs(struct sdmx *s)
 		 * status says M): that is a missing value, not an error. */
 		if (!field[f] && f == FIELD_VALUE)
 			field[f] = "";
-		if (!field[f] && !(f == FIELD_FLAGS && src->flags_optional)) {
+		/* A flags or precision attribute an observation does not
+		 * carry says none (SDMX attributes are conditional unless
+		 * the structure makes them mandatory): only the fields an
+		 * observation cannot do without are required. */
+		if (!field[f] && f != FIELD_FLAGS && f != FIELD_PRECISION) {
 			problems_add(s->probs, "%s: %s: no '%s' (for %s)",
 			             s->name, loc, src->column[f],
 			             config_field_names[f]);

@@ -167,6 +167,43 @@ START_TEST(test_html_reads_a_precision_column)
 }
 END_TEST
 
+/* A footnote mark in a cell is never part of its number: a letter in
+ * <sup> is that flag, another mark the flag '*'; the range is the
+ * figure's. */
+START_TEST(test_html_splits_footnote_marks_from_numbers)
+{
+	static const char page[] =
+	        "<html><body><table id=\"f\">\n"
+	        "<tr><th>Year</th><th>Value</th></tr>\n"
+	        "<tr><td>2019</td><td>260,400 <sup>a</sup></td></tr>\n"
+	        "<tr><td>2020</td><td>299,619<sup>1</sup></td></tr>\n"
+	        "<tr><td>2021</td><td>12</td></tr>\n"
+	        "</table></body></html>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	tu_source(&s, "html");
+	s.html.table = xstrdup("//table[@id='f']");
+	s.column[FIELD_PERIOD] = xstrdup("Year");
+	s.column[FIELD_VALUE] = xstrdup("Value");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.constant[FIELD_GEO] = xstrdup("GB");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	got = run(&s, page, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got,
+	                 "m|GB|2019|260,400|260400|a||/html/body/table/tr[2]/"
+	                 "td[2] (table row 2, line 3)|85+7\n"
+	                 "m|GB|2020|299,619|299619|*||/html/body/table/tr[3]/"
+	                 "td[2] (table row 3, line 4)|137+7\n"
+	                 "m|GB|2021|12|12|||/html/body/table/tr[4]/td[2] "
+	                 "(table row 4, line 5)|188+2\n");
+	free(got);
+	html_release(&s);
+}
+END_TEST
+
 static char *
 repeat(const char *unit, size_t n)
 {
@@ -234,6 +271,7 @@ html_format_suite(void)
 	tcase_add_test(tc, test_html_reads_numbers_in_prose_with_qualifiers);
 	tcase_add_test(tc, test_html_expands_rowspan_and_colspan);
 	tcase_add_test(tc, test_html_reads_a_precision_column);
+	tcase_add_test(tc, test_html_splits_footnote_marks_from_numbers);
 	tcase_add_test(tc, test_html_refuses_hostile_pages);
 	suite_add_tcase(s, tc);
 	return s;

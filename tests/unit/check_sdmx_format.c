@@ -340,6 +340,49 @@ START_TEST(test_sdmx_reads_an_attribute_set_between_observations)
 }
 END_TEST
 
+/* A named flags attribute an observation lacks means no flag (SDMX
+ * attributes are conditional); NaN is SDMX's missing value, with its
+ * status; a missing dimension is still a problem at its place. */
+START_TEST(test_sdmx_named_flags_are_optional_and_nan_is_missing)
+{
+	static const char doc[] =
+	        "<m:StructureSpecificData xmlns:m=\"urn:m\"><m:DataSet>\n"
+	        "<Series GEO=\"FR\">\n"
+	        "<Obs TIME_PERIOD=\"2019\" OBS_VALUE=\"1\" OBS_FLAG=\"p\"/>\n"
+	        "<Obs TIME_PERIOD=\"2020\" OBS_VALUE=\"2\"/>\n"
+	        "<Obs TIME_PERIOD=\"2021\" OBS_VALUE=\"NaN\" OBS_FLAG=\"m\"/>\n"
+	        "</Series></m:DataSet></m:StructureSpecificData>\n";
+	static const char no_geo[] =
+	        "<m:StructureSpecificData xmlns:m=\"urn:m\"><m:DataSet>\n"
+	        "<Series><Obs TIME_PERIOD=\"2019\" OBS_VALUE=\"1\"/>"
+	        "</Series></m:DataSet></m:StructureSpecificData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	sdmx_source(&s, "GEO");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	free(s.column[FIELD_FLAGS]);
+	s.column[FIELD_FLAGS] = xstrdup("OBS_FLAG");
+	got = run(&s, doc, sizeof(doc) - 1, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "m|FR|2019|1|1|p|") &&
+	                      strstr(got, "m|FR|2020|2|2||") &&
+	                      strstr(got, "m|FR|2021|NaN|NA|m|"),
+	              "%s", got);
+	free(got);
+	got = run(&s, no_geo, sizeof(no_geo) - 1, &p);
+	ck_assert_int_eq(p.total, 1);
+	ck_assert_msg(strstr(p.msg[0], "line 2, column") &&
+	                      strstr(p.msg[0], "no 'GEO' (for geo)"),
+	              "%s", p.msg[0]);
+	problems_release(&p);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
 static char *
 repeat(const char *unit, size_t n)
 {
@@ -553,6 +596,8 @@ sdmx_format_suite(void)
 	               test_sdmx_reads_an_attribute_set_between_observations);
 	tcase_add_test(tc, test_sdmx_refuses_hostile_xml);
 	tcase_add_test(tc, test_sdmx_reports_encoding_errors_as_problems);
+	tcase_add_test(tc,
+	               test_sdmx_named_flags_are_optional_and_nan_is_missing);
 	suite_add_tcase(s, tc);
 	return s;
 }
