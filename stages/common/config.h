@@ -83,6 +83,14 @@ struct html_options {
 	char *period_xpath; /* XPath (from the document) of the period text */
 	char *period_pattern; /* ERE over that text ... */
 	char *period_format; /* ... rewritten with \1..\9, e.g. "\2-Q\1" */
+	long header_rows; /* a table's header rows, composed (default 1) */
+};
+
+/* A wide table: every header column whose name matches columns (an ERE)
+ * is a period, its cells that period's values (csv and html tables). */
+struct wide_options {
+	char *columns;
+	char *period; /* the period from the name, with \1..\9; NULL: all */
 };
 
 /* Checks a source declares; a failed check fails the snapshot. */
@@ -137,6 +145,7 @@ struct source_config {
 	char *dataset; /* json-stat: which dataset of a bundle/collection */
 	struct pdf_options pdf;
 	struct html_options html;
+	struct wide_options wide;
 	struct check_options checks;
 };
 

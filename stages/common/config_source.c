@@ -140,6 +140,36 @@ cfg_number_format(struct cfg *c, const struct cJSON *obj,
 	return 0;
 }
 
+/* "wide": {"columns": ERE, "period": "\\1"}: the period and the value
+ * come from the columns it names, for a csv source or an html table. */
+static int
+cfg_wide(struct cfg *c, const struct cJSON *obj, struct source_config *s)
+{
+	static const char *const keys[] = {"columns", "period", NULL};
+	int f;
+
+	if (cfg_keys(c, obj, "'wide'", keys) < 0 ||
+	    cfg_regex(c, obj, "columns", &s->wide.columns) < 0 ||
+	    cfg_string(c, obj, "period", 0, &s->wide.period) < 0)
+		return -1;
+	if (!s->wide.columns)
+		return cfg_fail(c, obj, "wide",
+		                "needs 'columns', a pattern of "
+		                "the header names that are "
+		                "periods");
+	if (s->spec->id != FORMAT_CSV &&
+	    !(s->spec->id == FORMAT_HTML && s->html.table))
+		return cfg_fail(c, obj, "wide",
+		                "only for a csv source or an html table");
+	for (f = FIELD_PERIOD; f <= FIELD_VALUE; f++)
+		if (s->column[f] || s->constant[f])
+			return cfg_fail(
+			        c, obj, config_field_names[f],
+			        "comes from the wide columns; do not map "
+			        "it");
+	return 0;
+}
+
 static int
 cfg_fields(struct cfg *c, const struct cJSON *obj, const char *what, char **out)
 {
@@ -214,18 +244,31 @@ static int
 cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
            struct source_config *s)
 {
-	static const char *const keys[] = {"id",           "publisher",
-	                                   "title",        "url",
-	                                   "format",       "licence",
-	                                   "citation",     "grade",
-	                                   "max_age_days", "max_bytes",
-	                                   "number",       "csv",
-	                                   "columns",      "constant",
-	                                   "filter",       "records",
-	                                   "dataset",      "pdf",
-	                                   "html",         "checks",
-	                                   "duplicates",   "transcribed_from",
-	                                   "comment",      NULL};
+	static const char *const keys[] = {"id",
+	                                   "publisher",
+	                                   "title",
+	                                   "url",
+	                                   "format",
+	                                   "licence",
+	                                   "citation",
+	                                   "grade",
+	                                   "max_age_days",
+	                                   "max_bytes",
+	                                   "number",
+	                                   "csv",
+	                                   "columns",
+	                                   "constant",
+	                                   "filter",
+	                                   "records",
+	                                   "dataset",
+	                                   "pdf",
+	                                   "html",
+	                                   "checks",
+	                                   "duplicates",
+	                                   "transcribed_from",
+	                                   "wide",
+	                                   "comment",
+	                                   NULL};
 	static const char *const csv_keys[] = {
 	        "delimiter", "quote", "comment", "header_row", "header_rows",
 	        "encoding",  "skip",  "footer",  NULL};
@@ -346,6 +389,8 @@ cfg_source(struct cfg *c, const char *file, const char *buf, size_t len,
 			s->grade = g;
 		}
 	}
+	if ((v = json_get(root, "wide")) && cfg_wide(c, v, s) < 0)
+		goto out;
 	if ((v = json_get(root, "duplicates"))) {
 		const char *d = json_string(v);
 
@@ -425,6 +470,8 @@ source_free(struct source_config *s)
 	free(s->html.period_xpath);
 	free(s->html.period_pattern);
 	free(s->html.period_format);
+	free(s->wide.columns);
+	free(s->wide.period);
 	for (k = 0; k < s->checks.nkeys; k++)
 		free(s->checks.keys[k]);
 	free(s->checks.keys);

@@ -47,14 +47,16 @@ static int
 html_options(struct cfg *c, const struct cJSON *obj, struct html_options *h)
 {
 	static const char *const keys[] = {
-	        "table",        "select",         "pattern",       "groups",
-	        "period_xpath", "period_pattern", "period_format", NULL};
+	        "table",         "select",       "pattern",
+	        "groups",        "period_xpath", "period_pattern",
+	        "period_format", "header_rows",  NULL};
 	static const char *const group_keys[] = {
 	        "measure", "geo",       "period",    "value", "unit",
 	        "flags",   "precision", "qualifier", NULL};
 	const struct cJSON *g;
 	int f;
 
+	h->header_rows = 1;
 	if (!obj)
 		return 0;
 	if (cfg_keys(c, obj, "'html'", keys) < 0 ||
@@ -63,8 +65,11 @@ html_options(struct cfg *c, const struct cJSON *obj, struct html_options *h)
 	    cfg_regex(c, obj, "pattern", &h->pattern) < 0 ||
 	    cfg_string(c, obj, "period_xpath", 0, &h->period_xpath) < 0 ||
 	    cfg_regex(c, obj, "period_pattern", &h->period_pattern) < 0 ||
-	    cfg_string(c, obj, "period_format", 0, &h->period_format) < 0)
+	    cfg_string(c, obj, "period_format", 0, &h->period_format) < 0 ||
+	    cfg_long(c, obj, "header_rows", 1, 16, &h->header_rows) < 0)
 		return -1;
+	if (h->header_rows > 1 && !h->table)
+		return cfg_fail(c, obj, "header_rows", "only for a 'table'");
 	if (!h->table == !h->select)
 		return cfg_fail(c, obj, "html",
 		                "give either 'table' or 'select' with "
@@ -282,6 +287,8 @@ format_requires(const struct source_config *s, enum config_field f)
 {
 	const struct format_spec *fs = s->spec;
 
+	if (s->wide.columns && (f == FIELD_PERIOD || f == FIELD_VALUE))
+		return 0;
 	if (f == FIELD_FLAGS || f == FIELD_PRECISION ||
 	    (fs->places | fs->optional) & FORMAT_FIELD(f))
 		return 0;

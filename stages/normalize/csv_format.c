@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv_reader.h"
+#include "wide.h"
 #include "xalloc.h"
 
 struct csv_map {
@@ -16,6 +17,7 @@ struct csv_map {
 	size_t nskip;
 	regex_t footer;
 	int has_footer;
+	struct wide_cols wide; /* a wide table's period columns, or none */
 };
 
 static void
@@ -23,6 +25,7 @@ csv_map_release(struct csv_map *m)
 {
 	size_t i;
 
+	wide_release(&m->wide);
 	for (i = 0; i < m->nskip; i++)
 		regfree(&m->skip[i]);
 	free(m->skip);
@@ -128,6 +131,14 @@ map_header(const struct source_config *src, const struct csv_header *hdr,
 			bad = 1;
 		}
 	}
+	if (src->wide.columns) {
+		char where[32];
+
+		snprintf(where, sizeof(where), "line %ld", hdr->line);
+		if (wide_find(src, hdr->name, hdr->n, where, &m->wide, probs) <
+		    0)
+			bad = 1;
+	}
 	m->filter_index = xcalloc(src->nfilter + 1, sizeof(long));
 	for (i = 0; i < src->nfilter; i++) {
 		m->filter_index[i] = header_index(hdr, src->filter[i].name);
@@ -212,6 +223,7 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		struct observation obs;
 		const char *field[FIELD_COUNT];
 		const struct csv_field *vf;
+		size_t k;
 		int f;
 
 		records++;
@@ -252,16 +264,25 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		for (f = 0; f < FIELD_COUNT; f++)
 			field[f] = m.index[f] >= 0 ? rec.fields[m.index[f]].text
 			                           : src->constant[f];
-		vf = &rec.fields[m.index[FIELD_VALUE]];
-		memset(&obs, 0, sizeof(obs));
-		obs.line = vf->line;
-		obs.col = vf->col;
-		obs.byte_offset = vf->offset;
-		obs.byte_length = vf->raw_len;
-		if (observation_fill(&obs, src, field, probs) < 0)
-			continue;
-		if (sink->add(sink->ctx, &obs, err) < 0)
-			goto out;
+		/* A wide table's row is an observation a period column. */
+		for (k = 0; k < (m.wide.n ? m.wide.n : 1); k++) {
+			if (m.wide.n) {
+				field[FIELD_PERIOD] = m.wide.period[k];
+				vf = &rec.fields[m.wide.col[k]];
+				field[FIELD_VALUE] = vf->text;
+			} else {
+				vf = &rec.fields[m.index[FIELD_VALUE]];
+			}
+			memset(&obs, 0, sizeof(obs));
+			obs.line = vf->line;
+			obs.col = vf->col;
+			obs.byte_offset = vf->offset;
+			obs.byte_length = vf->raw_len;
+			if (observation_fill(&obs, src, field, probs) < 0)
+				continue;
+			if (sink->add(sink->ctx, &obs, err) < 0)
+				goto out;
+		}
 	}
 	if (!ended && rc < 0)
 		problems_add(probs, "%s", rerr.msg);

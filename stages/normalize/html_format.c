@@ -10,6 +10,7 @@
 
 #include "fileio.h"
 #include "strbuf.h"
+#include "wide.h"
 #include "xalloc.h"
 #include "xml.h"
 
@@ -72,30 +73,6 @@ locate(struct html *h, long line, const char *text, struct observation *obs)
 	h->cursor = (size_t)(hit - h->buf) + n;
 }
 
-char *
-html_substitute(const char *format, const char *text, const void *matches,
-                size_t nmatch)
-{
-	const regmatch_t *m = matches;
-	struct strbuf sb;
-	const char *f;
-
-	strbuf_init(&sb, 4096);
-	for (f = format; *f; f++) {
-		if (f[0] == '\\' && f[1] >= '1' && f[1] <= '9') {
-			size_t g = (size_t)(f[1] - '0');
-
-			if (g < nmatch && m[g].rm_so >= 0)
-				strbuf_add(&sb, text + m[g].rm_so,
-				           (size_t)(m[g].rm_eo - m[g].rm_so));
-			f++;
-		} else {
-			strbuf_addch(&sb, *f);
-		}
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 static int
 find_period(struct html *h)
 {
@@ -135,7 +112,7 @@ find_period(struct html *h)
 		}
 		if (o->period_format)
 			h->period =
-			        html_substitute(o->period_format, text, m, 10);
+			        wide_substitute(o->period_format, text, m, 10);
 		else
 			h->period = xstrndup(text + m[0].rm_so,
 			                     (size_t)(m[0].rm_eo - m[0].rm_so));
@@ -382,6 +359,94 @@ build_grid(struct html *h, const void *table, struct grid *g)
 	return 0;
 }
 
+/*
+ * Column c's name: the texts of its cells in the hrows header rows,
+ * joined by spaces, a cell spanning several rows once ("Year" over "2019"
+ * and "2020", colspan 2, names "Year 2019" and "Year 2020").
+ */
+static char *
+header_name(const struct grid *g, size_t hrows, size_t c)
+{
+	struct strbuf sb;
+	size_t r;
+
+	strbuf_init(&sb, SIZE_MAX / 2);
+	for (r = 0; r < hrows; r++) {
+		const void *cell = g->cell[r * g->cols + c];
+		char *t;
+
+		if (!cell || (r > 0 && cell == g->cell[(r - 1) * g->cols + c]))
+			continue;
+		t = xml_html_text(cell);
+		if (*t)
+			strbuf_addf(&sb, "%s%s", sb.len ? " " : "", t);
+		free(t);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The observation of row r whose value is in column vcol; period: a wide
+ * table's, or NULL for the mapped column's.  Returns emit()'s result, 0
+ * for a row the filters leave out. */
+static int
+table_cell(struct html *h, const struct grid *g, size_t r, long vcol,
+           const char *period, const long *idx, const long *fidx)
+{
+	const struct source_config *src = h->src;
+	char *text[FIELD_COUNT] = {NULL}, *marks = NULL, *flags = NULL;
+	const char *field[FIELD_COUNT];
+	const void *vcell = g->cell[r * g->cols + (size_t)vcol];
+	struct observation obs;
+	size_t i;
+	int f, pass = 1, star, ret;
+
+	for (i = 0; i < src->nfilter && pass; i++) {
+		const void *fc = g->cell[r * g->cols + (size_t)fidx[i]];
+		char *ft = fc ? xml_html_text(fc) : xstrdup("");
+
+		pass = strcmp(ft, src->filter[i].value) == 0;
+		free(ft);
+	}
+	if (!pass || !vcell)
+		return 0;
+	for (f = 0; f < FIELD_COUNT; f++) {
+		const void *cell =
+		        idx[f] >= 0 ? g->cell[r * g->cols + (size_t)idx[f]]
+		                    : NULL;
+
+		field[f] = src->constant[f];
+		if (idx[f] >= 0 && f != FIELD_VALUE) {
+			text[f] = cell ? xml_html_text(cell) : xstrdup("");
+			field[f] = text[f];
+		}
+	}
+	text[FIELD_VALUE] = xml_html_text_marks(vcell, &marks);
+	field[FIELD_VALUE] = text[FIELD_VALUE];
+	if (period)
+		field[FIELD_PERIOD] = period;
+	star = mark_flags(marks, field[FIELD_FLAGS], &flags);
+	if (*marks)
+		field[FIELD_FLAGS] = flags;
+	if (!field[FIELD_PERIOD])
+		field[FIELD_PERIOD] = h->period;
+	memset(&obs, 0, sizeof(obs));
+	obs.line = xml_html_line(vcell);
+	locate(h, obs.line, field[FIELD_VALUE], &obs);
+	{
+		char *path = xml_html_path(vcell);
+
+		snprintf(obs.locator, sizeof(obs.locator),
+		         "%s (table row %zu, line %ld)", path, r + 1, obs.line);
+		free(path);
+	}
+	ret = emit(h, &obs, field, star);
+	for (f = 0; f < FIELD_COUNT; f++)
+		free(text[f]);
+	free(marks);
+	free(flags);
+	return ret;
+}
+
 static int
 table(struct html *h)
 {
@@ -389,9 +454,12 @@ table(struct html *h)
 	struct xml_nodes *t;
 	struct error xerr;
 	struct grid g = {NULL, 0, 0};
+	struct wide_cols wide = {0, NULL, NULL};
 	char **header = NULL;
 	long idx[FIELD_COUNT], *fidx = NULL;
-	size_t r, c, i;
+	size_t r, c, i, k;
+	size_t hrows =
+	        src->html.header_rows > 1 ? (size_t)src->html.header_rows : 1;
 	int f, ret = 0;
 
 	t = xml_html_select(h->doc, NULL, src->html.table, &xerr);
@@ -407,9 +475,19 @@ table(struct html *h)
 	}
 	if (build_grid(h, xml_nodes_at(t, 0), &g) < 0)
 		goto out;
-	header = xcalloc(g.cols, sizeof(*header));
+	if (g.rows < hrows) {
+		problems_add(h->probs,
+		             "%s: table '%s' has %zu rows, fewer than its %zu "
+		             "header rows",
+		             h->name, src->html.table, g.rows, hrows);
+		goto out;
+	}
+	header = xcalloc(g.cols + 1, sizeof(*header));
 	for (c = 0; c < g.cols; c++)
-		header[c] = g.cell[c] ? xml_html_text(g.cell[c]) : xstrdup("");
+		header[c] = header_name(&g, hrows, c);
+	if (src->wide.columns &&
+	    wide_find(src, header, g.cols, h->name, &wide, h->probs) < 0)
+		goto out;
 	for (f = 0; f < FIELD_COUNT; f++) {
 		idx[f] = -1;
 		if (!src->column[f])
@@ -439,63 +517,15 @@ table(struct html *h)
 			goto out;
 		}
 	}
-	for (r = 1; r < g.rows && ret == 0; r++) {
-		char *text[FIELD_COUNT] = {NULL}, *marks = NULL, *flags = NULL;
-		const char *field[FIELD_COUNT];
-		const void *vcell =
-		        g.cell[r * g.cols + (size_t)idx[FIELD_VALUE]];
-		struct observation obs;
-		int pass = 1, star;
-
-		for (i = 0; i < src->nfilter && pass; i++) {
-			const void *fc = g.cell[r * g.cols + (size_t)fidx[i]];
-			char *ft = fc ? xml_html_text(fc) : xstrdup("");
-
-			pass = strcmp(ft, src->filter[i].value) == 0;
-			free(ft);
-		}
-		if (!pass || !vcell)
-			continue;
-		for (f = 0; f < FIELD_COUNT; f++) {
-			const void *cell =
-			        idx[f] >= 0
-			                ? g.cell[r * g.cols + (size_t)idx[f]]
-			                : NULL;
-
-			field[f] = src->constant[f];
-			if (idx[f] >= 0 && f == FIELD_VALUE) {
-				text[f] = xml_html_text_marks(cell, &marks);
-				field[f] = text[f];
-			} else if (idx[f] >= 0) {
-				text[f] = cell ? xml_html_text(cell)
-				               : xstrdup("");
-				field[f] = text[f];
-			}
-		}
-		star = mark_flags(marks, field[FIELD_FLAGS], &flags);
-		if (*marks)
-			field[FIELD_FLAGS] = flags;
-		if (!field[FIELD_PERIOD])
-			field[FIELD_PERIOD] = h->period;
-		memset(&obs, 0, sizeof(obs));
-		obs.line = xml_html_line(vcell);
-		locate(h, obs.line,
-		       field[FIELD_VALUE] ? field[FIELD_VALUE] : "", &obs);
-		{
-			char *path = xml_html_path(vcell);
-
-			snprintf(obs.locator, sizeof(obs.locator),
-			         "%s (table row %zu, line %ld)", path, r + 1,
-			         obs.line);
-			free(path);
-		}
-		ret = emit(h, &obs, field, star);
-		for (f = 0; f < FIELD_COUNT; f++)
-			free(text[f]);
-		free(marks);
-		free(flags);
+	for (r = hrows; r < g.rows && ret == 0; r++) {
+		for (k = 0; k < (wide.n ? wide.n : 1) && ret == 0; k++)
+			ret = table_cell(
+			        h, &g, r,
+			        wide.n ? wide.col[k] : idx[FIELD_VALUE],
+			        wide.n ? wide.period[k] : NULL, idx, fidx);
 	}
 out:
+	wide_release(&wide);
 	for (c = 0; header && c < g.cols; c++)
 		free(header[c]);
 	free(header);

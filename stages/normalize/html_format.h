@@ -24,9 +24,4 @@ int html_format_parse(const struct source_config *src, struct parse_input *in,
                       const struct obs_sink *sink, struct problems *probs,
                       struct error *err);
 
-/* Rewrites "\1".."\9" in format with the groups of a match over text;
- * caller frees. */
-char *html_substitute(const char *format, const char *text, const void *matches,
-                      size_t nmatch);
-
 #endif

@@ -658,6 +658,48 @@ START_TEST(test_config_reads_and_checks_transcriptions)
 }
 END_TEST
 
+/* "wide": the period and value come from its columns, for csv or an html
+ * table only, never mapped as well; the grade of a transcription says
+ * so. */
+START_TEST(test_config_reads_and_checks_wide_tables)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = xasprintf("%s/provstat.json", dir);
+	const struct source_config *s;
+
+	edit("sources/a.json", "\"period\": \"year\", \"value\": \"n\"", "");
+	edit("sources/a.json", "\"country\", ", "\"country\"");
+	edit("sources/a.json", "\"grade\": \"publisher\",",
+	     "\"grade\": \"publisher\", \"wide\": {\"columns\": "
+	     "\"^([0-9]{4}) reports$\", \"period\": \"\\\\1\"}, "
+	     "\"transcribed_from\": {\"title\": \"T\"},");
+	ck_assert_msg(config_load(&cfg, path, &err) == 0, "%s", err.msg);
+	s = config_source(cfg, "src-a");
+	ck_assert_str_eq(s->wide.columns, "^([0-9]{4}) reports$");
+	ck_assert_str_eq(s->wide.period, "\\1");
+	ck_assert_str_eq(s->grade, "transcription of publisher");
+	config_free(cfg);
+	cfg = NULL;
+	edit("sources/a.json", "\"country\"}",
+	     "\"country\", \"value\": \"n\"}");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'value': comes from the wide columns; "
+	                              "do not map it"),
+	              "%s", err.msg);
+	edit("sources/a.json", ", \"value\": \"n\"}", "}");
+	edit("sources/a.json", "\"columns\": \"^([0-9]{4}) reports$\", ", "");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'wide': needs 'columns'"), "%s",
+	              err.msg);
+	edit("sources/a.json", "\"wide\": {",
+	     "\"wide\": {\"columns\": \"(\", ");
+	ck_assert_int_eq(config_load(&cfg, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "'columns'"), "%s", err.msg);
+	free(path);
+}
+END_TEST
+
 /* "decimals": the digits shown; -1 when not declared. */
 START_TEST(test_config_reads_and_checks_decimals)
 {
@@ -892,6 +934,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_reads_and_checks_breaks);
 	tcase_add_test(tc, test_config_reads_and_checks_decimals);
 	tcase_add_test(tc, test_config_reads_and_checks_transcriptions);
+	tcase_add_test(tc, test_config_reads_and_checks_wide_tables);
 	tcase_add_loop_test(tc, test_config_reads_and_checks_claims, 0,
 	                    sizeof(claim_cases) / sizeof(claim_cases[0]));
 	tcase_add_loop_test(tc, test_config_reads_conflict_rules, 0, 3);

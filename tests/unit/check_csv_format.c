@@ -173,6 +173,45 @@ START_TEST(test_csv_format_reports_problems_with_their_place)
 }
 END_TEST
 
+/* A wide table: a column a year, each cell one observation with its own
+ * place; the period rewritten from the name; an empty cell is a missing
+ * value; no matching column is a problem at the header. */
+START_TEST(test_csv_format_reads_a_wide_table)
+{
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	ncmec_source(&s);
+	free(s.column[FIELD_PERIOD]);
+	free(s.column[FIELD_VALUE]);
+	s.column[FIELD_PERIOD] = s.column[FIELD_VALUE] = NULL;
+	s.wide.columns = xstrdup("^Reports ([0-9]{4})$");
+	s.wide.period = xstrdup("\\1");
+	got = run(&s,
+	          "country,Reports 2019,Reports 2020,rank\n"
+	          "Czech Republic,\"14,448\",\"11,044\",3\n"
+	          "Malta,,750,9\n",
+	          &p);
+	ck_assert_msg(p.total == 0, "%s", p.total ? p.msg[0] : "");
+	ck_assert_str_eq(got,
+	                 "m|Czech Republic|2019|14,448|14448|||line 2, column "
+	                 "16|54+8\n"
+	                 "m|Czech Republic|2020|11,044|11044|||line 2, column "
+	                 "25|63+8\n"
+	                 "m|Malta|2019||NA|||line 3, column 7|80+0\n"
+	                 "m|Malta|2020|750|750|||line 3, column 8|81+3\n");
+	free(got);
+	got = run(&s, "country,2019,2020\nMalta,1,2\n", &p);
+	ck_assert_int_eq(p.total, 1);
+	ck_assert_str_eq(p.msg[0], "line 1: no header column matches the "
+	                           "'wide' pattern '^Reports ([0-9]{4})$'");
+	problems_release(&p);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
 START_TEST(test_csv_format_joins_multi_row_headers)
 {
 	struct source_config s;
@@ -232,6 +271,7 @@ csv_format_suite(void)
 	tcase_add_test(tc, test_sdmx_csv_reads_both_versions_by_column_name);
 	tcase_add_test(tc, test_csv_format_stops_at_the_footer_and_skips_notes);
 	tcase_add_test(tc, test_csv_format_joins_multi_row_headers);
+	tcase_add_test(tc, test_csv_format_reads_a_wide_table);
 	tcase_add_loop_test(tc,
 	                    test_csv_format_reports_problems_with_their_place,
 	                    0, sizeof(bad) / sizeof(bad[0]));

@@ -204,6 +204,53 @@ START_TEST(test_html_splits_footnote_marks_from_numbers)
 }
 END_TEST
 
+/* Two header rows: "Year" spans the year columns, "Country" both rows;
+ * the names compose ("Year 2019"), and a wide table reads each year's
+ * cell with its own place.  Or one column is addressed by its composed
+ * name. */
+START_TEST(test_html_composes_header_rows_and_reads_wide)
+{
+	static const char page[] =
+	        "<html><body><table id=\"f\">\n"
+	        "<tr><th rowspan=\"2\">Country</th><th colspan=\"2\">Year</th>"
+	        "</tr>\n"
+	        "<tr><th>2019</th><th>2020</th></tr>\n"
+	        "<tr><td>Malta</td><td>1,200</td><td>750</td></tr>\n"
+	        "</table></body></html>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	tu_source(&s, "html");
+	s.html.table = xstrdup("//table[@id='f']");
+	s.html.header_rows = 2;
+	s.column[FIELD_GEO] = xstrdup("Country");
+	s.wide.columns = xstrdup("^Year ([0-9]{4})$");
+	s.wide.period = xstrdup("\\1");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	got = run(&s, page, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got,
+	                 "m|Malta|2019|1,200|1200|||/html/body/table/tr[3]/"
+	                 "td[2] (table row 3, line 4)|148+5\n"
+	                 "m|Malta|2020|750|750|||/html/body/table/tr[3]/td[3] "
+	                 "(table row 3, line 4)|162+3\n");
+	free(got);
+	free(s.wide.columns);
+	free(s.wide.period);
+	s.wide.columns = s.wide.period = NULL;
+	s.column[FIELD_VALUE] = xstrdup("Year 2020");
+	s.constant[FIELD_PERIOD] = xstrdup("2020");
+	got = run(&s, page, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_str_eq(got, "m|Malta|2020|750|750|||/html/body/table/tr[3]/"
+	                      "td[3] (table row 3, line 4)|162+3\n");
+	free(got);
+	html_release(&s);
+}
+END_TEST
+
 static char *
 repeat(const char *unit, size_t n)
 {
@@ -272,6 +319,7 @@ html_format_suite(void)
 	tcase_add_test(tc, test_html_expands_rowspan_and_colspan);
 	tcase_add_test(tc, test_html_reads_a_precision_column);
 	tcase_add_test(tc, test_html_splits_footnote_marks_from_numbers);
+	tcase_add_test(tc, test_html_composes_header_rows_and_reads_wide);
 	tcase_add_test(tc, test_html_refuses_hostile_pages);
 	suite_add_tcase(s, tc);
 	return s;
