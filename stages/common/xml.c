@@ -266,11 +266,12 @@ xml_sax_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct xml_reader *r = ctx;
 
-	(void)ch;
 	r->text_run += (size_t)len;
 	if (r->text_run > XML_MAX_TEXT_LENGTH)
 		xml_reader_fail(r, "a text node is longer than libxml2's "
 		                   "limit of 10000000 bytes");
+	else if (r->ev->text && !r->stopped && len > 0)
+		r->ev->text(r->ctx, (const char *)ch, (size_t)len);
 }
 
 static void

@@ -36,10 +36,13 @@ struct xml_reader;
  * through r until the handler returns) and its end (also after an empty
  * element).  name is the local name (no prefix), from the parser's
  * dictionary: equal to a name xml_reader_intern() returned, it is the same
- * pointer.  Text, comments and processing instructions are not reported. */
+ * pointer.  Text is reported to text, when it is set, in pieces (len
+ * bytes, not NUL-terminated, entities decoded); comments and processing
+ * instructions are not reported. */
 struct xml_events {
 	void (*start)(void *ctx, struct xml_reader *r, const char *name);
 	void (*end)(void *ctx, struct xml_reader *r, const char *name);
+	void (*text)(void *ctx, const char *text, size_t len);
 };
 
 /* A stream of the XML in fp (borrowed); name is what errors call it. */

@@ -49,7 +49,8 @@ struct spec {
 /* The element names, interned by the reader: compared by pointer. */
 struct names {
 	const char *structure, *dataset, *group, *series, *obs, *series_key,
-	        *obs_key, *group_key, *value, *obs_dimension, *obs_value;
+	        *obs_key, *group_key, *value, *obs_dimension, *obs_value, *comp,
+	        *atts;
 };
 
 enum level { L_DATASET, L_SERIES, L_OBS, L_GROUP, L_COUNT };
@@ -91,6 +92,13 @@ struct sdmx {
 	size_t value_len; /* or value_off -1 */
 	int root_seen;
 	int failed; /* the sink failed */
+	int flat; /* an observation outside any series: groups match on it */
+	/* SDMX-ML 3.0's <Comp id="X"><Value>a</Value>...</Comp>: a component
+	 * written as elements (a repeated or text value), its values joined
+	 * with ','; comp_id NULL outside one. */
+	const char *comp_id;
+	int comp_level, comp_values, in_value;
+	struct strbuf comp_text;
 };
 
 static void
@@ -235,7 +243,19 @@ take_attr(void *ctx, const char *name, const char *value)
 	kv_put(a->s, a->k, name, value); /* name: the parser's, interned */
 }
 
-/* The value of an id (interned) from the series outwards. */
+/* Whether groups can depend on the observation: its own key holds
+ * dimensions beyond time (a flat or cross-sectional message: SDMX 2.1
+ * section 3A, dimensionAtObservation other than TIME_PERIOD), so a
+ * group's key may sit at observation level. */
+static int
+groups_per_obs(const struct sdmx *s)
+{
+	return s->ngroups &&
+	       (s->flat || (s->obs_dim && strcmp(s->obs_dim, "TIME_PERIOD")));
+}
+
+/* The value of an id (interned) from the series outwards (a group
+ * matched on the observation's and the series' key values). */
 static const char *
 lookup_outer(struct sdmx *s, const char *name)
 {
@@ -244,10 +264,12 @@ lookup_outer(struct sdmx *s, const char *name)
 
 	if ((v = kv_get(&s->kv[L_SERIES], name)))
 		return v;
-	/* A group applies when its key values match the series'. */
+	/* A group applies when all its key values match the observation's
+	 * key, wherever the message carries each of its dimensions. */
 	for (g = 0; g < s->ngroups; g++) {
 		/* Generic groups say their key; structure-specific ones do
-		 * not, so their ids that the series also has act as key. */
+		 * not, so their ids that the series or the observation also
+		 * has act as key, the others are the group's attributes. */
 		const struct kv *key =
 		        s->group_keys[g].n ? &s->group_keys[g] : &s->groups[g];
 		int match = 1;
@@ -255,6 +277,8 @@ lookup_outer(struct sdmx *s, const char *name)
 		for (i = 0; i < key->n && match; i++) {
 			const char *sv = kv_get(&s->kv[L_SERIES], key->name[i]);
 
+			if (!sv && groups_per_obs(s))
+				sv = kv_get(&s->kv[L_OBS], key->name[i]);
 			match = key == &s->groups[g]
 			                ? !sv || strcmp(sv, key->value[i]) == 0
 			                : sv && strcmp(sv, key->value[i]) == 0;
@@ -274,6 +298,8 @@ lookup(struct sdmx *s, const char *name, struct outer *o)
 
 	if (v)
 		return v;
+	if (groups_per_obs(s))
+		return lookup_outer(s, name);
 	if (o->gen != s->gen) {
 		o->value = lookup_outer(s, name);
 		o->gen = s->gen;
@@ -436,6 +462,8 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		}
 	}
 	if (name == n->obs) {
+		if (s->level == L_DATASET)
+			s->flat = 1;
 		kv_clear(&s->kv[L_OBS]);
 		xml_reader_position(r, &s->obs_line, &s->obs_col);
 		s->level = L_OBS;
@@ -446,6 +474,17 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 			xml_reader_each_attr(r, take_attr, &a);
 			value_span(s, r, value_id(s));
 		}
+	} else if (name == n->comp && !s->generic) {
+		s->comp_id = intern_id(s, xml_reader_attr(r, "id")
+		                                  ? xml_reader_attr(r, "id")
+		                                  : "");
+		s->comp_level = s->level;
+		s->comp_values = 0;
+		strbuf_reset(&s->comp_text);
+	} else if (name == n->value && s->comp_id) {
+		if (s->comp_values++)
+			strbuf_addch(&s->comp_text, ',');
+		s->in_value = 1;
 	} else if (name == n->value && s->generic) {
 		xml_reader_attrs(r, id_value, av, 2);
 		if (!av[0] || !av[1])
@@ -495,7 +534,9 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		a.k = &s->kv[L_DATASET];
 		xml_reader_each_attr(r, take_attr, &a);
 		s->level = L_DATASET;
-	} else if (name == n->group) {
+	} else if (name == n->group || (name == n->atts && !s->generic)) {
+		/* SDMX-ML 3.0's Atts: attributes of a partial key (or of the
+		 * data set, with no key), matched as a group is. */
 		if (s->ngroups == SDMX_GROUPS_MAX) {
 			problems_add(s->probs, "%s:%d: more than %d groups",
 			             s->name, xml_reader_line(r),
@@ -529,9 +570,30 @@ on_end(void *ctx, struct xml_reader *r, const char *name)
 	} else if (name == n->series_key || name == n->obs_key ||
 	           name == n->group_key) {
 		s->in_key = 0;
-	} else if (name == n->series || name == n->group) {
+	} else if (name == n->value && s->comp_id) {
+		s->in_value = 0;
+	} else if (name == n->comp && s->comp_id) {
+		struct kv *k = s->comp_level == L_GROUP && s->ngroups
+		                       ? &s->groups[s->ngroups - 1]
+		                       : &s->kv[s->comp_level];
+
+		if (*s->comp_id)
+			kv_put(s, k, s->comp_id,
+			       s->comp_text.len ? s->comp_text.buf : "");
+		s->comp_id = NULL;
+	} else if (name == n->series || name == n->group || name == n->atts) {
 		s->level = L_DATASET;
 	}
+}
+
+/* Text: only a Comp's Value elements'. */
+static void
+on_text(void *ctx, const char *text, size_t len)
+{
+	struct sdmx *s = ctx;
+
+	if (s->in_value)
+		strbuf_add(&s->comp_text, text, len);
 }
 
 /* The element names, ids and attribute names the parser compares by
@@ -554,6 +616,8 @@ intern_names(struct sdmx *s)
 	n->value = xml_reader_intern(s->r, "Value");
 	n->obs_dimension = xml_reader_intern(s->r, "ObsDimension");
 	n->obs_value = xml_reader_intern(s->r, "ObsValue");
+	n->comp = xml_reader_intern(s->r, "Comp");
+	n->atts = xml_reader_intern(s->r, "Atts");
 	s->unit_mult = xml_reader_intern(s->r, "UNIT_MULT");
 	s->id_value[0] = xml_reader_intern(s->r, "id");
 	s->id_value[1] = xml_reader_intern(s->r, "value");
@@ -579,7 +643,7 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
                   const struct obs_sink *sink, struct problems *probs,
                   struct error *err)
 {
-	static const struct xml_events events = {on_start, on_end};
+	static const struct xml_events events = {on_start, on_end, on_text};
 	struct sdmx s;
 	struct error xerr;
 	int rc;
@@ -588,6 +652,7 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < FIELD_COUNT; i++)
 		strbuf_init(&s.join[i], SIZE_MAX / 2);
+	strbuf_init(&s.comp_text, SIZE_MAX / 2);
 	s.src = src;
 	s.value_off = -1;
 	s.gen = 1; /* the outer values' gen 0 is never current */
@@ -611,6 +676,7 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	}
 	for (i = 0; i < FIELD_COUNT; i++)
 		strbuf_release(&s.join[i]);
+	strbuf_release(&s.comp_text);
 	free(s.obs_dim);
 	free(s.filter);
 	free(s.filter_outer);

@@ -253,6 +253,112 @@ START_TEST(test_sdmx_applies_group_and_dataset_attributes)
 }
 END_TEST
 
+/* SDMX 2.1 section 3A: in a flat or cross-sectional message a group's key
+ * dimension may sit at the observation (an ObsKey value, the observation
+ * dimension of a cross-section); the group applies to the observations
+ * whose key matches it, and to no other.  Generic: the FR group's
+ * UNIT_MULT and unit, never IT's; structure-specific: each currency its
+ * own group's UNIT_MULT, not the first group's. */
+START_TEST(test_sdmx_matches_groups_on_observation_level_keys)
+{
+	static const char generic[] =
+	        "<m:GenericData xmlns:m=\"urn:m\" xmlns:g=\"urn:g\">\n"
+	        "<m:Header><m:Structure "
+	        "dimensionAtObservation=\"AllDimensions\"/>"
+	        "</m:Header><m:DataSet>\n"
+	        "<g:Group><g:GroupKey><g:Value id=\"GEO\" value=\"FR\"/>"
+	        "</g:GroupKey><g:Attributes><g:Value id=\"UNIT_MULT\" "
+	        "value=\"3\"/><g:Value id=\"UNIT_MEASURE\" value=\"K\"/>"
+	        "</g:Attributes></g:Group>\n"
+	        "<g:Group><g:GroupKey><g:Value id=\"GEO\" value=\"IT\"/>"
+	        "</g:GroupKey><g:Attributes><g:Value id=\"UNIT_MEASURE\" "
+	        "value=\"P\"/></g:Attributes></g:Group>\n"
+	        "<g:Obs><g:ObsKey><g:Value id=\"GEO\" value=\"FR\"/><g:Value "
+	        "id=\"TIME_PERIOD\" value=\"2020\"/></g:ObsKey><g:ObsValue "
+	        "value=\"67\"/></g:Obs>\n"
+	        "<g:Obs><g:ObsKey><g:Value id=\"GEO\" value=\"IT\"/><g:Value "
+	        "id=\"TIME_PERIOD\" value=\"2020\"/></g:ObsKey><g:ObsValue "
+	        "value=\"59\"/></g:Obs>\n"
+	        "</m:DataSet></m:GenericData>\n";
+	static const char specific[] =
+	        "<m:StructureSpecificData xmlns:m=\"urn:m\">\n"
+	        "<m:Header><m:Structure dimensionAtObservation=\"GEO\"/>"
+	        "</m:Header><m:DataSet>\n"
+	        "<Group GEO=\"FR\" UNIT_MULT=\"3\" UNIT_MEASURE=\"K\"/>\n"
+	        "<Group GEO=\"IT\" UNIT_MULT=\"0\" UNIT_MEASURE=\"P\"/>\n"
+	        "<Series TIME_PERIOD=\"2020\">\n"
+	        "<Obs GEO=\"FR\" OBS_VALUE=\"67\"/>\n"
+	        "<Obs GEO=\"IT\" OBS_VALUE=\"59\"/>\n"
+	        "<Obs GEO=\"DE\" OBS_VALUE=\"83\"/>\n"
+	        "</Series></m:DataSet></m:StructureSpecificData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	sdmx_source(&s, "GEO");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.column[FIELD_UNIT] = xstrdup("UNIT_MEASURE");
+	got = run(&s, generic, sizeof(generic) - 1, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "m|FR|2020|67|67000|") &&
+	                      strstr(got, "m|IT|2020|59|59|"),
+	              "%s", got);
+	free(got);
+	got = run(&s, specific, sizeof(specific) - 1, &p);
+	/* DE has no group: no unit, which is a problem at its place. */
+	ck_assert_int_eq(p.total, 1);
+	ck_assert_msg(strstr(p.msg[0], "line 8, column 1") &&
+	                      strstr(p.msg[0], "no 'UNIT_MEASURE'"),
+	              "%s", p.msg[0]);
+	ck_assert_msg(strstr(got, "m|FR|2020|67|67000|") &&
+	                      strstr(got, "m|IT|2020|59|59|") &&
+	                      !strstr(got, "|DE|"),
+	              "%s", got);
+	problems_release(&p);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
+/* SDMX-ML 3.0: a component written as elements (<Comp id><Value>...),
+ * at observation, series, group or Atts level, several values joined;
+ * Atts of a partial key apply like a group's. */
+START_TEST(test_sdmx_reads_3_0_comp_elements_and_atts)
+{
+	static const char doc[] =
+	        "<m:StructureSpecificData xmlns:m=\"urn:m\">\n"
+	        "<m:DataSet>\n"
+	        "<Atts GEO=\"FR\"><Comp id=\"UNIT_MEASURE\"><Value>PERS</Value>"
+	        "</Comp></Atts>\n"
+	        "<Series GEO=\"FR\">\n"
+	        "<Obs TIME_PERIOD=\"2019\" OBS_VALUE=\"1\"><Comp "
+	        "id=\"OBS_STATUS\"><Value>p</Value><Value>e</Value></Comp>"
+	        "</Obs>\n"
+	        "<Obs TIME_PERIOD=\"2020\" OBS_VALUE=\"2\"/>\n"
+	        "</Series>\n"
+	        "<Series GEO=\"IT\"><Comp id=\"UNIT_MEASURE\"><Value>NR</Value>"
+	        "</Comp>\n"
+	        "<Obs TIME_PERIOD=\"2020\" OBS_VALUE=\"3\"/>\n"
+	        "</Series></m:DataSet></m:StructureSpecificData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	sdmx_source(&s, "GEO");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.column[FIELD_UNIT] = xstrdup("UNIT_MEASURE");
+	s.column[FIELD_FLAGS] = xstrdup("OBS_STATUS");
+	got = run(&s, doc, sizeof(doc) - 1, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "m|FR|2019|1|1|pe|") &&
+	                      strstr(got, "m|FR|2020|2|2||") &&
+	                      strstr(got, "m|IT|2020|3|3||"),
+	              "%s", got);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
 /* More ids than the parser remembers (16), one longer than it keeps (31
  * bytes), a value that outgrows its buffer and a joined field whose text
  * gets shorter: every observation must still read its own series'
@@ -588,6 +694,8 @@ sdmx_format_suite(void)
 	tcase_add_test(tc, test_sdmx_reads_the_ecb_corpus_in_eight_encodings);
 	tcase_add_test(tc, test_sdmx_loads_the_eurostat_messages);
 	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
+	tcase_add_test(tc, test_sdmx_matches_groups_on_observation_level_keys);
+	tcase_add_test(tc, test_sdmx_reads_3_0_comp_elements_and_atts);
 	tcase_add_test(tc, test_sdmx_locates_lines_past_65535);
 	tcase_add_test(tc,
 	               test_sdmx_locates_each_observation_by_line_and_column);
