@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv_reader.h"
+#include "format.h"
 #include "wide.h"
 #include "xalloc.h"
 
@@ -18,6 +19,10 @@ struct csv_map {
 	regex_t footer;
 	int has_footer;
 	struct wide_cols wide; /* a wide table's period columns, or none */
+	/* sdmx-csv: the dimensions neither mapped nor filtered */
+	struct dim_watch *watch;
+	long *watch_col;
+	size_t nwatch;
 };
 
 static void
@@ -26,6 +31,10 @@ csv_map_release(struct csv_map *m)
 	size_t i;
 
 	wide_release(&m->wide);
+	for (i = 0; i < m->nwatch; i++)
+		dim_watch_release(&m->watch[i]);
+	free(m->watch);
+	free(m->watch_col);
 	for (i = 0; i < m->nskip; i++)
 		regfree(&m->skip[i]);
 	free(m->skip);
@@ -108,6 +117,43 @@ header_index(const struct csv_header *hdr, const char *name)
 	return -1;
 }
 
+/* SDMX-CSV's dimensions are the columns after the structure's own and
+ * before the period and the value (SDMX-CSV 1.0 and 2.0 write
+ * dimensions, then measures, then attributes): those neither mapped nor
+ * filtered are watched (observation.h). */
+static void
+watch_dimensions(const struct source_config *src, const struct csv_header *hdr,
+                 struct csv_map *m)
+{
+	static const char *const structure[] = {
+	        "DATAFLOW",       "STRUCTURE", "STRUCTURE_ID",
+	        "STRUCTURE_NAME", "ACTION",    "LAST UPDATE"};
+	long c, end = m->index[FIELD_PERIOD];
+
+	if (m->index[FIELD_VALUE] >= 0 && m->index[FIELD_VALUE] < end)
+		end = m->index[FIELD_VALUE];
+	size_t i;
+	int f, used;
+
+	if (end < 0)
+		return;
+	m->watch = xcalloc(hdr->n + 1, sizeof(*m->watch));
+	m->watch_col = xcalloc(hdr->n + 1, sizeof(*m->watch_col));
+	for (c = 0; c < end; c++) {
+		used = 0;
+		for (i = 0; i < sizeof(structure) / sizeof(structure[0]); i++)
+			used |= strcmp(hdr->name[c], structure[i]) == 0;
+		for (f = 0; f < FIELD_COUNT; f++)
+			used |= m->index[f] == c;
+		for (i = 0; i < src->nfilter; i++)
+			used |= strcmp(hdr->name[c], src->filter[i].name) == 0;
+		if (used)
+			continue;
+		dim_watch_init(&m->watch[m->nwatch], hdr->name[c]);
+		m->watch_col[m->nwatch++] = c;
+	}
+}
+
 /* Finds the header column of each mapped field and filter. */
 static int
 map_header(const struct source_config *src, const struct csv_header *hdr,
@@ -139,6 +185,8 @@ map_header(const struct source_config *src, const struct csv_header *hdr,
 		    0)
 			bad = 1;
 	}
+	if (src->spec->id == FORMAT_SDMX_CSV)
+		watch_dimensions(src, hdr, m);
 	m->filter_index = xcalloc(src->nfilter + 1, sizeof(long));
 	for (i = 0; i < src->nfilter; i++) {
 		m->filter_index[i] = header_index(hdr, src->filter[i].name);
@@ -261,6 +309,10 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		}
 		if (!passes_filters(src, &m, &rec))
 			continue;
+		for (k = 0; k < m.nwatch; k++)
+			dim_watch_see(&m.watch[k],
+			              rec.fields[m.watch_col[k]].text,
+			              rec.line);
 		for (f = 0; f < FIELD_COUNT; f++)
 			field[f] = m.index[f] >= 0 ? rec.fields[m.index[f]].text
 			                           : src->constant[f];
@@ -296,6 +348,13 @@ csv_format_parse(const struct source_config *src, struct parse_input *in,
 		             "no footer line matching '%s': the table "
 		             "may be truncated",
 		             src->csv.footer);
+	for (size_t k = 0; k < m.nwatch; k++) {
+		char where[48];
+
+		snprintf(where, sizeof(where), "line %ld (the header)",
+		         hdr.line);
+		dim_watch_report(&m.watch[k], where, probs);
+	}
 	ret = 0;
 out:
 	csv_reader_free(r);

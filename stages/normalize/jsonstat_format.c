@@ -249,11 +249,18 @@ map_dims(struct js *j)
 			if (j->dim_of[f] == (long)d)
 				used = 1;
 		if (!used) {
-			problems_add(j->probs,
-			             "src://%s: dimension '%s' has %zu "
-			             "categories and is neither mapped nor "
-			             "filtered",
-			             src->id, j->dim[d].id, j->dim[d].size);
+			/* The rule of every dimensional format (observation.h:
+			 * dim_watch), here from the dimension's own list. */
+			struct dim_watch w;
+			char where[128];
+			size_t c;
+
+			dim_watch_init(&w, j->dim[d].id);
+			for (c = 0; c < j->dim[d].size; c++)
+				dim_watch_see(&w, j->dim[d].code[c], 0);
+			snprintf(where, sizeof(where), "src://%s", src->id);
+			dim_watch_report(&w, where, j->probs);
+			dim_watch_release(&w);
 			bad = 1;
 		}
 	}

@@ -109,3 +109,66 @@ source_filter_pass(const struct source_config *src, const char *name,
 			return 0;
 	return 1;
 }
+
+void
+dim_watch_init(struct dim_watch *w, const char *name)
+{
+	memset(w, 0, sizeof(*w));
+	w->name = xstrdup(name);
+}
+
+void
+dim_watch_see(struct dim_watch *w, const char *category, long line)
+{
+	size_t i;
+
+	for (i = 0; i < w->nseen; i++)
+		if (strcmp(w->seen[i], category) == 0)
+			return;
+	if (w->nseen == 1)
+		w->line = line;
+	if (w->nseen < DIM_WATCH_LIST)
+		w->seen[w->nseen++] = xstrdup(category);
+	else
+		w->more = 1; /* at least one more: enough to say so */
+}
+
+void
+dim_watch_report(const struct dim_watch *w, const char *where,
+                 struct problems *probs)
+{
+	char list[512];
+	size_t i, k = 0;
+
+	if (w->nseen < 2)
+		return;
+	list[0] = '\0';
+	for (i = 0; i < w->nseen && k < sizeof(list); i++)
+		k += (size_t)snprintf(list + k, sizeof(list) - k, "%s'%s'",
+		                      i ? ", " : "", w->seen[i]);
+	if (w->line > 0)
+		problems_add(
+		        probs,
+		        "%s: dimension '%s' is neither mapped nor filtered "
+		        "and has several categories (%s%s; the second at "
+		        "line %ld): rows differing in it would be merged",
+		        where, w->name, list, w->more ? ", ..." : "", w->line);
+	else
+		problems_add(
+		        probs,
+		        "%s: dimension '%s' is neither mapped nor filtered "
+		        "and has several categories (%s%s): rows differing "
+		        "in it would be merged",
+		        where, w->name, list, w->more ? ", ..." : "");
+}
+
+void
+dim_watch_release(struct dim_watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nseen; i++)
+		free(w->seen[i]);
+	free(w->name);
+	memset(w, 0, sizeof(*w));
+}

@@ -72,6 +72,28 @@ typedef int (*format_parse_fn)(const struct source_config *src,
 int observation_fill(struct observation *o, const struct source_config *src,
                      const char *const field[FIELD_COUNT],
                      struct problems *probs);
+/*
+ * One rule for a dimension a source neither maps nor filters, in every
+ * dimensional format: with one category it names nothing that differs
+ * and is accepted; with several, rows differing only in it would be
+ * merged, so it is refused, its categories listed.  A watch sees each
+ * row's category and reports at the end.
+ */
+#define DIM_WATCH_LIST 8 /* categories a problem lists */
+struct dim_watch {
+	char *name;
+	char *seen[DIM_WATCH_LIST];
+	size_t nseen, more; /* more: beyond the list */
+	long line; /* where the second category first appeared */
+};
+
+void dim_watch_init(struct dim_watch *w, const char *name);
+void dim_watch_see(struct dim_watch *w, const char *category, long line);
+/* Adds the problem when the dimension had several categories. */
+void dim_watch_report(const struct dim_watch *w, const char *where,
+                      struct problems *probs);
+void dim_watch_release(struct dim_watch *w);
+
 /* 1 if a row whose dimension or column name holds value passes src's
  * filters (a name no filter mentions always passes). */
 int source_filter_pass(const struct source_config *src, const char *name,

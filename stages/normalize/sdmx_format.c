@@ -99,6 +99,13 @@ struct sdmx {
 	const char *comp_id;
 	int comp_level, comp_values, in_value;
 	struct strbuf comp_text;
+	/* Generic messages say which ids are key dimensions (SeriesKey,
+	 * ObsKey): those neither mapped nor filtered are watched
+	 * (observation.h), their level each. */
+	const char *watch_id[KV_MAX];
+	int watch_level[KV_MAX];
+	struct dim_watch watch[KV_MAX];
+	size_t nwatch;
 };
 
 static void
@@ -356,6 +363,30 @@ spec_make(struct sdmx *s, const char *text, struct spec *spec)
 	}
 }
 
+/* A key dimension's id (interned) in a generic message, at level: watched
+ * when the source neither maps nor filters it. */
+static void
+watch_key(struct sdmx *s, const char *id, int level)
+{
+	size_t i, k;
+
+	if (!id || id == s->time_period || s->nwatch == KV_MAX)
+		return;
+	for (i = 0; i < s->nwatch; i++)
+		if (s->watch_id[i] == id)
+			return;
+	for (i = 0; i < FIELD_COUNT; i++)
+		for (k = 0; k < s->spec[i].n; k++)
+			if (s->spec[i].part[k] == id)
+				return;
+	for (i = 0; i < s->src->nfilter; i++)
+		if (s->filter[i] == id)
+			return;
+	s->watch_id[s->nwatch] = id;
+	s->watch_level[s->nwatch] = level;
+	dim_watch_init(&s->watch[s->nwatch++], id);
+}
+
 static void
 emit_obs(struct sdmx *s)
 {
@@ -372,6 +403,13 @@ emit_obs(struct sdmx *s)
 
 		if (!v || strcmp(v, src->filter[i].value) != 0)
 			return;
+	}
+	for (i = 0; i < s->nwatch; i++) {
+		const char *v =
+		        kv_get(&s->kv[s->watch_level[i]], s->watch_id[i]);
+
+		if (v)
+			dim_watch_see(&s->watch[i], v, s->obs_line);
 	}
 	memset(&obs, 0, sizeof(obs));
 	obs.line = s->obs_line;
@@ -498,6 +536,8 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 			kv_set(s, &s->kv[s->level], av[0], av[1]);
 			if (s->level == L_OBS && av[0] == value_id(s))
 				value_span(s, r, s->id_value[1]);
+			if (s->in_key)
+				watch_key(s, intern_id(s, av[0]), s->level);
 		}
 	} else if (name == n->obs_dimension && s->generic) {
 		xml_reader_attrs(r, id_value, av, 2);
@@ -663,6 +703,11 @@ sdmx_format_parse(const struct source_config *src, struct parse_input *in,
 	s.r = xml_reader_new(in->fp, s.name);
 	error_clear(&xerr);
 	rc = intern_names(&s) < 0 ? 0 : xml_reader_run(s.r, &events, &s, &xerr);
+	if (!s.failed && rc >= 0)
+		for (i = 0; i < s.nwatch; i++)
+			dim_watch_report(&s.watch[i], s.name, probs);
+	for (i = 0; i < s.nwatch; i++)
+		dim_watch_release(&s.watch[i]);
 	if (!s.failed && rc < 0)
 		problems_add(probs, "%s", xerr.msg);
 	else if (!s.root_seen && !s.failed && !probs->total)

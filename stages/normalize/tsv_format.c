@@ -17,6 +17,10 @@ struct tsv_head {
 	char **periods; /* per column; [0] unused */
 	size_t ncols;
 	long dim_of[FIELD_COUNT]; /* dimension of each field, or -1 */
+	/* A dimension neither mapped nor filtered: its categories. */
+	struct dim_watch watch[TSV_MAX_DIMS];
+	unsigned char unmapped[TSV_MAX_DIMS];
+	long line;
 };
 
 static void
@@ -24,8 +28,11 @@ tsv_head_release(struct tsv_head *h)
 {
 	size_t i;
 
-	for (i = 0; i < h->ndims; i++)
+	for (i = 0; i < h->ndims; i++) {
 		free(h->dims[i]);
+		if (h->unmapped[i])
+			dim_watch_release(&h->watch[i]);
+	}
 	for (i = 0; i < h->ncols; i++)
 		free(h->periods[i]);
 	free(h->periods);
@@ -143,13 +150,8 @@ read_header(const struct source_config *src, const struct csv_record *rec,
 			if (strcmp(src->filter[k].name, h->dims[i]) == 0)
 				used = 1;
 		if (!used) {
-			problems_add(
-			        probs,
-			        "line %ld: dimension '%s' is neither "
-			        "mapped nor filtered; rows differing in it "
-			        "would be merged",
-			        rec->line, h->dims[i]);
-			bad = 1;
+			h->unmapped[i] = 1;
+			dim_watch_init(&h->watch[i], h->dims[i]);
 		}
 	}
 	for (k = 0; k < src->nfilter; k++) {
@@ -218,6 +220,9 @@ tsv_format_parse(const struct source_config *src, struct parse_input *in,
 		for (i = 0; i < h.ndims; i++)
 			if (!source_filter_pass(src, h.dims[i], vals[i]))
 				pass = 0;
+		for (i = 0; pass && i < h.ndims; i++)
+			if (h.unmapped[i])
+				dim_watch_see(&h.watch[i], vals[i], rec.line);
 		for (c = 1; pass && c < h.ncols; c++) {
 			const struct csv_field *cell = &rec.fields[c];
 			const char *field[FIELD_COUNT];
@@ -258,6 +263,10 @@ tsv_format_parse(const struct source_config *src, struct parse_input *in,
 		problems_add(probs, "%s", rerr.msg);
 	else if (!have_header)
 		problems_add(probs, "the document is empty");
+	for (size_t i = 0; i < h.ndims; i++)
+		if (h.unmapped[i])
+			dim_watch_report(&h.watch[i], "line 1 (the header)",
+			                 probs);
 	ret = 0;
 out:
 	csv_reader_free(r);

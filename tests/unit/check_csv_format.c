@@ -107,6 +107,21 @@ START_TEST(test_sdmx_csv_reads_both_versions_by_column_name)
 		/* the sex=F row is filtered out: two observations */
 		ck_assert_str_eq(strchr(line2, '\n'), "\n");
 		free(got);
+		/* Without the sex filter, its two categories would be
+		 * merged: refused, listed. */
+		free(s.filter[0].name);
+		free(s.filter[0].value);
+		s.filter[0] = s.filter[1];
+		s.nfilter = 1;
+		got = run(&s, docs[i], &p);
+		ck_assert_int_eq(p.total, 1);
+		ck_assert_str_eq(p.msg[0],
+		                 "line 1 (the header): dimension 'sex' is "
+		                 "neither mapped nor filtered and has several "
+		                 "categories ('T', 'F'; the second at line 3): "
+		                 "rows differing in it would be merged");
+		problems_release(&p);
+		free(got);
 		tu_source_release(&s);
 	}
 }

@@ -170,8 +170,9 @@ static const struct {
          "\"dimension\": {\"geo\": {\"category\": {\"index\": [\"DE\"]}}, "
          "\"time\": {\"category\": {\"index\": [\"2020\"]}}, \"sex\": "
          "{\"category\": {\"index\": [\"F\", \"M\"]}}}, \"value\": [1, 2]}",
-         "src://t: dimension 'sex' has 2 categories and is neither mapped nor "
-         "filtered"},
+         "src://t: dimension 'sex' is neither mapped nor filtered and has "
+         "several categories ('F', 'M'): rows differing in it would be "
+         "merged"},
         {"{\"id\": [\"geo\", \"time\"], \"size\": [1, 2], \"dimension\": "
          "{\"geo\": {\"category\": {\"index\": [\"DE\"]}}, \"time\": "
          "{\"category\": {\"index\": [\"2019\", \"2020\"]}}}, \"value\": [1]}",

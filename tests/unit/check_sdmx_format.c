@@ -359,6 +359,55 @@ START_TEST(test_sdmx_reads_3_0_comp_elements_and_atts)
 }
 END_TEST
 
+/* The rule of every dimensional format: a key dimension neither mapped
+ * nor filtered is accepted with one category (SEX is T in both series) and
+ * refused with several, listed (AGE), since rows differing in it would be
+ * merged. */
+START_TEST(test_sdmx_refuses_an_unmapped_dimension_of_several_categories)
+{
+	static const char doc[] =
+	        "<m:GenericData xmlns:m=\"urn:m\" xmlns:g=\"urn:g\">"
+	        "<m:DataSet>\n"
+	        "<g:Series><g:SeriesKey><g:Value id=\"GEO\" value=\"FR\"/>"
+	        "<g:Value id=\"SEX\" value=\"T\"/><g:Value id=\"AGE\" "
+	        "value=\"TOTAL\"/></g:SeriesKey>\n"
+	        "<g:Obs><g:ObsDimension value=\"2020\"/><g:ObsValue "
+	        "value=\"1\"/></g:Obs></g:Series>\n"
+	        "<g:Series><g:SeriesKey><g:Value id=\"GEO\" value=\"FR\"/>"
+	        "<g:Value id=\"SEX\" value=\"T\"/><g:Value id=\"AGE\" "
+	        "value=\"Y_LT5\"/></g:SeriesKey>\n"
+	        "<g:Obs><g:ObsDimension value=\"2020\"/><g:ObsValue "
+	        "value=\"2\"/></g:Obs></g:Series>\n"
+	        "</m:DataSet></m:GenericData>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	sdmx_source(&s, "GEO");
+	s.constant[FIELD_MEASURE] = xstrdup("m");
+	s.constant[FIELD_UNIT] = xstrdup("u");
+	got = run(&s, doc, sizeof(doc) - 1, &p);
+	ck_assert_int_eq(p.total, 1);
+	ck_assert_str_eq(p.msg[0],
+	                 "src://t: dimension 'AGE' is neither mapped nor "
+	                 "filtered and has several categories ('TOTAL', "
+	                 "'Y_LT5'; the second at line 5): rows differing in it "
+	                 "would be merged");
+	problems_release(&p);
+	free(got);
+	s.filter = xcalloc(1, sizeof(*s.filter));
+	s.filter[0].name = xstrdup("AGE");
+	s.filter[0].value = xstrdup("TOTAL");
+	s.nfilter = 1;
+	got = run(&s, doc, sizeof(doc) - 1, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "m|FR|2020|1|1|") && !strstr(got, "|2|2|"),
+	              "%s", got);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
+
 /* More ids than the parser remembers (16), one longer than it keeps (31
  * bytes), a value that outgrows its buffer and a joined field whose text
  * gets shorter: every observation must still read its own series'
@@ -696,6 +745,9 @@ sdmx_format_suite(void)
 	tcase_add_test(tc, test_sdmx_applies_group_and_dataset_attributes);
 	tcase_add_test(tc, test_sdmx_matches_groups_on_observation_level_keys);
 	tcase_add_test(tc, test_sdmx_reads_3_0_comp_elements_and_atts);
+	tcase_add_test(
+	        tc,
+	        test_sdmx_refuses_an_unmapped_dimension_of_several_categories);
 	tcase_add_test(tc, test_sdmx_locates_lines_past_65535);
 	tcase_add_test(tc,
 	               test_sdmx_locates_each_observation_by_line_and_column);

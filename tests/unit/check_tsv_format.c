@@ -69,9 +69,12 @@ static const struct {
         {"indic_de,geo\t2019\nJAN,IT\t1\n",
          "line 1: the first header cell 'indic_de,geo' is not "
          "'dimensions\\time'"},
-        {"unit,indic_de,geo\\time\t2019\nNR,JAN,IT\t1\n",
-         "line 1: dimension 'unit' is neither mapped nor filtered; rows "
-         "differing in it would be merged"},
+        /* An unmapped dimension with one category names nothing that
+         * differs; with several it is refused, its categories listed. */
+        {"unit,indic_de,geo\\time\t2019\nNR,JAN,IT\t1\nTHS,JAN,IT\t2\n",
+         "line 1 (the header): dimension 'unit' is neither mapped nor "
+         "filtered and has several categories ('NR', 'THS'; the second at "
+         "line 3): rows differing in it would be merged"},
         {"indic_de,geo\\time\t2019\t2020\nJAN,IT\t1\n",
          "line 2: 2 cells where the header has 3"},
         {"indic_de,geo\\time\t2019\nJAN\t1\n",
@@ -87,6 +90,30 @@ static const struct {
          "geo\\time\t2019\nJAN,IT\t1\n",
          "line 1: more than 32 dimensions"},
 };
+
+/* An unmapped dimension with one category ("unit" is NR on every row)
+ * is accepted; its rows that a filter leaves out do not count. */
+START_TEST(test_tsv_format_accepts_a_single_category_dimension)
+{
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	pop_source(&s);
+	got = run(&s,
+	          "unit,indic_de,geo\\time\t2019\n"
+	          "NR,JAN,IT\t1\n"
+	          "NR,JAN,FR\t2\n"
+	          "THS,DEATH,FR\t3\n",
+	          &p);
+	ck_assert_msg(p.total == 0, "%s", p.total ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "population|IT|2019|1|1|") &&
+	                      strstr(got, "population|FR|2019|2|2|"),
+	              "%s", got);
+	free(got);
+	tu_source_release(&s);
+}
+END_TEST
 
 START_TEST(test_tsv_format_reports_problems_with_their_place)
 {
@@ -156,6 +183,7 @@ tsv_format_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_tsv_format_reads_values_flags_and_missing);
+	tcase_add_test(tc, test_tsv_format_accepts_a_single_category_dimension);
 	tcase_add_loop_test(tc,
 	                    test_tsv_format_reports_problems_with_their_place,
 	                    0, sizeof(bad) / sizeof(bad[0]));
