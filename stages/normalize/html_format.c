@@ -73,55 +73,72 @@ locate(struct html *h, long line, const char *text, struct observation *obs)
 	h->cursor = (size_t)(hit - h->buf) + n;
 }
 
-static int
-find_period(struct html *h)
+/*
+ * The period text period_xpath finds from ctx (NULL: the document),
+ * matched and rewritten by period_pattern and period_format; NULL with a
+ * problem when it finds nothing or does not match.  Caller frees.
+ */
+static char *
+period_from(struct html *h, const void *ctx)
 {
 	const struct html_options *o = &h->src->html;
 	struct xml_nodes *n;
 	struct error xerr;
-	char *text;
+	char *text, *out;
+	regex_t re;
+	regmatch_t m[10];
 
-	if (!o->period_xpath)
-		return 0;
-	n = xml_html_select(h->doc, NULL, o->period_xpath, &xerr);
+	n = xml_html_select(h->doc, ctx, o->period_xpath, &xerr);
 	if (!n) {
 		problems_add(h->probs, "%s", xerr.msg);
-		return -1;
+		return NULL;
 	}
 	if (xml_nodes_count(n) == 0) {
-		problems_add(h->probs, "%s: period_xpath '%s' selects nothing",
-		             h->name, o->period_xpath);
+		char *where = ctx ? xml_html_path(ctx) : xstrdup("the page");
+
+		problems_add(h->probs,
+		             "%s: %s: period_xpath '%s' selects nothing",
+		             h->name, where, o->period_xpath);
+		free(where);
 		xml_nodes_free(n);
-		return -1;
+		return NULL;
 	}
 	text = xml_html_text(xml_nodes_at(n, 0));
 	xml_nodes_free(n);
-	if (o->period_pattern) {
-		regex_t re;
-		regmatch_t m[10];
-
-		if (regcomp(&re, o->period_pattern, REG_EXTENDED) != 0 ||
-		    regexec(&re, text, 10, m, 0) != 0) {
-			problems_add(h->probs,
-			             "%s: period text '%.100s' does not match "
-			             "'%s'",
-			             h->name, text, o->period_pattern);
-			regfree(&re);
-			free(text);
-			return -1;
-		}
-		if (o->period_format)
-			h->period =
-			        wide_substitute(o->period_format, text, m, 10);
-		else
-			h->period = xstrndup(text + m[0].rm_so,
-			                     (size_t)(m[0].rm_eo - m[0].rm_so));
+	if (!o->period_pattern)
+		return text;
+	if (regcomp(&re, o->period_pattern, REG_EXTENDED) != 0 ||
+	    regexec(&re, text, 10, m, 0) != 0) {
+		problems_add(h->probs,
+		             "%s: period text '%.100s' does not match '%s'",
+		             h->name, text, o->period_pattern);
 		regfree(&re);
 		free(text);
-	} else {
-		h->period = text;
+		return NULL;
 	}
-	return 0;
+	out = o->period_format ? wide_substitute(o->period_format, text, m, 10)
+	                       : xstrndup(text + m[0].rm_so,
+	                                  (size_t)(m[0].rm_eo - m[0].rm_so));
+	regfree(&re);
+	free(text);
+	return out;
+}
+
+/* A period_xpath starting with '/' is the page's, found once; any other
+ * is each block's (or the table's), relative to it. */
+static int
+period_relative(const struct html *h)
+{
+	return h->src->html.period_xpath && h->src->html.period_xpath[0] != '/';
+}
+
+static int
+find_period(struct html *h)
+{
+	if (!h->src->html.period_xpath || period_relative(h))
+		return 0;
+	h->period = period_from(h, NULL);
+	return h->period ? 0 : -1;
 }
 
 /* star: the value's cell had a footnote mark that is not a letter ("1",
@@ -191,10 +208,19 @@ prose(struct html *h)
 	}
 	for (b = 0; b < xml_nodes_count(blocks) && ret == 0; b++) {
 		const void *node = xml_nodes_at(blocks, b);
-		char *text = xml_html_text(node), *path = xml_html_path(node);
-		const char *at = text;
+		char *text, *path, *bperiod = NULL;
+		const char *at;
 		regmatch_t m[10];
 		int k = 0;
+
+		/* A page of several articles: each block its own period. */
+		if (period_relative(h) && !(bperiod = period_from(h, node))) {
+			found++; /* reported: not "no match" as well */
+			continue;
+		}
+		text = xml_html_text(node);
+		path = xml_html_path(node);
+		at = text;
 
 		while (ret == 0 &&
 		       regexec(&re, at, 10, m, at == text ? 0 : REG_NOTBOL) ==
@@ -219,7 +245,8 @@ prose(struct html *h)
 				}
 			}
 			if (!field[FIELD_PERIOD])
-				field[FIELD_PERIOD] = h->period;
+				field[FIELD_PERIOD] =
+				        bperiod ? bperiod : h->period;
 			/* The qualifier travels with the value: "over 19,000".
 			 */
 			if (o->qualifier_group > 0 &&
@@ -276,6 +303,7 @@ prose(struct html *h)
 		}
 		free(text);
 		free(path);
+		free(bperiod);
 	}
 	if (ret == 0 && !found)
 		problems_add(h->probs,
@@ -473,6 +501,10 @@ table(struct html *h)
 		             src->html.table, xml_nodes_count(t));
 		goto out;
 	}
+	/* A relative period_xpath: the table's own period. */
+	if (period_relative(h) &&
+	    !(h->period = period_from(h, xml_nodes_at(t, 0))))
+		goto out;
 	if (build_grid(h, xml_nodes_at(t, 0), &g) < 0)
 		goto out;
 	if (g.rows < hrows) {

@@ -78,6 +78,51 @@ START_TEST(test_html_reads_numbers_in_prose_with_qualifiers)
 }
 END_TEST
 
+/* A page of several articles, one a quarter: a relative period_xpath is
+ * each block's; an article without a heading is a problem at its place,
+ * never another article's period. */
+START_TEST(test_html_reads_a_period_per_block)
+{
+	static const char page[] =
+	        "<html><body>\n"
+	        "<article><h2>Quarter 1, 2020</h2><p class=\"f\">14,925 "
+	        "contacts</p></article>\n"
+	        "<article><h2>Quarter 2, 2020</h2><p class=\"f\">over 19,000 "
+	        "contacts</p></article>\n"
+	        "</body></html>\n";
+	static const char bad[] =
+	        "<html><body>\n"
+	        "<article><h2>Quarter 1, 2020</h2><p class=\"f\">14,925 "
+	        "contacts</p></article>\n"
+	        "<article><p class=\"f\">12 contacts</p></article>\n"
+	        "</body></html>\n";
+	struct source_config s;
+	struct problems p;
+	char *got;
+
+	insafe_source(&s);
+	free(s.html.select);
+	free(s.html.period_xpath);
+	s.html.select = xstrdup("//article/p[@class='f']");
+	s.html.period_xpath = xstrdup("ancestor::article/h2");
+	got = run(&s, page, &p);
+	ck_assert_msg(p.total == 0, "%s", p.kept ? p.msg[0] : "");
+	ck_assert_msg(strstr(got, "contacts|EU|2020-Q1|14,925|14925|") &&
+	                      strstr(got, "contacts|EU|2020-Q2|over 19,000|"
+	                                  "19000||over|"),
+	              "%s", got);
+	free(got);
+	got = run(&s, bad, &p);
+	ck_assert_int_eq(p.total, 1);
+	ck_assert_str_eq(p.msg[0], "src://t: /html/body/article[2]/p: "
+	                           "period_xpath 'ancestor::article/h2' "
+	                           "selects nothing");
+	problems_release(&p);
+	free(got);
+	html_release(&s);
+}
+END_TEST
+
 START_TEST(test_html_expands_rowspan_and_colspan)
 {
 	static const char page[] =
@@ -316,6 +361,7 @@ html_format_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_html_reads_numbers_in_prose_with_qualifiers);
+	tcase_add_test(tc, test_html_reads_a_period_per_block);
 	tcase_add_test(tc, test_html_expands_rowspan_and_colspan);
 	tcase_add_test(tc, test_html_reads_a_precision_column);
 	tcase_add_test(tc, test_html_splits_footnote_marks_from_numbers);
