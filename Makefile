@@ -104,6 +104,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 ALL_SRC := $(COMMON_SRC) $(foreach s,$(STAGES) driver,$(wildcard stages/$(s)/*.c))
 
 .PHONY: all run check unit e2e hostile memcheck bench fuzz fuzz-run fuzz-replay \
+	test-deps \
 	fuzz-replay-run banned checkstyle format install uninstall \
 	clean distclean help FORCE
 .DEFAULT_GOAL := all
@@ -206,19 +207,24 @@ run: all
 unit: $(TEST_RUNNER)
 	$(TEST_RUNNER)
 
-e2e: all
+# What only the tests need (Chromium, Node.js, pandas, valgrind, ...):
+# installed for them, never by a plain build (scripts/install-deps).
+test-deps:
+	@scripts/install-deps --test
+
+e2e: all test-deps
 	BIN=$(BIN) tests/e2e/run
 
-hostile: all
+hostile: all test-deps
 	BIN=$(BIN) tests/hostile/run
 
 # The unit runner under valgrind memcheck, in one process (CK_FORK=no) so
 # that every leak is seen; .ci/run runs it on the plain build.
-memcheck: $(TEST_RUNNER)
+memcheck: $(TEST_RUNNER) test-deps
 	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect $(TEST_RUNNER)
 
-check: banned checkstyle unit e2e hostile fuzz-replay
+check: test-deps banned checkstyle unit e2e hostile fuzz-replay
 
 # The seed and regression corpora, replayed by a plain driver under
 # ASan+UBSan (the sanitizer build is shared with SANITIZE=...).

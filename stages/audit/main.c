@@ -13,7 +13,8 @@
 #include "trace.h"
 
 static const char usage[] =
-        "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
+        "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json | "
+        "--prov] ID\n"
         "       provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] "
         "[--as-of DATE]\n"
         "                            --indicator I --geo G --period P\n"
@@ -23,7 +24,8 @@ static const char usage[] =
         "       provstat-audit revisions [-o DIR] [--indicator I]\n";
 
 static const char help[] =
-        "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] ID\n"
+        "usage: provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json | "
+        "--prov] ID\n"
         "       provstat-audit trace [-qv] [-c FILE] [-o DIR] [--json] "
         "[--as-of DATE]\n"
         "                            --indicator I --geo G --period P\n"
@@ -45,6 +47,7 @@ static const char help[] =
         "\n"
         "options:\n" CLI_COMMON_HELP
         "      --json           one JSON document on stdout\n"
+        "      --prov           trace as a W3C PROV-JSON document\n"
         "      --prometheus     status as a Prometheus textfile\n"
         "      --indicator I, --geo G, --period P\n"
         "                       trace by key instead of lineage id\n"

@@ -22,6 +22,8 @@ static const char help[] =
         "options:\n" CLI_COMMON_HELP
         "      --offline        touch no network; use archived snapshots\n"
         "      --only ID        fetch one source\n"
+        "      --jobs N         at most N transfers at once (default the\n"
+        "                       config's fetch.jobs, 8)\n"
         "\n" CLI_EXIT_HELP;
 
 enum { OPT_OFFLINE = CLI_OPT_FIRST_FREE, OPT_ONLY, OPT_JOBS };
