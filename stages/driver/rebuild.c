@@ -10,6 +10,7 @@
 #include "archive.h"
 #include "atomic_file.h"
 #include "cli.h"
+#include "diag.h"
 #include "fileio.h"
 #include "hash.h"
 #include "store.h"
@@ -30,6 +31,39 @@ dir_is_empty(const char *path)
 			empty = 0;
 	closedir(d);
 	return empty;
+}
+
+/* Whether anything was fetched by as_of; if not, err says when the first
+ * fetch was.  1, 0, or -1 on a store failure. */
+static int
+fetched_by(struct store *st, const char *as_of, struct error *err)
+{
+	struct store_stmt *s = NULL;
+	int rc, n = -1;
+
+	if (store_prepare(st,
+	                  "SELECT count(*) FILTER (WHERE retrieved_at <= ?1), "
+	                  "min(retrieved_at) FROM old.fetch",
+	                  &s, err) < 0)
+		return -1;
+	store_bind_text(s, 1, as_of);
+	if ((rc = store_step(s)) == STORE_ROW) {
+		n = store_col_int(s, 0) > 0;
+		if (!n && store_col_null(s, 1))
+			error_set(err, "nothing to rebuild: the store has no "
+			               "fetch at all");
+		else if (!n)
+			error_set(
+			        err,
+			        "nothing to rebuild as of %s: nothing had been "
+			        "fetched yet (the store's first fetch is at "
+			        "%s)",
+			        as_of, store_col_text(s, 1));
+	} else {
+		store_fail(st, err, "cannot read fetches");
+	}
+	store_finalize(s);
+	return n;
 }
 
 /* Copies the rows known by as_of from the old store into the new one. */
@@ -85,6 +119,8 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 		                 "'%s' is not a provstat store of schema "
 		                 "version 2 to %d",
 		                 from_store, STORE_SCHEMA_VERSION);
+	if (fetched_by(st, as_of, err) != 1)
+		return -1;
 	if (store_begin(st, err) < 0)
 		return -1;
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
@@ -168,7 +204,7 @@ rebuild_run(const char *from, const char *as_of, const struct chain_options *o,
 	char stamp[TIMEFMT_LEN];
 	struct store *st = NULL;
 	time_t t;
-	int ret = EXIT_FAIL, rc;
+	int ret = EXIT_FAIL, rc, created = 0, ours = 0;
 
 	if (timefmt_parse(as_of, 1, &t, err) < 0) {
 		error_prefix(err, "--as-of");
@@ -193,6 +229,9 @@ rebuild_run(const char *from, const char *as_of, const struct chain_options *o,
 		error_set(err, "cannot pin the clock: %s", strerror(errno));
 		goto out;
 	}
+	/* From here on what is in out is the rebuild's own. */
+	ours = 1;
+	created = !fileio_exists(o->out);
 	if (fileio_mkdirs(o->out, 0755, err) < 0 ||
 	    store_open(&st, to_store, err) < 0 ||
 	    copy_rows(st, from_store, stamp, err) < 0 ||
@@ -209,6 +248,15 @@ rebuild_run(const char *from, const char *as_of, const struct chain_options *o,
 	ret = rc == EXIT_OK || rc == EXIT_PARTIAL ? rc : EXIT_FAIL;
 out:
 	store_close(st);
+	/* A failed rebuild leaves nothing behind: the directory as it was
+	 * (absent, or empty: it had to be). */
+	if (ret == EXIT_FAIL && ours) {
+		struct error rerr;
+
+		if (fileio_remove_tree(o->out, &rerr) < 0 ||
+		    (!created && fileio_mkdirs(o->out, 0755, &rerr) < 0))
+			diag_error("%s", rerr.msg);
+	}
 	free(from_store);
 	free(to_store);
 	return ret;
