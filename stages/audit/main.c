@@ -52,6 +52,8 @@ static const char help[] =
         "      --indicator I, --geo G, --period P\n"
         "                       trace by key instead of lineage id\n"
         "      --as-of DATE     with the key form: as known on DATE\n"
+        "      --depth N        trace a derived value's inputs N levels\n"
+        "                       deep (0: list them only; default all)\n"
         "\n" CLI_EXIT_HELP;
 
 enum {
@@ -60,7 +62,8 @@ enum {
 	OPT_GEO,
 	OPT_PERIOD,
 	OPT_AS_OF,
-	OPT_PROV
+	OPT_PROV,
+	OPT_DEPTH
 };
 
 static int
@@ -87,6 +90,13 @@ trace_option(void *ctx, int opt, const char *arg)
 	case OPT_AS_OF:
 		q->as_of = arg;
 		return 0;
+	case OPT_DEPTH: {
+		char *end;
+
+		q->depth = strtol(arg, &end, 10);
+		return *arg && !*end && q->depth >= 0 && q->depth <= 1000 ? 0
+		                                                          : -1;
+	}
 	default:
 		return -1;
 	}
@@ -102,6 +112,7 @@ cmd_trace(struct cli *cli, int argc, char **argv)
 	        {"geo", required_argument, NULL, OPT_GEO},
 	        {"period", required_argument, NULL, OPT_PERIOD},
 	        {"as-of", required_argument, NULL, OPT_AS_OF},
+	        {"depth", required_argument, NULL, OPT_DEPTH},
 	        {NULL, 0, NULL, 0}};
 	struct trace_query q;
 	struct config *cfg = NULL;
@@ -111,6 +122,7 @@ cmd_trace(struct cli *cli, int argc, char **argv)
 	int first, rc, status = EXIT_FAIL;
 
 	memset(&q, 0, sizeof(q));
+	q.depth = -1;
 	if ((rc = cli_parse(cli, argc, argv, longopts, trace_option, &q,
 	                    &first)) >= 0)
 		return rc;

@@ -661,6 +661,7 @@ input_doc(const struct config *cfg, struct store *st, const char *out_dir,
 	if (!mem)
 		return error_set(err, "out of memory"), NULL;
 	sub.key = key;
+	sub.depth = q->depth > 0 ? q->depth - 1 : q->depth;
 	sub.indicator = sub.geo = sub.period = sub.as_of = NULL;
 	if (trace_run(cfg, st, out_dir, &sub, mem, err) < 0) {
 		fclose(mem);
@@ -722,9 +723,17 @@ print_derived_prov(const struct config *cfg, struct store *st,
 	prov_relate(&doc, PROV_GENERATED, value_id, "provstat:reconcile");
 	for (i = 0; i < nin; i++) {
 		char *in_id = xasprintf("value:%s", in[i].key);
-		struct cJSON *input =
-		        input_doc(cfg, st, out_dir, in[i].key, q, err);
+		struct cJSON *input;
 
+		if (q->depth == 0) { /* named, not traced */
+			prov_node(&doc, PROV_ENTITY, in_id);
+			prov_relate(&doc, PROV_USED, "provstat:reconcile",
+			            in_id);
+			prov_relate(&doc, PROV_DERIVED, value_id, in_id);
+			free(in_id);
+			continue;
+		}
+		input = input_doc(cfg, st, out_dir, in[i].key, q, err);
 		if (!input) {
 			free(in_id);
 			prov_doc_release(&doc);
@@ -762,13 +771,14 @@ print_derived_json(const struct config *cfg, struct store *st,
 		json_add_item(root, "rules", r);
 	for (i = 0; i < nin; i++) {
 		struct cJSON *o = json_new_object();
-		struct cJSON *doc =
-		        input_doc(cfg, st, out_dir, in[i].key, q, err);
+		struct cJSON *doc = NULL;
 
 		json_add_string(o, "role", in[i].role);
 		json_add_string(o, "lineage_id", in[i].key);
 		json_add_item(arr, NULL, o);
-		if (!doc)
+		if (q->depth == 0) /* listed, not traced */
+			continue;
+		if (!(doc = input_doc(cfg, st, out_dir, in[i].key, q, err)))
 			goto out;
 		json_add_item(o, "trace", doc);
 	}
@@ -784,6 +794,36 @@ out:
 	return ret;
 }
 
+/* The summary line of a derived value's trace: how many values it rests
+ * on, down to how many observations in how many documents. */
+static void
+print_summary(struct store *st, const char *key, FILE *fp)
+{
+	static const char sql[] =
+	        "WITH RECURSIVE t(id) AS (SELECT d.input_id FROM derived_input "
+	        "d JOIN value v ON v.id = d.value_id WHERE v.key = ?1 UNION "
+	        "SELECT d.input_id FROM derived_input d JOIN t ON d.value_id "
+	        "= t.id) SELECT count(*), count(v.observation_id), count("
+	        "DISTINCT p.snapshot_sha256) FROM t JOIN value v ON v.id = "
+	        "t.id "
+	        "LEFT JOIN observation o ON o.id = v.observation_id LEFT JOIN "
+	        "parse p ON p.id = o.parse_id";
+	struct store_stmt *s = NULL;
+	struct error err;
+
+	if (store_prepare(st, sql, &s, &err) < 0)
+		return;
+	store_bind_text(s, 1, key);
+	if (store_step(s) == STORE_ROW)
+		fprintf(fp,
+		        "summary    derived from %lld values, down to %lld "
+		        "observations in %lld documents\n",
+		        (long long)store_col_int(s, 0),
+		        (long long)store_col_int(s, 1),
+		        (long long)store_col_int(s, 2));
+	store_finalize(s);
+}
+
 static int
 print_derived_human(const struct config *cfg, struct store *st,
                     const char *out_dir, struct store_stmt *s,
@@ -795,6 +835,7 @@ print_derived_human(const struct config *cfg, struct store *st,
 
 	if (!store_col_null(s, 4))
 		number_format_shortest(store_col_double(s, 4), value_text);
+	print_summary(st, store_col_text(s, 0), fp);
 	fprintf(fp, "value      %s %s %s = %s%s%s %s%s%s%s\n",
 	        store_col_text(s, 1), store_col_text(s, 2),
 	        store_col_text(s, 3),
@@ -814,8 +855,15 @@ print_derived_human(const struct config *cfg, struct store *st,
 	for (i = 0; i < nin; i++)
 		fprintf(fp, "  %-8s %s %s\n", in[i].role, in[i].key,
 		        in[i].label);
+	if (q->depth == 0 && nin) {
+		fprintf(fp, "           (not traced further: give an input's "
+		            "lineage id, or a larger --depth)\n");
+		return 0;
+	}
 	for (i = 0; i < nin; i++) {
 		struct trace_query sub = *q;
+
+		sub.depth = q->depth > 0 ? q->depth - 1 : q->depth;
 
 		fprintf(fp, "\n--- input %zu of %zu (%s): %s\n", i + 1, nin,
 		        in[i].role, in[i].key);

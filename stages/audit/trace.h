@@ -23,6 +23,9 @@ struct trace_query {
 	const char *as_of; /* for the second form; NULL = now */
 	int json;
 	int prov; /* W3C PROV-JSON of the value instead */
+	/* How many levels of a derived value's inputs are traced: -1 all,
+	 * 0 none (the inputs are listed, not traced). */
+	long depth;
 };
 
 /* Writes the trace to fp.  Returns -1 with err when there is no such value
