@@ -343,6 +343,10 @@ static const char *const MIGRATIONS[] = {
          * decodes it again to read them.  Parses made before it kept no
          * offsets for a decoded document, so '' says nothing false. */
         "ALTER TABLE parse ADD COLUMN decoding TEXT NOT NULL DEFAULT '';"
+        /* And the time before which a publisher asked not to be asked
+         * again (a Retry-After longer than a run waits): fetch keeps to
+         * it across runs. */
+        "ALTER TABLE fetch ADD COLUMN not_before TEXT;"
         "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
 };
 

@@ -33,6 +33,15 @@ dir_is_empty(const char *path)
 	return empty;
 }
 
+#define FETCH_COLUMNS                                                          \
+	"id, run_id, source_id, url, effective_url, redirects, http_status, "  \
+	"etag, last_modified, content_type, retrieved_at, outcome, error, "    \
+	"snapshot_sha256, bytes, duration_ms, attempts"
+#define PARSE_COLUMNS                                                          \
+	"id, run_id, source_id, snapshot_sha256, source_config_hash, status, " \
+	"observations, first_observation, last_observation, problems, "        \
+	"parsed_at"
+
 /* Whether anything was fetched by as_of; if not, err says when the first
  * fetch was.  1, 0, or -1 on a store failure. */
 static int
@@ -78,8 +87,13 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 	        "INSERT INTO main.snapshot SELECT * FROM old.snapshot WHERE "
 	        "sha256 IN (SELECT snapshot_sha256 FROM old.fetch WHERE "
 	        "retrieved_at <= ?1)",
-	        "INSERT INTO main.fetch SELECT * FROM old.fetch WHERE "
-	        "retrieved_at <= ?1 ORDER BY id",
+	        /* fetch and parse by the columns every schema since 2 has:
+	         * 6 added not_before and decoding, which a rebuild, offline
+	         * and parsing again, does not need. */
+	        "INSERT INTO main.fetch (" FETCH_COLUMNS
+	        ") SELECT " FETCH_COLUMNS
+	        " FROM old.fetch WHERE retrieved_at <= ?1 "
+	        "ORDER BY id",
 	        /* Documents that were rejected stay rejected: their records
 	         * (and runs) come along, so normalize does not read them as
 	         * new; the sources they belong to show as stale. */
@@ -88,9 +102,10 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 	        "run_id FROM old.parse WHERE status = 'rejected' AND "
 	        "snapshot_sha256 IN (SELECT sha256 FROM main.snapshot)) AND id "
 	        "NOT IN (SELECT id FROM main.run)",
-	        "INSERT INTO main.parse SELECT * FROM old.parse WHERE status = "
-	        "'rejected' AND snapshot_sha256 IN (SELECT sha256 FROM "
-	        "main.snapshot)",
+	        "INSERT INTO main.parse (" PARSE_COLUMNS
+	        ") SELECT " PARSE_COLUMNS
+	        " FROM old.parse WHERE status = 'rejected' AND "
+	        "snapshot_sha256 IN (SELECT sha256 FROM main.snapshot)",
 	};
 	struct store_stmt *s = NULL;
 	size_t i;
@@ -112,8 +127,8 @@ copy_rows(struct store *st, const char *from_store, const char *as_of,
 	store_finalize(s);
 	/* Migrations 3 to 5 changed only the value tables and their indexes,
 	 * which a rebuild computes again, and the declaration of a key of
-	 * observation, which it does not copy: a store of version 2 to 4
-	 * still gives what is copied. */
+	 * observation, which it does not copy; 6 added columns the copy
+	 * names none of: a store of version 2 to 6 gives what is copied. */
 	if (version < 2 || version > STORE_SCHEMA_VERSION)
 		return error_set(err,
 		                 "'%s' is not a provstat store of schema "

@@ -21,6 +21,10 @@ struct previous {
 	char *sha;
 	char *etag;
 	char *last_modified;
+	/* The latest fetch's "not before": the publisher asked not to be
+	 * asked again before this UTC time (a Retry-After beyond the run's
+	 * wait), or NULL. */
+	char *not_before;
 };
 
 static void
@@ -28,6 +32,7 @@ previous_release(struct previous *p)
 {
 	free(p->sha);
 	free(p->etag);
+	free(p->not_before);
 	free(p->last_modified);
 	memset(p, 0, sizeof(*p));
 }
@@ -105,6 +110,18 @@ load_previous(struct store *st, const char *source_id, struct previous *p,
 	if (rc != STORE_ROW && rc != STORE_DONE)
 		return error_set(err, "store: cannot read fetches of '%s'",
 		                 source_id);
+	if (store_prepare(st,
+	                  "SELECT not_before FROM fetch WHERE source_id = ? "
+	                  "ORDER BY id DESC LIMIT 1",
+	                  &s, err) < 0)
+		return -1;
+	store_bind_text(s, 1, source_id);
+	if ((rc = store_step(s)) == STORE_ROW && !store_col_null(s, 0))
+		p->not_before = store_col_dup(s, 0);
+	store_finalize(s);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return error_set(err, "store: cannot read fetches of '%s'",
+		                 source_id);
 	return 0;
 }
 
@@ -116,6 +133,7 @@ struct attempt {
 	const char *error;
 	const char *sha;
 	const char *retrieved_at;
+	const char *not_before; /* NULL: the publisher set no pause */
 	const struct http_response *resp;
 };
 
@@ -130,8 +148,8 @@ record_attempt(struct store *st, const struct attempt *a, struct error *err)
 	                  "effective_url, redirects, http_status, etag, "
 	                  "last_modified, content_type, retrieved_at, outcome, "
 	                  "error, snapshot_sha256, bytes, duration_ms, "
-	                  "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                  "?, ?, ?, ?, ?)",
+	                  "attempts, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                  &s, err) < 0)
 		return -1;
 	store_bind_int(s, 1, a->run_id);
@@ -151,6 +169,7 @@ record_attempt(struct store *st, const struct attempt *a, struct error *err)
 	store_bind_int(s, 14, a->resp->bytes);
 	store_bind_int(s, 15, a->resp->duration_ms);
 	store_bind_int(s, 16, a->attempt);
+	bind_opt(s, 17, a->not_before);
 	if (store_step(s) != STORE_DONE) {
 		error_set(err, "store: cannot record fetch of '%s': %s",
 		          a->src->id, store_errmsg(st));
@@ -201,8 +220,18 @@ struct job {
 	struct error w_err;
 	int attempt;
 	int done;
-	long delay_ms; /* before the next attempt */
+	long long ready_ms; /* monotonic time of the next attempt */
 };
+
+/* Monotonic milliseconds: a job's own wait, whatever the clock does. */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* The body goes to the archive; a failure there (a full disk, an I/O
  * error) is ours, not the source's, and stops the run (see settle()). */
@@ -289,8 +318,9 @@ settle(const struct config *cfg, struct store *st, int64_t run_id,
        struct error *err)
 {
 	struct attempt a;
-	char sha[HASH_HEX_SIZE], now[TIMEFMT_LEN];
-	int ok = !t->failed;
+	char sha[HASH_HEX_SIZE], now[TIMEFMT_LEN], not_before[TIMEFMT_LEN];
+	char *deferred = NULL;
+	int ok = !t->failed, rc;
 
 	if (j->w_failed)
 		return error_set(err, "%s: %s", j->src->id, j->w_err.msg);
@@ -306,8 +336,31 @@ settle(const struct config *cfg, struct store *st, int64_t run_id,
 	if (!ok) {
 		a.outcome = "failed";
 		a.error = t->err.msg;
-		if (!(t->failed && t->transient) ||
-		    j->attempt > cfg->fetch.retries) {
+		if (t->failed && t->transient &&
+		    t->resp.retry_after_s > cfg->fetch.retry_max_s) {
+			/* The publisher asks for a longer pause than a run
+			 * waits: never asked earlier than it allowed, the
+			 * source waits for a later run, keeping its last good
+			 * snapshot. */
+			timefmt_format(timefmt_now() + t->resp.retry_after_s,
+			               not_before);
+			deferred =
+			        xasprintf("%s; the server asks to be asked "
+			                  "again in %ld s, beyond "
+			                  "fetch.retry_max_s (%ld s): deferred "
+			                  "to a run after %s",
+			                  t->err.msg, t->resp.retry_after_s,
+			                  cfg->fetch.retry_max_s, not_before);
+			a.error = deferred;
+			a.not_before = not_before;
+			j->done = 1;
+			res->failed++;
+			diag_error("%s: %s%s", j->src->id, deferred,
+			           j->prev.sha ? " (keeping the last good "
+			                         "snapshot)"
+			                       : "");
+		} else if (!(t->failed && t->transient) ||
+		           j->attempt > cfg->fetch.retries) {
 			j->done = 1;
 			res->failed++;
 			diag_error("%s: %s%s", j->src->id, t->err.msg,
@@ -317,13 +370,14 @@ settle(const struct config *cfg, struct store *st, int64_t run_id,
 		} else {
 			long d = cfg->fetch.retry_base_ms << (j->attempt - 1);
 
-			/* Exponential backoff with jitter; Retry-After wins. */
+			/* Exponential backoff with jitter; Retry-After (within
+			 * retry_max_s, above) takes its place. */
 			d += rand() % (d / 4 + 1);
-			if (t->resp.retry_after_s >= 0)
-				d = t->resp.retry_after_s * 1000;
 			if (d > cfg->fetch.retry_max_s * 1000)
 				d = cfg->fetch.retry_max_s * 1000;
-			j->delay_ms = d;
+			if (t->resp.retry_after_s >= 0)
+				d = t->resp.retry_after_s * 1000;
+			j->ready_ms = mono_ms() + d;
 			res->retries++;
 			diag_verbose("%s: %s; retrying in %.1f s", j->src->id,
 			             t->err.msg, d / 1000.0);
@@ -349,15 +403,60 @@ settle(const struct config *cfg, struct store *st, int64_t run_id,
 		j->done = 1;
 	}
 	/* The caller holds the round's transaction. */
-	if ((a.sha && strcmp(a.outcome, "new") == 0 &&
-	     record_snapshot(st, a.sha, t->resp.bytes, t->resp.content_type,
-	                     now, err) < 0) ||
-	    record_attempt(st, &a, err) < 0)
+	rc = (a.sha && strcmp(a.outcome, "new") == 0 &&
+	      record_snapshot(st, a.sha, t->resp.bytes, t->resp.content_type,
+	                      now, err) < 0) ||
+	     record_attempt(st, &a, err) < 0;
+	free(deferred);
+	if (rc)
 		return -1;
 	crash_point("fetch.after-record");
 	diag_verbose("%s: attempt %d: %s (%lld bytes)", j->src->id, j->attempt,
 	             a.outcome, t->resp.bytes);
 	return 0;
+}
+
+/*
+ * Whether the publisher asked not to be asked again yet (an earlier
+ * run's Retry-After beyond its wait): then the source is not fetched,
+ * keeps its last good snapshot, and the attempt it did not make is
+ * recorded with the time it waits for.  err->msg set: a store failure.
+ */
+static int
+deferred_by_publisher(struct store *st, int64_t run_id,
+                      const struct source_config *src,
+                      const struct previous *prev, struct fetch_result *res,
+                      struct error *err)
+{
+	char now[TIMEFMT_LEN];
+	struct http_response none;
+	struct attempt a;
+	char *why;
+
+	timefmt_format(timefmt_now(), now);
+	error_clear(err);
+	if (!prev->not_before || strcmp(prev->not_before, now) <= 0)
+		return 0;
+	why = xasprintf("deferred: the server asked not to be asked again "
+	                "before %s (Retry-After)",
+	                prev->not_before);
+	memset(&none, 0, sizeof(none));
+	memset(&a, 0, sizeof(a));
+	a.src = src;
+	a.run_id = run_id;
+	a.outcome = "failed";
+	a.error = why;
+	a.retrieved_at = now;
+	a.not_before = prev->not_before;
+	a.resp = &none;
+	if (record_attempt(st, &a, err) == 0) {
+		res->failed++;
+		diag_error("%s: %s%s", src->id, why,
+		           prev->sha ? " (keeping the last good snapshot)"
+		                     : "");
+	}
+	free(why);
+	return 1;
 }
 
 struct progress {
@@ -414,6 +513,13 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 		if (upsert_source(st, src, err) < 0 ||
 		    load_previous(st, src->id, &prev, err) < 0)
 			goto out;
+		if (!opt->offline &&
+		    deferred_by_publisher(st, run_id, src, &prev, res, err)) {
+			previous_release(&prev);
+			if (err->msg[0])
+				goto out;
+			continue;
+		}
 		if (opt->offline) {
 			if (!prev.sha) {
 				diag_error(
@@ -442,16 +548,21 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 	t = xcalloc(njobs + 1, sizeof(*t));
 	pending = xcalloc(njobs + 1, sizeof(*pending));
 	for (;;) {
-		size_t np = 0;
-		long wait_ms = 0;
+		size_t np = 0, waiting = 0;
+		long long now_ms = mono_ms(), next_ms = 0;
 
+		/* A round takes every source whose own wait is over; one that
+		 * waits longer holds up none of the others. */
 		for (i = 0; i < njobs; i++) {
 			struct job *j = &jobs[i];
 
 			if (j->done)
 				continue;
-			if (j->delay_ms > wait_ms)
-				wait_ms = j->delay_ms;
+			if (j->ready_ms > now_ms) {
+				if (!waiting++ || j->ready_ms < next_ms)
+					next_ms = j->ready_ms;
+				continue;
+			}
 			/* A new attempt starts empty: partial bytes go. */
 			if (!j->open) {
 				if (archive_writer_open(&j->w, out_dir, err) <
@@ -466,13 +577,15 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 			fill_request(cfg, j, &t[np].req);
 			pending[np++] = i;
 		}
-		if (np == 0)
+		if (np == 0 && !waiting)
 			break;
-		if (wait_ms > 0) {
-			struct timespec ts = {wait_ms / 1000,
-			                      (wait_ms % 1000) * 1000000};
+		if (np == 0) {
+			long long d = next_ms - now_ms;
+			struct timespec ts = {(time_t)(d / 1000),
+			                      (long)(d % 1000) * 1000000};
 
 			nanosleep(&ts, NULL);
+			continue;
 		}
 		if (http_perform(t, np,
 		                 opt->jobs > 0 ? opt->jobs : cfg->fetch.jobs,

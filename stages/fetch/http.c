@@ -129,8 +129,11 @@ transient_code(CURLcode rc)
 static int
 transient_status(long s)
 {
-	return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 ||
-	       s == 504;
+	/* 408 Request Timeout, 425 Too Early, 429 Too Many Requests, and the
+	 * server errors a later attempt may not meet (RFC 9110 section 15);
+	 * any other 4xx is the request's fault and permanent. */
+	return s == 408 || s == 425 || s == 429 || s == 500 || s == 502 ||
+	       s == 503 || s == 504;
 }
 
 /* Collects what a finished transfer says and classifies its outcome. */
@@ -167,7 +170,11 @@ http_finish(struct http_transfer *t, CURL *h, CURLcode rc)
 	} else if (t->sink_failed) {
 		error_set(&t->err, "'%s': cannot store the body", t->req.url);
 	} else if (rc != CURLE_OK) {
-		t->transient = transient_code(rc);
+		/* libcurl 7.88 reports response headers over its limit as a
+		 * receive error ("Too large response headers"): the server's
+		 * answer, which asking again does not change. */
+		t->transient = transient_code(rc) &&
+		               !strstr(t->errbuf, "Too large response headers");
 		error_set(&t->err, "'%s': %s", t->req.url,
 		          t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 	} else if (!t->req.allow_file && resp->status == 304 &&

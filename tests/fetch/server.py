@@ -8,7 +8,8 @@ often PATH was asked for.  It stops by itself after argv[2] seconds
 Paths: /ok, /etag, /lastmod, /500-once, /503-retry-after, /429, /always-503,
 /trickle, /hang, /truncated, /chunked-big, /gzip-bomb, /redirect-loop,
 /redirect-file, /404-html, /empty, /html-for-csv, /shrink (big, then
-small), /slow?ms=N (latency, for the benchmark).
+small), /retry-after-long, /retry-after-date, /retry-after-1, /big-headers,
+/slow?ms=N (latency, for the benchmark).
 """
 import gzip
 import http.server
@@ -146,6 +147,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if n == 1:
                 return self.send(200, CSV * 400)
             return self.send(200, CSV)
+        if path == "/retry-after-long":
+            # A publisher asking for an hour's pause, every time.
+            return self.send(429, b"slow down", "text/plain",
+                             [("Retry-After", "3600")])
+        if path == "/retry-after-date":
+            # The HTTP-date form (RFC 9110 section 10.2.3), two hours on.
+            when = time.strftime("%a, %d %b %Y %H:%M:%S GMT",
+                                 time.gmtime(time.time() + 7200))
+            return self.send(503, b"busy", "text/plain",
+                             [("Retry-After", when)])
+        if path == "/retry-after-1":
+            if n == 1:
+                return self.send(503, b"busy", "text/plain",
+                                 [("Retry-After", "1")])
+            return self.send(200, CSV)
+        if path == "/big-headers":
+            # More header bytes than libcurl accepts: never transient.
+            return self.send(200, CSV, extra=[("X-Filler-%d" % k, "x" * 8000)
+                                             for k in range(40)])
         if path == "/slow":
             time.sleep(int(query.get("ms", ["200"])[0]) / 1000)
             i = query.get("i", ["750"])[0]
