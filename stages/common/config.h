@@ -97,6 +97,9 @@ struct wide_options {
 struct check_options {
 	int rows_sum_to_total; /* pdf: the rows add up to the total line */
 	long min_rows, max_rows; /* observations per snapshot; 0 = no limit */
+	/* A new snapshot with fewer observations than (1 - max_drop) times
+	 * the last loaded one's is suspicious (default 0.5; 1: never). */
+	double max_drop;
 	char **keys; /* raw geo spellings that must be present */
 	size_t nkeys;
 };

@@ -214,11 +214,18 @@ static int
 cfg_checks(struct cfg *c, const struct cJSON *obj, struct check_options *k)
 {
 	static const char *const keys[] = {"rows_sum_to_total", "min_rows",
-	                                   "max_rows", "keys", NULL};
+	                                   "max_rows",          "keys",
+	                                   "max_drop",          NULL};
 	const struct cJSON *v, *it;
 
+	k->max_drop = 0.5;
 	if (!obj)
 		return 0;
+	if ((v = json_get(obj, "max_drop")) &&
+	    (json_number(v, &k->max_drop) < 0 || k->max_drop < 0 ||
+	     k->max_drop > 1))
+		return cfg_fail(c, v, "max_drop",
+		                "must be a fraction from 0 to 1 (1: no guard)");
 	if (cfg_keys(c, obj, "'checks'", keys) < 0 ||
 	    cfg_long(c, obj, "min_rows", 0, LONG_MAX, &k->min_rows) < 0 ||
 	    cfg_long(c, obj, "max_rows", 0, LONG_MAX, &k->max_rows) < 0)

@@ -7,6 +7,28 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
+/* The problems of the newest rejected parse of a snapshot, or NULL. */
+static char *
+rejection_of(struct store *st, const char *source_id, const char *sha)
+{
+	struct store_stmt *s = NULL;
+	struct error err;
+	char *text = NULL;
+
+	if (store_prepare(st,
+	                  "SELECT problems FROM parse WHERE source_id = ?1 AND "
+	                  "snapshot_sha256 = ?2 AND status = 'rejected' ORDER "
+	                  "BY id DESC LIMIT 1",
+	                  &s, &err) < 0)
+		return NULL;
+	store_bind_text(s, 1, source_id);
+	store_bind_text(s, 2, sha);
+	if (store_step(s) == STORE_ROW && !store_col_null(s, 0))
+		text = store_col_dup(s, 0);
+	store_finalize(s);
+	return text;
+}
+
 int
 freshness_of(struct store *st, const struct source_config *src,
              const char *as_of, time_t now, struct freshness *f,
@@ -30,6 +52,11 @@ freshness_of(struct store *st, const struct source_config *src,
 	        "f.snapshot_sha256 AND p.source_config_hash = ?3 AND p.status "
 	        "= "
 	        "'loaded') ORDER BY f.id DESC LIMIT 1";
+	static const char snapshot_sql[] =
+	        "SELECT coalesce(media_type, ''), coalesce((SELECT decoding "
+	        "FROM parse WHERE source_id = ?1 AND snapshot_sha256 = ?2 AND "
+	        "source_config_hash = ?3 AND status = 'loaded' ORDER BY id "
+	        "DESC LIMIT 1), '') FROM snapshot WHERE sha256 = ?2";
 	static const char last_sql[] =
 	        "SELECT retrieved_at, outcome, error, snapshot_sha256 FROM "
 	        "fetch "
@@ -55,6 +82,18 @@ freshness_of(struct store *st, const struct source_config *src,
 		f->snapshot_since = store_col_dup(s, 1);
 	}
 	store_finalize(s);
+	if (f->snapshot) {
+		if (store_prepare(st, snapshot_sql, &s, err) < 0)
+			goto out;
+		store_bind_text(s, 1, src->id);
+		store_bind_text(s, 2, f->snapshot);
+		store_bind_text(s, 3, src->hash);
+		if (store_step(s) == STORE_ROW) {
+			f->media_type = store_col_dup(s, 0);
+			f->decoding = store_col_dup(s, 1);
+		}
+		store_finalize(s);
+	}
 	if (store_prepare(st, last_sql, &s, err) < 0)
 		goto out;
 	store_bind_text(s, 1, src->id);
@@ -87,10 +126,17 @@ freshness_of(struct store *st, const struct source_config *src,
 		                      f->last_error ? f->last_error : "?");
 	} else if (newest_snapshot &&
 	           strcmp(newest_snapshot, f->snapshot) != 0) {
+		char *why = rejection_of(st, src->id, newest_snapshot);
+
 		f->status = "stale";
+		/* Its first problem says why: what vanished, for a snapshot
+		 * the shrink guard held back. */
 		f->reason = xasprintf("the newest document (%.12s) was "
-		                      "rejected",
-		                      newest_snapshot);
+		                      "rejected%s%.*s",
+		                      newest_snapshot, why ? ": " : "",
+		                      why ? (int)strcspn(why, "\n") : 0,
+		                      why ? why : "");
+		free(why);
 	} else if (src->max_age_days && f->last_success &&
 	           timefmt_parse(f->last_success, 0, &t, NULL) == 0 &&
 	           (double)(now - t) > src->max_age_days * 86400.0) {
@@ -110,6 +156,8 @@ freshness_release(struct freshness *f)
 	free(f->reason);
 	free(f->snapshot);
 	free(f->snapshot_since);
+	free(f->media_type);
+	free(f->decoding);
 	free(f->last_success);
 	free(f->last_attempt);
 	free(f->last_outcome);

@@ -21,6 +21,10 @@ struct freshness {
 	char *reason; /* why not fresh, or NULL */
 	char *snapshot; /* the loaded snapshot in use, or NULL */
 	char *snapshot_since; /* its first retrieval in its current run */
+	/* The snapshot's media type as served ("" when the server gave
+	 * none) and what its parse decoded ("gzip"; "" for nothing), or
+	 * NULL without a snapshot. */
+	char *media_type, *decoding;
 	char *last_success; /* newest successful fetch, or NULL */
 	char *last_attempt; /* newest fetch of any outcome, or NULL */
 	char *last_outcome;

@@ -347,6 +347,14 @@ static const char *const MIGRATIONS[] = {
          * again (a Retry-After longer than a run waits): fetch keeps to
          * it across runs. */
         "ALTER TABLE fetch ADD COLUMN not_before TEXT;"
+        /* And the snapshots a person accepted although they shrank
+         * beyond their source's max_drop (provstat accept). */
+        "CREATE TABLE accepted ("
+        "  source_id TEXT NOT NULL,"
+        "  snapshot_sha256 TEXT NOT NULL,"
+        "  accepted_at TEXT NOT NULL,"
+        "  PRIMARY KEY (source_id, snapshot_sha256)"
+        ") STRICT, WITHOUT ROWID;"
         "UPDATE run SET input_hash = NULL WHERE stage = 'reconcile';",
 };
 

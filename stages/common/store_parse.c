@@ -2,6 +2,7 @@
 #include "store_parse.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "store.h"
 #include "xalloc.h"
@@ -213,4 +214,63 @@ store_parse_timeline(struct store *st, const char *source_id,
 		ret = store_fail(st, err, "cannot read the fetch timeline");
 	store_finalize(s);
 	return ret;
+}
+
+int
+store_parse_accept(struct store *st, const char *source_id, const char *now,
+                   char **sha, struct error *err)
+{
+	static const char *const sql[] = {
+	        "INSERT OR IGNORE INTO accepted (source_id, snapshot_sha256, "
+	        "accepted_at) VALUES (?1, ?2, ?3)",
+	        "DELETE FROM parse WHERE source_id = ?1 AND snapshot_sha256 = "
+	        "?2 AND status = 'rejected'"};
+	struct store_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	*sha = NULL;
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (store_prepare(st,
+	                  "SELECT snapshot_sha256 FROM parse WHERE source_id = "
+	                  "?1 AND status = 'rejected' AND substr(problems, 1, "
+	                  "?2) = ?3 ORDER BY id DESC LIMIT 1",
+	                  &s, err) < 0)
+		goto fail;
+	store_bind_text(s, 1, source_id);
+	store_bind_int(s, 2, (int64_t)strlen(STORE_SUSPICIOUS));
+	store_bind_text(s, 3, STORE_SUSPICIOUS);
+	rc = store_step(s);
+	if (rc == STORE_ROW)
+		*sha = store_col_dup(s, 0);
+	store_finalize(s);
+	if (rc != STORE_ROW && rc != STORE_DONE) {
+		store_fail(st, err, "cannot read parses");
+		goto fail;
+	}
+	if (!*sha) {
+		store_rollback(st);
+		return 0;
+	}
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (store_prepare(st, sql[i], &s, err) < 0)
+			goto fail;
+		store_bind_text(s, 1, source_id);
+		store_bind_text(s, 2, *sha);
+		if (strstr(sql[i], "?3"))
+			store_bind_text(s, 3, now);
+		rc = run_once(st, s, "cannot record the acceptance", err);
+		store_finalize(s);
+		if (rc < 0)
+			goto fail;
+	}
+	if (store_commit(st, err) < 0)
+		goto fail;
+	return 1;
+fail:
+	store_rollback(st);
+	free(*sha);
+	*sha = NULL;
+	return -1;
 }

@@ -41,6 +41,19 @@ int store_parse_loaded(struct store *st, int64_t id, long n, int64_t first,
 int store_parse_rejected(struct store *st, const struct store_parse *p,
                          const char *problems, struct error *err);
 
+/* The prefix of the problem the shrink guard records (normalize.c). */
+#define STORE_SUSPICIOUS "suspicious: "
+
+/*
+ * A person accepts the snapshot of source the shrink guard held back most
+ * recently: it is recorded as accepted (the guard lets it through) and its
+ * rejected parse is forgotten, so that the next normalize reads it.
+ * Returns 1 with its hash in *sha (caller frees), 0 when none is held
+ * back, -1 on failure.
+ */
+int store_parse_accept(struct store *st, const char *source_id, const char *now,
+                       char **sha, struct error *err);
+
 /* The snapshots fetched for source that no parse under config_hash has
  * read, oldest first: *shas (n of them) the caller frees, each and all. */
 int store_parse_unread(struct store *st, const char *source_id,

@@ -29,6 +29,7 @@ static const char usage[] =
         "       provstat verify [-c FILE] [-o DIR]\n"
         "       provstat diff RELEASE RELEASE\n"
         "       provstat revisions [--indicator I]\n"
+        "       provstat accept ID\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n";
 
@@ -44,6 +45,7 @@ static const char help[] =
         "       provstat verify [-c FILE] [-o DIR]\n"
         "       provstat diff RELEASE RELEASE\n"
         "       provstat revisions [--indicator I]\n"
+        "       provstat accept ID\n"
         "       provstat fetch|normalize|reconcile|emit [OPTIONS]\n"
         "       provstat --help | --version\n"
         "\n"
@@ -64,6 +66,8 @@ static const char help[] =
         "  diff           values added, removed and changed between releases\n"
         "  revisions      every value a later vintage changed or withdrew, "
         "and when\n"
+        "  accept         let source ID's snapshot held back as suspicious\n"
+        "                 (it shrank beyond checks.max_drop) load next run\n"
         "  fetch, normalize, reconcile, emit\n"
         "                 run one stage (provstat-STAGE --help)\n"
         "\n"
@@ -328,6 +332,9 @@ main(int argc, char **argv)
 		return cmd_rebuild(&cli, argc - 1, argv + 1);
 	if (strcmp(verb, "verify") == 0)
 		return cmd_verify(&cli, argc - 1, argv + 1);
+	if (strcmp(verb, "accept") == 0)
+		return dispatch("provstat-normalize", "--accept", argc - 1,
+		                argv + 1);
 	if (strcmp(verb, "diff") == 0 || strcmp(verb, "revisions") == 0)
 		return dispatch("provstat-audit", verb, argc - 1, argv + 1);
 	if (strcmp(verb, "trace") == 0 || strcmp(verb, "status") == 0)

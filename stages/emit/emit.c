@@ -465,6 +465,9 @@ write_sources(struct emit *e)
 		row[SRC_LICENCE] = src->licence;
 		row[SRC_TRANSCRIPTION] = transcription =
 		        config_transcription(src);
+		row[SRC_MEDIA_TYPE] = f.media_type ? f.media_type : "";
+		row[SRC_DECODING] = f.decoding ? f.decoding : "";
+		row[SRC_REASON] = f.reason ? f.reason : "";
 		csv_writer_row(af.fp, row, SRC_COUNT);
 		keep_source(e, row);
 		freshness_release(&f);

@@ -42,13 +42,23 @@ static const char *const indicator_patterns[COL_COUNT] = {
  * the key stays unique. */
 static const char *const indicator_key[] = {"indicator", "geo", "period"};
 
-const char *const release_source_columns[SRC_COUNT] = {
-        "source",   "publisher",    "title",           "grade",
-        "status",   "retrieved_at", "snapshot_sha256", "url",
-        "citation", "licence",      "transcription_of"};
+const char *const release_source_columns[SRC_COUNT] = {"source",
+                                                       "publisher",
+                                                       "title",
+                                                       "grade",
+                                                       "status",
+                                                       "retrieved_at",
+                                                       "snapshot_sha256",
+                                                       "url",
+                                                       "citation",
+                                                       "licence",
+                                                       "transcription_of",
+                                                       "media_type",
+                                                       "decoding",
+                                                       "status_reason"};
 static const char *const source_types[SRC_COUNT] = {
-        "string", "string", "string", "string", "string", "datetime",
-        "string", "string", "string", "string", "string"};
+        "string", "string", "string", "string", "string", "datetime", "string",
+        "string", "string", "string", "string", "string", "string",   "string"};
 static const char *const source_key[] = {"source"};
 
 const char *const release_conflict_columns[CONFLICT_COUNT] = {

@@ -99,6 +99,9 @@ enum {
 	SRC_CITATION,
 	SRC_LICENCE,
 	SRC_TRANSCRIPTION, /* what the document transcribes, or "" */
+	SRC_MEDIA_TYPE, /* the snapshot's, as served */
+	SRC_DECODING, /* what was done to it before parsing (decode.h) */
+	SRC_REASON, /* why the status is not fresh, or "" */
 	SRC_COUNT
 };
 extern const char *const release_source_columns[SRC_COUNT];

@@ -74,6 +74,15 @@ outputs_provenance(const struct release_data *d, struct error *err)
 			if (*s->f[SRC_TRANSCRIPTION])
 				json_add_string(o, "provstat:transcription_of",
 				                s->f[SRC_TRANSCRIPTION]);
+			/* As served, and what was done to the bytes before
+			 * they were read (a gzip body with no Content-Encoding
+			 * header, another character encoding). */
+			if (*s->f[SRC_MEDIA_TYPE])
+				json_add_string(o, "provstat:media_type",
+				                s->f[SRC_MEDIA_TYPE]);
+			if (*s->f[SRC_DECODING])
+				json_add_string(o, "provstat:decoding",
+				                s->f[SRC_DECODING]);
 			prov_relate(&doc, PROV_GENERATED, ent, act_id);
 			prov_relate(&doc, PROV_ATTRIBUTED, ent, agent_id);
 			prov_relate(&doc, PROV_USED, "provstat:emit", ent);

@@ -537,6 +537,13 @@ outputs_report(const struct release_data *d, struct error *err)
 		for (k = SRC_SOURCE; k <= SRC_RETRIEVED_AT; k++) {
 			strbuf_addstr(&sb, "<td>");
 			report_esc(&sb, d->sources[i].f[k]);
+			/* Why a source is not fresh: a failed fetch, or what
+			 * its held-back document lacks. */
+			if (k == SRC_STATUS && *d->sources[i].f[SRC_REASON]) {
+				strbuf_addstr(&sb, "<br><small>");
+				report_esc(&sb, d->sources[i].f[SRC_REASON]);
+				strbuf_addstr(&sb, "</small>");
+			}
 			strbuf_addstr(&sb, "</td>");
 		}
 		strbuf_addf(&sb, "<td><small>%.12s</small></td><td>",

@@ -338,6 +338,119 @@ run_checks(const struct loader *l, struct problems *probs)
 			             c->keys[i]);
 }
 
+/* The keys of the last loaded snapshot (observation ids pfirst..plast)
+ * that the new one (first..last) lacks: how many, and the first few. */
+static int
+vanished(struct store *st, int64_t pfirst, int64_t plast, int64_t first,
+         int64_t last, struct strbuf *list, long *count, struct error *err)
+{
+	static const char sql[] =
+	        "SELECT measure, raw_geo, raw_period, count(*) OVER () FROM "
+	        "(SELECT measure, raw_geo, raw_period FROM observation WHERE "
+	        "id BETWEEN ?1 AND ?2 EXCEPT SELECT measure, raw_geo, "
+	        "raw_period FROM observation WHERE id BETWEEN ?3 AND ?4) "
+	        "LIMIT 5";
+	struct store_stmt *s = NULL;
+	int rc;
+
+	*count = 0;
+	if (store_prepare(st, sql, &s, err) < 0)
+		return -1;
+	store_bind_int(s, 1, pfirst);
+	store_bind_int(s, 2, plast);
+	store_bind_int(s, 3, first);
+	store_bind_int(s, 4, last);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		strbuf_addf(list, "%s'%s' %s %s", list->len ? ", " : "",
+		            store_col_text(s, 1), store_col_text(s, 2),
+		            store_col_text(s, 0));
+		*count = (long)store_col_int(s, 3);
+	}
+	store_finalize(s);
+	return rc == STORE_DONE
+	               ? 0
+	               : store_fail(st, err, "cannot compare snapshots");
+}
+
+/*
+ * The disappearance guard: a snapshot with far fewer observations than
+ * its source's last loaded one (a drop beyond checks.max_drop) looks like
+ * a half-written export as much as a publisher withdrawing figures, so it
+ * is held back, the last loaded data staying in use, until a person
+ * accepts it (provstat accept).  Returns 1 with the problem in probs, 0,
+ * or -1 on a store failure.
+ */
+static int
+shrink_guard(struct store *st, const struct source_config *src, const char *sha,
+             long n, int64_t first, int64_t last, struct problems *probs,
+             struct error *err)
+{
+	static const char accepted_sql[] =
+	        "SELECT 1 FROM accepted WHERE source_id = ?1 AND "
+	        "snapshot_sha256 = ?2";
+	static const char last_sql[] =
+	        "SELECT observations, snapshot_sha256, parsed_at, "
+	        "first_observation, last_observation FROM parse WHERE "
+	        "source_id = ?1 AND status = 'loaded' AND snapshot_sha256 <> "
+	        "?2 ORDER BY id DESC LIMIT 1";
+	struct store_stmt *s = NULL;
+	struct strbuf list;
+	long prev = 0, gone = 0;
+	int64_t pfirst = 0, plast = 0;
+	char *prev_sha = NULL, *prev_at = NULL;
+	int rc, ret = 0;
+
+	if (src->checks.max_drop >= 1)
+		return 0;
+	if (store_prepare(st, accepted_sql, &s, err) < 0)
+		return -1;
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, sha);
+	rc = store_step(s);
+	store_finalize(s);
+	if (rc == STORE_ROW)
+		return 0; /* a person accepted it */
+	if (store_prepare(st, last_sql, &s, err) < 0)
+		return -1;
+	store_bind_text(s, 1, src->id);
+	store_bind_text(s, 2, sha);
+	if (store_step(s) == STORE_ROW) {
+		prev = (long)store_col_int(s, 0);
+		prev_sha = store_col_dup(s, 1);
+		prev_at = store_col_dup(s, 2);
+		pfirst = store_col_int(s, 3);
+		plast = store_col_int(s, 4);
+	}
+	store_finalize(s);
+	if (prev == 0 || (double)n >= (double)prev * (1 - src->checks.max_drop))
+		goto out;
+	strbuf_init(&list, 1u << 16);
+	if (vanished(st, pfirst, plast, first, last, &list, &gone, err) < 0) {
+		strbuf_release(&list);
+		ret = -1;
+		goto out;
+	}
+	problems_add(probs,
+	             STORE_SUSPICIOUS
+	             "%ld observations where the last loaded "
+	             "snapshot (%.12s, parsed %s) had %ld, a drop of %.0f%%, "
+	             "beyond checks.max_drop (%.0f%%); %ld of its keys are "
+	             "gone (%s%s); held back, the last loaded data stays in "
+	             "use: if the publisher really withdrew them, run "
+	             "'provstat accept %s'",
+	             n, prev_sha, prev_at, prev,
+	             100.0 * (double)(prev - n) / (double)prev,
+	             100.0 * src->checks.max_drop, gone,
+	             list.len ? list.buf : "none", gone > 5 ? ", ..." : "",
+	             src->id);
+	strbuf_release(&list);
+	ret = 1;
+out:
+	free(prev_sha);
+	free(prev_at);
+	return ret;
+}
+
 format_parse_fn
 normalize_parser(const struct format_spec *spec)
 {
@@ -433,6 +546,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	struct parse_input in = {NULL, 0};
 	struct decoded dec = {NULL, "", NULL};
 	int64_t first, last;
+	int suspicious = 0;
 	struct error derr;
 	format_parse_fn parse = normalize_parser(src->spec);
 	size_t i;
@@ -489,10 +603,19 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 		run_checks(&l, &probs);
 	if (probs.total == 0 && l.n == 0)
 		problems_add(&probs, "the document holds no observations");
+	if (probs.total == 0) {
+		store_load_ids(l.sl, &first, &last);
+		if ((suspicious = shrink_guard(st, src, sha, l.n, first, last,
+		                               &probs, err)) < 0)
+			goto rollback;
+	}
 	if (probs.total > 0) {
 		store_rollback(st);
 		report_problems(src, sha, &probs, log);
-		res->rejected++;
+		if (suspicious)
+			res->suspicious++;
+		else
+			res->rejected++;
 		ret = record_rejection(st, run_id, src, sha, now, &probs, err) <
 		                      0
 		              ? -1

@@ -22,6 +22,7 @@ struct normalize_result {
 	size_t observations;
 	size_t rejected; /* snapshots rejected by this run */
 	size_t stale; /* sources whose newest snapshot was rejected before */
+	size_t suspicious; /* snapshots held back by the shrink guard */
 };
 
 /*

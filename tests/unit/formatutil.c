@@ -113,6 +113,7 @@ tu_source(struct source_config *s, const char *format)
 	s->csv.header_row = 1;
 	s->csv.header_rows = 1;
 	s->csv.encoding = xstrdup("utf-8");
+	s->checks.max_drop = 0.5; /* as config_load() sets it */
 }
 
 void
