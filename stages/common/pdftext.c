@@ -14,18 +14,10 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 extern char **environ;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* pdf_run_tool(), and with stderr_too its standard error on the same
  * pipe (pdftotext -v prints its version there). */
@@ -37,7 +29,7 @@ run_tool(const char *prog, const char *const *args, int fd, long timeout_s,
 	char *argv[16];
 	int pipefd[2] = {-1, -1}, status, n = 0, rc, killed = 0;
 	struct strbuf sb;
-	long long deadline = now_ms() + timeout_s * 1000;
+	long long deadline = timefmt_mono_ms() + timeout_s * 1000;
 	pid_t pid;
 
 	strbuf_init(&sb, max);
@@ -70,7 +62,7 @@ run_tool(const char *prog, const char *const *args, int fd, long timeout_s,
 	}
 	for (;;) {
 		struct pollfd p = {pipefd[0], POLLIN, 0};
-		long long left = deadline - now_ms();
+		long long left = deadline - timefmt_mono_ms();
 		char buf[65536];
 		ssize_t got;
 

@@ -82,3 +82,12 @@ timefmt_format(time_t t, char out[TIMEFMT_LEN])
 	gmtime_r(&t, &tm);
 	strftime(out, TIMEFMT_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+long long
+timefmt_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -17,6 +17,9 @@
 
 /* Seconds since the epoch: PROVSTAT_NOW when set and valid, else the clock. */
 time_t timefmt_now(void);
+/* Milliseconds of the monotonic clock: for waits and deadlines, which
+ * neither PROVSTAT_NOW nor a change of the system clock may move. */
+long long timefmt_mono_ms(void);
 /* Formats t into out (TIMEFMT_LEN bytes). */
 void timefmt_format(time_t t, char out[TIMEFMT_LEN]);
 /*

@@ -223,16 +223,6 @@ struct job {
 	long long ready_ms; /* monotonic time of the next attempt */
 };
 
-/* Monotonic milliseconds: a job's own wait, whatever the clock does. */
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The body goes to the archive; a failure there (a full disk, an I/O
  * error) is ours, not the source's, and stops the run (see settle()). */
 static int
@@ -377,7 +367,7 @@ settle(const struct config *cfg, struct store *st, int64_t run_id,
 				d = cfg->fetch.retry_max_s * 1000;
 			if (t->resp.retry_after_s >= 0)
 				d = t->resp.retry_after_s * 1000;
-			j->ready_ms = mono_ms() + d;
+			j->ready_ms = timefmt_mono_ms() + d;
 			res->retries++;
 			diag_verbose("%s: %s; retrying in %.1f s", j->src->id,
 			             t->err.msg, d / 1000.0);
@@ -549,7 +539,7 @@ fetch_run(const struct config *cfg, struct store *st, const char *out_dir,
 	pending = xcalloc(njobs + 1, sizeof(*pending));
 	for (;;) {
 		size_t np = 0, waiting = 0;
-		long long now_ms = mono_ms(), next_ms = 0;
+		long long now_ms = timefmt_mono_ms(), next_ms = 0;
 
 		/* A round takes every source whose own wait is over; one that
 		 * waits longer holds up none of the others. */
