@@ -287,10 +287,19 @@ DOCDIR ?= $(PREFIX)/share/doc/provstat
 # The units and the cron example name the installed paths.
 SUBST = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 
+# The default configuration and its sample documents go beside the
+# programs, where they look for it without -c (cli.h), so that an
+# installed provstat runs from any directory.
+DATADIR = $(PREFIX)/share/provstat
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDUNITDIR) \
-		$(DESTDIR)$(DOCDIR)/examples
+		$(DESTDIR)$(DOCDIR)/examples \
+		$(addprefix $(DESTDIR)$(DATADIR)/config/,sources sample geo)
+	install -m 644 config/*.json $(DESTDIR)$(DATADIR)/config/
+	install -m 644 config/sources/*.json $(DESTDIR)$(DATADIR)/config/sources/
+	install -m 644 config/sample/* $(DESTDIR)$(DATADIR)/config/sample/
+	install -m 644 config/geo/* $(DESTDIR)$(DATADIR)/config/geo/
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 scripts/nightly $(DESTDIR)$(PREFIX)/bin/provstat-nightly
 	install -m 644 doc/*.1 $(DESTDIR)$(MANDIR)/man1/
@@ -309,6 +318,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/provstat-nightly.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/provstat-nightly.timer
 	rm -f $(DESTDIR)$(DOCDIR)/examples/cron.d-provstat-nightly
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build bin

@@ -5,18 +5,68 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "fileio.h"
 #include "version.h"
 #include "xalloc.h"
 
+/* The configuration installed beside the programs: <bin>/../share/provstat
+ * (make install), found from the running executable so that any PREFIX
+ * works without a rebuild.  NULL when there is none. */
+static const char *
+installed_config(void)
+{
+	static char path[4096];
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return NULL;
+	*slash = '\0';
+	if ((size_t)snprintf(path, sizeof(path),
+	                     "%s/../share/provstat/config/provstat.json",
+	                     exe) >= sizeof(path) ||
+	    access(path, R_OK) != 0)
+		return NULL;
+	return path;
+}
+
+const char *
+cli_default_config(void)
+{
+	const char *env = getenv("PROVSTAT_CONFIG"), *inst;
+
+	if (env && *env)
+		return env;
+	if (access("config/provstat.json", R_OK) == 0)
+		return "config/provstat.json";
+	if (access("/etc/provstat/provstat.json", R_OK) == 0)
+		return "/etc/provstat/provstat.json";
+	if ((inst = installed_config()))
+		return inst;
+	return "config/provstat.json"; /* what the error will name */
+}
+
+const char *
+cli_default_state(void)
+{
+	const char *env = getenv("PROVSTAT_STATE");
+
+	return env && *env ? env : "output";
+}
+
 void
 cli_init(struct cli *c, const char *argv0, const char *usage, const char *help)
 {
 	diag_init(argv0);
-	c->config = "config/provstat.json";
-	c->out = "output";
+	c->config = cli_default_config();
+	c->out = cli_default_state();
 	c->usage = usage;
 	c->help = help;
 }

@@ -3,8 +3,8 @@
  * --version, usage errors, exit codes, and opening the config and the store.
  *
  * Options every program takes:
- *   -c, --config FILE     the configuration (config/provstat.json)
- *   -o, --out DIR         the state directory (output)
+ *   -c, --config FILE     the configuration (cli_default_config())
+ *   -o, --out DIR         the state directory (cli_default_state())
  *   -q, --quiet / -v, --verbose, --log-format human|json
  *   -h, --help / -V, --version
  */
@@ -40,9 +40,13 @@ enum { CLI_OPT_LOG_FORMAT = 0x100, CLI_OPT_FIRST_FREE = 0x110 };
 	}
 
 #define CLI_COMMON_HELP                                                        \
-	"  -c, --config FILE    configuration (default "                       \
-	"config/provstat.json)\n"                                              \
-	"  -o, --out DIR        state and releases (default output)\n"         \
+	"  -c, --config FILE    configuration (default: $PROVSTAT_CONFIG,\n"   \
+	"                       config/provstat.json, /etc/provstat/, or "     \
+	"the\n"                                                                \
+	"                       installed default configuration)\n"            \
+	"  -o, --out DIR        state and releases (default "                  \
+	"$PROVSTAT_STATE,\n"                                                   \
+	"                       or output)\n"                                  \
 	"  -q, --quiet          errors only\n"                                 \
 	"  -v, --verbose        more detail (twice: debug)\n"                  \
 	"      --log-format F   human (default) or json lines on stderr\n"     \
@@ -52,6 +56,16 @@ enum { CLI_OPT_LOG_FORMAT = 0x100, CLI_OPT_FIRST_FREE = 0x110 };
 #define CLI_EXIT_HELP                                                          \
 	"exit status: 0 success, 1 failure, 2 usage error, 3 partial (some\n"  \
 	"sources stale), 75 another run holds the lock\n"
+
+/*
+ * The configuration a program reads without -c: $PROVSTAT_CONFIG, else
+ * config/provstat.json in the current directory, else
+ * /etc/provstat/provstat.json, else the one make install put beside the
+ * programs (<bin>/../share/provstat/config/provstat.json).  The state
+ * directory without -o: $PROVSTAT_STATE, else output.
+ */
+const char *cli_default_config(void);
+const char *cli_default_state(void);
 
 struct cli {
 	const char *config;
