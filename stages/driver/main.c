@@ -13,9 +13,11 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "fileio.h"
 #include "geo.h"
 #include "rebuild.h"
 #include "verify.h"
+#include "xalloc.h"
 
 static const char usage[] =
         "usage: provstat run [-qv] [-c FILE] [-o DIR] [--offline] [--only ID]\n"
@@ -57,7 +59,8 @@ static const char help[] =
         "  run            fetch, normalize, reconcile and emit, under a lock\n"
         "  rebuild        the release as known on DATE, offline, into DIR\n"
         "                 (--from STATE: the state directory, default output)\n"
-        "  config check   validate the whole configuration without running\n"
+        "  config check   validate the whole configuration, then read and map\n"
+        "                 the archived documents under it (a scratch copy)\n"
         "  trace          where a published value came from (provstat-audit)\n"
         "  status         freshness of every source; exit 3 if any is stale\n"
         "  verify         re-hash the archive and rebuild the current release\n"
@@ -245,6 +248,59 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+/*
+ * The rest of what a run checks, against the archived documents: each
+ * source's document parsed and every measure, geo, unit and period mapped
+ * through the crosswalks, on a scratch copy of the state (rebuild.h), so
+ * that nothing in the store or the releases changes.
+ */
+static int
+check_documents(struct cli *cli)
+{
+	char *store = xasprintf("%s/store.sqlite", cli->out);
+	char tmpl[] = "/tmp/provstat-check.XXXXXX";
+	struct chain_options o;
+	const char *pass[8];
+	struct error err;
+	int rc;
+
+	if (!fileio_exists(store)) {
+		printf("no archived documents in '%s' yet: run 'provstat "
+		       "fetch' "
+		       "(or 'provstat run'), and check again, to check the "
+		       "sources against their documents\n",
+		       cli->out);
+		free(store);
+		return EXIT_OK;
+	}
+	free(store);
+	if (!mkdtemp(tmpl)) {
+		diag_error("cannot make a scratch directory: %s",
+		           strerror(errno));
+		return EXIT_FAIL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.config = cli->config;
+	o.out = tmpl;
+	o.pass = pass;
+	o.npass = pass_through(pass);
+	error_clear(&err);
+	rc = rebuild_check(cli->out, &o, &err);
+	rmdir(tmpl);
+	if (rc != EXIT_OK) {
+		if (err.msg[0])
+			diag_error("%s", err.msg);
+		diag_error(
+		        "the archived documents do not all read and map under "
+		        "this configuration: every problem is listed above");
+		return EXIT_FAIL;
+	}
+	printf("the archived documents of '%s' read and map without a "
+	       "problem\n",
+	       cli->out);
+	return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
+}
+
 static int
 cmd_config(struct cli *cli, int argc, char **argv)
 {
@@ -276,7 +332,7 @@ cmd_config(struct cli *cli, int argc, char **argv)
 		diag_error("cannot write to standard output");
 		return EXIT_FAIL;
 	}
-	return EXIT_OK;
+	return check_documents(cli);
 }
 
 /* Replaces this process with a stage program. */

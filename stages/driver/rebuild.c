@@ -209,9 +209,10 @@ out:
 	return ret;
 }
 
-int
-rebuild_run(const char *from, const char *as_of, const struct chain_options *o,
-            struct error *err)
+/* check: normalize and reconcile only, the directory removed after. */
+static int
+rebuild_into(const char *from, const char *as_of, const struct chain_options *o,
+             int check, struct error *err)
 {
 	const char *emit_extra[2] = {"--as-of", NULL};
 	char *from_store = xasprintf("%s/store.sqlite", from);
@@ -255,6 +256,16 @@ rebuild_run(const char *from, const char *as_of, const struct chain_options *o,
 	store_close(st);
 	st = NULL;
 	emit_extra[1] = stamp;
+	if (check) {
+		/* Every stage that reads the documents, each reporting all
+		 * its problems: reconcile maps what normalize could load. */
+		rc = chain_stage("normalize", o, NULL, 0, err);
+		ret = chain_stage("reconcile", o, NULL, 0, err);
+		ret = (rc == EXIT_OK || rc == EXIT_PARTIAL) && ret == EXIT_OK
+		              ? EXIT_OK
+		              : EXIT_FAIL;
+		goto out;
+	}
 	rc = chain_stage("normalize", o, NULL, 0, err);
 	if ((rc != EXIT_OK && rc != EXIT_PARTIAL) ||
 	    chain_stage("reconcile", o, NULL, 0, err) != EXIT_OK)
@@ -265,7 +276,7 @@ out:
 	store_close(st);
 	/* A failed rebuild leaves nothing behind: the directory as it was
 	 * (absent, or empty: it had to be). */
-	if (ret == EXIT_FAIL && ours) {
+	if ((ret == EXIT_FAIL || check) && ours) {
 		struct error rerr;
 
 		if (fileio_remove_tree(o->out, &rerr) < 0 ||
@@ -275,4 +286,21 @@ out:
 	free(from_store);
 	free(to_store);
 	return ret;
+}
+
+int
+rebuild_run(const char *from, const char *as_of, const struct chain_options *o,
+            struct error *err)
+{
+	return rebuild_into(from, as_of, o, 0, err);
+}
+
+int
+rebuild_check(const char *from, const struct chain_options *o,
+              struct error *err)
+{
+	char now[TIMEFMT_LEN];
+
+	timefmt_format(timefmt_now(), now);
+	return rebuild_into(from, now, o, 1, err);
 }

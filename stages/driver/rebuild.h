@@ -19,4 +19,13 @@
 int rebuild_run(const char *from, const char *as_of,
                 const struct chain_options *o, struct error *err);
 
+/*
+ * config check's dry run: the same copy of what from holds now, into
+ * o->out (absent or empty), then normalize and reconcile under the
+ * configuration being checked, each reporting every problem of every
+ * source; o->out is removed after.  EXIT_OK when both found none.
+ */
+int rebuild_check(const char *from, const struct chain_options *o,
+                  struct error *err);
+
 #endif
