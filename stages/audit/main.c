@@ -246,7 +246,9 @@ cmd_diff(struct cli *cli, int argc, char **argv)
 		diag_error("%s", err.msg);
 		goto out;
 	}
-	diag_info("%zu added, %zu removed, %zu changed, %zu the same",
+	diag_info("rows of indicators.csv (a value's, or an unpublished "
+	          "indicator's): %zu added, %zu removed, %zu changed, %zu the "
+	          "same",
 	          res.added, res.removed, res.changed, res.same);
 	status = EXIT_OK;
 out:

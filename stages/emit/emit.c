@@ -412,6 +412,7 @@ write_indicators(struct emit *e)
 	if (rc < 0)
 		goto out;
 	flush_unpublished(e, af.fp, NULL, &next, unpub, nunpub);
+	e->res->unpublished = nunpub;
 	if (atomic_file_commit(&af, e->err) < 0)
 		goto out;
 	ret = 0;

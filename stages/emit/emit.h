@@ -28,7 +28,9 @@ struct emit_options {
 struct emit_result {
 	int nothing_new; /* identical to the current release */
 	char release_id[EMIT_ID_MAX];
-	size_t values;
+	size_t values; /* rows of indicators.csv with a value: the chosen
+	                  current value of each indicator, geo and period */
+	size_t unpublished; /* rows of indicators without public data */
 	size_t stale; /* sources not fresh */
 	size_t pruned;
 };

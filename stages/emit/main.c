@@ -63,8 +63,11 @@ main(int argc, char **argv)
 	if (res.nothing_new)
 		diag_info("nothing changed: the current release stands");
 	else
-		diag_info("published release %s (%zu values)", res.release_id,
-		          res.values);
+		diag_info("published release %s (%zu values, one an "
+		          "indicator, geo and period, and %zu unpublished "
+		          "indicators; values a conflict policy did not choose "
+		          "are in conflicts.csv)",
+		          res.release_id, res.values, res.unpublished);
 	if (res.stale)
 		diag_warn("%zu source%s not fresh (see sources.csv)", res.stale,
 		          res.stale == 1 ? "" : "s");

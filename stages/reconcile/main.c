@@ -39,9 +39,14 @@ main(int argc, char **argv)
 	if (res.nothing_new)
 		diag_info("nothing new to reconcile");
 	else
-		diag_info("%zu values (%zu current), %zu observations "
-		          "excluded by the geo crosswalk",
-		          res.values, res.current, res.excluded);
+		diag_info("%zu values (%zu current: %zu observed, %zu derived, "
+		          "%zu that a conflict policy does not choose; and "
+		          "%zu earlier vintages), %zu observations excluded by "
+		          "the geo crosswalk",
+		          res.values, res.current,
+		          res.current - res.derived_current - res.not_chosen,
+		          res.derived_current, res.not_chosen,
+		          res.values - res.current, res.excluded);
 	status = EXIT_OK;
 out:
 	store_close(st);

@@ -132,6 +132,26 @@ finalize_all(struct rc *r)
 	r->w = NULL;
 }
 
+/* The current values a conflict policy did not choose (the partial index
+ * value_not_chosen holds them). */
+static int
+count_not_chosen(struct store *st, size_t *n, struct error *err)
+{
+	struct store_stmt *s = NULL;
+	int rc;
+
+	*n = 0;
+	if (store_prepare(st,
+	                  "SELECT count(*) FROM value WHERE status = "
+	                  "'" STORE_NOT_CHOSEN "' AND known_to IS NULL",
+	                  &s, err) < 0)
+		return -1;
+	if ((rc = store_step(s)) == STORE_ROW)
+		*n = (size_t)store_col_int(s, 0);
+	store_finalize(s);
+	return rc == STORE_ROW ? 0 : store_fail(st, err, "cannot count values");
+}
+
 int
 reconcile_run(const struct config *cfg, struct store *st,
               struct reconcile_result *res, struct error *err)
@@ -214,7 +234,10 @@ reconcile_run(const struct config *cfg, struct store *st,
 		res->current += dr.current;
 		res->problems += dr.problems;
 		res->derived = dr.values;
+		res->derived_current = dr.current;
 		crash_point("reconcile.after-derive");
+		if (count_not_chosen(st, &res->not_chosen, err) < 0)
+			goto out;
 	}
 	if (res->problems) {
 		if (res->problems > RC_MAX_REPORTED)

@@ -41,6 +41,9 @@ struct reconcile_result {
 	size_t values; /* vintages written */
 	size_t current; /* of which still current */
 	size_t derived; /* of the vintages, derived ones (derive.h) */
+	size_t derived_current; /* of those, still current */
+	size_t not_chosen; /* current values a conflict policy did not
+	                      choose: conflicts.csv, not indicators.csv */
 	size_t excluded; /* observations excluded by the geo crosswalk */
 	size_t problems; /* unmapped codes, unit clashes, duplicates... */
 	size_t streamed; /* sources whose rows came in key order (no sort) */
