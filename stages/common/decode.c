@@ -176,6 +176,7 @@ decode_open(const char *path, const char *encoding, size_t max_bytes,
 
 	d->fp = NULL;
 	d->decoding[0] = '\0';
+	d->decoded_bytes = -1;
 	d->buf = NULL;
 	if (!fp)
 		return error_set(err, "cannot open '%s': %s", path,
@@ -216,6 +217,11 @@ decode_open(const char *path, const char *encoding, size_t max_bytes,
 		         "%s%s to UTF-8", d->decoding[0] ? ", then " : "",
 		         strcmp(encoding, "latin-1") == 0 ? "latin-1"
 		                                          : "UTF-16");
+	}
+	/* The decoded text is a temporary file: its size is its end. */
+	if (d->decoding[0] && fseeko(fp, 0, SEEK_END) == 0) {
+		d->decoded_bytes = (long long)ftello(fp);
+		rewind(fp);
 	}
 	d->fp = fp;
 	return 0;

@@ -27,6 +27,7 @@ struct decoded {
 	 * decoded text's, and trace decodes the snapshot again to read
 	 * them. */
 	char decoding[DECODE_NAME_MAX];
+	long long decoded_bytes; /* the decoded text's size; -1: not decoded */
 	char *buf; /* the archived file's stream buffer */
 };
 

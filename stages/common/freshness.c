@@ -53,10 +53,13 @@ freshness_of(struct store *st, const struct source_config *src,
 	        "= "
 	        "'loaded') ORDER BY f.id DESC LIMIT 1";
 	static const char snapshot_sql[] =
-	        "SELECT coalesce(media_type, ''), coalesce((SELECT decoding "
-	        "FROM parse WHERE source_id = ?1 AND snapshot_sha256 = ?2 AND "
-	        "source_config_hash = ?3 AND status = 'loaded' ORDER BY id "
-	        "DESC LIMIT 1), '') FROM snapshot WHERE sha256 = ?2";
+	        "SELECT coalesce(s.media_type, ''), coalesce(p.decoding, ''), "
+	        "coalesce(CAST(p.decoded_bytes AS TEXT), '') FROM snapshot s "
+	        "LEFT JOIN (SELECT decoding, decoded_bytes FROM parse WHERE "
+	        "source_id = ?1 AND snapshot_sha256 = ?2 AND "
+	        "source_config_hash "
+	        "= ?3 AND status = 'loaded' ORDER BY id DESC LIMIT 1) p WHERE "
+	        "s.sha256 = ?2";
 	static const char last_sql[] =
 	        "SELECT retrieved_at, outcome, error, snapshot_sha256 FROM "
 	        "fetch "
@@ -91,6 +94,7 @@ freshness_of(struct store *st, const struct source_config *src,
 		if (store_step(s) == STORE_ROW) {
 			f->media_type = store_col_dup(s, 0);
 			f->decoding = store_col_dup(s, 1);
+			f->decoded_bytes = store_col_dup(s, 2);
 		}
 		store_finalize(s);
 	}
@@ -158,6 +162,7 @@ freshness_release(struct freshness *f)
 	free(f->snapshot_since);
 	free(f->media_type);
 	free(f->decoding);
+	free(f->decoded_bytes);
 	free(f->last_success);
 	free(f->last_attempt);
 	free(f->last_outcome);

@@ -25,6 +25,7 @@ struct freshness {
 	 * none) and what its parse decoded ("gzip"; "" for nothing), or
 	 * NULL without a snapshot. */
 	char *media_type, *decoding;
+	char *decoded_bytes; /* the decoded text's size, "" when not decoded */
 	char *last_success; /* newest successful fetch, or NULL */
 	char *last_attempt; /* newest fetch of any outcome, or NULL */
 	char *last_outcome;

@@ -343,6 +343,7 @@ static const char *const MIGRATIONS[] = {
          * decodes it again to read them.  Parses made before it kept no
          * offsets for a decoded document, so '' says nothing false. */
         "ALTER TABLE parse ADD COLUMN decoding TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE parse ADD COLUMN decoded_bytes INTEGER;"
         /* And the time before which a publisher asked not to be asked
          * again (a Retry-After longer than a run waits): fetch keeps to
          * it across runs. */

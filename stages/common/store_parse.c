@@ -24,12 +24,13 @@ insert(struct store *st, const struct store_parse *p, const char *status,
 	struct store_stmt *s = NULL;
 	int rc;
 
-	if (store_prepare(st,
-	                  "INSERT INTO parse (run_id, source_id, "
-	                  "snapshot_sha256, source_config_hash, status, "
-	                  "observations, problems, parsed_at, decoding) VALUES "
-	                  "(?, ?, ?, ?, ?, 0, ?, ?, ?)",
-	                  &s, err) < 0)
+	if (store_prepare(
+	            st,
+	            "INSERT INTO parse (run_id, source_id, "
+	            "snapshot_sha256, source_config_hash, status, "
+	            "observations, problems, parsed_at, decoding, "
+	            "decoded_bytes) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+	            &s, err) < 0)
 		return -1;
 	store_bind_int(s, 1, p->run_id);
 	store_bind_text(s, 2, p->source_id);
@@ -39,6 +40,10 @@ insert(struct store *st, const struct store_parse *p, const char *status,
 	store_bind_text(s, 6, problems);
 	store_bind_text(s, 7, p->parsed_at);
 	store_bind_text(s, 8, p->decoding ? p->decoding : "");
+	if (p->decoding && *p->decoding && p->decoded_bytes >= 0)
+		store_bind_int(s, 9, p->decoded_bytes);
+	else
+		store_bind_null(s, 9);
 	rc = run_once(st, s, "cannot record parse", err);
 	store_finalize(s);
 	return rc;

@@ -27,6 +27,7 @@ struct store_parse {
 	/* What was done to the snapshot's bytes before parsing (decode.h):
 	 * byte offsets are the decoded text's; "" or NULL for nothing. */
 	const char *decoding;
+	long long decoded_bytes; /* the decoded text's size, or -1 */
 };
 
 /* Records a "loaded" parse of no observations yet, inside the caller's

@@ -468,6 +468,7 @@ write_sources(struct emit *e)
 		        config_transcription(src);
 		row[SRC_MEDIA_TYPE] = f.media_type ? f.media_type : "";
 		row[SRC_DECODING] = f.decoding ? f.decoding : "";
+		row[SRC_DECODED_BYTES] = f.decoded_bytes ? f.decoded_bytes : "";
 		row[SRC_REASON] = f.reason ? f.reason : "";
 		csv_writer_row(af.fp, row, SRC_COUNT);
 		keep_source(e, row);

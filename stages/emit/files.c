@@ -55,10 +55,12 @@ const char *const release_source_columns[SRC_COUNT] = {"source",
                                                        "transcription_of",
                                                        "media_type",
                                                        "decoding",
+                                                       "decoded_bytes",
                                                        "status_reason"};
 static const char *const source_types[SRC_COUNT] = {
-        "string", "string", "string", "string", "string", "datetime", "string",
-        "string", "string", "string", "string", "string", "string",   "string"};
+        "string",   "string", "string", "string",  "string",
+        "datetime", "string", "string", "string",  "string",
+        "string",   "string", "string", "integer", "string"};
 static const char *const source_key[] = {"source"};
 
 const char *const release_conflict_columns[CONFLICT_COUNT] = {

@@ -101,6 +101,7 @@ enum {
 	SRC_TRANSCRIPTION, /* what the document transcribes, or "" */
 	SRC_MEDIA_TYPE, /* the snapshot's, as served */
 	SRC_DECODING, /* what was done to it before parsing (decode.h) */
+	SRC_DECODED_BYTES, /* the decoded text's size, or "" */
 	SRC_REASON, /* why the status is not fresh, or "" */
 	SRC_COUNT
 };

@@ -83,6 +83,10 @@ outputs_provenance(const struct release_data *d, struct error *err)
 			if (*s->f[SRC_DECODING])
 				json_add_string(o, "provstat:decoding",
 				                s->f[SRC_DECODING]);
+			if (*s->f[SRC_DECODED_BYTES])
+				json_add_number(
+				        o, "provstat:decoded_bytes",
+				        strtod(s->f[SRC_DECODED_BYTES], NULL));
 			prov_relate(&doc, PROV_GENERATED, ent, act_id);
 			prov_relate(&doc, PROV_ATTRIBUTED, ent, agent_id);
 			prov_relate(&doc, PROV_USED, "provstat:emit", ent);

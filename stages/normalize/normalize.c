@@ -516,7 +516,8 @@ record_rejection(struct store *st, int64_t run_id,
                  const struct source_config *src, const char *sha,
                  const char *now, const struct problems *p, struct error *err)
 {
-	struct store_parse row = {run_id, src->id, sha, src->hash, now, NULL};
+	struct store_parse row = {run_id, src->id, sha, src->hash,
+	                          now,    NULL,    -1};
 	struct strbuf text;
 	size_t i;
 	int ret;
@@ -544,7 +545,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	char *path = archive_path(out_dir, sha);
 	char now[TIMEFMT_LEN];
 	struct parse_input in = {NULL, 0};
-	struct decoded dec = {NULL, "", NULL};
+	struct decoded dec = {NULL, "", -1, NULL};
 	int64_t first, last;
 	int suspicious = 0;
 	struct error derr;
@@ -589,6 +590,7 @@ load_snapshot(const struct config *cfg, struct store *st, int64_t run_id,
 	row.config_hash = src->hash;
 	row.parsed_at = now;
 	row.decoding = dec.decoding;
+	row.decoded_bytes = dec.decoded_bytes;
 	if (store_parse_begin(st, &row, &l.parse_id, err) < 0)
 		goto rollback;
 	if (store_load_open(st, l.parse_id, &l.sl, err) < 0)
