@@ -51,38 +51,112 @@ read_range(FILE *fp, const char *name, long long off, long long len,
 	return 0;
 }
 
+/*
+ * The text last made again from a snapshot, kept for the next value read
+ * from it: a derived value's inputs mostly share one document, and
+ * decoding it, or running pdftotext on it, once an input was most of such
+ * a trace.  One entry: the decoded text (open) or pdftotext's text.
+ */
+static struct {
+	char *path; /* NULL: empty */
+	char *encoding; /* decoded: the encoding it was decoded as */
+	int pdf;
+	struct decoded d; /* decoded: its open text */
+	char *text; /* pdf: the text */
+	size_t len;
+} cache;
+
+void
+bytes_cache_release(void)
+{
+	if (cache.path && !cache.pdf)
+		decode_close(&cache.d);
+	free(cache.path);
+	free(cache.encoding);
+	free(cache.text);
+	memset(&cache, 0, sizeof(cache));
+}
+
+static int
+cache_has(const char *path, int pdf, const char *encoding)
+{
+	return cache.path && cache.pdf == pdf && !strcmp(cache.path, path) &&
+	       (pdf || !strcmp(cache.encoding, encoding ? encoding : ""));
+}
+
+/* The snapshot at q->path decoded as q->encoding, from the cache or made
+ * now; NULL with derr. */
+static struct decoded *
+decoded_of(const struct bytes_query *q, struct error *derr)
+{
+	if (cache_has(q->path, 0, q->encoding))
+		return &cache.d;
+	bytes_cache_release();
+	if (decode_open(q->path, q->encoding, q->max_bytes, &cache.d, derr) <
+	    0) {
+		memset(&cache, 0, sizeof(cache));
+		return NULL;
+	}
+	cache.path = xstrdup(q->path);
+	cache.encoding = xstrdup(q->encoding ? q->encoding : "");
+	return &cache.d;
+}
+
 /* A range in the decoded text: decodes the snapshot again as its parse
  * did. */
 static int
 read_decoded(const struct bytes_query *q, struct bytes_at *b)
 {
-	struct decoded d;
+	struct decoded *d;
 	struct error derr;
 
-	memset(&d, 0, sizeof(d));
-	if (decode_open(q->path, q->encoding, q->max_bytes, &d, &derr) < 0) {
+	if (!(d = decoded_of(q, &derr))) {
 		b->text = xasprintf("the %s text, which cannot be made again "
 		                    "now: %s",
 		                    q->decoding, derr.msg);
 		return 0;
 	}
-	if (strcmp(d.decoding, q->decoding) != 0)
+	if (strcmp(d->decoding, q->decoding) != 0)
 		b->text = xasprintf("the %s text; decoded now it is the %s "
 		                    "text (the source's encoding changed), so "
 		                    "these bytes may not be the parsed ones",
 		                    q->decoding,
-		                    d.decoding[0] ? d.decoding : "undecoded");
+		                    d->decoding[0] ? d->decoding : "undecoded");
 	else
 		b->text =
 		        xasprintf("the %s text of the snapshot (decoded again "
 		                  "now)",
 		                  q->decoding);
-	if (read_range(d.fp, "the decoded snapshot", q->off, q->len, b, &derr) <
-	    0) {
+	if (read_range(d->fp, "the decoded snapshot", q->off, q->len, b,
+	               &derr) < 0) {
 		free(b->text);
 		b->text = xasprintf("the %s text: %s", q->decoding, derr.msg);
 	}
-	decode_close(&d);
+	return 0;
+}
+
+/* pdftotext's text of the PDF at path, from the cache or made now. */
+static int
+pdf_text_of(const struct bytes_query *q, struct error *perr)
+{
+	char *text = NULL;
+	size_t len;
+	int fd, rc;
+
+	if (cache_has(q->path, 1, NULL))
+		return 0;
+	if ((fd = open(q->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(perr, "%s", strerror(errno));
+	rc = pdftext_extract(fd, q->pdf_timeout_s, PDF_TEXT_CAP, &text, &len,
+	                     perr);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	bytes_cache_release();
+	cache.path = xstrdup(q->path);
+	cache.pdf = 1;
+	cache.text = text;
+	cache.len = len;
 	return 0;
 }
 
@@ -93,11 +167,8 @@ read_pdf_text(const struct bytes_query *q, struct bytes_at *b)
 	const char *at = strstr(q->locator, "pdftotext ");
 	char version[32];
 	long long off, len;
-	char *text = NULL;
-	size_t tlen;
 	struct error perr;
 	FILE *fp;
-	int fd;
 
 	if (!at ||
 	    sscanf(at, "pdftotext %31s text bytes %lld+%lld", version, &off,
@@ -106,18 +177,12 @@ read_pdf_text(const struct bytes_query *q, struct bytes_at *b)
 		return;
 	b->off = off;
 	b->len = len;
-	fd = open(q->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pdftext_extract(fd, q->pdf_timeout_s, PDF_TEXT_CAP, &text,
-	                              &tlen, &perr) < 0) {
-		b->text =
-		        xasprintf("pdftotext %s's text, which cannot be made "
-		                  "again now: %s",
-		                  version, fd < 0 ? strerror(errno) : perr.msg);
-		if (fd >= 0)
-			close(fd);
+	if (pdf_text_of(q, &perr) < 0) {
+		b->text = xasprintf("pdftotext %s's text, which cannot be made "
+		                    "again now: %s",
+		                    version, perr.msg);
 		return;
 	}
-	close(fd);
 	b->text = strcmp(version, pdftext_version()) == 0
 	                  ? xasprintf("pdftotext %s's -layout text of the "
 	                              "snapshot (extracted again now)",
@@ -126,7 +191,7 @@ read_pdf_text(const struct bytes_query *q, struct bytes_at *b)
 	                              "again now with pdftotext %s, whose "
 	                              "text may differ",
 	                              version, pdftext_version());
-	fp = fmemopen(text, tlen ? tlen : 1, "r");
+	fp = fmemopen(cache.text, cache.len ? cache.len : 1, "r");
 	if (fp) {
 		if (read_range(fp, "pdftotext's text", off, len, b, &perr) <
 		    0) {
@@ -136,7 +201,6 @@ read_pdf_text(const struct bytes_query *q, struct bytes_at *b)
 		}
 		fclose(fp);
 	}
-	free(text);
 }
 
 int

@@ -41,5 +41,8 @@ struct bytes_query {
 int bytes_read(const struct bytes_query *q, struct bytes_at *b,
                struct error *err);
 void bytes_release(struct bytes_at *b);
+/* Forgets the text kept for the next value of the same snapshot (decoded,
+ * or pdftotext's): once a trace is done. */
+void bytes_cache_release(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "diff.h"
 #include "fileio.h"
+#include "bytes.h"
 #include "revisions.h"
 #include "status.h"
 #include "xalloc.h"
@@ -153,6 +154,7 @@ out:
 		diag_error("cannot write to standard output");
 		status = EXIT_FAIL;
 	}
+	bytes_cache_release();
 	free(path);
 	store_close(st);
 	config_free(cfg);

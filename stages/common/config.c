@@ -15,6 +15,12 @@ const char *const config_field_names[FIELD_COUNT] = {
         "measure", "geo", "period", "value", "unit", "flags", "precision"};
 
 int
+config_field_optional(enum config_field f)
+{
+	return f == FIELD_FLAGS || f == FIELD_PRECISION;
+}
+
+int
 config_valid_id(const char *id)
 {
 	size_t i, n = strlen(id);

@@ -44,6 +44,9 @@ enum config_field {
 };
 
 extern const char *const config_field_names[FIELD_COUNT];
+/* Whether an observation may lack field f: flags and precision, which
+ * say nothing when absent. */
+int config_field_optional(enum config_field f);
 
 struct csv_options {
 	char delimiter; /* default ',' */

@@ -289,7 +289,7 @@ format_requires(const struct source_config *s, enum config_field f)
 
 	if (s->wide.columns && (f == FIELD_PERIOD || f == FIELD_VALUE))
 		return 0;
-	if (f == FIELD_FLAGS || f == FIELD_PRECISION ||
+	if (config_field_optional(f) ||
 	    (fs->places | fs->optional) & FORMAT_FIELD(f))
 		return 0;
 	return !(fs->finds && fs->finds(s, f));

@@ -45,8 +45,8 @@ observation_fill(struct observation *o, const struct source_config *src,
 	int i;
 
 	for (i = 0; i < FIELD_COUNT; i++) {
-		if (i == FIELD_VALUE || i == FIELD_FLAGS ||
-		    i == FIELD_PRECISION)
+		if (i == FIELD_VALUE ||
+		    config_field_optional((enum config_field)i))
 			continue;
 		if (!field[i] || !*field[i]) {
 			problems_add(probs, "%s: empty %s",

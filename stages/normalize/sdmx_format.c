@@ -93,6 +93,7 @@ struct sdmx {
 	int root_seen;
 	int failed; /* the sink failed */
 	int flat; /* an observation outside any series: groups match on it */
+	int obs_key; /* dimensionAtObservation is not TIME_PERIOD */
 	/* SDMX-ML 3.0's <Comp id="X"><Value>a</Value>...</Comp>: a component
 	 * written as elements (a repeated or text value), its values joined
 	 * with ','; comp_id NULL outside one. */
@@ -257,8 +258,7 @@ take_attr(void *ctx, const char *name, const char *value)
 static int
 groups_per_obs(const struct sdmx *s)
 {
-	return s->ngroups &&
-	       (s->flat || (s->obs_dim && strcmp(s->obs_dim, "TIME_PERIOD")));
+	return s->ngroups && (s->flat || s->obs_key);
 }
 
 /* The value of an id (interned) from the series outwards (a group
@@ -430,7 +430,7 @@ emit_obs(struct sdmx *s)
 		 * carry says none (SDMX attributes are conditional unless
 		 * the structure makes them mandatory): only the fields an
 		 * observation cannot do without are required. */
-		if (!field[f] && f != FIELD_FLAGS && f != FIELD_PRECISION) {
+		if (!field[f] && !config_field_optional((enum config_field)f)) {
 			problems_add(s->probs, "%s: %s: no '%s' (for %s)",
 			             s->name, loc, src->column[f],
 			             config_field_names[f]);
@@ -568,6 +568,7 @@ on_start(void *ctx, struct xml_reader *r, const char *name)
 		        xstrdup(xml_reader_attr(r, "dimensionAtObservation"));
 		/* An ObsDimension without an id is this dimension. */
 		s->time_period = xml_reader_intern(r, s->obs_dim);
+		s->obs_key = strcmp(s->obs_dim, "TIME_PERIOD") != 0;
 	} else if (name == n->dataset) {
 		kv_clear(&s->kv[L_DATASET]);
 		s->gen++;
